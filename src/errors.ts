@@ -1,0 +1,178 @@
+/**
+ * Errors raised by Repid. Every error the library creates on purpose is a
+ * {@linkcode RepidError}, except wrong arguments, which raise the built-in
+ * `TypeError` or `RangeError` naming the value and what was expected.
+ *
+ * @module
+ */
+
+/**
+ * The base class of every error Repid raises on purpose.
+ *
+ * @example Telling Repid's errors apart from others
+ * ```ts
+ * import { RepidError } from "@repid/repid";
+ *
+ * function describe(error: unknown): string {
+ *   return error instanceof RepidError ? `repid: ${error.message}` : String(error);
+ * }
+ * ```
+ */
+export class RepidError extends Error {
+  /**
+   * Creates an error with a message and an optional cause.
+   *
+   * @param message What failed, and the value that made it fail.
+   * @param options The standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * Waiting for a job's result took longer than the `timeoutMs` that was given.
+ *
+ * @example
+ * ```ts ignore
+ * import { ResultTimeoutError } from "@repid/repid";
+ *
+ * try {
+ *   await job.waitResult({ timeoutMs: 1_000 });
+ * } catch (error) {
+ *   if (error instanceof ResultTimeoutError) console.log("still running");
+ * }
+ * ```
+ */
+export class ResultTimeoutError extends RepidError {
+  /** The id of the job whose result did not arrive in time. */
+  readonly jobId: string;
+  /**
+   * @param jobId The job that was waited for.
+   * @param timeoutMs How long the wait lasted, in milliseconds.
+   */
+  constructor(jobId: string, timeoutMs: number) {
+    super(`Cannot get the result of job "${jobId}": not finished within ${timeoutMs} ms`);
+    this.jobId = jobId;
+  }
+}
+
+/**
+ * A job ran longer than its `timeoutMs` and was stopped. Stored in the job's
+ * result (as its error's `name`, `"TimeoutError"`) and handed to retries.
+ *
+ * @example
+ * ```ts
+ * import { JobTimeoutError } from "@repid/repid";
+ *
+ * const error = new JobTimeoutError("resize", 5_000);
+ * console.log(error.name, error.message);
+ * ```
+ */
+export class JobTimeoutError extends RepidError {
+  /**
+   * @param actor The actor whose run was stopped.
+   * @param timeoutMs The limit that was passed, in milliseconds.
+   */
+  constructor(actor: string, timeoutMs: number) {
+    super(`Job of actor "${actor}" timed out after ${timeoutMs} ms`);
+    this.name = "TimeoutError";
+  }
+}
+
+/**
+ * A worker tried to change a job whose lease it no longer holds: the lease
+ * expired and the job was handed to another worker, or the job finished
+ * elsewhere. The write was refused and nothing was changed.
+ *
+ * @example
+ * ```ts
+ * import { LeaseLostError } from "@repid/repid";
+ *
+ * const error = new LeaseLostError("job-1", "complete");
+ * console.log(error.message);
+ * ```
+ */
+export class LeaseLostError extends RepidError {
+  /** The job whose write was refused. */
+  readonly jobId: string;
+  /**
+   * @param jobId The job whose write was refused.
+   * @param action The refused transition, such as `"complete"`.
+   */
+  constructor(jobId: string, action: string) {
+    super(`Cannot ${action} job "${jobId}": this worker no longer holds its lease`);
+    this.jobId = jobId;
+  }
+}
+
+/**
+ * An actor returned a value that cannot be stored as JSON. The job fails
+ * with this error stored in its result.
+ *
+ * @example
+ * ```ts
+ * import { NonJsonResultError } from "@repid/repid";
+ *
+ * console.log(new NonJsonResultError("my_actor", "result is a function").message);
+ * ```
+ */
+export class NonJsonResultError extends RepidError {
+  /**
+   * @param actor The actor that returned the value.
+   * @param detail What is wrong with the value.
+   */
+  constructor(actor: string, detail: string) {
+    super(`Cannot store the result of actor "${actor}": ${detail}`);
+  }
+}
+
+/**
+ * A command could not reach the store (for example Redis is down and the
+ * client gave up retrying).
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError } from "@repid/repid";
+ *
+ * console.log(new ConnectionError("enqueue job", new Error("ECONNREFUSED")).message);
+ * ```
+ */
+export class ConnectionError extends RepidError {
+  /**
+   * @param action What could not be done.
+   * @param cause The underlying client error.
+   */
+  constructor(action: string, cause: unknown) {
+    super(
+      `Cannot ${action}: the store did not answer (${
+        cause instanceof Error ? cause.message : String(cause)
+      })`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * No job with the given id exists (it never did, or its result expired).
+ *
+ * @example
+ * ```ts
+ * import { JobNotFoundError } from "@repid/repid";
+ *
+ * console.log(new JobNotFoundError("job-1", "default").message);
+ * ```
+ */
+export class JobNotFoundError extends RepidError {
+  /** The id that was looked up. */
+  readonly jobId: string;
+  /**
+   * @param jobId The id that was looked up.
+   * @param queue The queue it was looked up in.
+   */
+  constructor(jobId: string, queue: string) {
+    super(`Cannot find job "${jobId}" in queue "${queue}": unknown id, or its result expired`);
+    this.jobId = jobId;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Waiting for results: a subscription to the queue's "finished" channel is
+ * made before the job's state is read, so a job that finishes between the
+ * read and the wait is never missed. After a reconnect of the subscriber,
+ * and every `recheckMs` as a safety net, pending jobs are read again.
+ *
+ * @module
+ */
+
+import type { Backend } from "../backend/backend.ts";
+import type { JobInfo, JobResult } from "../core/job.ts";
+import { type Deferred, deferred } from "../core/sleep.ts";
+import { JobNotFoundError, ResultTimeoutError } from "../errors.ts";
+
+/** Options of a wait for a result. */
+export interface WaitOptions {
+  /** Give up after this many milliseconds with a `ResultTimeoutError`. */
+  timeoutMs?: number;
+  /** Give up when this signal aborts (rejecting with its reason). */
+  signal?: AbortSignal;
+}
+
+interface Pending {
+  queue: string;
+  id: string;
+  waiters: Set<Deferred<JobResult>>;
+  checking: boolean;
+  again: boolean;
+}
+
+/** Waits for results of many jobs over one subscription per queue. */
+export class ResultWaiter {
+  readonly #backend: Backend;
+  readonly #recheckMs: number;
+  readonly #subscriptions = new Map<string, Promise<() => Promise<void>>>();
+  readonly #pending = new Map<string, Pending>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  /**
+   * @param backend The store.
+   * @param recheckMs How often pending jobs are read again as a safety net (≥ 100).
+   */
+  constructor(backend: Backend, recheckMs: number) {
+    this.#backend = backend;
+    this.#recheckMs = Math.max(100, recheckMs);
+  }
+
+  /** Resolves with the job's result once it has finished. */
+  async wait(queue: string, id: string, options: WaitOptions = {}): Promise<JobResult> {
+    options.signal?.throwIfAborted();
+    await this.#subscribe(queue);
+    const key = `${queue}\n${id}`;
+    let p = this.#pending.get(key);
+    if (!p) {
+      p = { queue, id, waiters: new Set(), checking: false, again: false };
+      this.#pending.set(key, p);
+    }
+    const d = deferred<JobResult>();
+    p.waiters.add(d);
+    this.#ensureTimer();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => d.reject(options.signal!.reason);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.timeoutMs !== undefined) {
+      const ms = options.timeoutMs;
+      timer = setTimeout(() => d.reject(new ResultTimeoutError(id, ms)), ms);
+    }
+    void this.#check(key);
+    try {
+      return await d.promise;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      const cur = this.#pending.get(key);
+      if (cur) {
+        cur.waiters.delete(d);
+        if (cur.waiters.size === 0) this.#pending.delete(key);
+      }
+      if (this.#pending.size === 0 && this.#timer !== undefined) {
+        clearInterval(this.#timer);
+        this.#timer = undefined;
+      }
+    }
+  }
+
+  #subscribe(queue: string): Promise<unknown> {
+    let s = this.#subscriptions.get(queue);
+    if (!s) {
+      s = this.#backend.onFinished(
+        queue,
+        (id) => void this.#check(`${queue}\n${id}`),
+        () => this.#recheckAll(),
+      );
+      s.catch(() => this.#subscriptions.delete(queue));
+      this.#subscriptions.set(queue, s);
+    }
+    return s;
+  }
+
+  #ensureTimer(): void {
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => this.#recheckAll(), this.#recheckMs);
+    }
+  }
+
+  #recheckAll(): void {
+    for (const key of this.#pending.keys()) void this.#check(key);
+  }
+
+  async #check(key: string): Promise<void> {
+    const p = this.#pending.get(key);
+    if (!p) return;
+    if (p.checking) {
+      p.again = true; // a notification came in while reading: read once more afterwards
+      return;
+    }
+    p.checking = true;
+    let info: JobInfo | null;
+    try {
+      info = await this.#backend.getJob(p.queue, p.id);
+    } catch {
+      return; // the store is unreachable: the next notification or recheck tries again
+    } finally {
+      p.checking = false;
+      if (p.again) {
+        p.again = false;
+        queueMicrotask(() => void this.#check(key));
+      }
+    }
+    if (info === null) {
+      for (const w of p.waiters) w.reject(new JobNotFoundError(p.id, p.queue));
+    } else if (info.result) {
+      for (const w of p.waiters) w.resolve(info.result);
+    }
+  }
+
+  /** Ends every subscription. Pending waits are rejected. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    for (const p of this.#pending.values()) {
+      for (const w of p.waiters) w.reject(new Error("The producer was closed"));
+    }
+    this.#pending.clear();
+    const subs = [...this.#subscriptions.values()];
+    this.#subscriptions.clear();
+    await Promise.all(subs.map(async (s) => {
+      try {
+        await (await s)();
+      } catch {
+        // already gone
+      }
+    }));
+  }
+}

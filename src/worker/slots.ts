@@ -1,0 +1,47 @@
+/**
+ * A counter of free job slots that the fetch loops wait on.
+ *
+ * @module
+ */
+
+/** Free slots out of a fixed capacity. */
+export class Slots {
+  #free: number;
+  #waiters: (() => void)[] = [];
+
+  /** @param capacity How many jobs may run at once. */
+  constructor(readonly capacity: number) {
+    this.#free = capacity;
+  }
+
+  /** How many slots are free now. */
+  get free(): number {
+    return this.#free;
+  }
+
+  /** Takes one slot (the caller checked that one is free). */
+  take(): void {
+    this.#free--;
+  }
+
+  /** Gives a slot back and wakes the waiters. */
+  release(): void {
+    this.#free++;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Resolves when at least one slot is free, or when `signal` aborts. */
+  waitFree(signal: AbortSignal): Promise<void> {
+    if (this.#free > 0 || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      this.#waiters.push(done);
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+}

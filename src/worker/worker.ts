@@ -1,0 +1,645 @@
+/**
+ * The worker: holds actors, leases jobs from their queues and runs them.
+ *
+ * @module
+ */
+
+import type { Backend } from "../backend/backend.ts";
+import { RedisBackend } from "../backend/redis/redis_backend.ts";
+import type { RedisInput } from "../backend/redis/connection.ts";
+import { backoffDelay } from "../core/backoff.ts";
+import { type Completion, type JobError, type LeasedJob, toJobError } from "../core/job.ts";
+import { jsonProblem } from "../core/json.ts";
+import { sleep } from "../core/sleep.ts";
+import { assertCount, assertDuration } from "../core/time.ts";
+import { JobTimeoutError, LeaseLostError, NonJsonResultError } from "../errors.ts";
+import { type Logger, type LogLevel, resolveLogger } from "../log.ts";
+import { onShutdownSignal } from "../runtime/signals.ts";
+import {
+  type ActorDefinition,
+  type ActorFunction,
+  type ActorOptions,
+  defineActor,
+  isActorDefinition,
+  type JobContext,
+} from "./actor.ts";
+import { Batcher } from "./batcher.ts";
+import { Slots } from "./slots.ts";
+
+/** Options of a {@linkcode Worker}. */
+export interface WorkerOptions {
+  /**
+   * The first part of every Redis key; producers must use the same.
+   * @default {"repid"}
+   */
+  prefix?: string;
+  /**
+   * How many jobs may run at once.
+   * @default {10}
+   */
+  concurrency?: number;
+  /**
+   * How long a lease lasts, in milliseconds. A running job's lease is renewed
+   * every third of it; a job whose worker died runs elsewhere once it expires.
+   * @default {30000}
+   */
+  leaseMs?: number;
+  /**
+   * How long an idle worker blocks in Redis before it looks again for expired
+   * leases, in milliseconds (it also wakes when work arrives or a deferred
+   * job falls due).
+   * @default {5000}
+   */
+  idleMs?: number;
+  /**
+   * How long `stop()` and the signal handlers let running jobs finish before
+   * their leases are handed back, in milliseconds.
+   * @default {10000}
+   */
+  graceMs?: number;
+  /**
+   * How long a finished job's result is kept, in milliseconds (actors and
+   * jobs may override it).
+   * @default {86400000 (one day)}
+   */
+  resultTtlMs?: number;
+  /**
+   * How long a job for an actor this worker lacks is held back before it is
+   * delivered again (to this or another worker), in milliseconds.
+   * @default {1000}
+   */
+  unknownActorDelayMs?: number;
+  /**
+   * Dead-letter a job for an unknown actor, with reason `unknown_actor`, once
+   * it has been delivered this many times; 0 keeps putting it back.
+   * @default {0}
+   */
+  unknownActorLimit?: number;
+  /**
+   * Where to log, or the level of the console logger.
+   * @default {"warn"}
+   */
+  logger?: Logger | LogLevel;
+  /**
+   * The store; overrides the `redis` argument (for example an in-memory backend).
+   */
+  backend?: Backend;
+}
+
+/** Options of {@linkcode Worker.stop}. */
+export interface StopOptions {
+  /**
+   * How long running jobs may still finish, in milliseconds.
+   * @default {the worker's graceMs}
+   */
+  graceMs?: number;
+}
+
+/** Options of {@linkcode Worker.runForever}. */
+export interface RunOptions {
+  /**
+   * Stop gracefully on SIGINT and SIGTERM.
+   * @default {true}
+   */
+  handleSignals?: boolean;
+  /** Stops the worker gracefully when aborted. */
+  signal?: AbortSignal;
+}
+
+interface Running {
+  job: LeasedJob;
+  controller: AbortController;
+  /** Set when the lease was handed back or lost: no more writes for this job. */
+  detached: boolean;
+  done: Promise<void>;
+}
+
+const DEFAULTS = {
+  prefix: "repid",
+  concurrency: 10,
+  leaseMs: 30_000,
+  idleMs: 5_000,
+  graceMs: 10_000,
+  resultTtlMs: 86_400_000,
+  unknownActorDelayMs: 1_000,
+  unknownActorLimit: 0,
+};
+
+/**
+ * Runs actors: async functions on the event loop, up to `concurrency` jobs
+ * at once. Each fetched job is leased; the lease is renewed while the job
+ * runs, and the result is stored together with the ack.
+ *
+ * @example
+ * ```ts ignore
+ * import { Worker } from "@repid/repid";
+ *
+ * const worker = new Worker("redis://127.0.0.1:6379", { concurrency: 50 });
+ * worker.actor(async function string_length(theString: string): Promise<number> {
+ *   return theString.length;
+ * });
+ * await worker.runForever(); // until SIGINT/SIGTERM or worker.stop()
+ * ```
+ */
+export class Worker {
+  readonly #backend: Backend;
+  readonly #ownsBackend: boolean;
+  readonly #log: Logger;
+  readonly #opts: typeof DEFAULTS;
+  readonly #actors = new Map<string, ActorDefinition>();
+  readonly #running = new Map<string, Running>();
+  readonly #batchers = new Map<string, Batcher<Completion, boolean>>();
+  readonly #workerId = crypto.randomUUID().slice(0, 8);
+  #tokenSeq = 0;
+  #slots: Slots | undefined;
+  #stopController = new AbortController();
+  #loops: Promise<void>[] = [];
+  #renewTimer: ReturnType<typeof setInterval> | undefined;
+  #state: "idle" | "running" | "stopping" | "stopped" = "idle";
+  #stopped: Promise<void> | undefined;
+  #resolveRun: (() => void) | undefined;
+
+  /**
+   * @param redis An ioredis client (duplicated for blocking reads; never
+   * closed by the worker) or a `redis://` URL (the worker opens and closes
+   * its connections).
+   * @param options The worker's options.
+   */
+  constructor(redis: RedisInput | null, options: WorkerOptions = {}) {
+    const action = "Cannot create worker";
+    const o = { ...DEFAULTS };
+    for (const key of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
+      const v = options[key];
+      if (v !== undefined) (o as Record<string, unknown>)[key] = v;
+    }
+    assertCount(o.concurrency, "concurrency", action, 1);
+    assertDuration(o.leaseMs, "leaseMs", action, 100);
+    assertDuration(o.idleMs, "idleMs", action, 10);
+    assertDuration(o.graceMs, "graceMs", action);
+    assertDuration(o.resultTtlMs, "resultTtlMs", action, 1);
+    assertDuration(o.unknownActorDelayMs, "unknownActorDelayMs", action);
+    assertCount(o.unknownActorLimit, "unknownActorLimit", action);
+    if (typeof o.prefix !== "string" || o.prefix === "" || /[{}]/.test(o.prefix)) {
+      throw new TypeError(
+        `${action}: prefix ${JSON.stringify(o.prefix)} must be non-empty, no braces`,
+      );
+    }
+    this.#opts = o;
+    this.#log = resolveLogger(options.logger);
+    if (options.backend) {
+      this.#backend = options.backend;
+      this.#ownsBackend = false;
+    } else {
+      if (redis === null) throw new TypeError(`${action}: give a Redis client, a URL or a backend`);
+      this.#backend = new RedisBackend(redis, { prefix: o.prefix });
+      this.#ownsBackend = true;
+    }
+  }
+
+  /**
+   * Registers an actor: a function (named by its `name` unless `options.name`
+   * is given) or a definition from {@linkcode defineActor}.
+   *
+   * @example
+   * ```ts ignore
+   * worker.actor(async function hello() { console.log("hi"); }, { queue: "myqueue", retries: 3 });
+   * ```
+   *
+   * @param fn The function, or a definition.
+   * @param options The actor's options (merged over a definition's own).
+   * @returns The definition, usable with `Repid.enqueueJob()`.
+   */
+  actor<F extends ActorFunction>(
+    fn: F | ActorDefinition<F>,
+    options?: ActorOptions,
+  ): ActorDefinition<F> {
+    const def = isActorDefinition(fn)
+      ? (options ? defineActor(fn.fn, { ...fn.options, ...options }) : fn)
+      : defineActor(fn, options);
+    if (this.#actors.has(def.name)) {
+      throw new TypeError(`Cannot register actor "${def.name}": an actor with that name exists`);
+    }
+    if (this.#state !== "idle") {
+      throw new TypeError(`Cannot register actor "${def.name}": the worker is already running`);
+    }
+    this.#actors.set(def.name, def as ActorDefinition);
+    return def as ActorDefinition<F>;
+  }
+
+  /** The names of the registered actors. */
+  get actorNames(): string[] {
+    return [...this.#actors.keys()];
+  }
+
+  /** The queues this worker takes jobs from (those of its actors). */
+  get queues(): string[] {
+    return [...new Set([...this.#actors.values()].map((a) => a.queue))];
+  }
+
+  /** How many jobs are running now. */
+  get runningCount(): number {
+    return this.#running.size;
+  }
+
+  /**
+   * Runs until {@linkcode Worker.stop} is called, `options.signal` aborts, or
+   * (by default) the process gets SIGINT or SIGTERM; then stops gracefully.
+   *
+   * @example
+   * ```ts ignore
+   * const controller = new AbortController();
+   * const running = worker.runForever({ signal: controller.signal });
+   * controller.abort(); // graceful stop
+   * await running;
+   * ```
+   */
+  runForever(options: RunOptions = {}): Promise<void> {
+    if (this.#state !== "idle") {
+      throw new TypeError("Cannot run worker: it was already started");
+    }
+    if (this.#actors.size === 0) {
+      throw new TypeError("Cannot run worker: no actor is registered");
+    }
+    this.#state = "running";
+    const finished = new Promise<void>((resolve) => (this.#resolveRun = resolve));
+    const removeSignals = options.handleSignals === false ? undefined : onShutdownSignal((sig) => {
+      this.#log.info(`received ${sig}, stopping`);
+      void this.stop();
+    });
+    const onAbort = () => void this.stop();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    this.#slots = new Slots(this.#opts.concurrency);
+    const renewEvery = Math.max(50, Math.floor(this.#opts.leaseMs / 3));
+    this.#renewTimer = setInterval(() => void this.#renewLeases(), renewEvery);
+    this.#loops = this.queues.map((q) => this.#fetchLoop(q));
+    this.#log.info("worker started", {
+      queues: this.queues,
+      actors: this.actorNames,
+      concurrency: this.#opts.concurrency,
+    });
+    return finished.finally(() => {
+      removeSignals?.();
+      options.signal?.removeEventListener("abort", onAbort);
+    });
+  }
+
+  /**
+   * Stops gracefully: no more fetching; running jobs may finish within
+   * `graceMs`; the leases of the rest are handed back so they run elsewhere;
+   * the connections the worker opened are closed; `runForever()` resolves.
+   *
+   * @example
+   * ```ts ignore
+   * await worker.stop({ graceMs: 5_000 });
+   * ```
+   */
+  stop(options: StopOptions = {}): Promise<void> {
+    if (this.#stopped) return this.#stopped;
+    const graceMs = options.graceMs ?? this.#opts.graceMs;
+    assertDuration(graceMs, "graceMs", "Cannot stop worker");
+    this.#stopped = this.#shutdown(graceMs);
+    return this.#stopped;
+  }
+
+  async #shutdown(graceMs: number): Promise<void> {
+    const wasRunning = this.#state === "running";
+    this.#state = "stopping";
+    this.#stopController.abort();
+    await Promise.all(this.#loops);
+    if (this.#running.size > 0) {
+      const all = Promise.all([...this.#running.values()].map((r) => r.done));
+      await Promise.race([all, sleep(graceMs)]);
+    }
+    const left = [...this.#running.values()].filter((r) => !r.detached);
+    if (left.length > 0) {
+      for (const r of left) {
+        r.detached = true;
+        r.controller.abort(new Error("The worker is shutting down"));
+      }
+      const byQueue = groupByQueue(left.map((r) => r.job));
+      for (const [queue, jobs] of byQueue) {
+        try {
+          await this.#backend.release(queue, jobs.map((j) => ({ id: j.id, token: j.token })));
+          this.#log.info("handed back unfinished jobs", { queue, jobs: jobs.map((j) => j.id) });
+        } catch (error) {
+          this.#log.warn("could not hand back leases; they expire by themselves", { error });
+        }
+      }
+    }
+    clearInterval(this.#renewTimer);
+    if (this.#ownsBackend) await this.#backend.close();
+    this.#state = "stopped";
+    if (wasRunning) this.#log.info("worker stopped");
+    this.#resolveRun?.();
+  }
+
+  async #fetchLoop(queue: string): Promise<void> {
+    const signal = this.#stopController.signal;
+    const slots = this.#slots!;
+    let failures = 0;
+    while (!signal.aborted) {
+      await slots.waitFree(signal);
+      if (signal.aborted) break;
+      const want = slots.free;
+      try {
+        const token = `${this.#workerId}-${++this.#tokenSeq}`;
+        const { jobs, wakeInMs } = await this.#backend.fetch(
+          queue,
+          want,
+          this.#opts.leaseMs,
+          token,
+        );
+        if (failures > 0) this.#log.info("store reachable again", { queue });
+        failures = 0;
+        for (const job of jobs) this.#start(job);
+        if (jobs.length < want && !signal.aborted) {
+          const wait = wakeInMs < 0
+            ? this.#opts.idleMs
+            : Math.min(this.#opts.idleMs, Math.max(10, wakeInMs + 2));
+          await this.#backend.waitForWork(queue, wait, signal);
+        }
+      } catch (error) {
+        if (signal.aborted) break;
+        failures++;
+        if (failures === 1) {
+          this.#log.warn("cannot fetch jobs, retrying", { queue, error });
+        }
+        await sleep(Math.min(2_000, 50 * 2 ** Math.min(failures, 6)), signal);
+      }
+    }
+  }
+
+  #start(job: LeasedJob): void {
+    this.#slots!.take();
+    const running: Running = {
+      job,
+      controller: new AbortController(),
+      detached: false,
+      done: Promise.resolve(),
+    };
+    this.#running.set(job.id, running);
+    running.done = this.#execute(running)
+      .catch((error) => this.#log.error("job handling failed", { id: job.id, error }))
+      .finally(() => {
+        this.#running.delete(job.id);
+        this.#slots!.release();
+      });
+  }
+
+  async #execute(r: Running): Promise<void> {
+    const { job } = r;
+    const actor = this.#actors.get(job.actor);
+    if (!actor) {
+      const outcome = await this.#retryWrite(r, "requeue", () =>
+        this.#backend.requeue(job.queue, {
+          id: job.id,
+          token: job.token,
+          delayMs: this.#opts.unknownActorDelayMs,
+          maxDeliveries: this.#opts.unknownActorLimit,
+          reason: "unknown_actor",
+          ttlMs: this.#opts.resultTtlMs,
+        }));
+      if (outcome === "dead") {
+        this.#log.warn("dead-lettered job for unknown actor", { id: job.id, actor: job.actor });
+      } else if (outcome === "requeued") {
+        this.#log.debug("put back job for unknown actor", {
+          id: job.id,
+          actor: job.actor,
+          deliveries: job.deliveries,
+        });
+      } else if (outcome === "lost") this.#refused(job, "requeue");
+      return;
+    }
+    let args: unknown[];
+    try {
+      const parsed = JSON.parse(job.argsJson);
+      if (!Array.isArray(parsed)) throw new Error("arguments are not a JSON array");
+      args = parsed;
+    } catch (error) {
+      const reason = error instanceof SyntaxError
+        ? `arguments are not valid JSON (${error.message})`
+        : (error as Error).message;
+      const ok = await this.#retryWrite(r, "dead-letter", () =>
+        this.#backend.deadLetter(
+          job.queue,
+          job.id,
+          job.token,
+          "malformed",
+          { name: "MalformedJobError", message: `Cannot run job "${job.id}": ${reason}` },
+          this.#opts.resultTtlMs,
+        ));
+      if (ok === false) this.#refused(job, "dead-letter");
+      else this.#log.warn("dead-lettered malformed job", { id: job.id, reason });
+      return;
+    }
+
+    const opts = actor.options;
+    const maxAttempts = 1 + (opts.retries ?? 0);
+    const timeoutMs = job.options.timeoutMs ?? opts.timeoutMs;
+    const ttlMs = job.options.resultTtlMs ?? opts.resultTtlMs ?? this.#opts.resultTtlMs;
+    const errors: JobError[] = [...job.errors];
+    let attempts = job.attempts;
+    this.#log.info("job started", { id: job.id, actor: actor.name, queue: job.queue });
+    while (true) {
+      attempts++;
+      const outcome = await this.#attempt(actor, args, r, attempts, timeoutMs);
+      if (r.detached) return; // lease lost or handed back: another worker owns the job now
+      if (outcome.ok) {
+        await this.#finish(r, {
+          id: job.id,
+          token: job.token,
+          status: "done",
+          valueJson: outcome.json,
+          error: null,
+          errors,
+          attempts,
+          ttlMs,
+        });
+        return;
+      }
+      errors.push(outcome.error);
+      if (attempts >= maxAttempts) {
+        await this.#finish(r, {
+          id: job.id,
+          token: job.token,
+          status: "failed",
+          valueJson: "null",
+          error: outcome.error,
+          errors,
+          attempts,
+          ttlMs,
+        });
+        return;
+      }
+      const stored = await this.#retryWrite(
+        r,
+        "record attempt",
+        () => this.#backend.recordAttempt(job.queue, job.id, job.token, attempts, errors),
+      );
+      if (stored === false) {
+        this.#refused(job, "retry");
+        r.detached = true;
+        return;
+      }
+      if (r.detached) return;
+      const wait = backoffDelay(opts.backoff, attempts);
+      this.#log.info("job failed, retrying", {
+        id: job.id,
+        actor: actor.name,
+        attempt: attempts,
+        retryInMs: wait,
+        error: outcome.error.message,
+      });
+      await sleep(wait, r.controller.signal);
+      if (r.detached) return;
+    }
+  }
+
+  async #attempt(
+    actor: ActorDefinition,
+    args: unknown[],
+    r: Running,
+    attempt: number,
+    timeoutMs: number | undefined,
+  ): Promise<{ ok: true; json: string } | { ok: false; error: JobError }> {
+    const controller = new AbortController();
+    const parent = r.controller.signal;
+    const forward = () => controller.abort(parent.reason);
+    parent.addEventListener("abort", forward, { once: true });
+    const context: JobContext = {
+      jobId: r.job.id,
+      queue: r.job.queue,
+      actor: actor.name,
+      attempt,
+      deliveries: r.job.deliveries,
+      signal: controller.signal,
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const run = Promise.resolve().then(() => actor.fn.apply(context, args));
+      let value: unknown;
+      if (timeoutMs === undefined) {
+        value = await run;
+      } else {
+        value = await Promise.race([
+          run,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              const error = new JobTimeoutError(actor.name, timeoutMs);
+              controller.abort(error);
+              reject(error);
+            }, timeoutMs);
+          }),
+        ]);
+      }
+      if (value === undefined) value = null;
+      const problem = jsonProblem(value, "result");
+      if (problem) {
+        return { ok: false, error: toJobError(new NonJsonResultError(actor.name, problem)) };
+      }
+      return { ok: true, json: JSON.stringify(value) };
+    } catch (error) {
+      return { ok: false, error: toJobError(error) };
+    } finally {
+      clearTimeout(timer);
+      parent.removeEventListener("abort", forward);
+      if (!controller.signal.aborted) controller.abort(new Error("The attempt has ended"));
+    }
+  }
+
+  async #finish(r: Running, completion: Completion): Promise<void> {
+    const { job } = r;
+    const ok = await this.#retryWrite(
+      r,
+      "complete",
+      () => this.#batcher(job.queue).add(completion),
+    );
+    if (ok === false) {
+      this.#refused(job, "complete");
+      return;
+    }
+    if (ok === undefined) return;
+    const fields = {
+      id: job.id,
+      actor: job.actor,
+      queue: job.queue,
+      attempts: completion.attempts,
+      ms: Date.now() - job.startedAt,
+    };
+    if (completion.status === "done") this.#log.info("job done", fields);
+    else this.#log.info("job failed", { ...fields, error: completion.error?.message });
+  }
+
+  #batcher(queue: string): Batcher<Completion, boolean> {
+    let b = this.#batchers.get(queue);
+    if (!b) {
+      b = new Batcher((items) => this.#backend.complete(queue, items));
+      this.#batchers.set(queue, b);
+    }
+    return b;
+  }
+
+  /**
+   * Runs a store write for a leased job, retrying while the store is
+   * unreachable; gives up (returning `undefined`) once the job is detached,
+   * since its lease is then gone anyway.
+   */
+  async #retryWrite<T>(r: Running, what: string, write: () => Promise<T>): Promise<T | undefined> {
+    let failures = 0;
+    while (true) {
+      try {
+        return await write();
+      } catch (error) {
+        failures++;
+        if (failures === 1) {
+          this.#log.warn(`cannot ${what} job, retrying`, { id: r.job.id, error });
+        }
+        if (r.detached) return undefined;
+        await sleep(Math.min(2_000, 50 * 2 ** Math.min(failures, 6)));
+        if (r.detached) return undefined;
+      }
+    }
+  }
+
+  #refused(job: LeasedJob, action: string): void {
+    this.#log.warn("write refused: lease lost", {
+      id: job.id,
+      error: new LeaseLostError(job.id, action),
+    });
+  }
+
+  async #renewLeases(): Promise<void> {
+    const live = [...this.#running.values()].filter((r) => !r.detached);
+    if (live.length === 0) return;
+    for (const [queue, jobs] of groupByQueue(live.map((r) => r.job))) {
+      try {
+        const lost = await this.#backend.extendLeases(
+          queue,
+          jobs.map((j) => ({ id: j.id, token: j.token })),
+          this.#opts.leaseMs,
+        );
+        for (const id of lost) {
+          const r = this.#running.get(id);
+          if (!r || r.detached) continue;
+          r.detached = true;
+          const error = new LeaseLostError(id, "keep running");
+          r.controller.abort(error);
+          this.#log.warn("lease lost; job stopped here", { id, error });
+        }
+      } catch (error) {
+        this.#log.warn("cannot renew leases", { queue, error });
+      }
+    }
+  }
+}
+
+function groupByQueue(jobs: LeasedJob[]): Map<string, LeasedJob[]> {
+  const map = new Map<string, LeasedJob[]>();
+  for (const j of jobs) {
+    const list = map.get(j.queue);
+    if (list) list.push(j);
+    else map.set(j.queue, [j]);
+  }
+  return map;
+}
