@@ -1,0 +1,59 @@
+/**
+ * The contract-test harness: every behavioural test runs once per backend.
+ * A harness opens producers and workers on one isolated store (a unique
+ * key prefix on the shared Redis) and cleans it up.
+ */
+import { Repid, type RepidOptions, Worker, type WorkerOptions } from "../../mod.ts";
+import { cleanup, REDIS_URL, testPrefix } from "./redis.ts";
+
+/** Producers and workers that share one isolated store. */
+export interface Harness {
+  /** The backend's name, for test titles. */
+  readonly name: string;
+  /** A new worker on the store (stopped by `close()` if still running). */
+  worker(options?: WorkerOptions): Worker;
+  /** A new producer on the store (closed by `close()`). */
+  producer(options?: RepidOptions): Repid;
+  /** Stops workers, closes producers and removes the store's data. */
+  close(): Promise<void>;
+}
+
+/** A backend the contract suite runs against. */
+export interface BackendCase {
+  /** The backend's name. */
+  name: string;
+  /** Opens an isolated store. */
+  open(): Harness;
+}
+
+function redisCase(): BackendCase {
+  return {
+    name: "redis",
+    open() {
+      const prefix = testPrefix("contract");
+      const workers: Worker[] = [];
+      const producers: Repid[] = [];
+      return {
+        name: "redis",
+        worker(options = {}) {
+          const w = new Worker(REDIS_URL, { prefix, logger: "silent", ...options });
+          workers.push(w);
+          return w;
+        },
+        producer(options = {}) {
+          const p = new Repid(REDIS_URL, { prefix, ...options });
+          producers.push(p);
+          return p;
+        },
+        async close() {
+          await Promise.all(workers.map((w) => w.stop({ graceMs: 0 })));
+          await Promise.all(producers.map((p) => p.close()));
+          await cleanup(prefix);
+        },
+      };
+    },
+  };
+}
+
+/** The backends every contract test runs against. */
+export const backends: BackendCase[] = [redisCase()];
