@@ -47,30 +47,30 @@ export class ResultWaiter {
 
   /** Resolves with the job's result once it has finished. */
   async wait(queue: string, id: string, options: WaitOptions = {}): Promise<JobResult> {
-    options.signal?.throwIfAborted();
-    await this.#subscribe(queue);
-    const key = `${queue}\n${id}`;
-    let p = this.#pending.get(key);
-    if (!p) {
-      p = { queue, id, waiters: new Set(), checking: false, again: false };
-      this.#pending.set(key, p);
-    }
+    const { signal, timeoutMs } = options;
+    signal?.throwIfAborted();
     const d = deferred<JobResult>();
-    p.waiters.add(d);
-    this.#ensureTimer();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = () => d.reject(options.signal!.reason);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    if (options.timeoutMs !== undefined) {
-      const ms = options.timeoutMs;
-      timer = setTimeout(() => d.reject(new ResultTimeoutError(id, ms)), ms);
-    }
-    void this.#check(key);
+    const onAbort = () => d.reject(signal!.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => d.reject(new ResultTimeoutError(id, timeoutMs)), timeoutMs);
+    const key = `${queue}\n${id}`;
     try {
+      // Subscribe first, then read the state: a job finishing in between is never missed.
+      await Promise.race([this.#subscribe(queue), d.promise]);
+      let p = this.#pending.get(key);
+      if (!p) {
+        p = { queue, id, waiters: new Set(), checking: false, again: false };
+        this.#pending.set(key, p);
+      }
+      p.waiters.add(d);
+      this.#ensureTimer();
+      void this.#check(key);
       return await d.promise;
     } finally {
       clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       const cur = this.#pending.get(key);
       if (cur) {
         cur.waiters.delete(d);
