@@ -1,0 +1,55 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { jsonProblem, toJson } from "../../src/core/json.ts";
+
+describe("jsonProblem()", () => {
+  it("accepts plain JSON values", () => {
+    for (const v of [null, true, 0, -1.5, "", "x", [], [1, [2, { a: null }]], { a: { b: [] } }]) {
+      assert.equal(jsonProblem(v, "args"), null, JSON.stringify(v));
+    }
+    assert.equal(jsonProblem(Object.create(null), "args"), null);
+  });
+
+  it("drops undefined object properties as JSON.stringify does", () => {
+    assert.equal(jsonProblem({ a: undefined, b: 1 }, "args"), null);
+  });
+
+  it("names the path of a function, BigInt, symbol, NaN or Infinity", () => {
+    const cases: [unknown, RegExp][] = [
+      [[1, { fn: () => 1 }], /^args\[1\]\.fn is a function/],
+      [[{ n: 10n }], /^args\[0\]\.n is a BigInt/],
+      [[Symbol("s")], /^args\[0\] is a symbol/],
+      [[{ deep: [0, NaN] }], /^args\[0\]\.deep\[1\] is NaN/],
+      [[Infinity], /^args\[0\] is Infinity/],
+      [[-Infinity], /^args\[0\] is -Infinity/],
+      [[{ "a key": undefined, b: [undefined] }], /^args\[0\]\.b\[0\] is undefined/],
+      [[{ "odd key": 1n }], /^args\[0\]\["odd key"\] is a BigInt/],
+    ];
+    for (const [value, pattern] of cases) assert.match(jsonProblem(value, "args") ?? "", pattern);
+  });
+
+  it("refuses cycles, holes and class instances", () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    assert.match(jsonProblem([cyclic], "args") ?? "", /^args\[0\]\.self refers back to itself/);
+    // deno-lint-ignore no-sparse-arrays
+    assert.match(jsonProblem([1, , 3], "args") ?? "", /^args\[1\] is a hole/);
+    assert.match(jsonProblem([new Date()], "args") ?? "", /^args\[0\] is a Date instance/);
+    assert.match(jsonProblem([new Map()], "args") ?? "", /^args\[0\] is a Map instance/);
+  });
+
+  it("accepts the same object twice when it is not a cycle", () => {
+    const shared = { x: 1 };
+    assert.equal(jsonProblem([shared, shared, { shared }], "args"), null);
+  });
+});
+
+describe("toJson()", () => {
+  it("returns JSON text or throws a TypeError starting with the action", () => {
+    assert.equal(toJson([1, "a"], "args", "Cannot enqueue job"), '[1,"a"]');
+    assert.throws(
+      () => toJson([() => 1], "args", "Cannot enqueue job"),
+      (e: Error) => e instanceof TypeError && e.message.startsWith("Cannot enqueue job: args[0]"),
+    );
+  });
+});
