@@ -36,7 +36,18 @@ export {
   RepidError,
   ResultTimeoutError,
 } from "./src/errors.ts";
-export type { FinishedStatus, JobError, JobInfo, JobResult, JobStatus } from "./src/core/job.ts";
+export type {
+  Completion,
+  EnqueueOutcome,
+  FinishedStatus,
+  JobError,
+  JobInfo,
+  JobOptions,
+  JobResult,
+  JobStatus,
+  LeasedJob,
+  NewJob,
+} from "./src/core/job.ts";
 export type { Backoff } from "./src/core/backoff.ts";
 export { consoleLogger } from "./src/log.ts";
 export type { Logger, LogLevel } from "./src/log.ts";
@@ -60,6 +71,8 @@ export {
 } from "./src/worker/worker.ts";
 export {
   type AnyActors,
+  type BulkJob,
+  type BulkResultOf,
   type EnqueueArgs,
   type EnqueueOptions,
   Job,
@@ -68,5 +81,28 @@ export {
   type RepidOptions,
   type WaitOptions,
 } from "./src/producer/repid.ts";
-export type { RedisInput } from "./src/backend/redis/connection.ts";
+export type { RedisClient, RedisInput } from "./src/backend/redis/connection.ts";
 export type { Backend, FetchResult, RequeueRequest } from "./src/backend/backend.ts";
+export { days, hours, minutes, seconds } from "./src/core/schedule.ts";
+export type {
+  NewSchedule,
+  ScheduleInfo,
+  ScheduleOutcome,
+  ScheduleRule,
+  ScheduleStatus,
+} from "./src/core/schedule.ts";
+export {
+  type RecurringOptions,
+  type RecurringSettings,
+  Schedule,
+} from "./src/producer/schedule.ts";
+export type {
+  AdvanceOutcome,
+  ScheduleBackend,
+  ScheduleUpsertResult,
+} from "./src/backend/schedule_backend.ts";
+export {
+  MemoryBackend,
+  type MemoryBackendOptions,
+  type MemoryQueueCounts,
+} from "./src/backend/memory/memory_backend.ts";

@@ -49,6 +49,8 @@ export class ResultTimeoutError extends RepidError {
   /** The id of the job whose result did not arrive in time. */
   readonly jobId: string;
   /**
+   * Creates the error for a wait that ran out of time.
+   *
    * @param jobId The job that was waited for.
    * @param timeoutMs How long the wait lasted, in milliseconds.
    */
@@ -72,6 +74,8 @@ export class ResultTimeoutError extends RepidError {
  */
 export class JobTimeoutError extends RepidError {
   /**
+   * Creates the error for a run that was stopped.
+   *
    * @param actor The actor whose run was stopped.
    * @param timeoutMs The limit that was passed, in milliseconds.
    */
@@ -98,6 +102,8 @@ export class LeaseLostError extends RepidError {
   /** The job whose write was refused. */
   readonly jobId: string;
   /**
+   * Creates the error for a refused write.
+   *
    * @param jobId The job whose write was refused.
    * @param action The refused transition, such as `"complete"`.
    */
@@ -120,6 +126,8 @@ export class LeaseLostError extends RepidError {
  */
 export class NonJsonResultError extends RepidError {
   /**
+   * Creates the error for a value that cannot be stored.
+   *
    * @param actor The actor that returned the value.
    * @param detail What is wrong with the value.
    */
@@ -141,6 +149,8 @@ export class NonJsonResultError extends RepidError {
  */
 export class ConnectionError extends RepidError {
   /**
+   * Creates the error for a command the store did not answer.
+   *
    * @param action What could not be done.
    * @param cause The underlying client error.
    */
@@ -168,11 +178,63 @@ export class JobNotFoundError extends RepidError {
   /** The id that was looked up. */
   readonly jobId: string;
   /**
+   * Creates the error for an unknown job id.
+   *
    * @param jobId The id that was looked up.
    * @param queue The queue it was looked up in.
    */
   constructor(jobId: string, queue: string) {
     super(`Cannot find job "${jobId}" in queue "${queue}": unknown id, or its result expired`);
     this.jobId = jobId;
+  }
+}
+
+/**
+ * A thread actor's module could not be loaded in its thread, or lacks the
+ * export the actor names (or that export is not a function). The job fails
+ * with this error stored in its result; the worker keeps running.
+ *
+ * @example
+ * ```ts
+ * import { ActorLoadError } from "@repid/repid";
+ *
+ * const error = new ActorLoadError("resize", "file:///app/resize.ts", 'it has no export "default"');
+ * console.log(error.message);
+ * ```
+ */
+export class ActorLoadError extends RepidError {
+  /** The URL of the module that was loaded. */
+  readonly module: string;
+  /**
+   * @param actor The actor whose module failed.
+   * @param module The module's URL.
+   * @param detail What went wrong.
+   * @param options The standard error options (`cause`).
+   */
+  constructor(actor: string, module: string, detail: string, options?: ErrorOptions) {
+    super(`Cannot load actor "${actor}" from module ${module}: ${detail}`, options);
+    this.module = module;
+  }
+}
+
+/**
+ * The thread running a job died without an answer: an uncaught error or
+ * rejection in the thread, or the thread exited. The job fails with this
+ * error (retried if retries remain) and the thread is replaced.
+ *
+ * @example
+ * ```ts
+ * import { ThreadCrashError } from "@repid/repid";
+ *
+ * console.log(new ThreadCrashError("resize", "Uncaught TypeError: boom").message);
+ * ```
+ */
+export class ThreadCrashError extends RepidError {
+  /**
+   * @param actor The actor whose thread crashed.
+   * @param detail What the thread reported, such as the uncaught error.
+   */
+  constructor(actor: string, detail: string) {
+    super(`Thread running actor "${actor}" crashed: ${detail}`);
   }
 }

@@ -15,6 +15,7 @@ import type {
   LeasedJob,
   NewJob,
 } from "../core/job.ts";
+import type { ScheduleBackend } from "./schedule_backend.ts";
 
 /** What one fetch returned. */
 export interface FetchResult {
@@ -43,8 +44,8 @@ export interface RequeueRequest {
   ttlMs: number;
 }
 
-/** The store behind producers and workers. */
-export interface Backend {
+/** The store behind producers and workers (schedules: {@linkcode ScheduleBackend}). */
+export interface Backend extends ScheduleBackend {
   /** Adds jobs; an unfinished job with the same custom id is kept, not duplicated. */
   enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]>;
   /**

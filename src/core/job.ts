@@ -122,6 +122,8 @@ export interface JobOptions {
   resultTtlMs?: number;
   /** Run-time limit for this job, overriding the actor's. */
   timeoutMs?: number;
+  /** Set on an occurrence of a recurring job: its schedule and due time (epoch ms). */
+  schedule?: { id: string; at: number };
 }
 
 /** A job to be added to a queue, already validated and serialised. */
@@ -194,4 +196,65 @@ export interface Completion {
   attempts: number;
   /** How long to keep the result, in milliseconds. */
   ttlMs: number;
+}
+
+/** How long the record of a dead-lettered job is kept: seven days. */
+export const DEAD_TTL_MS = 7 * 86_400_000;
+
+/** Parses `text` as JSON, or returns `fallback` when it is not valid JSON. */
+export function parseJsonOr<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The error stored with a job dead-lettered after `maxDeliveries` deliveries. */
+export function deliveryLimitError(reason: string, maxDeliveries: number): JobError {
+  return {
+    name: "DeadLetterError",
+    message: `Dead-lettered (${reason}) after ${maxDeliveries} deliveries`,
+  };
+}
+
+/**
+ * Builds a {@linkcode JobInfo} from a job's stored fields (a Redis hash, or
+ * the same fields held in memory): `status`, `actor`, `deliveries`,
+ * `attempts`, `enq`, `due`, and once finished `value`, `error`, `errors`,
+ * `started`, `finished`, `reason`.
+ */
+export function jobInfoFromHash(queue: string, id: string, h: Record<string, string>): JobInfo {
+  const status = h.status as JobStatus;
+  const info: JobInfo = {
+    id,
+    queue,
+    actor: h.actor ?? "",
+    status,
+    deliveries: Number(h.deliveries ?? 0),
+    attempts: Number(h.attempts ?? 0),
+    enqueuedAt: Number(h.enq ?? 0),
+    dueAt: status === "deferred" && h.due ? Number(h.due) : null,
+    result: null,
+  };
+  if (isFinished(status)) {
+    const result: JobResult = {
+      id,
+      queue,
+      actor: info.actor,
+      status,
+      success: status === "done",
+      value: status === "done" && h.value !== undefined ? parseJsonOr(h.value, null) : null,
+      error: h.error ? parseJsonOr<JobError | null>(h.error, null) : null,
+      errors: h.errors ? parseJsonOr<JobError[]>(h.errors, []) : [],
+      attempts: info.attempts,
+      deliveries: info.deliveries,
+      enqueuedAt: info.enqueuedAt,
+      startedAt: h.started ? Number(h.started) : null,
+      finishedAt: Number(h.finished ?? 0),
+    };
+    if (h.reason) result.reason = h.reason;
+    info.result = result;
+  }
+  return info;
 }

@@ -7,7 +7,7 @@
 
 import type { Backend } from "../backend/backend.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
-import { RedisBackend } from "../backend/redis/redis_backend.ts";
+import { openBackend } from "../backend/open_backend.ts";
 import type { JobInfo, JobOptions, JobResult, JobStatus, NewJob } from "../core/job.ts";
 import { toJson } from "../core/json.ts";
 import { assertJobId, assertName } from "../core/names.ts";
@@ -22,6 +22,13 @@ import {
   type ResultOf,
 } from "../worker/actor.ts";
 import { ResultWaiter, type WaitOptions } from "./result_waiter.ts";
+import type { ScheduleInfo } from "../core/schedule.ts";
+import {
+  type RecurringOptions,
+  type RecurringSettings,
+  registerSchedule,
+  Schedule,
+} from "./schedule.ts";
 
 export type { WaitOptions };
 
@@ -96,6 +103,39 @@ export type EnqueueArgs<Args extends unknown[]> = [] extends Args ? [options?: E
 
 /** The actor map of an untyped producer: any name, any arguments. */
 export type AnyActors = Record<string, ActorFunction>;
+
+/**
+ * One job of {@linkcode Repid.enqueueJobs}: the actor (a name or a
+ * definition) and the same options as `enqueueJob` (arguments and
+ * settings). With a typed producer, the name and arguments are checked.
+ *
+ * @example
+ * ```ts ignore
+ * const items: BulkJob[] = [{ actor: "string_length", args: ["hello"] }];
+ * await producer.enqueueJobs(items);
+ * ```
+ */
+export type BulkJob<A extends ActorMap = AnyActors> =
+  & (
+    | {
+      [K in keyof A & string]: { actor: K } & EnqueueOptions<ArgsOf<A[K]>>;
+    }[keyof A & string]
+    | ({ actor: ActorDefinition } & EnqueueOptions)
+  )
+  & { deferBy?: never; cron?: never; tz?: never; catchUp?: never };
+
+/**
+ * The result type of the jobs of one {@linkcode BulkJob} type.
+ *
+ * @example
+ * ```ts ignore
+ * const jobs = await producer.enqueueJobs([{ actor: "string_length", args: ["hi"] }]);
+ * const value = (await jobs[0].result).value; // BulkResultOf<typeof actors, …>: number
+ * ```
+ */
+export type BulkResultOf<A extends ActorMap, T> = T extends { actor: infer K }
+  ? K extends ActorDefinition ? ResultOf<K> : K extends keyof A ? ResultOf<A[K]> : unknown
+  : unknown;
 
 /**
  * A handle on an enqueued job.
@@ -215,8 +255,12 @@ export class Repid<A extends ActorMap = AnyActors> {
   readonly #waiter: ResultWaiter;
 
   /**
+   * Creates a producer.
+   *
    * @param redis An ioredis client (never closed by the producer; duplicated
-   * for the result subscription) or a `redis://` URL.
+   * for the result subscription) or a `redis://` URL, or `memory://name` for
+   * the in-memory store shared in this process; `null` when `options.backend`
+   * is given.
    * @param options The producer's options.
    */
   constructor(redis: RedisInput | null, options: RepidOptions = {}) {
@@ -234,12 +278,35 @@ export class Repid<A extends ActorMap = AnyActors> {
       this.#ownsBackend = false;
     } else {
       if (redis === null) throw new TypeError(`${action}: give a Redis client, a URL or a backend`);
-      this.#backend = new RedisBackend(redis, { prefix });
+      this.#backend = openBackend(redis, { prefix }, action);
       this.#ownsBackend = true;
     }
     this.#waiter = new ResultWaiter(this.#backend, recheckMs);
   }
 
+  /**
+   * Registers a recurring job (`deferBy` or `cron` given) and returns its
+   * {@linkcode Schedule}. Registering the same schedule again (same `jobId`,
+   * or without one the same queue, actor and arguments) keeps it, or updates
+   * it when a setting changed; it is never duplicated.
+   *
+   * @example
+   * ```ts ignore
+   * import { days } from "@repid/repid";
+   *
+   * const daily = await producer.enqueueJob("good_morning", { deferBy: days(1) });
+   * await producer.enqueueJob("report", { cron: "0 9 * * 1-5", tz: "Europe/Berlin" });
+   * ```
+   */
+  enqueueJob<K extends keyof A & string>(
+    actor: K,
+    options: RecurringOptions<ArgsOf<A[K]>>,
+  ): Promise<Schedule<ResultOf<A[K]>>>;
+  /** Registers a recurring job for an actor definition. */
+  enqueueJob<D extends ActorDefinition>(
+    actor: D,
+    options: RecurringOptions<ArgsOf<D>>,
+  ): Promise<Schedule<ResultOf<D>>>;
   /**
    * Enqueues a job for an actor, by name or by definition.
    *
@@ -261,8 +328,21 @@ export class Repid<A extends ActorMap = AnyActors> {
   async enqueueJob(
     actor: string | ActorDefinition,
     options: EnqueueOptions = {},
-  ): Promise<Job<unknown>> {
+  ): Promise<Job<unknown> | Schedule<unknown>> {
     const job = newJob(actor, options);
+    const o = options as RecurringSettings;
+    if (
+      o.deferBy !== undefined || o.cron !== undefined || o.tz !== undefined ||
+      o.catchUp !== undefined
+    ) {
+      return await registerSchedule(
+        this.#backend,
+        job,
+        options,
+        (queue, id, name) =>
+          new Job({ id, queue, actor: name, created: false }, this.#backend, this.#waiter),
+      );
+    }
     let outcome;
     try {
       [outcome] = await this.#backend.enqueue([job]);
@@ -273,6 +353,64 @@ export class Repid<A extends ActorMap = AnyActors> {
       { id: job.id, queue: job.queue, actor: job.actor, created: outcome.created },
       this.#backend,
       this.#waiter,
+    );
+  }
+
+  /**
+   * Enqueues many jobs in one round trip and returns their handles, in the
+   * order given. Every item is validated first: an invalid item rejects the
+   * whole call (with a `TypeError`/`RangeError` naming the item's index)
+   * before anything is written. The jobs of one queue are written
+   * atomically, all or none, by one script call; the calls for different
+   * queues are sent together but are separate writes. A custom `jobId`
+   * deduplicates as in `enqueueJob`, also within one call (the job's
+   * `created` is then `false`). Recurring jobs (`deferBy`, `cron`) are not
+   * accepted here. Redis runs one queue's batch as one step, so keep
+   * batches to some thousands of jobs (for example 1 000 per call).
+   *
+   * @example
+   * ```ts ignore
+   * const jobs = await producer.enqueueJobs([
+   *   { actor: "string_length", args: ["hello"] },
+   *   { actor: "string_length", args: ["world"], queue: "other" },
+   * ]);
+   * console.log(jobs.map((job) => job.id));
+   * ```
+   */
+  async enqueueJobs<T extends BulkJob<A>>(
+    items: readonly T[],
+  ): Promise<Job<BulkResultOf<A, T>>[]> {
+    const action = "Cannot enqueue jobs";
+    if (!Array.isArray(items)) {
+      throw new TypeError(`${action}: expected an array of jobs, got ${typeof items}`);
+    }
+    const jobs = items.map((item, i) => {
+      const at = `${action}: item ${i}`;
+      if (item === null || typeof item !== "object") {
+        throw new TypeError(`${at}: expected an object with an actor, got ${item}`);
+      }
+      const o = item as RecurringSettings;
+      if (
+        o.deferBy !== undefined || o.cron !== undefined || o.tz !== undefined ||
+        o.catchUp !== undefined
+      ) {
+        throw new TypeError(`${at}: recurring jobs (deferBy, cron) need enqueueJob()`);
+      }
+      return newJob(item.actor, item as EnqueueOptions, at);
+    });
+    if (jobs.length === 0) return [];
+    let outcomes;
+    try {
+      outcomes = await this.#backend.enqueue(jobs);
+    } catch (error) {
+      throw wrapStoreError("enqueue jobs", error);
+    }
+    return jobs.map((job, i) =>
+      new Job<BulkResultOf<A, T>>(
+        { id: job.id, queue: job.queue, actor: job.actor, created: outcomes[i].created },
+        this.#backend,
+        this.#waiter,
+      )
     );
   }
 
@@ -296,6 +434,48 @@ export class Repid<A extends ActorMap = AnyActors> {
   }
 
   /**
+   * The recurring jobs of a queue with their next run times, soonest first.
+   *
+   * @example
+   * ```ts ignore
+   * for (const s of await producer.schedules({ queue: "default" })) {
+   *   console.log(s.id, s.status, s.nextRunAt && new Date(s.nextRunAt));
+   * }
+   * ```
+   */
+  schedules(options: { queue?: string } = {}): Promise<ScheduleInfo[]> {
+    const queue = assertName("queue", options.queue ?? "default", "Cannot list schedules");
+    return this.#backend.listSchedules(queue);
+  }
+
+  /**
+   * A handle on a recurring job by its schedule id, or `null` when there is
+   * no such schedule in the queue.
+   *
+   * @example
+   * ```ts ignore
+   * const schedule = await producer.getSchedule("nightly-report");
+   * await schedule?.pause();
+   * ```
+   */
+  async getSchedule(
+    id: string,
+    options: { queue?: string } = {},
+  ): Promise<Schedule<unknown> | null> {
+    const action = "Cannot get schedule";
+    assertJobId(id, action);
+    const queue = assertName("queue", options.queue ?? "default", action);
+    const info = await this.#backend.getSchedule(queue, id);
+    if (!info) return null;
+    return new Schedule(
+      { id, queue, actor: info.actor, outcome: "kept" },
+      this.#backend,
+      (q, jobId, name) =>
+        new Job({ id: jobId, queue: q, actor: name, created: false }, this.#backend, this.#waiter),
+    );
+  }
+
+  /**
    * Ends result subscriptions and closes the connections the producer opened.
    *
    * @example
@@ -309,9 +489,12 @@ export class Repid<A extends ActorMap = AnyActors> {
   }
 }
 
-/** Validates enqueue arguments and builds the job to store. */
-export function newJob(actor: string | ActorDefinition, options: EnqueueOptions): NewJob {
-  const action = "Cannot enqueue job";
+/** Validates enqueue arguments and builds the job to store; errors start with `action`. */
+export function newJob(
+  actor: string | ActorDefinition,
+  options: EnqueueOptions,
+  action = "Cannot enqueue job",
+): NewJob {
   if (options === null || typeof options !== "object") {
     throw new TypeError(`${action}: options must be an object`);
   }

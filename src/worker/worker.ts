@@ -5,7 +5,7 @@
  */
 
 import type { Backend } from "../backend/backend.ts";
-import { RedisBackend } from "../backend/redis/redis_backend.ts";
+import { openBackend } from "../backend/open_backend.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
 import { backoffDelay } from "../core/backoff.ts";
 import { type Completion, type JobError, type LeasedJob, toJobError } from "../core/job.ts";
@@ -19,12 +19,15 @@ import {
   type ActorDefinition,
   type ActorFunction,
   type ActorOptions,
-  defineActor,
-  isActorDefinition,
   type JobContext,
+  type ModuleActorOptions,
+  toActorDefinition,
 } from "./actor.ts";
+import { defaultThreadCount } from "../runtime/threads.ts";
+import { ThreadPool } from "../threads/pool.ts";
 import { Batcher } from "./batcher.ts";
 import { Slots } from "./slots.ts";
+import { advanceOccurrence } from "./schedule_advance.ts";
 
 /** Options of a {@linkcode Worker}. */
 export interface WorkerOptions {
@@ -75,6 +78,13 @@ export interface WorkerOptions {
    * @default {0}
    */
   unknownActorLimit?: number;
+  /**
+   * How many threads run sync actors (those registered by module URL). The
+   * threads start when first needed and are then reused; jobs of sync actors
+   * wait for a free thread.
+   * @default {the number of CPUs (at least 1)}
+   */
+  threads?: number;
   /**
    * Where to log, or the level of the console logger.
    * @default {"warn"}
@@ -152,6 +162,8 @@ export class Worker {
   readonly #workerId = crypto.randomUUID().slice(0, 8);
   #tokenSeq = 0;
   #slots: Slots | undefined;
+  readonly #threads: number;
+  #pool: ThreadPool | undefined;
   #stopController = new AbortController();
   #loops: Promise<void>[] = [];
   #renewTimer: ReturnType<typeof setInterval> | undefined;
@@ -160,9 +172,13 @@ export class Worker {
   #resolveRun: (() => void) | undefined;
 
   /**
+   * Creates a worker; register actors with {@linkcode Worker.actor}, then
+   * call {@linkcode Worker.runForever}.
+   *
    * @param redis An ioredis client (duplicated for blocking reads; never
    * closed by the worker) or a `redis://` URL (the worker opens and closes
-   * its connections).
+   * its connections), or `memory://name` for the in-memory store shared in
+   * this process; `null` when `options.backend` is given.
    * @param options The worker's options.
    */
   constructor(redis: RedisInput | null, options: WorkerOptions = {}) {
@@ -185,13 +201,15 @@ export class Worker {
       );
     }
     this.#opts = o;
+    this.#threads = options.threads ?? defaultThreadCount();
+    assertCount(this.#threads, "threads", action, 1);
     this.#log = resolveLogger(options.logger);
     if (options.backend) {
       this.#backend = options.backend;
       this.#ownsBackend = false;
     } else {
       if (redis === null) throw new TypeError(`${action}: give a Redis client, a URL or a backend`);
-      this.#backend = new RedisBackend(redis, { prefix: o.prefix });
+      this.#backend = openBackend(redis, { prefix: o.prefix }, action);
       this.#ownsBackend = true;
     }
   }
@@ -212,10 +230,33 @@ export class Worker {
   actor<F extends ActorFunction>(
     fn: F | ActorDefinition<F>,
     options?: ActorOptions,
+  ): ActorDefinition<F>;
+  /**
+   * Registers a sync actor: a function exported from the module at `module`
+   * (the default export unless `options.export` names another), run on the
+   * worker's pool of threads so that CPU-bound work never blocks async jobs.
+   *
+   * @example
+   * ```ts ignore
+   * worker.actor(new URL("./count_file_length.ts", import.meta.url), {
+   *   name: "count_file_length",
+   *   timeoutMs: 10_000,
+   * });
+   * ```
+   *
+   * @param module The module's URL.
+   * @param options The actor's options; `name` is required for a default export.
+   * @returns The definition, usable with `Repid.enqueueJob()`.
+   */
+  actor<F extends ActorFunction = ActorFunction>(
+    module: URL,
+    options: ModuleActorOptions,
+  ): ActorDefinition<F>;
+  actor<F extends ActorFunction>(
+    fn: F | URL | ActorDefinition<F>,
+    options?: ActorOptions | ModuleActorOptions,
   ): ActorDefinition<F> {
-    const def = isActorDefinition(fn)
-      ? (options ? defineActor(fn.fn, { ...fn.options, ...options }) : fn)
-      : defineActor(fn, options);
+    const def = toActorDefinition(fn, options);
     if (this.#actors.has(def.name)) {
       throw new TypeError(`Cannot register actor "${def.name}": an actor with that name exists`);
     }
@@ -270,6 +311,9 @@ export class Worker {
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
     this.#slots = new Slots(this.#opts.concurrency);
+    if ([...this.#actors.values()].some((a) => a.module !== undefined)) {
+      this.#pool = new ThreadPool({ size: this.#threads, logger: this.#log });
+    }
     const renewEvery = Math.max(50, Math.floor(this.#opts.leaseMs / 3));
     this.#renewTimer = setInterval(() => void this.#renewLeases(), renewEvery);
     this.#loops = this.queues.map((q) => this.#fetchLoop(q));
@@ -328,6 +372,7 @@ export class Worker {
       }
     }
     clearInterval(this.#renewTimer);
+    await this.#pool?.close();
     if (this.#ownsBackend) await this.#backend.close();
     this.#state = "stopped";
     if (wasRunning) this.#log.info("worker stopped");
@@ -410,6 +455,16 @@ export class Worker {
         });
       } else if (outcome === "lost") this.#refused(job, "requeue");
       return;
+    }
+    if (job.options.schedule) {
+      // An occurrence of a recurring job: create the next one before running this one.
+      const advanced = await this.#retryWrite(
+        r,
+        "advance the schedule of",
+        () => advanceOccurrence(this.#backend, job),
+      );
+      if (advanced === undefined) return;
+      this.#log.debug("schedule advanced", { id: job.id, outcome: advanced });
     }
     let args: unknown[];
     try {
@@ -517,9 +572,27 @@ export class Worker {
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const run = Promise.resolve().then(() => actor.fn.apply(context, args));
+      const run = actor.module !== undefined
+        ? this.#pool!.run({
+          actor: actor.name,
+          module: actor.module,
+          exportName: actor.exportName ?? "default",
+          args,
+          context: {
+            jobId: context.jobId,
+            queue: context.queue,
+            actor: context.actor,
+            attempt,
+            deliveries: context.deliveries,
+          },
+        }, {
+          signal: controller.signal,
+          timeoutMs,
+          timeoutError: () => new JobTimeoutError(actor.name, timeoutMs!),
+        }).then((json) => JSON.parse(json))
+        : Promise.resolve().then(() => actor.fn.apply(context, args));
       let value: unknown;
-      if (timeoutMs === undefined) {
+      if (timeoutMs === undefined || actor.module !== undefined) {
         value = await run;
       } else {
         value = await Promise.race([

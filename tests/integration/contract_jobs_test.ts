@@ -4,12 +4,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  JobNotFoundError,
-  type JobResult,
-  type JobStatus,
-  ResultTimeoutError,
-} from "../../mod.ts";
+import { JobNotFoundError, type JobResult, type JobStatus, ResultTimeoutError } from "../../mod.ts";
 import { backends, type Harness } from "../support/harness.ts";
 import { latch, waitFor } from "../support/wait.ts";
 
@@ -245,8 +240,16 @@ for (const backend of backends) {
 
     it("a custom `jobId` returns the unfinished job instead of adding another", async () => {
       const producer = h.producer();
-      const a = await producer.enqueueJob("dedupe", { args: [1], jobId: "report-42", queue: "ids" });
-      const b = await producer.enqueueJob("dedupe", { args: [2], jobId: "report-42", queue: "ids" });
+      const a = await producer.enqueueJob("dedupe", {
+        args: [1],
+        jobId: "report-42",
+        queue: "ids",
+      });
+      const b = await producer.enqueueJob("dedupe", {
+        args: [2],
+        jobId: "report-42",
+        queue: "ids",
+      });
       assert.equal(a.id, "report-42");
       assert.equal(a.created, true);
       assert.equal(b.id, "report-42");
@@ -260,7 +263,11 @@ for (const backend of backends) {
       const running = worker.runForever({ handleSignals: false });
       assert.equal((await a.result).value, 1);
       // Finished: the same id may now be enqueued again and runs with its new arguments.
-      const c = await producer.enqueueJob("dedupe", { args: [3], jobId: "report-42", queue: "ids" });
+      const c = await producer.enqueueJob("dedupe", {
+        args: [3],
+        jobId: "report-42",
+        queue: "ids",
+      });
       assert.equal(c.created, true);
       assert.equal((await c.result).value, 3);
       assert.deepEqual(seen, [1, 3]);
@@ -282,8 +289,10 @@ for (const backend of backends) {
       const byJob = await producer.enqueueJob("long_lived", { queue: "ttl", resultTtlMs: 200 });
       const kept = await producer.enqueueJob("long_lived", { queue: "ttl" });
       await Promise.all([byActor.result, byJob.result, kept.result]);
-      await waitFor("results to expire", async () =>
-        (await byActor.info()) === null && (await byJob.info()) === null);
+      await waitFor(
+        "results to expire",
+        async () => (await byActor.info()) === null && (await byJob.info()) === null,
+      );
       assert.equal((await kept.getResult())?.value, 2, "the default TTL (one day) keeps it");
       await worker.stop();
       await running;
@@ -342,7 +351,14 @@ for (const backend of backends) {
       }, { queue: "prio" });
       const running = worker.runForever({ handleSignals: false });
       await Promise.all([...normal, deferred].map((j) => j.result));
-      assert.deepEqual(seen, ["deferred", "normal-0", "normal-1", "normal-2", "normal-3", "normal-4"]);
+      assert.deepEqual(seen, [
+        "deferred",
+        "normal-0",
+        "normal-1",
+        "normal-2",
+        "normal-3",
+        "normal-4",
+      ]);
       await worker.stop();
       await running;
     });

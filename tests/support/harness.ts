@@ -3,7 +3,7 @@
  * A harness opens producers and workers on one isolated store (a unique
  * key prefix on the shared Redis) and cleans it up.
  */
-import { Repid, type RepidOptions, Worker, type WorkerOptions } from "../../mod.ts";
+import { MemoryBackend, Repid, type RepidOptions, Worker, type WorkerOptions } from "../../mod.ts";
 import { cleanup, REDIS_URL, testPrefix } from "./redis.ts";
 
 /** Producers and workers that share one isolated store. */
@@ -55,5 +55,36 @@ function redisCase(): BackendCase {
   };
 }
 
+/** The in-memory store: a fresh `MemoryBackend` per harness, passed to every worker and producer. */
+function memoryCase(): BackendCase {
+  return {
+    name: "memory",
+    open() {
+      const backend = new MemoryBackend();
+      const workers: Worker[] = [];
+      const producers: Repid[] = [];
+      return {
+        name: "memory",
+        worker(options = {}) {
+          const w = new Worker(null, { logger: "silent", ...options, backend });
+          workers.push(w);
+          return w;
+        },
+        producer(options = {}) {
+          const p = new Repid(null, { ...options, backend });
+          producers.push(p);
+          return p;
+        },
+        async close() {
+          await Promise.all(workers.map((w) => w.stop({ graceMs: 0 })));
+          await Promise.all(producers.map((p) => p.close()));
+          backend.clear();
+          await backend.close();
+        },
+      };
+    },
+  };
+}
+
 /** The backends every contract test runs against. */
-export const backends: BackendCase[] = [redisCase()];
+export const backends: BackendCase[] = [redisCase(), memoryCase()];

@@ -7,8 +7,22 @@
 
 import { Redis } from "ioredis";
 
-/** An ioredis client, or a `redis://` / `rediss://` URL to open one. */
-export type RedisInput = Redis | string;
+/**
+ * The part of an ioredis client that Repid's types name. Any ioredis `Redis`
+ * instance fits; Repid uses it as the full ioredis client.
+ */
+export interface RedisClient {
+  /** The connection state, such as `"ready"`. */
+  readonly status: string;
+  /** Opens another connection with the same options. */
+  duplicate(): unknown;
+}
+
+/**
+ * An ioredis client, or a `redis://` / `rediss://` URL to open one; a
+ * `memory://` or `memory://name` URL opens the in-memory store instead.
+ */
+export type RedisInput = RedisClient | string;
 
 /** A client plus whether Repid opened it (and so must close it). */
 export interface OwnedClient {
@@ -26,12 +40,16 @@ export function openClient(input: RedisInput, action: string): OwnedClient {
         `${action}: Redis URL ${JSON.stringify(input)} must start with redis:// or rediss://`,
       );
     }
-    return { client: new Redis(input, { enableAutoPipelining: true }), owned: true };
+    const client = new Redis(input, { enableAutoPipelining: true });
+    // ioredis reconnects by itself and rejects the commands that fail; without
+    // a listener it would print every failed reconnect attempt to stderr.
+    client.on("error", () => {});
+    return { client, owned: true };
   }
   if (!input || typeof (input as Redis).duplicate !== "function") {
     throw new TypeError(`${action}: expected an ioredis client or a redis:// URL`);
   }
-  return { client: input, owned: false };
+  return { client: input as unknown as Redis, owned: false };
 }
 
 /** Closes a client politely, or drops it when it cannot answer. */

@@ -21,6 +21,12 @@ export interface QueueKeys {
   jobPrefix: string;
   /** Pub/sub channel that receives the id of every job that finishes. */
   finished: string;
+  /** ZSET of the queue's schedule ids, scored by next run time (epoch ms). */
+  schedules: string;
+  /** Prefix of the per-schedule HASH keys (`<schedulePrefix><id>`). */
+  schedulePrefix: string;
+  /** Prefix of the per-schedule ZSETs of recent occurrence ids, scored by due time. */
+  scheduleRunsPrefix: string;
 }
 
 /** Builds the keys of `queue` under `prefix`. */
@@ -34,5 +40,8 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     dead: `${base}:dead`,
     jobPrefix: `${base}:job:`,
     finished: `${base}:finished`,
+    schedules: `${base}:schedules`,
+    schedulePrefix: `${base}:schedule:`,
+    scheduleRunsPrefix: `${base}:schedule-runs:`,
   };
 }

@@ -14,17 +14,26 @@ import type {
   JobError,
   JobInfo,
   JobOptions,
-  JobResult,
   JobStatus,
   LeasedJob,
   NewJob,
 } from "../../core/job.ts";
-import { isFinished } from "../../core/job.ts";
+import {
+  DEAD_TTL_MS,
+  deliveryLimitError,
+  jobInfoFromHash,
+  parseJsonOr as parseJson,
+} from "../../core/job.ts";
 import { closeClient, openClient, type RedisInput } from "./connection.ts";
 import { type QueueKeys, queueKeys } from "./keys.ts";
 import { scripts } from "./scripts/mod.ts";
+import { RedisSchedules } from "./schedules.ts";
+import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
+import type { AdvanceOutcome, ScheduleUpsertResult } from "../schedule_backend.ts";
 
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+/** Script arguments; an array argument is sent as its elements (no spread of long lists). */
+type ScriptArg = string | number | (string | number)[];
+type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
 
 /** Options of {@linkcode RedisBackend}. */
 export interface RedisBackendOptions {
@@ -47,6 +56,7 @@ export class RedisBackend implements Backend {
   #subscribing: Promise<Redis> | undefined;
   readonly #listeners = new Map<string, Set<(id: string) => void>>();
   readonly #reconnectListeners = new Set<() => void>();
+  readonly #schedules: RedisSchedules;
   #closed = false;
 
   /**
@@ -61,9 +71,10 @@ export class RedisBackend implements Backend {
     for (const s of scripts) {
       if (!(s.name in client)) client.defineCommand(s.name, { numberOfKeys: s.keys, lua: s.lua });
     }
+    this.#schedules = new RedisSchedules(client, (queue) => this.keys(queue));
   }
 
-  #run(name: string, ...args: (string | number)[]): Promise<unknown> {
+  #run(name: string, ...args: ScriptArg[]): Promise<unknown> {
     return (this.client as unknown as Record<string, ScriptFn>)[name](...args);
   }
 
@@ -77,23 +88,60 @@ export class RedisBackend implements Backend {
     return k;
   }
 
-  enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
-    return Promise.all(jobs.map(async (job) => {
-      const k = this.keys(job.queue);
-      const [created, status] = await this.#run(
-        "repidEnqueue",
-        k.jobPrefix + job.id,
-        k.ready,
-        k.deferred,
-        k.signal,
-        job.id,
-        job.actor,
-        job.argsJson,
-        job.dueAt,
-        job.options ? JSON.stringify(job.options) : "",
-      ) as [number, JobStatus];
-      return { created: created === 1, status };
+  /**
+   * One script call per queue: a queue with one job uses `enqueue`, a queue
+   * with more uses `enqueue_many` (atomic for that queue's jobs). The calls
+   * for several queues are sent together.
+   */
+  async enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
+    if (jobs.length === 1) return [await this.#enqueueOne(jobs[0])];
+    const byQueue = new Map<string, number[]>();
+    jobs.forEach((job, i) => {
+      const list = byQueue.get(job.queue);
+      if (list) list.push(i);
+      else byQueue.set(job.queue, [i]);
+    });
+    const out = new Array<EnqueueOutcome>(jobs.length);
+    await Promise.all([...byQueue].map(async ([queue, indexes]) => {
+      if (indexes.length === 1) {
+        out[indexes[0]] = await this.#enqueueOne(jobs[indexes[0]]);
+        return;
+      }
+      const k = this.keys(queue);
+      const args: (string | number)[] = [k.ready, k.deferred, k.signal, k.jobPrefix];
+      for (const i of indexes) {
+        const job = jobs[i];
+        args.push(
+          job.id,
+          job.actor,
+          job.argsJson,
+          job.dueAt,
+          job.options ? JSON.stringify(job.options) : "",
+        );
+      }
+      const res = (await this.#run("repidEnqueueMany", args)) as (number | JobStatus)[];
+      indexes.forEach((i, n) => {
+        out[i] = { created: res[2 * n] === 1, status: res[2 * n + 1] as JobStatus };
+      });
     }));
+    return out;
+  }
+
+  async #enqueueOne(job: NewJob): Promise<EnqueueOutcome> {
+    const k = this.keys(job.queue);
+    const [created, status] = await this.#run(
+      "repidEnqueue",
+      k.jobPrefix + job.id,
+      k.ready,
+      k.deferred,
+      k.signal,
+      job.id,
+      job.actor,
+      job.argsJson,
+      job.dueAt,
+      job.options ? JSON.stringify(job.options) : "",
+    ) as [number, JobStatus];
+    return { created: created === 1, status };
   }
 
   async fetch(queue: string, max: number, leaseMs: number, token: string): Promise<FetchResult> {
@@ -227,10 +275,7 @@ export class RedisBackend implements Backend {
       r.delayMs,
       r.maxDeliveries,
       r.reason,
-      JSON.stringify({
-        name: "DeadLetterError",
-        message: `Dead-lettered (${r.reason}) after ${r.maxDeliveries} deliveries`,
-      }),
+      JSON.stringify(deliveryLimitError(r.reason, r.maxDeliveries)),
       k.finished,
       Math.max(1, r.ttlMs),
     )) as "requeued" | "dead" | "lost";
@@ -327,6 +372,39 @@ export class RedisBackend implements Backend {
     return this.#subscribing;
   }
 
+  // Schedules (recurring jobs): see ./schedules.ts.
+  time(): Promise<number> {
+    return this.#schedules.time();
+  }
+  upsertSchedule(schedule: NewSchedule): Promise<ScheduleUpsertResult> {
+    return this.#schedules.upsertSchedule(schedule);
+  }
+  getSchedule(queue: string, id: string): Promise<ScheduleInfo | null> {
+    return this.#schedules.getSchedule(queue, id);
+  }
+  listSchedules(queue: string): Promise<ScheduleInfo[]> {
+    return this.#schedules.listSchedules(queue);
+  }
+  advanceSchedule(queue: string, id: string, at: number, nextAt: number): Promise<AdvanceOutcome> {
+    return this.#schedules.advanceSchedule(queue, id, at, nextAt);
+  }
+  pauseSchedule(queue: string, id: string): Promise<boolean> {
+    return this.#schedules.pauseSchedule(queue, id);
+  }
+  resumeSchedule(
+    queue: string,
+    id: string,
+    nextAt: number,
+  ): Promise<"resumed" | "active" | "gone"> {
+    return this.#schedules.resumeSchedule(queue, id, nextAt);
+  }
+  cancelSchedule(queue: string, id: string): Promise<boolean> {
+    return this.#schedules.cancelSchedule(queue, id);
+  }
+  scheduleRuns(queue: string, id: string, limit: number): Promise<string[]> {
+    return this.#schedules.scheduleRuns(queue, id, limit);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -339,49 +417,4 @@ export class RedisBackend implements Backend {
   }
 }
 
-/** How long the record of a dead-lettered job is kept: seven days. */
-export const DEAD_TTL_MS = 7 * 86_400_000;
-
-function parseJson<T>(text: string, fallback: T): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
-/** Builds a {@linkcode JobInfo} from a job hash. */
-export function jobInfoFromHash(queue: string, id: string, h: Record<string, string>): JobInfo {
-  const status = h.status as JobStatus;
-  const info: JobInfo = {
-    id,
-    queue,
-    actor: h.actor ?? "",
-    status,
-    deliveries: Number(h.deliveries ?? 0),
-    attempts: Number(h.attempts ?? 0),
-    enqueuedAt: Number(h.enq ?? 0),
-    dueAt: status === "deferred" && h.due ? Number(h.due) : null,
-    result: null,
-  };
-  if (isFinished(status)) {
-    const result: JobResult = {
-      id,
-      queue,
-      actor: info.actor,
-      status,
-      success: status === "done",
-      value: status === "done" && h.value !== undefined ? parseJson(h.value, null) : null,
-      error: h.error ? parseJson<JobError | null>(h.error, null) : null,
-      errors: h.errors ? parseJson<JobError[]>(h.errors, []) : [],
-      attempts: info.attempts,
-      deliveries: info.deliveries,
-      enqueuedAt: info.enqueuedAt,
-      startedAt: h.started ? Number(h.started) : null,
-      finishedAt: Number(h.finished ?? 0),
-    };
-    if (h.reason) result.reason = h.reason;
-    info.result = result;
-  }
-  return info;
-}
+export { DEAD_TTL_MS, jobInfoFromHash };

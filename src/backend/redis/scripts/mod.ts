@@ -8,17 +8,25 @@ import type { Script } from "./common.ts";
 import { completeScript } from "./complete.ts";
 import { deadLetterScript } from "./dead_letter.ts";
 import { enqueueScript } from "./enqueue.ts";
+import { enqueueManyScript } from "./enqueue_many.ts";
 import { extendScript } from "./extend.ts";
 import { fetchScript } from "./fetch.ts";
 import { recordAttemptScript } from "./record_attempt.ts";
 import { releaseScript } from "./release.ts";
 import { requeueScript } from "./requeue.ts";
+import { scheduleCancelScript } from "./schedule_cancel.ts";
+import { scheduleListScript } from "./schedule_list.ts";
+import { scheduleNextScript } from "./schedule_next.ts";
+import { schedulePauseScript } from "./schedule_pause.ts";
+import { scheduleResumeScript } from "./schedule_resume.ts";
+import { scheduleUpsertScript } from "./schedule_upsert.ts";
 
 export type { Script };
 
 /** All scripts, to be defined on a client once. */
 export const scripts: readonly Script[] = [
   enqueueScript,
+  enqueueManyScript,
   fetchScript,
   completeScript,
   extendScript,
@@ -26,4 +34,10 @@ export const scripts: readonly Script[] = [
   releaseScript,
   requeueScript,
   deadLetterScript,
+  scheduleUpsertScript,
+  scheduleNextScript,
+  schedulePauseScript,
+  scheduleResumeScript,
+  scheduleCancelScript,
+  scheduleListScript,
 ];

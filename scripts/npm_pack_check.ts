@@ -1,0 +1,110 @@
+/**
+ * `deno task test:npm-pack`: uses the npm package as a Node user would.
+ *
+ * 1. Builds `npm/` (skipped with `--no-build`) and packs it (`npm pack`).
+ * 2. Installs the tarball into a scratch project under the system temp
+ *    folder (`npm install <tarball>`; ioredis comes from the registry).
+ * 3. There, with plain `node`: an ES module example (enqueue, worker, awaited
+ *    result), the same through `require("repid")` where Node allows it
+ *    (20.19+, 22.12+), `npx repid worker --help`, and the `repid` bin running
+ *    a worker for `./actors.js` that serves a job and stops on SIGTERM.
+ *
+ * Each example uses its own key prefix on `$REDIS_URL` (default
+ * `redis://127.0.0.1:6379`) and deletes its keys. The scratch project is
+ * removed afterwards (kept with `--keep`).
+ *
+ * @module
+ */
+
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { BuildError, buildNpm, NPM_DIR, ROOT } from "./build_npm.ts";
+
+const EXAMPLES = join(ROOT, "scripts", "npm_pack");
+/** A failure guard per step, not a timing assertion. */
+const STEP_LIMIT_MS = 5 * 60_000;
+
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  what: string,
+): SpawnSyncReturns<string> {
+  console.log(`$ ${command} ${args.join(" ")}`);
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    timeout: STEP_LIMIT_MS,
+    killSignal: "SIGKILL",
+    env: { ...process.env, NO_COLOR: "1", npm_config_update_notifier: "false" },
+  });
+  if (result.stdout) process.stdout.write(result.stdout);
+  if (result.stderr) process.stderr.write(result.stderr);
+  if (result.error) throw new BuildError(`${what}: ${result.error.message}`);
+  if (result.status !== 0) {
+    throw new BuildError(`${what} failed (exit code ${result.status ?? result.signal})`);
+  }
+  return result;
+}
+
+/** Whether this Node loads ES modules with `require()` without a flag. */
+export function nodeRequiresEsm(version: string): boolean {
+  const [major, minor] = version.replace(/^v/, "").split(".").map(Number);
+  return major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19);
+}
+
+/** Runs the whole check; throws a `BuildError` at the first failing step. */
+export function npmPackCheck(args: string[]): void {
+  if (!args.includes("--no-build")) buildNpm();
+  const scratch = mkdtempSync(join(tmpdir(), "repid-npm-pack-"));
+  try {
+    run("npm", ["pack", "--pack-destination", scratch], NPM_DIR, "npm pack");
+    const tarball = readdirSync(scratch).find((f) => f.endsWith(".tgz"));
+    if (!tarball) throw new BuildError(`npm pack wrote no tarball into ${scratch}`);
+
+    const app = join(scratch, "app");
+    mkdirSync(app);
+    writeFileSync(
+      join(app, "package.json"),
+      `${JSON.stringify({ name: "repid-pack-check", private: true, type: "module" }, null, 2)}\n`,
+    );
+    run(
+      "npm",
+      ["install", "--no-audit", "--no-fund", join(scratch, tarball)],
+      app,
+      "npm install <tarball>",
+    );
+    for (const file of ["example.mjs", "example.cjs", "actors.js", "bin_check.mjs"]) {
+      copyFileSync(join(EXAMPLES, file), join(app, file));
+    }
+
+    const version = run("node", ["--version"], app, "node --version").stdout.trim();
+    run("node", ["example.mjs"], app, "the ES module example");
+    if (nodeRequiresEsm(version)) {
+      run("node", ["example.cjs"], app, 'the require("repid") example');
+    } else {
+      console.log(`skipped require("repid"): Node ${version} cannot require ES modules unflagged`);
+    }
+    const help = run("npx", ["--no-install", "repid", "worker", "--help"], app, "npx repid --help");
+    if (!help.stdout.includes("--queues")) {
+      throw new BuildError("`npx repid worker --help` printed no --queues option");
+    }
+    run("node", ["bin_check.mjs"], app, "the repid bin worker");
+    console.log(`npm pack check passed: ${tarball} on Node ${version}`);
+  } finally {
+    if (args.includes("--keep")) console.log(`kept ${scratch}`);
+    else rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  try {
+    npmPackCheck(process.argv.slice(2));
+  } catch (error) {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}

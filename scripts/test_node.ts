@@ -1,0 +1,130 @@
+/**
+ * `deno task test:node`: runs the behavioural tests on Node (`node --test`)
+ * against the BUILT npm package in `npm/`, not against the TypeScript sources.
+ *
+ * 1. Builds `npm/` (skipped with `--no-build`, e.g. in CI right after
+ *    `deno task build:npm`).
+ * 2. Copies `tests/integration/` (with its fixtures) and `tests/support/`
+ *    into `.npm-test/`, leaving out the Deno-only files of `DENO_ONLY`, with
+ *    `../../mod.ts` imports turned into `"repid"` (see `npm_test_sources.ts`);
+ *    `.npm-test/node_modules/repid` links to `npm/`.
+ * 3. Compiles the copies with `tsc` (type-checking them against the
+ *    package's `.d.ts`), then runs `node --test` on the `*_test.js` files.
+ *
+ * Usage: `deno task test:node [--no-build] [test file name filter…]`.
+ *
+ * @module
+ */
+
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import process from "node:process";
+import {
+  BuildError,
+  buildNpm,
+  NPM_DIR,
+  PACKAGE_NAME,
+  ROOT,
+  runNode,
+  TSC_OPTIONS,
+  tscPath,
+  tsFiles,
+} from "./build_npm.ts";
+import { rewriteTestSource } from "./npm_test_sources.ts";
+
+/** Where the compiled tests are staged (git-ignored). */
+export const STAGE: string = join(ROOT, ".npm-test");
+
+/** The folders whose tests run on Node. */
+export const NODE_TEST_DIRS: readonly string[] = ["tests/integration"];
+
+/** What the tests import besides themselves. */
+export const SUPPORT_DIRS: readonly string[] = ["tests/support"];
+
+/**
+ * Test files that exercise Deno itself and are left out of the Node run,
+ * each with the reason.
+ */
+export const DENO_ONLY: Readonly<Record<string, string>> = {
+  "tests/integration/cli_test.ts":
+    "runs `deno task worker` subprocesses; the npm bin is checked by test:npm-pack",
+};
+
+/** A failure guard for the whole `node --test` run, not a timing assertion. */
+const RUN_LIMIT_MS = 30 * 60_000;
+
+function nodeVersion(): string {
+  const run = spawnSync("node", ["--version"], { encoding: "utf8" });
+  if (run.error || run.status !== 0) throw new BuildError("Cannot run node: is Node 20+ on PATH?");
+  const version = run.stdout.trim();
+  const major = Number(/^v(\d+)/.exec(version)?.[1]);
+  if (!(major >= 20)) throw new BuildError(`Node ${version} is too old: the package needs 20+`);
+  return version;
+}
+
+/** Stages and compiles the tests; returns the `*_test.js` files to run. */
+export function stageTests(filters: string[] = []): string[] {
+  rmSync(STAGE, { recursive: true, force: true });
+  mkdirSync(join(STAGE, "node_modules"), { recursive: true });
+  writeFileSync(
+    join(STAGE, "package.json"),
+    `${JSON.stringify({ name: "repid-node-tests", private: true, type: "module" }, null, 2)}\n`,
+  );
+  symlinkSync(join("..", "..", "npm"), join(STAGE, "node_modules", PACKAGE_NAME), "dir");
+
+  const sources = [...NODE_TEST_DIRS, ...SUPPORT_DIRS]
+    .filter((dir) => existsSync(join(ROOT, dir)))
+    .flatMap((dir) => tsFiles(dir))
+    .filter((file) => !(file in DENO_ONLY));
+  for (const file of sources) {
+    const staged = join(STAGE, file);
+    mkdirSync(dirname(staged), { recursive: true });
+    writeFileSync(staged, rewriteTestSource(readFileSync(join(ROOT, file), "utf8"), file));
+  }
+  console.log(`tsc: compiling ${sources.length} test modules against npm/`);
+  runNode([tscPath(), ...TSC_OPTIONS, "--rootDir", STAGE, ...sources], "tsc (Node tests)", STAGE);
+
+  return sources
+    .filter((file) => NODE_TEST_DIRS.some((dir) => file.startsWith(`${dir}/`)))
+    .filter((file) => file.endsWith("_test.ts"))
+    .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+    .map((file) => file.replace(/\.ts$/, ".js"));
+}
+
+/** Builds, stages and runs the Node tests; resolves with the exit code. */
+export function testNode(args: string[]): number {
+  const build = !args.includes("--no-build");
+  const filters = args.filter((a) => a !== "--no-build");
+  console.log(`node ${nodeVersion()}`);
+  if (build) buildNpm();
+  else if (!existsSync(join(NPM_DIR, "package.json"))) {
+    throw new BuildError("npm/ is not built: run `deno task build:npm` first");
+  }
+  const files = stageTests(filters);
+  if (files.length === 0) throw new BuildError("No test file to run on Node");
+  for (const [file, why] of Object.entries(DENO_ONLY)) console.log(`left out ${file}: ${why}`);
+  const run = spawnSync(
+    "node",
+    ["--test", "--test-reporter=spec", "--test-timeout=120000", ...files],
+    { cwd: STAGE, stdio: "inherit", timeout: RUN_LIMIT_MS, killSignal: "SIGKILL" },
+  );
+  if (run.error) throw new BuildError(`node --test: ${run.error.message}`);
+  return run.status ?? 1;
+}
+
+if (import.meta.main) {
+  try {
+    process.exit(testNode(process.argv.slice(2)));
+  } catch (error) {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}

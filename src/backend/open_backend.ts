@@ -1,0 +1,26 @@
+/**
+ * Turning the `redis` argument of `Worker`/`Repid` into a backend: a
+ * `memory://` URL opens an in-memory store, anything else Redis.
+ *
+ * @module
+ */
+
+import type { Backend } from "./backend.ts";
+import { memoryBackendFromUrl } from "./memory/memory_backend.ts";
+import type { RedisInput } from "./redis/connection.ts";
+import { RedisBackend } from "./redis/redis_backend.ts";
+
+/**
+ * Opens the store named by `input`: `memory://` (or `memory://name`) for the
+ * in-memory store shared in this process, else a Redis client or URL.
+ */
+export function openBackend(
+  input: RedisInput,
+  options: { prefix: string },
+  action: string,
+): Backend {
+  if (typeof input === "string" && input.startsWith("memory:")) {
+    return memoryBackendFromUrl(input, options, action);
+  }
+  return new RedisBackend(input, options);
+}

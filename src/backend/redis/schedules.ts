@@ -1,0 +1,167 @@
+/**
+ * The schedule part of the Redis backend: thin calls of the schedule scripts
+ * (src/backend/redis/scripts/schedule_*.ts). `RedisBackend` delegates to it.
+ *
+ * @module
+ */
+
+import type { Redis } from "ioredis";
+import {
+  type NewSchedule,
+  type ScheduleInfo,
+  scheduleInfoFromFields,
+  type ScheduleOutcome,
+  type ScheduleStatus,
+} from "../../core/schedule.ts";
+import type { AdvanceOutcome, ScheduleBackend, ScheduleUpsertResult } from "../schedule_backend.ts";
+import type { QueueKeys } from "./keys.ts";
+
+type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+
+/** How many recent occurrence ids a schedule keeps (for its latest result). */
+export const SCHEDULE_RUNS_KEPT = 20;
+
+/** Schedule storage on one Redis client. */
+export class RedisSchedules implements ScheduleBackend {
+  readonly #client: Redis;
+  readonly #keys: (queue: string) => QueueKeys;
+
+  /**
+   * @param client A client with the scripts defined on it.
+   * @param keys The keys of a queue.
+   */
+  constructor(client: Redis, keys: (queue: string) => QueueKeys) {
+    this.#client = client;
+    this.#keys = keys;
+  }
+
+  #run(name: string, ...args: (string | number)[]): Promise<unknown> {
+    return (this.#client as unknown as Record<string, ScriptFn>)[name](...args);
+  }
+
+  async time(): Promise<number> {
+    const [s, us] = await this.#client.time();
+    return Number(s) * 1000 + Math.floor(Number(us) / 1000);
+  }
+
+  async upsertSchedule(s: NewSchedule): Promise<ScheduleUpsertResult> {
+    const k = this.#keys(s.queue);
+    const [outcome, status, next] = await this.#run(
+      "repidScheduleUpsert",
+      k.schedulePrefix + s.id,
+      k.schedules,
+      k.deferred,
+      k.ready,
+      k.signal,
+      k.jobPrefix,
+      s.id,
+      s.actor,
+      s.argsJson,
+      s.optionsJson,
+      s.rule.kind === "every" ? String(s.rule.everyMs) : "",
+      s.rule.kind === "every" ? String(s.rule.anchor) : "",
+      s.rule.kind === "cron" ? s.rule.cron : "",
+      s.rule.kind === "cron" ? s.rule.tz : "",
+      s.catchUp ? "1" : "0",
+      s.ruleKey,
+      s.definitionKey,
+      String(s.now),
+      String(s.firstAt),
+    ) as [ScheduleOutcome, ScheduleStatus, string];
+    return { outcome, status, nextRunAt: Number(next) };
+  }
+
+  async getSchedule(queue: string, id: string): Promise<ScheduleInfo | null> {
+    const h = await this.#client.hgetall(this.#keys(queue).schedulePrefix + id);
+    if (!h.status) return null;
+    return scheduleInfoFromFields(queue, id, h);
+  }
+
+  async listSchedules(queue: string): Promise<ScheduleInfo[]> {
+    const k = this.#keys(queue);
+    const out = await this.#run("repidScheduleList", k.schedules, k.schedulePrefix) as (
+      | string
+      | string[]
+    )[];
+    const list: ScheduleInfo[] = [];
+    for (let i = 0; i < out.length; i += 2) {
+      const flat = out[i + 1] as string[];
+      const h: Record<string, string> = {};
+      for (let j = 0; j < flat.length; j += 2) h[flat[j]] = flat[j + 1];
+      list.push(scheduleInfoFromFields(queue, String(out[i]), h));
+    }
+    return list;
+  }
+
+  async advanceSchedule(
+    queue: string,
+    id: string,
+    at: number,
+    nextAt: number,
+  ): Promise<AdvanceOutcome> {
+    const k = this.#keys(queue);
+    return await this.#run(
+      "repidScheduleNext",
+      k.schedulePrefix + id,
+      k.schedules,
+      k.deferred,
+      k.signal,
+      k.scheduleRunsPrefix + id,
+      k.jobPrefix,
+      id,
+      String(at),
+      String(nextAt),
+      SCHEDULE_RUNS_KEPT,
+    ) as AdvanceOutcome;
+  }
+
+  async pauseSchedule(queue: string, id: string): Promise<boolean> {
+    const k = this.#keys(queue);
+    const ok = await this.#run(
+      "repidSchedulePause",
+      k.schedulePrefix + id,
+      k.deferred,
+      k.ready,
+      k.jobPrefix,
+      id,
+    );
+    return ok === 1;
+  }
+
+  async resumeSchedule(
+    queue: string,
+    id: string,
+    nextAt: number,
+  ): Promise<"resumed" | "active" | "gone"> {
+    const k = this.#keys(queue);
+    return await this.#run(
+      "repidScheduleResume",
+      k.schedulePrefix + id,
+      k.schedules,
+      k.deferred,
+      k.signal,
+      k.jobPrefix,
+      id,
+      String(nextAt),
+    ) as "resumed" | "active" | "gone";
+  }
+
+  async cancelSchedule(queue: string, id: string): Promise<boolean> {
+    const k = this.#keys(queue);
+    const ok = await this.#run(
+      "repidScheduleCancel",
+      k.schedulePrefix + id,
+      k.schedules,
+      k.deferred,
+      k.ready,
+      k.scheduleRunsPrefix + id,
+      k.jobPrefix,
+      id,
+    );
+    return ok === 1;
+  }
+
+  scheduleRuns(queue: string, id: string, limit: number): Promise<string[]> {
+    return this.#client.zrevrange(this.#keys(queue).scheduleRunsPrefix + id, 0, limit - 1);
+  }
+}

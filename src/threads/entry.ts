@@ -1,0 +1,152 @@
+/**
+ * The program each thread of the pool runs (a Web Worker in Deno and Bun, a
+ * `node:worker_threads` worker in Node). It loads actor modules by URL, keeps
+ * them loaded, calls the named export with the job's arguments and posts back
+ * the result as JSON, or the error's name, message and stack.
+ *
+ * @module
+ */
+
+import { type JobError, toJobError } from "../core/job.ts";
+import { jsonProblem } from "../core/json.ts";
+import type { FailureKind, RunMessage, ThreadMessage } from "./protocol.ts";
+
+interface Port {
+  post(message: ThreadMessage): void;
+  listen(handler: (message: RunMessage) => void): void;
+}
+
+interface WebScope {
+  postMessage(message: unknown): void;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+}
+
+async function openPort(): Promise<Port> {
+  let parentPort: import("node:worker_threads").MessagePort | null = null;
+  try {
+    ({ parentPort } = await import("node:worker_threads"));
+  } catch {
+    // Not a runtime with node:worker_threads: a plain Web Worker.
+  }
+  if (parentPort) {
+    const port = parentPort;
+    // Uncaught errors end the thread; the pool hears of them through the
+    // worker's "error" event, with the error's stack.
+    return {
+      post: (message) => port.postMessage(message),
+      listen: (handler) => port.on("message", handler),
+    };
+  }
+  const scope = globalThis as unknown as WebScope;
+  const post = (message: ThreadMessage) => scope.postMessage(message);
+  // Report uncaught errors with their stack; the pool then replaces the thread.
+  scope.addEventListener("error", (event) => {
+    event.preventDefault();
+    const e = event as ErrorEvent;
+    post({ type: "crash", error: toJobError(e.error ?? { name: "Error", message: e.message }) });
+  });
+  scope.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    post({ type: "crash", error: toJobError((event as PromiseRejectionEvent).reason) });
+  });
+  return {
+    post,
+    listen: (handler) =>
+      scope.addEventListener("message", (event) => handler((event as MessageEvent).data)),
+  };
+}
+
+/** Where the function to call under a deadline is put for the `node:vm` script. */
+const SLOT = "__repidThreadCall";
+let deadlineScript: import("node:vm").Script | null | undefined;
+
+/**
+ * Calls `call`, interrupting its synchronous part after `timeoutMs` with
+ * `node:vm`'s watchdog: Deno's `Worker.terminate()` does not stop a busy
+ * loop (denoland/deno#35657), this does. Without `node:vm`, calls directly.
+ */
+async function callWithin(call: () => unknown, timeoutMs: number): Promise<unknown> {
+  if (deadlineScript === undefined) {
+    try {
+      const vm = await import("node:vm");
+      deadlineScript = new vm.Script(`globalThis.${SLOT}()`);
+    } catch {
+      deadlineScript = null;
+    }
+  }
+  if (!deadlineScript) return call();
+  const scope = globalThis as Record<string, unknown>;
+  scope[SLOT] = call;
+  try {
+    return deadlineScript.runInThisContext({ timeout: timeoutMs, displayErrors: false });
+  } finally {
+    delete scope[SLOT];
+  }
+}
+
+function isDeadlineError(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT";
+}
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+/** Imports a module once per thread; a failed import is tried again next time. */
+function load(url: string): Promise<Record<string, unknown>> {
+  let loading = modules.get(url);
+  if (!loading) {
+    loading = import(url) as Promise<Record<string, unknown>>;
+    modules.set(url, loading);
+    loading.catch(() => modules.delete(url));
+  }
+  return loading;
+}
+
+function describeExports(mod: Record<string, unknown>): string {
+  const names = Object.keys(mod).filter((k) => typeof mod[k] === "function");
+  return names.length === 0
+    ? "it exports no function"
+    : `its functions are ${names.map((n) => JSON.stringify(n)).join(", ")}`;
+}
+
+async function run(message: RunMessage): Promise<ThreadMessage> {
+  const { id } = message;
+  const failed = (kind: FailureKind, error: JobError): ThreadMessage => ({
+    type: "failed",
+    id,
+    kind,
+    error,
+  });
+  let mod: Record<string, unknown>;
+  try {
+    mod = await load(message.module);
+  } catch (error) {
+    return failed("load", toJobError(error));
+  }
+  const fn = mod[message.exportName];
+  if (typeof fn !== "function") {
+    const detail = message.exportName in mod
+      ? `its export "${message.exportName}" is a ${typeof fn}, expected a function`
+      : `it has no export "${message.exportName}" (${describeExports(mod)})`;
+    return failed("export", { name: "Error", message: detail });
+  }
+  let value: unknown;
+  try {
+    const context = { ...message.context, signal: new AbortController().signal };
+    const call = () => fn.apply(context, message.args);
+    value = await (message.timeoutMs === undefined ? call() : callWithin(call, message.timeoutMs));
+  } catch (error) {
+    if (isDeadlineError(error)) return failed("timeout", toJobError(error));
+    return failed("threw", toJobError(error));
+  }
+  if (value === undefined) value = null;
+  const problem = jsonProblem(value, "result");
+  if (problem) return failed("json", { name: "TypeError", message: problem });
+  return { type: "done", id, json: JSON.stringify(value) };
+}
+
+const port = await openPort();
+port.listen((message) => {
+  if (message?.type !== "run") return;
+  void run(message).then((answer) => port.post(answer));
+});
+port.post({ type: "ready" });

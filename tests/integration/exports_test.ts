@@ -1,0 +1,30 @@
+/**
+ * The public surface of mod.ts: adding or removing a runtime export must be
+ * a deliberate change of this list.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+test("mod.ts exports exactly the pinned runtime names", async () => {
+  const names = Object.keys(await import("../../mod.ts")).sort();
+  assert.deepEqual(names, [
+    "ConnectionError",
+    "Job",
+    "JobNotFoundError",
+    "JobTimeoutError",
+    "LeaseLostError",
+    "MemoryBackend",
+    "NonJsonResultError",
+    "Repid",
+    "RepidError",
+    "ResultTimeoutError",
+    "Schedule",
+    "Worker",
+    "consoleLogger",
+    "days",
+    "defineActor",
+    "hours",
+    "minutes",
+    "seconds",
+  ]);
+});

@@ -1,0 +1,138 @@
+/**
+ * Semantics 10 over Redis: an idle worker blocks in Redis instead of polling,
+ * wakes when work arrives, and fetches several jobs per round trip. Each test
+ * runs on a redis-server of its own, so the commands counted are the test's.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
+import { type JobResult, Repid, Worker } from "../../mod.ts";
+import { fetchScript } from "../../src/backend/redis/scripts/fetch.ts";
+import { sleep } from "../../src/core/sleep.ts";
+import { CommandRecorder, countByName } from "../support/command_recorder.ts";
+import { RedisServer } from "../support/redis_server.ts";
+import { waitFor } from "../support/wait.ts";
+
+const FETCH_SHA = createHash("sha1").update(fetchScript.lua).digest("hex");
+
+/** Starts a server, a command recorder on it, and hands both to `body`. */
+async function withServer(
+  port: number,
+  body: (server: RedisServer, recorder: CommandRecorder) => Promise<void>,
+): Promise<void> {
+  const server = await RedisServer.start({ port });
+  let recorder: CommandRecorder | undefined;
+  try {
+    recorder = await CommandRecorder.start(server.url);
+    await body(server, recorder);
+  } finally {
+    await recorder?.stop();
+    await server.stop();
+  }
+}
+
+async function blocked(recorder: CommandRecorder): Promise<void> {
+  await waitFor(
+    "the worker to block in BLPOP",
+    () => recorder.commands.some((c) => c.name === "blpop"),
+    { timeoutMs: 30_000 },
+  );
+}
+
+test("Worker: an idle worker sends few commands over 3 seconds (it blocks in Redis)", async () => {
+  await withServer(6390, async (server, recorder) => {
+    const worker = new Worker(server.url, { logger: "silent" }); // idleMs: default 5000
+    worker.actor(function idle_probe(): string {
+      return "ran";
+    });
+    try {
+      void worker.runForever({ handleSignals: false });
+      await blocked(recorder);
+      const mark = recorder.mark();
+      await delay(3_000); // the window the commands are counted over
+      await recorder.flush();
+      const sent = recorder.since(mark);
+      assert.ok(
+        sent.length <= 10,
+        `an idle worker sent ${sent.length} commands in 3 s: ${JSON.stringify(countByName(sent))}`,
+      );
+      assert.equal(worker.runningCount, 0);
+    } finally {
+      await worker.stop({ graceMs: 0 });
+    }
+  });
+});
+
+test("Worker: an idle worker wakes when a job is enqueued, not when its idle wait ends", async () => {
+  await withServer(6391, async (server, recorder) => {
+    // The idle wait is longer than the test's guard: only the wake-up on
+    // enqueue can finish the job in time.
+    const worker = new Worker(server.url, { idleMs: 120_000, logger: "silent" });
+    worker.actor(function idle_probe(): string {
+      return "ran";
+    });
+    const producer = new Repid(server.url);
+    try {
+      void worker.runForever({ handleSignals: false });
+      await blocked(recorder);
+      const mark = recorder.mark();
+      const job = await producer.enqueueJob("idle_probe");
+      const result = await job.waitResult({ timeoutMs: 30_000 });
+      assert.equal(result.status, "done");
+      assert.equal(result.value, "ran");
+      await recorder.flush();
+      const sent = recorder.since(mark);
+      assert.ok(
+        sent.length <= 20,
+        `enqueue, run and result took ${sent.length} commands: ${
+          JSON.stringify(countByName(sent))
+        }`,
+      );
+    } finally {
+      await worker.stop({ graceMs: 0 });
+      await producer.close();
+    }
+  });
+});
+
+test("Worker: with free slots a worker leases several jobs per fetch round trip", async () => {
+  await withServer(6392, async (server, recorder) => {
+    const producer = new Repid(server.url);
+    const worker = new Worker(server.url, { concurrency: 10, logger: "silent" });
+    let inFlight = 0;
+    let maxInFlight = 0;
+    worker.actor(async function batch_probe(n: number): Promise<number> {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await sleep(50);
+      inFlight--;
+      return n;
+    });
+    try {
+      const jobs = [];
+      for (let i = 0; i < 50; i++) {
+        jobs.push(await producer.enqueueJob("batch_probe", { args: [i] }));
+      }
+      const mark = recorder.mark();
+      void worker.runForever({ handleSignals: false });
+      const results: JobResult[] = await Promise.all(
+        jobs.map((j) => j.waitResult({ timeoutMs: 60_000 })),
+      );
+      assert.deepEqual(results.map((r) => r.value), jobs.map((_, i) => i));
+      await recorder.flush();
+      const fetches = recorder.since(mark).filter((c) =>
+        (c.name === "evalsha" && c.args[0] === FETCH_SHA) ||
+        (c.name === "eval" && c.args[0] === fetchScript.lua)
+      );
+      assert.ok(fetches.length >= 1, "the worker fetched through the fetch script");
+      assert.ok(
+        fetches.length <= 20,
+        `50 jobs took ${fetches.length} fetch round trips with concurrency 10`,
+      );
+      assert.ok(maxInFlight <= 10, `${maxInFlight} jobs ran at once with concurrency 10`);
+    } finally {
+      await worker.stop({ graceMs: 0 });
+      await producer.close();
+    }
+  });
+});
