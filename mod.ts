@@ -28,6 +28,7 @@
  */
 
 export {
+  ActorLoadError,
   ConnectionError,
   JobNotFoundError,
   JobTimeoutError,
@@ -35,6 +36,7 @@ export {
   NonJsonResultError,
   RepidError,
   ResultTimeoutError,
+  ThreadCrashError,
 } from "./src/errors.ts";
 export type {
   Completion,
@@ -61,6 +63,7 @@ export {
   defineActor,
   type FunctionOf,
   type JobContext,
+  type ModuleActorOptions,
   type ResultOf,
 } from "./src/worker/actor.ts";
 export {

@@ -147,11 +147,12 @@ async function latency(): Promise<void> {
   await pings(20); // warm-up
   const idle = await pings(200);
   const threadSpin = await producer.enqueueJob("spin_thread", {
-    args: [60_000],
+    args: [5_000],
     queue: "lat",
   });
   const duringThread = await pings(200);
   const info = await threadSpin.info();
+  await threadSpin.waitResult({ timeoutMs: 60_000 });
   const spinAsync = await producer.enqueueJob("spin_async", {
     args: [3_000],
     queue: "lat",
@@ -160,7 +161,7 @@ async function latency(): Promise<void> {
   console.log("3. async job latency (enqueue → result, one at a time):");
   console.log(`   idle worker:                          ${fmt(idle)}`);
   console.log(
-    `   while a CPU-bound sync actor spins on a thread (${info?.status}): ${
+    `   while a CPU-bound sync actor spins on a thread (still ${info?.status} after): ${
       fmt(duringThread)
     }`,
   );
@@ -168,16 +169,19 @@ async function latency(): Promise<void> {
     `   while the same loop runs as an async actor (3 s): ${fmt(duringAsync)}`,
   );
   await spinAsync.waitResult({ timeoutMs: 60_000 });
-  await worker.stop({ graceMs: 0 }); // terminates the 60 s thread job
+  await worker.stop();
   await running;
   await producer.close();
 }
 
+function runtime(): string {
+  const deno = (globalThis as { Deno?: { version: { deno: string } } }).Deno;
+  return deno ? `Deno ${deno.version.deno}` : `Node ${process.version}`;
+}
+
 try {
   console.log(
-    `Repid threads benchmark: ${JOBS} jobs, ${navigator.hardwareConcurrency} CPUs, ${
-      "Deno" in globalThis ? "Deno" : "Node"
-    } ${process.version}`,
+    `Repid threads benchmark: ${JOBS} jobs, ${navigator.hardwareConcurrency} CPUs, ${runtime()}`,
   );
   await poolAlone();
   await endToEnd();

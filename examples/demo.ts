@@ -1,15 +1,24 @@
 /**
  * `deno task demo`: the guide's examples end to end in one process. It shows
  * jobs being enqueued, started and finished, a failing job retried, a
- * deferred job firing, the stored results, and then a batch of 3000 jobs
- * draining with a live progress line, and the throughput.
+ * deferred job firing, the stored results, a recurring job ticking, a sync
+ * actor on a thread, and then a batch of 3000 jobs draining with a live
+ * progress line, and the throughput.
  *
  * Run: deno task demo. Without REDIS_URL it runs on the embedded in-memory
  * backend (no Redis needed); with REDIS_URL set, on that Redis.
  */
 import process from "node:process";
 import { Redis } from "ioredis";
-import { type Logger, MemoryBackend, Repid, Worker, type WorkerOptions } from "../mod.ts";
+import {
+  defineActor,
+  type JobContext,
+  type Logger,
+  MemoryBackend,
+  Repid,
+  Worker,
+  type WorkerOptions,
+} from "../mod.ts";
 import * as actors from "./actors.ts";
 
 /** Where the demo's jobs live. */
@@ -117,6 +126,29 @@ async function main(): Promise<void> {
   const log = new DemoLog();
   const worker = store.worker({ concurrency: CONCURRENCY, logger: log, resultTtlMs: 600_000 });
   for (const actor of Object.values(actors)) worker.actor(actor);
+  // The guide's "run job every day", ticking every second here (section 6).
+  let ticks = 0;
+  let threeTicks!: (thirdId: string) => void;
+  const ticked = new Promise<string>((resolve) => (threeTicks = resolve));
+  const goodMorning = worker.actor(
+    // deno-lint-ignore require-await
+    defineActor(async function good_morning(this: JobContext) {
+      ticks++;
+      const due = Number(this.jobId.slice(this.jobId.lastIndexOf("@") + 1));
+      say(
+        `  ⏰ tick ${ticks}: occurrence due ${new Date(due).toISOString()}, ran ${
+          Date.now() - due
+        } ms after`,
+      );
+      if (ticks === 3) threeTicks(this.jobId);
+      return "good morning!";
+    }),
+  );
+  // A sync (CPU-bound) actor: a module's export, run on the worker's threads (section 7).
+  const countPrimes = worker.actor<typeof import("./demo_thread_actor.ts").default>(
+    new URL("./demo_thread_actor.ts", import.meta.url),
+    { name: "count_primes", timeoutMs: 60_000 },
+  );
   const running = worker.runForever();
   const producer = store.producer();
   try {
@@ -151,7 +183,29 @@ async function main(): Promise<void> {
     const result = await nothing.result;
     say(`  = ${JSON.stringify(result)}`);
 
-    heading(`6. Throughput: ${BATCH} add() jobs, concurrency ${CONCURRENCY}`);
+    heading("6. Recurring: good_morning with deferBy: 1000 (ms), three ticks, then cancelled");
+    log.verbose = false;
+    const schedule = await producer.enqueueJob(goodMorning, { deferBy: 1_000 });
+    say(`  → registered schedule ${schedule.id} (${schedule.outcome})`);
+    await schedule.occurrence(Number((await ticked).split("@").pop())).result;
+    await schedule.cancel();
+    say(`  = ticked ${ticks} times, once a second; schedule cancelled`);
+    log.verbose = true;
+
+    heading("7. A sync actor on a thread: count_primes(2000000) while the event loop runs on");
+    let loopTicks = 0;
+    const loop = setInterval(() => loopTicks++, 10);
+    const primes = await producer.enqueueJob(countPrimes, { args: [2_000_000] });
+    const asyncMeanwhile = await producer.enqueueJob("string_length", { args: ["meanwhile"] });
+    const [primeResult, meanwhile] = await Promise.all([primes.result, asyncMeanwhile.result]);
+    clearInterval(loop);
+    say(`  = ${primeResult.value} primes below 2000000, computed on a thread`);
+    say(
+      `  = meanwhile the event loop ticked ${loopTicks} times and string_length("meanwhile") = ` +
+        `${meanwhile.value}`,
+    );
+
+    heading(`8. Throughput: ${BATCH} add() jobs, concurrency ${CONCURRENCY}`);
     log.verbose = false;
     const before = log.finished;
     const started = performance.now();

@@ -4,7 +4,7 @@
  *
  * 1. Checks that `deno.json` and the root `package.json` agree (every `npm:`
  *    import with the same range in `dependencies`, and back), else fails.
- * 2. Compiles `mod.ts` and every module of `src/` with `tsc` (Node 20 flavour:
+ * 2. Compiles the modules `deno.json` exports and every module of `src/` with `tsc` (Node 20 flavour:
  *    NodeNext modules, ES2022 output, only ES2023 library types plus
  *    `@types/node` 20, so an API Node 20 lacks does not compile) into ES
  *    modules and `.d.ts` under `npm/esm/`, `.ts` imports rewritten to `.js`.
@@ -33,6 +33,7 @@ import { fileURLToPath } from "node:url";
 import {
   compiledPath,
   type DenoConfig,
+  denoExports,
   manifestProblems,
   NPM_OUT_DIR,
   npmManifest,
@@ -147,8 +148,16 @@ function jsFiles(dir: string): string[] {
 
 const MIT_LICENSE_NOTE = "create an MIT LICENSE at the repository root";
 
-/** Builds `npm/`. Throws a `BuildError` listing what is wrong. */
-export function buildNpm({ log = console.log }: { log?: (line: string) => void } = {}): void {
+/** Options of {@linkcode buildNpm}. */
+export interface BuildOptions {
+  /** Where to write the package (a private copy for a test run). @default NPM_DIR */
+  dir?: string;
+  /** Progress lines. @default console.log */
+  log?: (line: string) => void;
+}
+
+/** Builds the npm package into `npm/`. Throws a `BuildError` listing what is wrong. */
+export function buildNpm({ dir = NPM_DIR, log = console.log }: BuildOptions = {}): void {
   const deno = readJson<DenoConfig>(join(ROOT, "deno.json"));
   const root = readJson<PackageJson>(join(ROOT, "package.json"));
   const problems = manifestProblems(deno, root);
@@ -170,11 +179,12 @@ export function buildNpm({ log = console.log }: { log?: (line: string) => void }
   }
 
   const tsc = tscPath();
-  rmSync(NPM_DIR, { recursive: true, force: true });
-  mkdirSync(NPM_DIR, { recursive: true });
-  const outDir = join(NPM_DIR, NPM_OUT_DIR);
-  const sources = ["mod.ts", ...tsFiles("src")];
-  log(`tsc: compiling ${sources.length} modules into npm/${NPM_OUT_DIR}/`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const outDir = join(dir, NPM_OUT_DIR);
+  const entries = Object.values(denoExports(deno)).map((m) => m.replace(/^\.\//, ""));
+  const sources = [...new Set([...entries, ...tsFiles("src")])];
+  log(`tsc: compiling ${sources.length} modules into ${join(dir, NPM_OUT_DIR)}`);
   runNode(
     [
       tsc,
@@ -202,31 +212,31 @@ export function buildNpm({ log = console.log }: { log?: (line: string) => void }
     bin: { [PACKAGE_NAME]: BIN_SOURCE },
     keywords: KEYWORDS,
   });
-  const bin = join(NPM_DIR, compiledPath(BIN_SOURCE));
+  const bin = join(dir, compiledPath(BIN_SOURCE));
   const binJs = readFileSync(bin, "utf8");
   if (!binJs.startsWith("#!")) writeFileSync(bin, `#!/usr/bin/env node\n${binJs}`);
   chmodSync(bin, 0o755);
 
-  writeFileSync(join(NPM_DIR, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  copyFileSync(join(ROOT, "README.md"), join(NPM_DIR, "README.md"));
-  copyFileSync(join(ROOT, "LICENSE"), join(NPM_DIR, "LICENSE"));
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  copyFileSync(join(ROOT, "README.md"), join(dir, "README.md"));
+  copyFileSync(join(ROOT, "LICENSE"), join(dir, "LICENSE"));
 
   // Check what was written, as npm will read it.
-  const written = readJson<PackageJson>(join(NPM_DIR, "package.json"));
+  const written = readJson<PackageJson>(join(dir, "package.json"));
   const after = manifestProblems(deno, root, written);
   const targets = [
     ...Object.values(written.exports ?? {}).flatMap((e) => [e.types, e.default]),
     ...Object.values(written.bin ?? {}),
   ];
   for (const target of targets) {
-    if (!existsSync(join(NPM_DIR, target))) after.push(`npm/${target} was not built`);
+    if (!existsSync(join(dir, target))) after.push(`${join(dir, target)} was not built`);
   }
   if (after.length) {
     throw new BuildError(
       `The npm package disagrees with deno.json:\n${after.map((p) => `  - ${p}`).join("\n")}`,
     );
   }
-  log(`npm/: ${manifest.name}@${manifest.version} (${targets.length} entry files checked)`);
+  log(`${dir}: ${manifest.name}@${manifest.version} (${targets.length} entry files checked)`);
 }
 
 if (import.meta.main) {

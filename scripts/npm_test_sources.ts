@@ -6,7 +6,8 @@
  *
  * The copies keep their place relative to the repository root, inside a
  * staging folder whose `node_modules/<package>` links to the built package:
- * - a relative import of `mod.ts` becomes the package name (`"repid"`);
+ * - a relative import of an exported module becomes the package's export
+ *   (`mod.ts` → `"repid"`, `testing.ts` → `"repid/testing"`);
  * - a relative import of another module of the library (`src/…`) points at
  *   its compiled file inside `node_modules/<package>/esm/`;
  * - imports between test files stay relative (tsc rewrites `.ts` to `.js`);
@@ -21,10 +22,14 @@ import { NPM_OUT_DIR } from "./npm_manifest.ts";
 
 /** How test sources map onto the built package. */
 export interface RewriteOptions {
-  /** The npm package name the entry module becomes. @default "repid" */
+  /** The npm package name. @default "repid" */
   packageName?: string;
-  /** The entry module, relative to the repository root. @default "mod.ts" */
-  entry?: string;
+  /**
+   * The exported modules (relative to the repository root) and the
+   * specifiers they are imported by on npm.
+   * @default { "mod.ts": packageName }
+   */
+  entries?: Record<string, string>;
   /** The folders (relative to the root) the package is compiled from. @default ["src"] */
   libraryDirs?: string[];
   /** The folders (relative to the root) copied with the tests. @default ["tests"] */
@@ -59,7 +64,7 @@ export function rewriteTestSource(
 ): string {
   const {
     packageName = "repid",
-    entry = "mod.ts",
+    entries = { "mod.ts": packageName },
     libraryDirs = ["src"],
     testDirs = ["tests"],
   } = options;
@@ -69,7 +74,7 @@ export function rewriteTestSource(
 
   const mapImport = (specifier: string): string => {
     const target = posix.normalize(posix.join(dir, specifier));
-    if (target === entry) return packageName;
+    if (Object.hasOwn(entries, target)) return entries[target];
     if (inside(target, testDirs)) return specifier;
     if (inside(target, libraryDirs) && /\.ts$/.test(target)) {
       const built = `node_modules/${packageName}/${NPM_OUT_DIR}/${target.replace(/\.ts$/, ".js")}`;
@@ -77,14 +82,15 @@ export function rewriteTestSource(
     }
     throw new UnmappedImportError(
       `${file} imports "${specifier}" (${target}), which is neither a test file, ` +
-        `${entry} nor a module of ${libraryDirs.join(", ")}: the Node run cannot map it`,
+        `an exported module nor a module of ${libraryDirs.join(", ")}: ` +
+        `the Node run cannot map it`,
     );
   };
   const mapUrl = (specifier: string): string => {
     if (!/\.ts$/.test(specifier)) return specifier;
     const target = posix.normalize(posix.join(dir, specifier));
     if (inside(target, testDirs)) return specifier.replace(/\.ts$/, ".js");
-    if (target === entry || inside(target, libraryDirs)) {
+    if (Object.hasOwn(entries, target) || inside(target, libraryDirs)) {
       const built = `node_modules/${packageName}/${NPM_OUT_DIR}/${target.replace(/\.ts$/, ".js")}`;
       return relative(dir, built);
     }

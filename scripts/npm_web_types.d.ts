@@ -6,7 +6,8 @@
  * instead of the whole DOM library, which would let browser-only APIs that
  * Node 20 lacks (`navigator`, `window`, …) compile unnoticed.
  *
- * Only the members the library touches are declared.
+ * Only the members the library touches are declared, typed as the DOM and
+ * Deno libraries type them (so `deno check` accepts this file beside them).
  */
 
 interface Worker extends EventTarget {
@@ -14,6 +15,7 @@ interface Worker extends EventTarget {
   terminate(): void;
 }
 
+// deno-lint-ignore no-var
 declare var Worker: {
   prototype: Worker;
   new (url: string | URL, options?: { type?: "classic" | "module"; name?: string }): Worker;
@@ -21,10 +23,13 @@ declare var Worker: {
 
 interface ErrorEvent extends Event {
   readonly message: string;
-  readonly error: unknown;
+  // deno-lint-ignore no-explicit-any
+  readonly error: any;
 }
 
 interface PromiseRejectionEvent extends Event {
-  readonly reason: unknown;
-  readonly promise: Promise<unknown>;
+  // deno-lint-ignore no-explicit-any
+  readonly reason: any;
+  // deno-lint-ignore no-explicit-any
+  readonly promise: Promise<any>;
 }

@@ -2,16 +2,17 @@
  * `deno task test:node`: runs the behavioural tests on Node (`node --test`)
  * against the BUILT npm package in `npm/`, not against the TypeScript sources.
  *
- * 1. Builds `npm/` (skipped with `--no-build`, e.g. in CI right after
- *    `deno task build:npm`).
+ * 1. Builds the package into this run's own folder `.npm-test/run-…/`
+ *    (with `--no-build`, e.g. in CI right after `deno task build:npm`, it
+ *    uses `npm/` instead).
  * 2. Copies `tests/integration/` (with its fixtures) and `tests/support/`
- *    into `.npm-test/`, leaving out the Deno-only files of `DENO_ONLY`, with
- *    `../../mod.ts` imports turned into `"repid"` (see `npm_test_sources.ts`);
- *    `.npm-test/node_modules/repid` links to `npm/`.
+ *    into the run's folder, leaving out the Deno-only files of `DENO_ONLY`, with
+ *    `../../mod.ts` imports turned into `"repid"` (see `npm_test_sources.ts`),
+ *    the package being the run's `node_modules/repid`.
  * 3. Compiles the copies with `tsc` (type-checking them against the
  *    package's `.d.ts`), then runs `node --test` on the `*_test.js` files.
  *
- * Usage: `deno task test:node [--no-build] [test file name filter…]`.
+ * Usage: `deno task test:node [--no-build] [--keep] [test file name filter…]`.
  *
  * @module
  */
@@ -20,6 +21,7 @@ import { spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -32,16 +34,18 @@ import {
   buildNpm,
   NPM_DIR,
   PACKAGE_NAME,
+  readJson,
   ROOT,
   runNode,
   TSC_OPTIONS,
   tscPath,
   tsFiles,
 } from "./build_npm.ts";
+import { type DenoConfig, denoExports } from "./npm_manifest.ts";
 import { rewriteTestSource } from "./npm_test_sources.ts";
 
-/** Where the compiled tests are staged (git-ignored). */
-export const STAGE: string = join(ROOT, ".npm-test");
+/** Where test runs are staged, one folder per run (git-ignored). */
+export const STAGE_ROOT: string = join(ROOT, ".npm-test");
 
 /** The folders whose tests run on Node. */
 export const NODE_TEST_DIRS: readonly string[] = ["tests/integration"];
@@ -70,27 +74,39 @@ function nodeVersion(): string {
   return version;
 }
 
-/** Stages and compiles the tests; returns the `*_test.js` files to run. */
-export function stageTests(filters: string[] = []): string[] {
-  rmSync(STAGE, { recursive: true, force: true });
-  mkdirSync(join(STAGE, "node_modules"), { recursive: true });
+/** The exported modules and their npm specifiers (`testing.ts` → `repid/testing`). */
+function npmEntries(deno: DenoConfig): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(denoExports(deno)).map(([subpath, module]) => [
+      module.replace(/^\.\//, ""),
+      subpath === "." ? PACKAGE_NAME : `${PACKAGE_NAME}/${subpath.replace(/^\.\//, "")}`,
+    ]),
+  );
+}
+
+/**
+ * Stages and compiles the tests in `stage`, whose `node_modules/repid` must
+ * hold (or link to) the built package; returns the `*_test.js` files to run.
+ */
+export function stageTests(stage: string, filters: string[] = []): string[] {
   writeFileSync(
-    join(STAGE, "package.json"),
+    join(stage, "package.json"),
     `${JSON.stringify({ name: "repid-node-tests", private: true, type: "module" }, null, 2)}\n`,
   );
-  symlinkSync(join("..", "..", "npm"), join(STAGE, "node_modules", PACKAGE_NAME), "dir");
 
+  const entries = npmEntries(readJson<DenoConfig>(join(ROOT, "deno.json")));
   const sources = [...NODE_TEST_DIRS, ...SUPPORT_DIRS]
     .filter((dir) => existsSync(join(ROOT, dir)))
     .flatMap((dir) => tsFiles(dir))
     .filter((file) => !(file in DENO_ONLY));
   for (const file of sources) {
-    const staged = join(STAGE, file);
+    const staged = join(stage, file);
     mkdirSync(dirname(staged), { recursive: true });
-    writeFileSync(staged, rewriteTestSource(readFileSync(join(ROOT, file), "utf8"), file));
+    const source = readFileSync(join(ROOT, file), "utf8");
+    writeFileSync(staged, rewriteTestSource(source, file, { packageName: PACKAGE_NAME, entries }));
   }
   console.log(`tsc: compiling ${sources.length} test modules against npm/`);
-  runNode([tscPath(), ...TSC_OPTIONS, "--rootDir", STAGE, ...sources], "tsc (Node tests)", STAGE);
+  runNode([tscPath(), ...TSC_OPTIONS, "--rootDir", stage, ...sources], "tsc (Node tests)", stage);
 
   return sources
     .filter((file) => NODE_TEST_DIRS.some((dir) => file.startsWith(`${dir}/`)))
@@ -99,25 +115,42 @@ export function stageTests(filters: string[] = []): string[] {
     .map((file) => file.replace(/\.ts$/, ".js"));
 }
 
-/** Builds, stages and runs the Node tests; resolves with the exit code. */
+/**
+ * Builds the package into a private folder of this run (or, with
+ * `--no-build`, links `npm/`), stages and compiles the tests, and runs them
+ * with `node --test`; returns its exit code. Each run has its own folder
+ * under `.npm-test/`, removed afterwards unless `--keep` is given, so runs
+ * side by side do not disturb each other.
+ */
 export function testNode(args: string[]): number {
   const build = !args.includes("--no-build");
-  const filters = args.filter((a) => a !== "--no-build");
+  const keep = args.includes("--keep");
+  const filters = args.filter((a) => !a.startsWith("--"));
   console.log(`node ${nodeVersion()}`);
-  if (build) buildNpm();
-  else if (!existsSync(join(NPM_DIR, "package.json"))) {
-    throw new BuildError("npm/ is not built: run `deno task build:npm` first");
+  mkdirSync(STAGE_ROOT, { recursive: true });
+  const stage = mkdtempSync(join(STAGE_ROOT, "run-"));
+  try {
+    const linked = join(stage, "node_modules", PACKAGE_NAME);
+    mkdirSync(dirname(linked), { recursive: true });
+    if (build) buildNpm({ dir: linked });
+    else if (!existsSync(join(NPM_DIR, "package.json"))) {
+      throw new BuildError("npm/ is not built: run `deno task build:npm` first");
+    } else symlinkSync(NPM_DIR, linked, "dir");
+
+    const files = stageTests(stage, filters);
+    if (files.length === 0) throw new BuildError("No test file to run on Node");
+    for (const [file, why] of Object.entries(DENO_ONLY)) console.log(`left out ${file}: ${why}`);
+    const run = spawnSync(
+      "node",
+      ["--test", "--test-reporter=spec", "--test-timeout=120000", ...files],
+      { cwd: stage, stdio: "inherit", timeout: RUN_LIMIT_MS, killSignal: "SIGKILL" },
+    );
+    if (run.error) throw new BuildError(`node --test: ${run.error.message}`);
+    return run.status ?? 1;
+  } finally {
+    if (keep) console.log(`kept ${stage}`);
+    else rmSync(stage, { recursive: true, force: true });
   }
-  const files = stageTests(filters);
-  if (files.length === 0) throw new BuildError("No test file to run on Node");
-  for (const [file, why] of Object.entries(DENO_ONLY)) console.log(`left out ${file}: ${why}`);
-  const run = spawnSync(
-    "node",
-    ["--test", "--test-reporter=spec", "--test-timeout=120000", ...files],
-    { cwd: STAGE, stdio: "inherit", timeout: RUN_LIMIT_MS, killSignal: "SIGKILL" },
-  );
-  if (run.error) throw new BuildError(`node --test: ${run.error.message}`);
-  return run.status ?? 1;
 }
 
 if (import.meta.main) {

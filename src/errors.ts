@@ -206,6 +206,8 @@ export class ActorLoadError extends RepidError {
   /** The URL of the module that was loaded. */
   readonly module: string;
   /**
+   * Creates the error for an actor whose module could not be used.
+   *
    * @param actor The actor whose module failed.
    * @param module The module's URL.
    * @param detail What went wrong.
@@ -231,6 +233,8 @@ export class ActorLoadError extends RepidError {
  */
 export class ThreadCrashError extends RepidError {
   /**
+   * Creates the error for a job whose thread died.
+   *
    * @param actor The actor whose thread crashed.
    * @param detail What the thread reported, such as the uncaught error.
    */

@@ -10,7 +10,10 @@ import net from "node:net";
  */
 export function openRaw(url) {
   const u = new URL(url);
-  const socket = net.createConnection({ host: u.hostname, port: Number(u.port || 6379) });
+  const socket = net.createConnection({
+    host: u.hostname,
+    port: Number(u.port || 6379),
+  });
   socket.setNoDelay(true);
   /** @type {{ resolve: (v: unknown) => void, reject: (e: unknown) => void }[]} */
   const pending = [];
@@ -73,7 +76,10 @@ function parse(buf, pos) {
       const len = Number(line);
       if (len < 0) return { value: null, end: next };
       if (buf.length < next + len + 2) return null;
-      return { value: buf.toString("utf8", next, next + len), end: next + len + 2 };
+      return {
+        value: buf.toString("utf8", next, next + len),
+        end: next + len + 2,
+      };
     }
     case "*": {
       const n = Number(line);
@@ -103,7 +109,9 @@ export async function infoSnapshot(raw) {
   const cpuText = String(await raw.command("INFO", "cpu"));
   /** @type {Record<string, number>} */
   const calls = {};
-  for (const m of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[m[1]] = Number(m[2]);
+  for (const m of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    calls[m[1]] = Number(m[2]);
+  }
   const user = Number(/used_cpu_user:([\d.]+)/.exec(cpuText)?.[1] ?? 0);
   const sys = Number(/used_cpu_sys:([\d.]+)/.exec(cpuText)?.[1] ?? 0);
   return { calls, cpuUs: Math.round((user + sys) * 1e6) };

@@ -100,7 +100,12 @@ export class TestEnv<A extends ActorMap = AnyActors> {
   #closed = false;
   readonly #closing = new AbortController();
 
-  /** @param options The worker's and producer's options, and the store's clock. */
+  /**
+   * Creates the store, the worker and the producer (the worker starts at the
+   * first `drain()` or `start()`).
+   *
+   * @param options The worker's and producer's options, and the store's clock.
+   */
   constructor(options: TestEnvOptions = {}) {
     this.backend = new MemoryBackend({ now: options.now });
     this.worker = new Worker(null, {

@@ -121,6 +121,10 @@ interface Running {
   controller: AbortController;
   /** Set when the lease was handed back or lost: no more writes for this job. */
   detached: boolean;
+  /** Whether the job still holds a concurrency slot (freed once it has run, before its ack). */
+  slotHeld: boolean;
+  /** Set once the job has run and its ack is being written. */
+  acking: boolean;
   done: Promise<void>;
 }
 
@@ -421,6 +425,8 @@ export class Worker {
       job,
       controller: new AbortController(),
       detached: false,
+      slotHeld: true,
+      acking: false,
       done: Promise.resolve(),
     };
     this.#running.set(job.id, running);
@@ -428,8 +434,20 @@ export class Worker {
       .catch((error) => this.#log.error("job handling failed", { id: job.id, error }))
       .finally(() => {
         this.#running.delete(job.id);
-        this.#slots!.release();
+        this.#freeSlot(running);
       });
+  }
+
+  /**
+   * Gives the job's slot back (once). A job that has run frees its slot
+   * before its ack is written, so the next fetch travels with the ack
+   * instead of after it; the job stays in `#running` (its lease renewed,
+   * handed back on shutdown) until the ack is stored.
+   */
+  #freeSlot(r: Running): void {
+    if (!r.slotHeld) return;
+    r.slotHeld = false;
+    this.#slots!.release();
   }
 
   async #execute(r: Running): Promise<void> {
@@ -623,6 +641,8 @@ export class Worker {
 
   async #finish(r: Running, completion: Completion): Promise<void> {
     const { job } = r;
+    r.acking = true;
+    this.#freeSlot(r);
     const ok = await this.#retryWrite(
       r,
       "complete",
@@ -694,7 +714,9 @@ export class Worker {
         );
         for (const id of lost) {
           const r = this.#running.get(id);
-          if (!r || r.detached) continue;
+          // A job whose ack is in flight has stopped running; its ack (if
+          // already stored) is why the lease is gone, or it will be refused.
+          if (!r || r.detached || r.acking) continue;
           r.detached = true;
           const error = new LeaseLostError(id, "keep running");
           r.controller.abort(error);

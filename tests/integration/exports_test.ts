@@ -8,6 +8,7 @@ import { test } from "node:test";
 test("mod.ts exports exactly the pinned runtime names", async () => {
   const names = Object.keys(await import("../../mod.ts")).sort();
   assert.deepEqual(names, [
+    "ActorLoadError",
     "ConnectionError",
     "Job",
     "JobNotFoundError",
@@ -19,6 +20,7 @@ test("mod.ts exports exactly the pinned runtime names", async () => {
     "RepidError",
     "ResultTimeoutError",
     "Schedule",
+    "ThreadCrashError",
     "Worker",
     "consoleLogger",
     "days",

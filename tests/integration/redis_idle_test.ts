@@ -24,7 +24,7 @@ async function withServer(
   const server = await RedisServer.start({ port });
   let recorder: CommandRecorder | undefined;
   try {
-    recorder = await CommandRecorder.start(server.url);
+    recorder = await CommandRecorder.start(server.port);
     await body(server, recorder);
   } finally {
     await recorder?.stop();

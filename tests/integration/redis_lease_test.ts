@@ -14,7 +14,7 @@ import { deferred, sleep } from "../../src/core/sleep.ts";
 import { type ChildScript, spawnScript } from "../support/child_script.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 
-const LEASE_WORKER = fileURLToPath(new URL("../fixtures/lease_worker.ts", import.meta.url));
+const LEASE_WORKER = fileURLToPath(new URL("./fixtures/lease_worker.ts", import.meta.url));
 const LEASE_MS = 1_000;
 
 function childWorker(prefix: string, mode: "block" | "spin", releaseFile = ""): ChildScript {

@@ -14,7 +14,7 @@ import { waitFor } from "../support/wait.ts";
 
 test("Worker: a worker lacking the actor puts the job back without a command flood; a worker with it runs it", async () => {
   const server = await RedisServer.start({ port: 6394 });
-  const recorder = await CommandRecorder.start(server.url);
+  const recorder = await CommandRecorder.start(server.port);
   const producer = new Repid(server.url);
   // Same queue, different actor: it takes the job and must hand it on.
   const lacking = new Worker(server.url, { logger: "silent" }); // unknownActorDelayMs: 1000

@@ -3,6 +3,8 @@
  * in-memory store, and its errors. Memory only: the helper exists to test
  * actors without a Redis server.
  */
+// Actors are async functions even when they have nothing to await.
+// deno-lint-ignore-file require-await
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createTestEnv, DrainError } from "../../testing.ts";

@@ -4,7 +4,7 @@
  * output lines the test can wait for and which the test can pause or kill.
  *
  * ```ts
- * const child = spawnScript("tests/fixtures/lease_worker.ts", { REPID_PREFIX: prefix });
+ * const child = spawnScript("tests/integration/fixtures/lease_worker.ts", { REPID_PREFIX: prefix });
  * const line = await child.waitForLine(/^running (\S+)/);
  * child.signal("SIGKILL");
  * await child.exited;

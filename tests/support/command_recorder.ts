@@ -5,28 +5,32 @@
  * MONITOR is the exact way to count what a worker sends.) Use it only on a
  * server of the test's own: MONITOR sees every client.
  *
+ * It speaks the protocol over plain sockets: no client library state, no
+ * reconnects, nothing printed when the server goes away.
+ *
  * ```ts
- * const recorder = await CommandRecorder.start(server.url);
+ * const recorder = await CommandRecorder.start(server.port);
  * const mark = recorder.mark();
  * // ... let the worker idle ...
+ * await recorder.flush();
  * console.log(recorder.since(mark).length);
  * await recorder.stop();
  * ```
  */
-import { Redis } from "ioredis";
+import { createConnection, type Socket } from "node:net";
 
-/** One command a client sent. */
+/** One command seen by the server. */
 export interface RecordedCommand {
   /** The command name, lower case (`evalsha`, `blpop`, …). */
   name: string;
   /** Its arguments after the name. */
   args: string[];
-  /** The client's address. */
+  /** The client's address, or `lua` for a command a script ran. */
   source: string;
 }
 
 /** Names of commands the tests' own probes send, left out of the record. */
-const PROBES = new Set(["info", "client", "monitor", "ping"]);
+const PROBES = new Set(["info", "client", "monitor", "ping", "echo"]);
 
 /** Records the commands clients send, and apart from them those scripts run. */
 export class CommandRecorder {
@@ -34,36 +38,67 @@ export class CommandRecorder {
   readonly commands: RecordedCommand[] = [];
   /** Every command run inside scripts so far (source `lua`), oldest first. */
   readonly scriptCommands: RecordedCommand[] = [];
-  readonly #client: Redis;
-  readonly #marker: Redis;
+  readonly #port: number;
   readonly #seen = new Map<string, () => void>();
-  #monitor: { disconnect(): void } | undefined;
+  #socket: Socket | undefined;
+  #buffer = "";
 
-  private constructor(url: string) {
-    this.#client = new Redis(url);
-    this.#marker = new Redis(url);
+  private constructor(port: number) {
+    this.#port = port;
   }
 
-  /** Starts recording on the server at `url`. */
-  static async start(url: string): Promise<CommandRecorder> {
-    const recorder = new CommandRecorder(url);
-    const monitor = await recorder.#client.monitor();
-    recorder.#monitor = monitor;
-    monitor.on("monitor", (_time: string, args: string[], source: string) => {
-      if (args.length === 0) return;
-      const name = String(args[0]).toLowerCase();
-      if (source === "lua") {
-        recorder.scriptCommands.push({ name, args: args.slice(1).map(String), source });
-        return;
-      }
-      if (name === "echo" && recorder.#seen.has(String(args[1]))) {
-        recorder.#seen.get(String(args[1]))!();
-        return;
-      }
-      if (PROBES.has(name)) return;
-      recorder.commands.push({ name, args: args.slice(1).map(String), source });
-    });
+  /** Starts recording on the server at 127.0.0.1:`port`; resolves once MONITOR is on. */
+  static async start(port: number): Promise<CommandRecorder> {
+    const recorder = new CommandRecorder(port);
+    await recorder.#open();
     return recorder;
+  }
+
+  #open(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const socket = createConnection({ host: "127.0.0.1", port: this.#port });
+      this.#socket = socket;
+      let on = false;
+      socket.on("error", (error) => {
+        if (!on) reject(error);
+      });
+      socket.once("connect", () => socket.write("MONITOR\r\n"));
+      socket.on("data", (chunk) => {
+        this.#buffer += chunk.toString("latin1");
+        let end: number;
+        while ((end = this.#buffer.indexOf("\r\n")) >= 0) {
+          const line = this.#buffer.slice(0, end);
+          this.#buffer = this.#buffer.slice(end + 2);
+          if (!on) {
+            if (line !== "+OK") return reject(new Error(`MONITOR answered ${line}`));
+            on = true;
+            resolve();
+            continue;
+          }
+          this.#line(line);
+        }
+      });
+    });
+  }
+
+  #line(line: string): void {
+    // +1339518083.107412 [0 127.0.0.1:60866] "evalsha" "abc…" "6"
+    const m = line.match(/^\+\d+\.\d+ \[\d+ ([^\]]+)\] (.*)$/);
+    if (!m) return;
+    const words = parseQuoted(m[2]);
+    if (words.length === 0) return;
+    const name = words[0].toLowerCase();
+    const args = words.slice(1);
+    if (name === "echo" && this.#seen.has(args[0])) {
+      this.#seen.get(args[0])!();
+      return;
+    }
+    const source = m[1];
+    if (source === "lua") {
+      this.scriptCommands.push({ name, args, source });
+    } else if (!PROBES.has(name)) {
+      this.commands.push({ name, args, source });
+    }
   }
 
   /** A position in the record, for {@linkcode CommandRecorder.since}. */
@@ -71,7 +106,7 @@ export class CommandRecorder {
     return this.commands.length;
   }
 
-  /** The commands recorded after `mark`. */
+  /** The commands clients sent after `mark`. */
   since(mark: number): RecordedCommand[] {
     return this.commands.slice(mark);
   }
@@ -80,21 +115,49 @@ export class CommandRecorder {
    * Resolves once every command the server ran before this call is in the
    * record (MONITOR reports asynchronously).
    */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
     const token = `repid-recorder-${crypto.randomUUID()}`;
-    const seen = new Promise<void>((resolve) => this.#seen.set(token, resolve));
-    await this.#marker.echo(token);
-    await seen;
-    this.#seen.delete(token);
+    return new Promise((resolve, reject) => {
+      const socket = createConnection({ host: "127.0.0.1", port: this.#port });
+      const timer = setTimeout(
+        () => finish(new Error("MONITOR did not report the marker")),
+        10_000,
+      );
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        this.#seen.delete(token);
+        socket.destroy();
+        if (error) reject(error);
+        else resolve();
+      };
+      this.#seen.set(token, () => finish());
+      socket.on("error", (error) => finish(error));
+      socket.once("connect", () => socket.write(`ECHO ${token}\r\n`));
+      socket.on("data", () => {}); // the reply itself does not matter
+    });
   }
 
-  /** Stops recording and closes the connections. */
+  /** Stops recording. */
   stop(): Promise<void> {
-    this.#monitor?.disconnect();
-    this.#client.disconnect();
-    this.#marker.disconnect();
+    this.#socket?.destroy();
+    this.#socket = undefined;
     return Promise.resolve();
   }
+}
+
+/** Splits MONITOR's `"a" "b\"c" "\x00"` into unescaped words. */
+export function parseQuoted(text: string): string[] {
+  const words: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"/g;
+  for (const m of text.matchAll(re)) {
+    words.push(
+      m[1].replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_, e: string) => {
+        if (e[0] === "x" && e.length === 3) return String.fromCharCode(parseInt(e.slice(1), 16));
+        return { n: "\n", r: "\r", t: "\t", a: "\x07", b: "\b" }[e] ?? e;
+      }),
+    );
+  }
+  return words;
 }
 
 /** Counts commands by name, for assertion messages. */

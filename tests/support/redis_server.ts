@@ -117,8 +117,8 @@ export class RedisServer {
   }
 
   /**
-   * Sends a signal to the server and, for terminating signals, resolves once
-   * it exited. `SIGKILL` (the default) is a crash: unsynced writes are lost.
+   * Ends the server with a signal and resolves once it exited. `SIGKILL`
+   * (the default) is a crash: writes not yet on disk are lost.
    */
   async kill(sig: "SIGKILL" | "SIGTERM" = "SIGKILL"): Promise<void> {
     const child = this.#child;
@@ -155,7 +155,12 @@ export class RedisServer {
     if (child) {
       signal(child, "SIGCONT"); // a paused server cannot handle SIGTERM
       signal(child, "SIGTERM");
-      const exited = await Promise.race([this.#exited.then(() => true), delay(5_000, false)]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const lingering = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), 5_000);
+      });
+      const exited = await Promise.race([this.#exited.then(() => true), lingering]);
+      clearTimeout(timer);
       if (!exited) await this.kill("SIGKILL");
     }
     if (this.#ownsDir) rmSync(this.dir, { recursive: true, force: true });

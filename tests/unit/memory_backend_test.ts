@@ -330,6 +330,7 @@ describe("memory:// URLs", () => {
   it("`Worker` and `Repid` given the same `memory://name` share one store", async () => {
     const worker = new Worker("memory://unit-shared", { logger: "silent" });
     worker.actor(async function double(n: number) {
+      await Promise.resolve();
       return n * 2;
     });
     const running = worker.runForever({ handleSignals: false });

@@ -24,6 +24,15 @@ describe("rewriteTestSource()", () => {
     );
   });
 
+  it("turns imports of other exported modules into the package's subpath exports", () => {
+    assert.equal(
+      rewriteTestSource('import { memoryHarness } from "../../testing.ts";', "tests/a_test.ts", {
+        entries: { "mod.ts": "repid", "testing.ts": "repid/testing" },
+      }),
+      'import { memoryHarness } from "repid/testing";',
+    );
+  });
+
   it("points library modules at their compiled files in the linked package", () => {
     const source = 'import { backoffDelay } from "../../src/core/backoff.ts";\n' +
       'const m = await import("../../src/core/json.ts");';

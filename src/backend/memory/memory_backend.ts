@@ -249,6 +249,8 @@ export class MemoryBackend implements Backend {
   #closed = false;
 
   /**
+   * Opens a private store, or joins the named store `options.store`.
+   *
    * @param options The store to use (a private one by default), the prefix
    * and the clock.
    */

@@ -74,7 +74,7 @@ export async function enqueueMany(
 ): Promise<Enqueued[]> {
   const out: Enqueued[] = [];
   for (let start = first; start < first + count; start += 200) {
-    const ns = [];
+    const ns: number[] = [];
     for (let n = start; n < Math.min(first + count, start + 200); n++) ns.push(n);
     const jobs = await Promise.all(
       ns.map((n) => producer.enqueueJob(actor, { args: [n, ...extra], queue })),
@@ -94,7 +94,9 @@ export async function awaitResults(
 ): Promise<Map<string, JobResult | undefined>> {
   const settled = await Promise.allSettled(jobs.map((e) => e.job.waitResult({ signal })));
   const out = new Map<string, JobResult | undefined>();
-  settled.forEach((s, i) => out.set(jobs[i].job.id, s.status === "fulfilled" ? s.value : undefined));
+  settled.forEach((s, i) =>
+    out.set(jobs[i].job.id, s.status === "fulfilled" ? s.value : undefined)
+  );
   return out;
 }
 
@@ -202,7 +204,9 @@ export function verify(input: {
     const pids = [...(input.runs.get(id) ?? [])];
     const at = pids.indexOf(value.pid);
     if (at < 0) {
-      v.problems.push(`job ${id}: the run of pid ${value.pid} that stored the result is unrecorded`);
+      v.problems.push(
+        `job ${id}: the run of pid ${value.pid} that stored the result is unrecorded`,
+      );
       continue;
     }
     if (pids.length > r.deliveries) {
@@ -229,25 +233,37 @@ export function verify(input: {
   return v;
 }
 
+/** How long recovery took: the worst case and the median, in ms. */
+export interface Recovery {
+  /** The longest. */
+  max: number;
+  /** The median. */
+  median: number;
+}
+
+/** The worst and median of some durations, or `null` when there are none. */
+export function spread(durations: number[]): Recovery | null {
+  if (durations.length === 0) return null;
+  const sorted = [...durations].sort((a, b) => a - b);
+  return { max: sorted[sorted.length - 1], median: sorted[Math.floor(sorted.length / 2)] };
+}
+
 /**
- * The longest time from a worker's kill until every job it had in flight
- * had finished elsewhere (`null` when no killed worker had a job in flight).
+ * Per killed worker that had jobs in flight: the time from its kill until
+ * every one of those jobs had finished elsewhere.
  */
-export function recoveryMs(
+export function recoveryAfterKills(
   kills: { pid: number; at: number }[],
   verdict: Verdict,
   results: Map<string, JobResult | undefined>,
-): number | null {
-  let worst: number | null = null;
+): Recovery | null {
+  const durations: number[] = [];
   for (const { pid, at } of kills) {
-    for (const id of verdict.inFlightByPid.get(pid) ?? []) {
-      const finished = results.get(id)?.finishedAt;
-      if (finished === undefined) continue;
-      const ms = Math.max(0, finished - at);
-      if (worst === null || ms > worst) worst = ms;
-    }
+    const ids = verdict.inFlightByPid.get(pid) ?? [];
+    const finished = ids.map((id) => results.get(id)?.finishedAt ?? at);
+    if (finished.length > 0) durations.push(Math.max(0, Math.max(...finished) - at));
   }
-  return worst;
+  return spread(durations);
 }
 
 /** The one summary line a scenario prints. */
@@ -258,11 +274,13 @@ export function summaryLine(
     lost: number;
     duplicateRuns: number;
     deadLettered: number;
-    recoverMs: number | null;
+    recover: Recovery | null;
     detail?: string;
   },
 ): string {
-  const recover = f.recoverMs === null ? "n/a" : `${Math.round(f.recoverMs)} ms`;
+  const r = f.recover;
+  const recover = r === null ? "n/a" : `${Math.round(r.max)} ms` +
+    (r.median !== r.max ? ` (median ${Math.round(r.median)} ms)` : "");
   return `[faults] ${name}: jobs ${f.jobs}, lost ${f.lost}, duplicate runs ${f.duplicateRuns}, ` +
     `dead-lettered ${f.deadLettered}, time to recover ${recover}` +
     (f.detail ? ` (${f.detail})` : "");

@@ -64,6 +64,8 @@ export interface WorkerProcess {
   readonly lostLeases: Set<string>;
   /** Resolves when it exited: its exit code, or the signal that ended it. */
   readonly exited: Promise<{ code: number | null; signal: string | null }>;
+  /** Resolves once the worker command loaded the fixture actors (signals are handled from then on). */
+  readonly loaded: Promise<unknown>;
   /** `true` until it exited. */
   readonly alive: boolean;
   /** Sends a signal by pid. */
@@ -148,12 +150,46 @@ export function spawnWorker(options: WorkerProcessOptions): WorkerProcess {
     });
   });
   const pid = child.pid;
+  const waitForLine = (
+    pattern: RegExp,
+    stream: "stdout" | "stderr" = "stdout",
+    timeoutMs = 60_000,
+  ): Promise<RegExpMatchArray> => {
+    const lines = stream === "stdout" ? stdout : stderr;
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        for (const line of lines) {
+          const m = line.match(pattern);
+          if (m) return finish(undefined, m);
+        }
+        if (!alive) {
+          finish(new Error(`worker ${pid} exited before printing ${pattern}:\n${tail()}`));
+        }
+      };
+      const timer = setTimeout(
+        () =>
+          finish(new Error(`worker ${pid} printed no ${pattern} in ${timeoutMs} ms:\n${tail()}`)),
+        timeoutMs,
+      );
+      const finish = (error?: Error, match?: RegExpMatchArray) => {
+        clearTimeout(timer);
+        watchers.delete(check);
+        if (error) reject(error);
+        else resolve(match!);
+      };
+      watchers.add(check);
+      check();
+    });
+  };
+  const loaded = waitForLine(/^fault actors loaded/, "stdout", 120_000);
+  loaded.catch(() => {}); // a worker killed before it loaded is fine
   return {
     pid,
     stdout,
     stderr,
     lostLeases,
     exited,
+    loaded,
     get alive() {
       return alive;
     },
@@ -165,32 +201,7 @@ export function spawnWorker(options: WorkerProcessOptions): WorkerProcess {
         // already gone
       }
     },
-    waitForLine(pattern, stream = "stdout", timeoutMs = 60_000) {
-      const lines = stream === "stdout" ? stdout : stderr;
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          for (const line of lines) {
-            const m = line.match(pattern);
-            if (m) return finish(undefined, m);
-          }
-          if (!alive) {
-            finish(new Error(`worker ${pid} exited before printing ${pattern}:\n${tail()}`));
-          }
-        };
-        const timer = setTimeout(
-          () => finish(new Error(`worker ${pid} printed no ${pattern} in ${timeoutMs} ms:\n${tail()}`)),
-          timeoutMs,
-        );
-        const finish = (error?: Error, match?: RegExpMatchArray) => {
-          clearTimeout(timer);
-          watchers.delete(check);
-          if (error) reject(error);
-          else resolve(match!);
-        };
-        watchers.add(check);
-        check();
-      });
-    },
+    waitForLine,
   };
 
   function tail(): string {
@@ -203,6 +214,8 @@ export async function stopWorkers(
   workers: WorkerProcess[],
   ms = 15_000,
 ): Promise<{ code: number | null; signal: string | null }[]> {
+  // A worker signalled before it handles signals would just die.
+  await Promise.all(workers.map((w) => w.loaded.catch(() => {})));
   for (const w of workers) {
     w.signal("SIGCONT");
     w.signal("SIGTERM");

@@ -1,0 +1,43 @@
+/**
+ * Repid: a job queue for Deno and Node.js over Redis. Workers hold actors
+ * (named handlers); producers enqueue jobs by actor name onto FIFO queues and
+ * await their stored results. Delivery is at least once: a fetched job is
+ * leased, its lease is renewed while it runs, and a job whose worker died
+ * runs again elsewhere, so write actors that may safely run twice.
+ *
+ * @example Worker and producer
+ * ```ts ignore
+ * import { Repid, Worker } from "@repid/repid";
+ *
+ * const worker = new Worker("redis://127.0.0.1:6379", { concurrency: 50 });
+ * worker.actor(async function string_length(theString: string): Promise<number> {
+ *   return theString.length;
+ * });
+ * const running = worker.runForever();
+ *
+ * const producer = new Repid("redis://127.0.0.1:6379");
+ * const job = await producer.enqueueJob("string_length", { args: ["hello"] });
+ * console.log((await job.result).value); // 5
+ *
+ * await worker.stop();
+ * await running;
+ * await producer.close();
+ * ```
+ *
+ * @module
+ */
+export { ActorLoadError, ConnectionError, JobNotFoundError, JobTimeoutError, LeaseLostError, NonJsonResultError, RepidError, ResultTimeoutError, ThreadCrashError, } from "./src/errors.ts";
+export type { Completion, EnqueueOutcome, FinishedStatus, JobError, JobInfo, JobOptions, JobResult, JobStatus, LeasedJob, NewJob, } from "./src/core/job.ts";
+export type { Backoff } from "./src/core/backoff.ts";
+export { consoleLogger } from "./src/log.ts";
+export type { Logger, LogLevel } from "./src/log.ts";
+export { type ActorDefinition, type ActorFunction, type ActorLike, type ActorMap, type ActorOptions, type ArgsOf, defineActor, type FunctionOf, type JobContext, type ModuleActorOptions, type ResultOf, } from "./src/worker/actor.ts";
+export { type RunOptions, type StopOptions, Worker, type WorkerOptions, } from "./src/worker/worker.ts";
+export { type AnyActors, type BulkJob, type BulkResultOf, type EnqueueArgs, type EnqueueOptions, Job, type JobSettings, Repid, type RepidOptions, type WaitOptions, } from "./src/producer/repid.ts";
+export type { RedisClient, RedisInput } from "./src/backend/redis/connection.ts";
+export type { Backend, FetchResult, RequeueRequest } from "./src/backend/backend.ts";
+export { days, hours, minutes, seconds } from "./src/core/schedule.ts";
+export type { NewSchedule, ScheduleInfo, ScheduleOutcome, ScheduleRule, ScheduleStatus, } from "./src/core/schedule.ts";
+export { type RecurringOptions, type RecurringSettings, Schedule, } from "./src/producer/schedule.ts";
+export type { AdvanceOutcome, ScheduleBackend, ScheduleUpsertResult, } from "./src/backend/schedule_backend.ts";
+export { MemoryBackend, type MemoryBackendOptions, type MemoryQueueCounts, } from "./src/backend/memory/memory_backend.ts";

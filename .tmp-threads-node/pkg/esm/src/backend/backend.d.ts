@@ -1,0 +1,83 @@
+/**
+ * The interface between `Worker`/`Repid` and a store. The Redis backend
+ * implements it with one Lua script per transition; every transition of a
+ * leased job presents the lease token and is refused when it no longer
+ * matches.
+ *
+ * @module
+ */
+import type { Completion, EnqueueOutcome, JobError, JobInfo, LeasedJob, NewJob } from "../core/job.ts";
+import type { ScheduleBackend } from "./schedule_backend.ts";
+/** What one fetch returned. */
+export interface FetchResult {
+    /** The jobs now leased to the caller, due deferred ones first. */
+    jobs: LeasedJob[];
+    /**
+     * Milliseconds until the next deferred job is due or the next lease
+     * expires, whichever is sooner; `-1` when there is neither.
+     */
+    wakeInMs: number;
+}
+/** Dead-lettering or delaying a job that could not run. */
+export interface RequeueRequest {
+    /** The job. */
+    id: string;
+    /** The lease token. */
+    token: string;
+    /** How long to hold the job back before it may be delivered again. */
+    delayMs: number;
+    /** Dead-letter instead once the job has been delivered this many times (0: never). */
+    maxDeliveries: number;
+    /** The reason stored if it is dead-lettered. */
+    reason: string;
+    /** How long to keep a dead-lettered job's record. */
+    ttlMs: number;
+}
+/** The store behind producers and workers (schedules: {@linkcode ScheduleBackend}). */
+export interface Backend extends ScheduleBackend {
+    /** Adds jobs; an unfinished job with the same custom id is kept, not duplicated. */
+    enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]>;
+    /**
+     * Leases up to `max` jobs of `queue` for `leaseMs` under `token`: due
+     * deferred jobs first, then queued ones in FIFO order. Expired leases of
+     * the queue are returned to it first.
+     */
+    fetch(queue: string, max: number, leaseMs: number, token: string): Promise<FetchResult>;
+    /**
+     * Resolves when `queue` may have work, after at most `timeoutMs`, or when
+     * `signal` aborts. Never rejects on abort.
+     */
+    waitForWork(queue: string, timeoutMs: number, signal: AbortSignal): Promise<void>;
+    /** Extends leases; returns the ids whose lease this token no longer holds. */
+    extendLeases(queue: string, leases: {
+        id: string;
+        token: string;
+    }[], leaseMs: number): Promise<string[]>;
+    /** Stores a failed attempt of a job that will be retried; `false` if the lease is lost. */
+    recordAttempt(queue: string, id: string, token: string, attempts: number, errors: JobError[]): Promise<boolean>;
+    /** Acks jobs and stores their results atomically; one `true`/`false` (lease lost) per job. */
+    complete(queue: string, completions: Completion[]): Promise<boolean[]>;
+    /** Hands leases back so the jobs run elsewhere, at the head of the queue. */
+    release(queue: string, leases: {
+        id: string;
+        token: string;
+    }[]): Promise<boolean[]>;
+    /**
+     * Puts a job back after a delay, or dead-letters it once it reached
+     * `maxDeliveries`. Returns what happened, or `lost` when the lease is gone.
+     */
+    requeue(queue: string, request: RequeueRequest): Promise<"requeued" | "dead" | "lost">;
+    /** Dead-letters a leased job with a reason; `false` if the lease is lost. */
+    deadLetter(queue: string, id: string, token: string, reason: string, error: JobError, ttlMs: number): Promise<boolean>;
+    /** Reads a job, or `null` when the id is unknown (or its result expired). */
+    getJob(queue: string, id: string): Promise<JobInfo | null>;
+    /**
+     * Calls `listener` with the id of every job of `queue` that finishes from
+     * now on. The subscription is active when the returned promise resolves;
+     * call the returned function to unsubscribe. `onReconnect` is called after
+     * the notification channel reconnected (notifications may have been missed).
+     */
+    onFinished(queue: string, listener: (id: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
+    /** Closes every connection the backend opened. */
+    close(): Promise<void>;
+}

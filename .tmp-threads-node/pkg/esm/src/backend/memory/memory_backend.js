@@ -1,0 +1,918 @@
+/**
+ * The in-memory implementation of {@linkcode Backend}: the same transitions
+ * as the Redis scripts (`src/backend/redis/scripts/*.ts`), step for step, on
+ * plain data structures in this process. Each method runs to the end
+ * without yielding, so it is atomic like a script; its answer arrives on a
+ * later turn, like a reply from a server.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { clearInterval, setImmediate, setInterval } from "node:timers";
+import { scheduleInfoFromFields, } from "../../core/schedule.js";
+// a constant of the schedule model; the module imports ioredis for types only
+import { SCHEDULE_RUNS_KEPT } from "../redis/schedules.js";
+import { DEAD_TTL_MS, deliveryLimitError, jobInfoFromHash, parseJsonOr, } from "../../core/job.js";
+import { Deque } from "./deque.js";
+import { SortedSet } from "./sorted_set.js";
+/** Data shared by the backends that open it. */
+class MemoryStore {
+    name;
+    clock;
+    sweepMs;
+    queues = new Map();
+    changeListeners = new Set();
+    refs = 0;
+    #sweepTimer;
+    constructor(name, clock, sweepMs) {
+        this.name = name;
+        this.clock = clock;
+        this.sweepMs = sweepMs;
+    }
+    now() {
+        return Math.floor(this.clock());
+    }
+    queue(prefix, queue) {
+        const key = `${prefix}\n${queue}`;
+        let q = this.queues.get(key);
+        if (!q) {
+            q = {
+                queue,
+                prefix,
+                jobs: new Map(),
+                ready: new Deque(),
+                deferred: new SortedSet(),
+                active: new SortedSet(),
+                dead: new SortedSet(),
+                marker: false,
+                waiters: [],
+                finished: new Set(),
+                scheduleRecords: new Map(),
+                schedules: new SortedSet(),
+                scheduleRuns: new Map(),
+            };
+            this.queues.set(key, q);
+        }
+        return q;
+    }
+    /** Calls the change listeners (after a transition committed). */
+    changed() {
+        for (const f of this.changeListeners) {
+            try {
+                f();
+            }
+            catch {
+                // a listener's failure is its own business
+            }
+        }
+    }
+    /** Starts the sweep timer (unref'd) once some record can expire. */
+    expiring() {
+        if (this.#sweepTimer !== undefined)
+            return;
+        this.#sweepTimer = setInterval(() => this.sweep(), this.sweepMs);
+        this.#sweepTimer.unref?.();
+    }
+    /** Removes expired records and unused queue states. */
+    sweep() {
+        const now = this.now();
+        let expiring = false;
+        for (const [key, q] of this.queues) {
+            for (const [id, rec] of q.jobs) {
+                if (rec.expiresAt === undefined)
+                    continue;
+                if (rec.expiresAt < now)
+                    q.jobs.delete(id);
+                else
+                    expiring = true;
+            }
+            for (const id of [...q.dead]) {
+                if (q.jobs.get(id)?.h.status !== "dead")
+                    q.dead.remove(id);
+            }
+            if (q.jobs.size === 0 && q.ready.length === 0 && q.deferred.size === 0 &&
+                q.active.size === 0 && q.dead.size === 0 && q.waiters.length === 0 &&
+                q.finished.size === 0 && q.scheduleRecords.size === 0 && q.schedules.size === 0)
+                this.queues.delete(key);
+        }
+        if (!expiring)
+            this.stopSweeping();
+        if (this.refs === 0 && this.queues.size === 0 && this.name !== undefined) {
+            if (registry.get(this.name) === this)
+                registry.delete(this.name);
+        }
+    }
+    stopSweeping() {
+        if (this.#sweepTimer !== undefined)
+            clearInterval(this.#sweepTimer);
+        this.#sweepTimer = undefined;
+    }
+}
+/** The named stores of this process. */
+const registry = new Map();
+const DEFAULT_SWEEP_MS = 60_000;
+/**
+ * A store held in memory, with the same semantics as the Redis store: FIFO
+ * queues, due deferred jobs first, leases with owner tokens that expire and
+ * return jobs to their queue, retries, results that expire, custom ids,
+ * dead letters. Pass one instance as `backend` to both `Repid` and `Worker`
+ * (or give both the URL `memory://name`) to run a producer and workers in
+ * one process without Redis. Nothing is persisted: the data lives as long
+ * as the process.
+ *
+ * @example Producer and worker in one process, no Redis
+ * ```ts
+ * import { MemoryBackend, Repid, Worker } from "@repid/repid";
+ *
+ * const backend = new MemoryBackend();
+ * const worker = new Worker(null, { backend, logger: "silent" });
+ * worker.actor(async function string_length(s: string) {
+ *   return s.length;
+ * });
+ * const running = worker.runForever({ handleSignals: false });
+ *
+ * const producer = new Repid(null, { backend });
+ * const job = await producer.enqueueJob("string_length", { args: ["hello"] });
+ * console.log((await job.result).value); // 5
+ *
+ * await worker.stop();
+ * await running;
+ * await producer.close();
+ * await backend.close();
+ * ```
+ */
+export class MemoryBackend {
+    #store;
+    #prefix;
+    #waits = new Set();
+    #subscriptions = new Set();
+    #changeListeners = new Set();
+    #closed = false;
+    /**
+     * Opens a private store, or joins the named store `options.store`.
+     *
+     * @param options The store to use (a private one by default), the prefix
+     * and the clock.
+     */
+    constructor(options = {}) {
+        const action = "Cannot create memory backend";
+        const prefix = options.prefix ?? "repid";
+        if (typeof prefix !== "string" || prefix === "") {
+            throw new TypeError(`${action}: prefix ${JSON.stringify(prefix)} must be a non-empty string`);
+        }
+        if (options.now !== undefined && typeof options.now !== "function") {
+            throw new TypeError(`${action}: now must be a function returning epoch milliseconds`);
+        }
+        const sweepMs = options.sweepMs ?? DEFAULT_SWEEP_MS;
+        if (typeof sweepMs !== "number" || !Number.isSafeInteger(sweepMs) || sweepMs < 10) {
+            throw new RangeError(`${action}: sweepMs is ${String(sweepMs)}, expected an integer number of milliseconds ≥ 10`);
+        }
+        const name = options.store;
+        if (name !== undefined && typeof name !== "string") {
+            throw new TypeError(`${action}: store must be a string naming a shared store`);
+        }
+        const clock = options.now ?? Date.now;
+        let store = name === undefined ? undefined : registry.get(name);
+        if (!store) {
+            store = new MemoryStore(name, clock, sweepMs);
+            if (name !== undefined)
+                registry.set(name, store);
+        }
+        store.refs++;
+        this.#store = store;
+        this.#prefix = prefix;
+    }
+    /** The name of the shared store, or `undefined` for a private one. */
+    get storeName() {
+        return this.#store.name;
+    }
+    #q(queue) {
+        return this.#store.queue(this.#prefix, queue);
+    }
+    /** The job record, or `undefined` when absent or expired (lazy expiry, like Redis). */
+    #get(q, id, now) {
+        const rec = q.jobs.get(id);
+        if (rec?.expiresAt !== undefined && rec.expiresAt < now) {
+            q.jobs.delete(id);
+            return undefined;
+        }
+        return rec;
+    }
+    #expire(rec, now, ttlMs) {
+        rec.expiresAt = now + ttlMs;
+        this.#store.expiring();
+    }
+    /** `signal_work`: leaves the marker, or hands it to the longest waiting waiter. */
+    #signalWork(q) {
+        if (q.marker)
+            return;
+        const waiter = q.waiters.shift();
+        if (waiter)
+            waiter.wake();
+        else
+            q.marker = true;
+    }
+    #publish(q, id) {
+        if (q.finished.size === 0)
+            return;
+        const listeners = [...q.finished];
+        queueMicrotask(() => {
+            for (const f of listeners)
+                if (q.finished.has(f))
+                    f(id);
+        });
+    }
+    enqueue(jobs) {
+        const out = [];
+        for (const job of jobs) {
+            const q = this.#q(job.queue);
+            const now = this.#store.now();
+            const existing = this.#get(q, job.id, now);
+            const st = existing?.h.status;
+            if (st === "queued" || st === "deferred" || st === "in_progress") {
+                out.push({ created: false, status: st });
+                continue;
+            }
+            if (existing)
+                q.jobs.delete(job.id);
+            const due = job.dueAt;
+            const status = due > now ? "deferred" : "queued";
+            const h = {
+                actor: job.actor,
+                args: job.argsJson,
+                status,
+                enq: String(now),
+                due: String(due),
+                deliveries: "0",
+                attempts: "0",
+            };
+            if (job.options)
+                h.opts = JSON.stringify(job.options);
+            q.jobs.set(job.id, { h });
+            if (status === "deferred")
+                q.deferred.add(job.id, due);
+            else
+                q.ready.pushBack(job.id);
+            this.#signalWork(q);
+            out.push({ created: true, status });
+        }
+        this.#store.changed();
+        return Promise.resolve(out);
+    }
+    fetch(queue, max, leaseMs, token) {
+        const q = this.#q(queue);
+        const now = this.#store.now();
+        // (1) expired leases go back to the head of the queue, the earliest first
+        const expired = q.active.rangeTo(now, 1000);
+        for (let i = expired.length - 1; i >= 0; i--) {
+            const id = expired[i];
+            q.active.remove(id);
+            const rec = this.#get(q, id, now);
+            if (rec?.h.status === "in_progress") {
+                rec.h.status = "queued";
+                delete rec.h.token;
+                q.ready.pushFront(id);
+            }
+        }
+        // (2) due deferred jobs first, then queued ones in FIFO order
+        const jobs = [];
+        const take = (id) => {
+            const bytes = byteLength(id);
+            if (bytes > 256) {
+                this.#malformed(q, id, `queue entry is ${bytes} bytes long, not a job id`, now);
+                return;
+            }
+            const rec = this.#get(q, id, now);
+            if (!rec) {
+                this.#malformed(q, id, `queue entry "${id}" has no job data`, now);
+                return;
+            }
+            const h = rec.h;
+            if (h.status !== "queued" && h.status !== "deferred")
+                return;
+            if (h.actor === undefined || h.args === undefined) {
+                this.#malformed(q, id, `job "${id}" lacks its actor or arguments`, now);
+                return;
+            }
+            const deliveries = (toNumber(h.deliveries) ?? 0) + 1;
+            h.status = "in_progress";
+            h.token = token;
+            h.started = String(now);
+            h.deliveries = String(deliveries);
+            q.active.add(id, now + leaseMs);
+            jobs.push({
+                id,
+                queue,
+                actor: h.actor,
+                argsJson: h.args,
+                token,
+                deliveries,
+                attempts: toNumber(h.attempts) ?? 0,
+                errors: h.errors ? parseJsonOr(h.errors, []) : [],
+                enqueuedAt: toNumber(h.enq) ?? now,
+                startedAt: now,
+                options: h.opts ? parseJsonOr(h.opts, {}) : {},
+            });
+        };
+        if (max > 0) {
+            for (const id of q.deferred.rangeTo(now, max)) {
+                q.deferred.remove(id);
+                take(id);
+            }
+            while (jobs.length < max) {
+                const id = q.ready.popFront();
+                if (id === undefined)
+                    break;
+                take(id);
+            }
+        }
+        // (3) the marker stays while work remains
+        const nextDue = q.deferred.first();
+        if (q.ready.length > 0 || (nextDue && nextDue.score <= now))
+            this.#signalWork(q);
+        else
+            q.marker = false;
+        // (4) when an idle worker should look again
+        let wakeInMs = -1;
+        if (nextDue)
+            wakeInMs = Math.max(0, nextDue.score - now);
+        const nextLease = q.active.first();
+        if (nextLease) {
+            const w = Math.max(0, nextLease.score - now);
+            if (wakeInMs < 0 || w < wakeInMs)
+                wakeInMs = w;
+        }
+        this.#store.changed();
+        // answered on a later turn of the event loop, as a server would, so a
+        // fetch loop never starves timers and I/O
+        return new Promise((resolve) => setImmediate(() => resolve({ jobs, wakeInMs })));
+    }
+    /** Dead-letters a queue entry that is not a job, as the fetch script does. */
+    #malformed(q, entry, why, now) {
+        const id = byteLength(entry) > 200
+            ? `malformed:${createHash("sha1").update(entry).digest("hex")}`
+            : entry;
+        let rec = this.#get(q, id, now);
+        if (!rec) {
+            rec = { h: {} };
+            q.jobs.set(id, rec);
+        }
+        Object.assign(rec.h, {
+            status: "dead",
+            reason: "malformed",
+            error: JSON.stringify({ name: "MalformedJobError", message: why }),
+            finished: String(now),
+            raw: truncateBytes(entry, 200),
+        });
+        if (rec.h.enq === undefined)
+            rec.h.enq = String(now);
+        this.#expire(rec, now, DEAD_TTL_MS);
+        q.dead.add(id, now);
+        q.dead.removeTo(now - DEAD_TTL_MS);
+    }
+    waitForWork(queue, timeoutMs, signal) {
+        if (signal.aborted || this.#closed)
+            return Promise.resolve();
+        const q = this.#q(queue);
+        if (q.marker) {
+            q.marker = false;
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => {
+            const waiter = {
+                wake: () => {
+                    clearTimeout(timer);
+                    signal.removeEventListener("abort", wake);
+                    const i = q.waiters.indexOf(waiter);
+                    if (i >= 0)
+                        q.waiters.splice(i, 1);
+                    this.#waits.delete(waiter);
+                    resolve();
+                },
+            };
+            const wake = () => waiter.wake();
+            const timer = setTimeout(wake, Math.max(10, timeoutMs));
+            signal.addEventListener("abort", wake, { once: true });
+            q.waiters.push(waiter);
+            this.#waits.add(waiter);
+        });
+    }
+    extendLeases(queue, leases, leaseMs) {
+        const q = this.#q(queue);
+        const now = this.#store.now();
+        const lost = [];
+        for (const l of leases) {
+            const h = this.#get(q, l.id, now)?.h;
+            if (h && h.token === l.token && h.status === "in_progress")
+                q.active.add(l.id, now + leaseMs);
+            else
+                lost.push(l.id);
+        }
+        return Promise.resolve(lost);
+    }
+    recordAttempt(queue, id, token, attempts, errors) {
+        const q = this.#q(queue);
+        const h = this.#get(q, id, this.#store.now())?.h;
+        if (!h || h.token !== token || h.status !== "in_progress")
+            return Promise.resolve(false);
+        h.attempts = String(attempts);
+        h.errors = JSON.stringify(errors);
+        this.#store.changed();
+        return Promise.resolve(true);
+    }
+    complete(queue, completions) {
+        const q = this.#q(queue);
+        const now = this.#store.now();
+        const res = [];
+        for (const c of completions) {
+            const rec = this.#get(q, c.id, now);
+            const h = rec?.h;
+            if (!rec || !h || h.token !== c.token || h.status !== "in_progress") {
+                res.push(false);
+                continue;
+            }
+            h.status = c.status;
+            h.value = c.valueJson;
+            h.errors = c.errors.length ? JSON.stringify(c.errors) : "[]";
+            h.attempts = String(c.attempts);
+            h.finished = String(now);
+            if (c.error)
+                h.error = JSON.stringify(c.error);
+            delete h.token;
+            delete h.args;
+            q.active.remove(c.id);
+            this.#expire(rec, now, Math.max(1, c.ttlMs));
+            this.#publish(q, c.id);
+            res.push(true);
+        }
+        this.#store.changed();
+        return Promise.resolve(res);
+    }
+    release(queue, leases) {
+        if (leases.length === 0)
+            return Promise.resolve([]);
+        const q = this.#q(queue);
+        const now = this.#store.now();
+        const res = new Array(leases.length);
+        // the last first, so that the first ends at the head of the queue
+        for (let i = leases.length - 1; i >= 0; i--) {
+            const { id, token } = leases[i];
+            const h = this.#get(q, id, now)?.h;
+            if (h && h.token === token && h.status === "in_progress") {
+                h.status = "queued";
+                delete h.token;
+                q.active.remove(id);
+                q.ready.pushFront(id);
+                res[i] = true;
+            }
+            else {
+                res[i] = false;
+            }
+        }
+        this.#signalWork(q);
+        this.#store.changed();
+        return Promise.resolve(res);
+    }
+    requeue(queue, r) {
+        const q = this.#q(queue);
+        const now = this.#store.now();
+        const rec = this.#get(q, r.id, now);
+        const h = rec?.h;
+        if (!rec || !h || h.token !== r.token || h.status !== "in_progress") {
+            return Promise.resolve("lost");
+        }
+        q.active.remove(r.id);
+        delete h.token;
+        if (r.maxDeliveries > 0 && (toNumber(h.deliveries) ?? 0) >= r.maxDeliveries) {
+            h.status = "dead";
+            h.reason = r.reason;
+            h.error = JSON.stringify(deliveryLimitError(r.reason, r.maxDeliveries));
+            h.finished = String(now);
+            const ttlMs = Math.max(1, r.ttlMs);
+            q.dead.add(r.id, now);
+            this.#expire(rec, now, ttlMs);
+            q.dead.removeTo(now - ttlMs);
+            this.#publish(q, r.id);
+            this.#store.changed();
+            return Promise.resolve("dead");
+        }
+        const due = now + r.delayMs;
+        h.status = "deferred";
+        h.due = String(due);
+        q.deferred.add(r.id, due);
+        this.#signalWork(q);
+        this.#store.changed();
+        return Promise.resolve("requeued");
+    }
+    deadLetter(queue, id, token, reason, error, ttlMs) {
+        const q = this.#q(queue);
+        const now = this.#store.now();
+        const rec = this.#get(q, id, now);
+        const h = rec?.h;
+        if (!rec || !h || h.token !== token || h.status !== "in_progress") {
+            return Promise.resolve(false);
+        }
+        const ttl = Math.max(1, ttlMs);
+        q.active.remove(id);
+        delete h.token;
+        h.status = "dead";
+        h.reason = reason;
+        h.error = JSON.stringify(error);
+        h.finished = String(now);
+        q.dead.add(id, now);
+        this.#expire(rec, now, ttl);
+        q.dead.removeTo(now - ttl);
+        this.#publish(q, id);
+        this.#store.changed();
+        return Promise.resolve(true);
+    }
+    getJob(queue, id) {
+        const h = this.#get(this.#q(queue), id, this.#store.now())?.h;
+        if (!h?.status)
+            return Promise.resolve(null);
+        return Promise.resolve(jobInfoFromHash(queue, id, h));
+    }
+    onFinished(queue, listener, _onReconnect) {
+        const q = this.#q(queue);
+        // a listener added twice is called once per subscription
+        const own = (id) => listener(id);
+        const sub = { q, listener: own };
+        q.finished.add(own);
+        this.#subscriptions.add(sub);
+        return Promise.resolve(() => {
+            q.finished.delete(own);
+            this.#subscriptions.delete(sub);
+            return Promise.resolve();
+        });
+    }
+    time() {
+        return Promise.resolve(this.#store.now());
+    }
+    upsertSchedule(s) {
+        const q = this.#q(s.queue);
+        const now = this.#store.now();
+        const sid = s.id;
+        const firstAt = String(s.firstAt);
+        const rule = s.rule;
+        let h = q.scheduleRecords.get(sid);
+        const setDefinition = (h) => {
+            Object.assign(h, {
+                actor: s.actor,
+                args: s.argsJson,
+                opts: s.optionsJson,
+                catchup: s.catchUp ? "1" : "0",
+                def: s.definitionKey,
+            });
+        };
+        const setRule = (h) => {
+            Object.assign(h, {
+                every: rule.kind === "every" ? String(rule.everyMs) : "",
+                anchor: rule.kind === "every" ? String(rule.anchor) : "",
+                cron: rule.kind === "cron" ? rule.cron : "",
+                tz: rule.kind === "cron" ? rule.tz : "",
+                rule: s.ruleKey,
+                next: firstAt,
+            });
+            q.schedules.add(sid, s.firstAt);
+        };
+        let result;
+        if (!h) {
+            h = {};
+            setDefinition(h);
+            setRule(h);
+            h.status = "active";
+            h.created = String(s.now);
+            q.scheduleRecords.set(sid, h);
+            this.#createOccurrence(q, sid, firstAt, s.actor, s.argsJson, s.optionsJson, now);
+            result = { outcome: "created", status: "active", nextRunAt: s.firstAt };
+        }
+        else {
+            const status = h.status;
+            let nextAt = h.next;
+            let outcome = "kept";
+            if (h.def !== s.definitionKey) {
+                outcome = "updated";
+                const oldRule = h.rule;
+                setDefinition(h);
+                if (oldRule !== s.ruleKey) {
+                    this.#removePending(q, sid, nextAt, now);
+                    setRule(h);
+                    nextAt = firstAt;
+                }
+                else if (nextAt !== undefined) {
+                    const occ = this.#get(q, `${sid}@${nextAt}`, now)?.h;
+                    if (occ && (occ.status === "deferred" || occ.status === "queued")) {
+                        occ.actor = s.actor;
+                        occ.args = s.argsJson;
+                        occ.opts = occurrenceOptions(s.optionsJson, sid, nextAt);
+                    }
+                }
+            }
+            if (status === "active" && nextAt !== undefined) {
+                this.#createOccurrence(q, sid, nextAt, s.actor, s.argsJson, s.optionsJson, now);
+            }
+            result = { outcome, status, nextRunAt: Number(nextAt ?? firstAt) };
+        }
+        this.#store.changed();
+        return Promise.resolve(result);
+    }
+    getSchedule(queue, id) {
+        const h = this.#q(queue).scheduleRecords.get(id);
+        return Promise.resolve(h ? scheduleInfoFromFields(queue, id, h) : null);
+    }
+    listSchedules(queue) {
+        const q = this.#q(queue);
+        const out = [];
+        for (const id of [...q.schedules]) {
+            const h = q.scheduleRecords.get(id);
+            if (h)
+                out.push(scheduleInfoFromFields(queue, id, h));
+            else
+                q.schedules.remove(id);
+        }
+        return Promise.resolve(out);
+    }
+    advanceSchedule(queue, id, at, nextAt) {
+        const q = this.#q(queue);
+        const h = q.scheduleRecords.get(id);
+        if (!h)
+            return Promise.resolve("gone");
+        let runs = q.scheduleRuns.get(id);
+        if (!runs) {
+            runs = new SortedSet();
+            q.scheduleRuns.set(id, runs);
+        }
+        runs.add(`${id}@${at}`, at);
+        while (runs.size > SCHEDULE_RUNS_KEPT)
+            runs.remove(runs.first().member);
+        if (!h.last || Number(h.last) < at)
+            h.last = String(at);
+        if (Number(h.next) !== at)
+            return Promise.resolve("stale");
+        if (h.status !== "active")
+            return Promise.resolve("paused");
+        if (nextAt <= at) {
+            return Promise.reject(new Error(`ERR next occurrence ${nextAt} is not after ${at}`));
+        }
+        h.next = String(nextAt);
+        q.schedules.add(id, nextAt);
+        this.#createOccurrence(q, id, h.next, h.actor, h.args, h.opts, this.#store.now());
+        this.#store.changed();
+        return Promise.resolve("advanced");
+    }
+    pauseSchedule(queue, id) {
+        const q = this.#q(queue);
+        const h = q.scheduleRecords.get(id);
+        if (!h)
+            return Promise.resolve(false);
+        if (h.status === "paused")
+            return Promise.resolve(true);
+        h.status = "paused";
+        this.#removePending(q, id, h.next, this.#store.now());
+        this.#store.changed();
+        return Promise.resolve(true);
+    }
+    resumeSchedule(queue, id, nextAt) {
+        const q = this.#q(queue);
+        const h = q.scheduleRecords.get(id);
+        if (!h)
+            return Promise.resolve("gone");
+        if (h.status === "active")
+            return Promise.resolve("active");
+        h.status = "active";
+        h.next = String(nextAt);
+        q.schedules.add(id, nextAt);
+        this.#createOccurrence(q, id, h.next, h.actor, h.args, h.opts, this.#store.now());
+        this.#store.changed();
+        return Promise.resolve("resumed");
+    }
+    cancelSchedule(queue, id) {
+        const q = this.#q(queue);
+        const h = q.scheduleRecords.get(id);
+        q.schedules.remove(id);
+        if (!h)
+            return Promise.resolve(false);
+        this.#removePending(q, id, h.next, this.#store.now());
+        q.scheduleRecords.delete(id);
+        q.scheduleRuns.delete(id);
+        this.#store.changed();
+        return Promise.resolve(true);
+    }
+    scheduleRuns(queue, id, limit) {
+        const runs = this.#q(queue).scheduleRuns.get(id);
+        if (!runs || limit <= 0)
+            return Promise.resolve([]);
+        return Promise.resolve([...runs].reverse().slice(0, limit));
+    }
+    /** `create_occurrence`: the deferred job `<sid>@<at>`, unless a job with that id exists. */
+    #createOccurrence(q, sid, at, actor, args, opts, now) {
+        const id = `${sid}@${at}`;
+        if (this.#get(q, id, now))
+            return false;
+        q.jobs.set(id, {
+            h: {
+                actor,
+                args,
+                status: "deferred",
+                enq: String(now),
+                due: at,
+                deliveries: "0",
+                attempts: "0",
+                opts: occurrenceOptions(opts, sid, at),
+            },
+        });
+        q.deferred.add(id, Number(at));
+        this.#signalWork(q);
+        return true;
+    }
+    /** `remove_pending`: deletes the occurrence `<sid>@<at>` unless it has started. */
+    #removePending(q, sid, at, now) {
+        if (at === undefined)
+            return;
+        const id = `${sid}@${at}`;
+        const st = this.#get(q, id, now)?.h.status;
+        if (st === "deferred" || st === "queued") {
+            q.deferred.remove(id);
+            q.ready.remove(id);
+            q.jobs.delete(id);
+        }
+    }
+    /**
+     * How many jobs of `queue` (of every queue of this backend's prefix when
+     * omitted) are queued, deferred, due and in progress now, and when the
+     * next deferred one is due.
+     *
+     * @example
+     * ```ts
+     * import { MemoryBackend } from "@repid/repid";
+     *
+     * const backend = new MemoryBackend();
+     * console.log(backend.counts()); // { queued: 0, deferred: 0, due: 0, inProgress: 0, nextDueAt: null }
+     * ```
+     */
+    counts(queue) {
+        const now = this.#store.now();
+        const total = {
+            queued: 0,
+            deferred: 0,
+            due: 0,
+            inProgress: 0,
+            nextDueAt: null,
+        };
+        for (const q of this.#store.queues.values()) {
+            if (q.prefix !== this.#prefix || (queue !== undefined && q.queue !== queue))
+                continue;
+            total.queued += q.ready.length;
+            total.deferred += q.deferred.size;
+            total.due += q.deferred.countTo(now);
+            total.inProgress += q.active.size;
+            const next = q.deferred.first()?.score;
+            if (next !== undefined && (total.nextDueAt === null || next < total.nextDueAt)) {
+                total.nextDueAt = next;
+            }
+        }
+        return total;
+    }
+    /**
+     * The queues of this backend's prefix that hold any job.
+     *
+     * @example
+     * ```ts
+     * import { MemoryBackend } from "@repid/repid";
+     *
+     * console.log(new MemoryBackend().queues()); // []
+     * ```
+     */
+    queues() {
+        const out = [];
+        for (const q of this.#store.queues.values()) {
+            if (q.prefix === this.#prefix && (q.jobs.size > 0 || q.ready.length > 0))
+                out.push(q.queue);
+        }
+        return out;
+    }
+    /**
+     * Calls `listener` after every transition of the store (enqueue, fetch,
+     * completion, …), synchronously, once the change is made; for test
+     * helpers that wait until a store is idle. Returns a function that stops
+     * the calls.
+     *
+     * @example
+     * ```ts
+     * import { MemoryBackend } from "@repid/repid";
+     *
+     * const backend = new MemoryBackend();
+     * const stop = backend.onChange(() => console.log(backend.counts()));
+     * stop();
+     * ```
+     */
+    onChange(listener) {
+        const own = () => listener();
+        this.#store.changeListeners.add(own);
+        this.#changeListeners.add(own);
+        return () => {
+            this.#store.changeListeners.delete(own);
+            this.#changeListeners.delete(own);
+        };
+    }
+    /**
+     * Deletes every job of this backend's prefix from the store, whatever its
+     * state (like deleting a Redis key prefix). Leases held by workers are
+     * then lost.
+     *
+     * @example
+     * ```ts
+     * import { MemoryBackend } from "@repid/repid";
+     *
+     * const backend = new MemoryBackend({ store: "scratch" });
+     * backend.clear();
+     * await backend.close();
+     * ```
+     */
+    clear() {
+        for (const [key, q] of this.#store.queues) {
+            if (q.prefix !== this.#prefix)
+                continue;
+            q.jobs.clear();
+            q.ready.clear();
+            for (const id of [...q.deferred])
+                q.deferred.remove(id);
+            for (const id of [...q.active])
+                q.active.remove(id);
+            for (const id of [...q.dead])
+                q.dead.remove(id);
+            q.marker = false;
+            if (q.waiters.length === 0 && q.finished.size === 0)
+                this.#store.queues.delete(key);
+        }
+        this.#store.changed();
+    }
+    /**
+     * Ends this backend's waits and subscriptions. The data stays in the store
+     * (a named store is forgotten once no backend uses it and it holds no
+     * job); a private store's timer is stopped.
+     */
+    close() {
+        if (this.#closed)
+            return Promise.resolve();
+        this.#closed = true;
+        for (const w of [...this.#waits])
+            w.wake();
+        for (const s of this.#subscriptions)
+            s.q.finished.delete(s.listener);
+        this.#subscriptions.clear();
+        for (const f of this.#changeListeners)
+            this.#store.changeListeners.delete(f);
+        this.#changeListeners.clear();
+        const store = this.#store;
+        store.refs--;
+        if (store.refs === 0) {
+            if (store.name === undefined)
+                store.stopSweeping();
+            else
+                store.sweep();
+        }
+        return Promise.resolve();
+    }
+}
+/**
+ * Opens the store of a `memory://` URL: `memory://` is the process's
+ * default shared store, `memory://name` the store of that name.
+ */
+export function memoryBackendFromUrl(url, options, action) {
+    const m = /^memory:\/\/([A-Za-z0-9_.:\-]*)\/?$/.exec(url);
+    if (!m) {
+        throw new TypeError(`${action}: memory URL ${JSON.stringify(url)} must be memory:// or memory://name ` +
+            `(letters, digits, "_", ".", ":" or "-")`);
+    }
+    return new MemoryBackend({ store: m[1], prefix: options.prefix });
+}
+/**
+ * `occurrence_opts`: the options JSON of an occurrence, the schedule's
+ * options plus `schedule: {id, at}`.
+ */
+function occurrenceOptions(opts, sid, at) {
+    const base = opts ? parseJsonOr(opts, {}) : {};
+    return JSON.stringify({ ...base, schedule: { id: sid, at: Number(at) } });
+}
+function toNumber(s) {
+    if (s === undefined)
+        return undefined;
+    const n = Number(s);
+    return Number.isNaN(n) ? undefined : n;
+}
+const encoder = new TextEncoder();
+/**
+ * The UTF-8 length of `s` (Lua's `#` on a Redis string); exact whenever it
+ * may exceed 200, which is all the callers compare it with.
+ */
+function byteLength(s) {
+    return s.length * 3 <= 200 ? s.length : encoder.encode(s).length;
+}
+/** The first `max` bytes of `s` as UTF-8, decoded back (a cut character is dropped). */
+function truncateBytes(s, max) {
+    const bytes = encoder.encode(s);
+    if (bytes.length <= max)
+        return s;
+    return new TextDecoder().decode(bytes.subarray(0, max)).replace(/\uFFFD$/, "");
+}

@@ -1,0 +1,29 @@
+import { script } from "./common.js";
+/**
+ * enqueue: add one job to a queue.
+ *
+ * KEYS[1] job hash, KEYS[2] ready list, KEYS[3] deferred zset, KEYS[4] signal list
+ * ARGV[1] id, ARGV[2] actor, ARGV[3] args JSON, ARGV[4] due (epoch ms, 0 = now),
+ * ARGV[5] per-job options JSON ('' = none)
+ * Returns { created (1 | 0), status }. An unfinished job with the same id is
+ * left as it is (created = 0); a finished one is replaced.
+ */
+export const enqueueScript = script("repidEnqueue", 4, `
+local st = redis.call('HGET', KEYS[1], 'status')
+if st == 'queued' or st == 'deferred' or st == 'in_progress' then return {0, st} end
+if st then redis.call('DEL', KEYS[1]) end
+local now = now_ms()
+local due = tonumber(ARGV[4])
+local status = 'queued'
+if due > now then status = 'deferred' end
+redis.call('HSET', KEYS[1], 'actor', ARGV[2], 'args', ARGV[3], 'status', status,
+  'enq', now, 'due', due, 'deliveries', 0, 'attempts', 0)
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'opts', ARGV[5]) end
+if status == 'deferred' then
+  redis.call('ZADD', KEYS[3], due, ARGV[1])
+else
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+end
+signal_work(KEYS[4])
+return {1, status}
+`);

@@ -1,0 +1,59 @@
+import { script } from "./common.js";
+/**
+ * enqueue_many: add many jobs to one queue, atomically (all or none).
+ *
+ * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] signal list, KEYS[4] job hash key
+ * prefix (job keys are KEYS[4]..id and share the queue's hash tag)
+ * ARGV: 5 values per job, in order: id, actor, args JSON, due (epoch ms, 0 = now),
+ * per-job options JSON ('' = none)
+ * Returns { created (1 | 0), status, ... }: 2 values per job, in the order given.
+ * As in enqueue, an unfinished job with the same id is left as it is (created = 0),
+ * a finished one is replaced; a custom id given twice in one call is stored once.
+ * Queued ids are appended to the ready list in the order given.
+ */
+export const enqueueManyScript = script("repidEnqueueMany", 4, `
+local ready, deferred, signal, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local now = now_ms()
+local out = {}
+local push = {}
+local created = 0
+local function flush()
+  if #push > 0 then
+    redis.call('RPUSH', ready, unpack(push))
+    push = {}
+  end
+end
+for i = 1, #ARGV, 5 do
+  local id = ARGV[i]
+  local key = prefix .. id
+  local st = redis.call('HGET', key, 'status')
+  if st == 'queued' or st == 'deferred' or st == 'in_progress' then
+    out[#out + 1] = 0
+    out[#out + 1] = st
+  else
+    if st then redis.call('DEL', key) end
+    local due = tonumber(ARGV[i + 3])
+    local status = 'queued'
+    if due > now then status = 'deferred' end
+    if ARGV[i + 4] ~= '' then
+      redis.call('HSET', key, 'actor', ARGV[i + 1], 'args', ARGV[i + 2], 'status', status,
+        'enq', now, 'due', due, 'deliveries', 0, 'attempts', 0, 'opts', ARGV[i + 4])
+    else
+      redis.call('HSET', key, 'actor', ARGV[i + 1], 'args', ARGV[i + 2], 'status', status,
+        'enq', now, 'due', due, 'deliveries', 0, 'attempts', 0)
+    end
+    if status == 'deferred' then
+      redis.call('ZADD', deferred, due, id)
+    else
+      push[#push + 1] = id
+      if #push >= 1000 then flush() end
+    end
+    created = created + 1
+    out[#out + 1] = 1
+    out[#out + 1] = status
+  end
+end
+flush()
+if created > 0 then signal_work(signal) end
+return out
+`);

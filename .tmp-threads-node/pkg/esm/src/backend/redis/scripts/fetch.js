@@ -1,0 +1,111 @@
+import { script } from "./common.js";
+/**
+ * fetch: lease up to N jobs of one queue to a worker.
+ *
+ * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] active zset, KEYS[4] signal list,
+ * KEYS[5] dead zset, KEYS[6] job hash key prefix (the job keys are KEYS[6]..id and
+ * share the queue's hash tag)
+ * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms
+ * Returns { wakeInMs, now, id, actor, args, deliveries, attempts, errors, enq, opts, ... }
+ * with 8 fields per job.
+ *
+ * Steps: (1) jobs whose lease expired go back to the head of the ready list;
+ * (2) due deferred jobs are leased first, oldest due first, then ready jobs in
+ * FIFO order; an entry with no job data, or an oversized id, is dead-lettered
+ * as 'malformed'; (3) the work marker is kept when work remains and removed
+ * otherwise; (4) wakeInMs tells an idle worker when the next deferred job is
+ * due or the next lease expires (-1: neither).
+ */
+export const fetchScript = script("repidFetch", 6, `
+local ready, deferred, active, signal, dead, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local max = tonumber(ARGV[1])
+local lease = tonumber(ARGV[2])
+local token = ARGV[3]
+local now = now_ms()
+
+local expired = redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, 1000)
+for i = #expired, 1, -1 do
+  local id = expired[i]
+  redis.call('ZREM', active, id)
+  local key = prefix .. id
+  if redis.call('HGET', key, 'status') == 'in_progress' then
+    redis.call('HSET', key, 'status', 'queued')
+    redis.call('HDEL', key, 'token')
+    redis.call('LPUSH', ready, id)
+  end
+end
+
+local out = {0, now}
+local n = 0
+local function malformed(entry, why)
+  local id = entry
+  if #entry > 200 then id = 'malformed:' .. redis.sha1hex(entry) end
+  local key = prefix .. id
+  local err = cjson.encode({name = 'MalformedJobError', message = why})
+  redis.call('HSET', key, 'status', 'dead', 'reason', 'malformed', 'error', err,
+    'finished', now, 'raw', string.sub(entry, 1, 200))
+  if redis.call('HEXISTS', key, 'enq') == 0 then redis.call('HSET', key, 'enq', now) end
+  redis.call('PEXPIRE', key, ARGV[4])
+  redis.call('ZADD', dead, now, id)
+  redis.call('ZREMRANGEBYSCORE', dead, '-inf', now - tonumber(ARGV[4]))
+end
+local function take(id)
+  if #id > 256 then
+    malformed(id, 'queue entry is ' .. #id .. ' bytes long, not a job id')
+    return
+  end
+  local key = prefix .. id
+  local f = redis.call('HMGET', key, 'status', 'actor', 'args', 'deliveries', 'attempts', 'errors', 'enq', 'opts')
+  local st = f[1]
+  if not st then
+    malformed(id, 'queue entry "' .. id .. '" has no job data')
+    return
+  end
+  if st ~= 'queued' and st ~= 'deferred' then return end
+  if not f[2] or not f[3] then
+    malformed(id, 'job "' .. id .. '" lacks its actor or arguments')
+    return
+  end
+  local deliveries = (tonumber(f[4]) or 0) + 1
+  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'started', now,
+    'deliveries', deliveries)
+  redis.call('ZADD', active, now + lease, id)
+  n = n + 1
+  local k = #out
+  out[k + 1] = id
+  out[k + 2] = f[2]
+  out[k + 3] = f[3]
+  out[k + 4] = deliveries
+  out[k + 5] = tonumber(f[5]) or 0
+  out[k + 6] = f[6] or ''
+  out[k + 7] = tonumber(f[7]) or now
+  out[k + 8] = f[8] or ''
+end
+
+if max > 0 then
+  local due = redis.call('ZRANGEBYSCORE', deferred, '-inf', now, 'LIMIT', 0, max)
+  for i = 1, #due do
+    redis.call('ZREM', deferred, due[i])
+    take(due[i])
+  end
+  while n < max do
+    local ids = redis.call('LPOP', ready, max - n)
+    if not ids then break end
+    for i = 1, #ids do take(ids[i]) end
+  end
+end
+
+local nextDue = redis.call('ZRANGE', deferred, 0, 0, 'WITHSCORES')
+local hasWork = redis.call('LLEN', ready) > 0 or (nextDue[2] and tonumber(nextDue[2]) <= now)
+if hasWork then signal_work(signal) else redis.call('DEL', signal) end
+
+local wake = -1
+if nextDue[2] then wake = math.max(0, tonumber(nextDue[2]) - now) end
+local nextLease = redis.call('ZRANGE', active, 0, 0, 'WITHSCORES')
+if nextLease[2] then
+  local w = math.max(0, tonumber(nextLease[2]) - now)
+  if wake < 0 or w < wake then wake = w end
+end
+out[1] = wake
+return out
+`);

@@ -1,0 +1,35 @@
+import { script } from "./common.js";
+/**
+ * requeue: put a leased job back after a delay (its actor is unknown to this
+ * worker), or dead-letter it once it has been delivered often enough.
+ *
+ * KEYS[1] active zset, KEYS[2] deferred zset, KEYS[3] signal list, KEYS[4] dead zset,
+ * KEYS[5] job hash
+ * ARGV[1] id, ARGV[2] token, ARGV[3] delay ms, ARGV[4] max deliveries (0 = no limit),
+ * ARGV[5] reason, ARGV[6] error JSON for a dead letter, ARGV[7] finished channel,
+ * ARGV[8] dead-letter TTL ms
+ * Returns 'requeued', 'dead', or 'lost' (the token no longer holds the lease).
+ */
+export const requeueScript = script("repidRequeue", 5, `
+local f = redis.call('HMGET', KEYS[5], 'token', 'status', 'deliveries')
+if f[1] ~= ARGV[2] or f[2] ~= 'in_progress' then return 'lost' end
+local now = now_ms()
+local id = ARGV[1]
+redis.call('ZREM', KEYS[1], id)
+redis.call('HDEL', KEYS[5], 'token')
+local limit = tonumber(ARGV[4])
+if limit > 0 and (tonumber(f[3]) or 0) >= limit then
+  redis.call('HSET', KEYS[5], 'status', 'dead', 'reason', ARGV[5], 'error', ARGV[6],
+    'finished', now)
+  redis.call('ZADD', KEYS[4], now, id)
+  redis.call('PEXPIRE', KEYS[5], ARGV[8])
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[8]))
+  redis.call('PUBLISH', ARGV[7], id)
+  return 'dead'
+end
+local due = now + tonumber(ARGV[3])
+redis.call('HSET', KEYS[5], 'status', 'deferred', 'due', due)
+redis.call('ZADD', KEYS[2], due, id)
+signal_work(KEYS[3])
+return 'requeued'
+`);

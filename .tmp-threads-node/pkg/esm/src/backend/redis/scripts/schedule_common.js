@@ -1,0 +1,48 @@
+/**
+ * Lua helpers shared by the schedule scripts, pasted after the common
+ * prelude. Times are passed as decimal strings and used as such in ids, so
+ * no epoch value goes through Lua's number formatting.
+ *
+ * @module
+ */
+/**
+ * `occurrence_opts(opts, sid, at)`: the per-job options JSON of an
+ * occurrence: the schedule's options object plus `schedule: {id, at}`.
+ *
+ * `create_occurrence(jobPrefix, deferred, signal, sid, at, actor, args, opts, now)`:
+ * stores the occurrence job `<sid>@<at>` as a deferred job due at `at`,
+ * unless a job with that id exists (then it returns 0 and changes nothing).
+ *
+ * `remove_pending(jobPrefix, deferred, ready, sid, at)`: deletes the
+ * occurrence `<sid>@<at>` if it has not started (status deferred or queued).
+ */
+export const LUA_SCHEDULE = `
+local function occurrence_opts(opts, sid, at)
+  local tail = '"schedule":{"id":' .. cjson.encode(sid) .. ',"at":' .. at .. '}}'
+  if not opts or opts == '' or opts == '{}' then return '{' .. tail end
+  return string.sub(opts, 1, -2) .. ',' .. tail
+end
+local function create_occurrence(jobPrefix, deferred, signal, sid, at, actor, args, opts, now)
+  local id = sid .. '@' .. at
+  local key = jobPrefix .. id
+  if redis.call('EXISTS', key) == 1 then return 0 end
+  redis.call('HSET', key, 'actor', actor, 'args', args, 'status', 'deferred', 'enq', now,
+    'due', at, 'deliveries', 0, 'attempts', 0, 'opts', occurrence_opts(opts, sid, at))
+  redis.call('ZADD', deferred, at, id)
+  signal_work(signal)
+  return 1
+end
+local function remove_pending(jobPrefix, deferred, ready, sid, at)
+  if not at then return 0 end
+  local id = sid .. '@' .. at
+  local key = jobPrefix .. id
+  local st = redis.call('HGET', key, 'status')
+  if st == 'deferred' or st == 'queued' then
+    redis.call('ZREM', deferred, id)
+    redis.call('LREM', ready, 0, id)
+    redis.call('DEL', key)
+    return 1
+  end
+  return 0
+end
+`;

@@ -1,0 +1,142 @@
+/**
+ * The command line of `repid worker`: parsing and the help text. Pure logic,
+ * no I/O.
+ *
+ * @module
+ */
+import { RepidError } from "../errors.js";
+/** A wrong command line: unknown flag, missing value, bad number. */
+export class UsageError extends RepidError {
+}
+/** The help text of `repid worker`. */
+export const WORKER_HELP = `Usage: deno task worker <module> [options]
+
+Runs a Repid worker for the actors exported by <module>, a path relative to the
+current directory or a URL. Every exported actor definition (from defineActor)
+is registered under its own name, every other exported function under its
+export name. The worker stops gracefully on SIGINT or SIGTERM (twice: at once).
+
+Options:
+  --queues a,b         Run only the actors of these queues (default: all)
+  --concurrency N      How many jobs run at once (default: 10)
+  --prefix P           The Redis key prefix; producers must use the same
+                       (default: repid)
+  --redis-url URL      The Redis to use (default: $REDIS_URL, else
+                       redis://127.0.0.1:6379)
+  --log-level LEVEL    debug, info, warn or error (default: info, which logs
+                       every job started and finished)
+  --lease-ms N         How long a job's lease lasts, in ms (default: 30000)
+  --grace-ms N         How long running jobs may finish on shutdown, in ms
+                       (default: 10000)
+  -h, --help           Show this help
+
+Example:
+  deno task worker examples/actors.ts --queues default,myqueue --concurrency 50
+`;
+const LEVELS = ["debug", "info", "warn", "error"];
+const VALUE_FLAGS = [
+    "--queues",
+    "--concurrency",
+    "--prefix",
+    "--redis-url",
+    "--log-level",
+    "--lease-ms",
+    "--grace-ms",
+];
+/**
+ * Parses the arguments that follow `worker` (flags as `--flag value` or
+ * `--flag=value`). Throws a {@linkcode UsageError} naming the bad argument.
+ */
+export function parseWorkerArgs(argv) {
+    const out = { help: false, module: "", logLevel: "info" };
+    const positional = [];
+    let onlyPositional = false;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (onlyPositional || !arg.startsWith("-") || arg === "-") {
+            positional.push(arg);
+            continue;
+        }
+        if (arg === "--") {
+            onlyPositional = true;
+            continue;
+        }
+        if (arg === "-h" || arg === "--help") {
+            out.help = true;
+            continue;
+        }
+        const eq = arg.indexOf("=");
+        const flag = eq === -1 ? arg : arg.slice(0, eq);
+        if (!VALUE_FLAGS.includes(flag)) {
+            throw new UsageError(`unknown option ${flag} (see --help)`);
+        }
+        let value;
+        if (eq !== -1) {
+            value = arg.slice(eq + 1);
+        }
+        else {
+            const next = argv[i + 1];
+            if (next === undefined || (next.startsWith("--") && next.length > 2)) {
+                throw new UsageError(`option ${flag} needs a value (see --help)`);
+            }
+            value = next;
+            i++;
+        }
+        applyFlag(out, flag, value);
+    }
+    if (out.help)
+        return out;
+    if (positional.length === 0) {
+        throw new UsageError("no module given: deno task worker <module> [options] (see --help)");
+    }
+    if (positional.length > 1) {
+        throw new UsageError(`expected one module, got ${positional.length}: ${positional.join(" ")} (see --help)`);
+    }
+    out.module = positional[0];
+    return out;
+}
+function applyFlag(out, flag, value) {
+    switch (flag) {
+        case "--queues": {
+            const queues = value.split(",").map((q) => q.trim());
+            if (queues.some((q) => q === "")) {
+                throw new UsageError(`option --queues is ${JSON.stringify(value)}, expected comma-separated queue names`);
+            }
+            out.queues = [...new Set([...(out.queues ?? []), ...queues])];
+            return;
+        }
+        case "--concurrency":
+            out.concurrency = wholeNumber(flag, value, 1);
+            return;
+        case "--lease-ms":
+            out.leaseMs = wholeNumber(flag, value, 0);
+            return;
+        case "--grace-ms":
+            out.graceMs = wholeNumber(flag, value, 0);
+            return;
+        case "--prefix":
+            if (value === "")
+                throw new UsageError("option --prefix is empty");
+            out.prefix = value;
+            return;
+        case "--redis-url":
+            if (!/^rediss?:\/\//.test(value)) {
+                throw new UsageError(`option --redis-url is ${JSON.stringify(value)}, expected a URL starting with redis:// or rediss://`);
+            }
+            out.redisUrl = value;
+            return;
+        case "--log-level":
+            if (!LEVELS.includes(value)) {
+                throw new UsageError(`option --log-level is ${JSON.stringify(value)}, expected one of ${LEVELS.join(", ")}`);
+            }
+            out.logLevel = value;
+            return;
+    }
+}
+function wholeNumber(flag, value, min) {
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min) {
+        throw new UsageError(`option ${flag} is ${JSON.stringify(value)}, expected a whole number ≥ ${min}`);
+    }
+    return n;
+}

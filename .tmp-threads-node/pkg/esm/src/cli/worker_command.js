@@ -1,0 +1,144 @@
+/**
+ * `repid worker <module> [options]`: runs a worker for the actors a module
+ * exports, until SIGINT or SIGTERM. Shared by `deno task worker` and the npm
+ * `repid` bin.
+ *
+ * @module
+ */
+var __rewriteRelativeImportExtension = (this && this.__rewriteRelativeImportExtension) || function (path, preserveJsx) {
+    if (typeof path === "string" && /^\.\.?\//.test(path)) {
+        return path.replace(/\.(tsx)$|((?:\.d)?)((?:\.[^./]+?)?)\.([cm]?)ts$/i, function (m, tsx, d, ext, cm) {
+            return tsx ? preserveJsx ? ".jsx" : ".js" : d && (!ext || !cm) ? m : (d + ext + "." + cm.toLowerCase() + "js");
+        });
+    }
+    return path;
+};
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import process from "node:process";
+import { pathToFileURL } from "node:url";
+import { RepidError } from "../errors.js";
+import { consoleLogger } from "../log.js";
+import { Worker } from "../worker/worker.js";
+import { parseWorkerArgs, WORKER_HELP } from "./args.js";
+import { exportedActors } from "./module_actors.js";
+/** The Redis URL used when neither `--redis-url` nor `REDIS_URL` is given. */
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+/** A module that cannot be loaded, or has no actor to run. */
+export class CommandError extends RepidError {
+}
+/**
+ * Runs `repid worker` with the arguments that follow `worker`. Writes the
+ * help or one error line, or runs the worker until it is stopped by a
+ * signal. Resolves with the process exit code: 0 after a graceful stop or
+ * `--help`, 1 when the module cannot be used, 2 on a wrong command line.
+ */
+export async function workerCommand(argv) {
+    let args;
+    try {
+        args = parseWorkerArgs(argv);
+    }
+    catch (error) {
+        return fail(error, 2);
+    }
+    if (args.help) {
+        process.stdout.write(WORKER_HELP);
+        return 0;
+    }
+    let actors;
+    try {
+        actors = selectActors(args, await loadModule(args.module));
+    }
+    catch (error) {
+        return fail(error, 1);
+    }
+    let worker;
+    try {
+        worker = new Worker(args.redisUrl ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL, {
+            prefix: args.prefix,
+            concurrency: args.concurrency,
+            leaseMs: args.leaseMs,
+            graceMs: args.graceMs,
+            logger: consoleLogger(args.logLevel),
+        });
+    }
+    catch (error) {
+        return fail(error, 2);
+    }
+    try {
+        for (const a of actors)
+            worker.actor(a.actor, a.options);
+    }
+    catch (error) {
+        await worker.stop({ graceMs: 0 });
+        return fail(error, 1);
+    }
+    // The worker stops gracefully on the first SIGINT/SIGTERM; a second one
+    // ends the process at once (the leases of unfinished jobs then expire).
+    let signals = 0;
+    const onSignal = () => {
+        if (++signals < 2)
+            return;
+        process.stderr.write("error: second signal, exiting without waiting for running jobs\n");
+        process.exit(130);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    try {
+        await worker.runForever();
+    }
+    finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+    }
+    return 0;
+}
+/** Imports the module named on the command line: a URL, or a path from the cwd. */
+async function loadModule(spec) {
+    const url = moduleUrl(spec);
+    try {
+        return await import(__rewriteRelativeImportExtension(url));
+    }
+    catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new CommandError(`Cannot load module "${spec}": ${message}`);
+    }
+}
+function moduleUrl(spec) {
+    if (/^[a-z][a-z0-9+.-]+:/i.test(spec))
+        return spec; // a URL (file:, https:, npm:, jsr:)
+    // `deno task` and `npm run` run in the project's directory; INIT_CWD is where
+    // the user typed the command.
+    const bases = [process.cwd(), process.env.INIT_CWD].filter((b) => !!b);
+    for (const base of bases) {
+        const path = resolve(base, spec);
+        if (!existsSync(path))
+            continue;
+        if (statSync(path).isDirectory()) {
+            throw new CommandError(`Cannot load module "${spec}": ${path} is a directory, not a file`);
+        }
+        return pathToFileURL(path).href;
+    }
+    throw new CommandError(`Cannot load module "${spec}": no such file (looked for ${resolve(bases[0], spec)})`);
+}
+function selectActors(args, namespace) {
+    const all = exportedActors(namespace);
+    if (all.length === 0) {
+        throw new CommandError(`Cannot run worker: module "${args.module}" exports no actor ` +
+            `(export functions, or definitions made with defineActor())`);
+    }
+    if (!args.queues)
+        return all;
+    const wanted = new Set(args.queues);
+    const kept = all.filter((a) => wanted.has(a.queue));
+    if (kept.length === 0) {
+        const have = all.map((a) => `${a.name} (${a.queue})`).join(", ");
+        throw new CommandError(`Cannot run worker: module "${args.module}" has no actor on ${args.queues.length > 1 ? "queues" : "queue"} ${args.queues.join(", ")}; it has ${have}`);
+    }
+    return kept;
+}
+function fail(error, code) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: ${message}\n`);
+    return code;
+}

@@ -1,0 +1,46 @@
+/**
+ * Delays between the attempts of a failing job.
+ *
+ * @module
+ */
+import { assertDuration } from "./time.js";
+/**
+ * Checks a backoff option and returns it, or throws a `TypeError`/`RangeError`.
+ */
+export function validateBackoff(backoff, action) {
+    if (backoff === undefined)
+        return undefined;
+    if (typeof backoff !== "object" || backoff === null) {
+        throw new TypeError(`${action}: backoff must be an object with a "type", got ${backoff}`);
+    }
+    const b = backoff;
+    if (b.type === "fixed") {
+        assertDuration(b.delayMs, "backoff.delayMs", action);
+    }
+    else if (b.type === "exponential") {
+        assertDuration(b.baseMs, "backoff.baseMs", action);
+        if (b.maxMs !== undefined)
+            assertDuration(b.maxMs, "backoff.maxMs", action);
+    }
+    else {
+        throw new TypeError(`${action}: backoff.type is ${JSON.stringify(b.type)}, expected "fixed" or "exponential"`);
+    }
+    return backoff;
+}
+/** The default cap of an exponential backoff: one hour. */
+export const DEFAULT_BACKOFF_MAX_MS = 3_600_000;
+/**
+ * The delay in milliseconds before retry number `retry` (1 for the first
+ * retry). `random` returns a number in [0, 1) and is injectable for tests.
+ */
+export function backoffDelay(backoff, retry, random = Math.random) {
+    if (!backoff)
+        return 0;
+    if (backoff.type === "fixed")
+        return backoff.delayMs;
+    const cap = backoff.maxMs ?? DEFAULT_BACKOFF_MAX_MS;
+    const raw = Math.min(cap, backoff.baseMs * 2 ** Math.max(0, retry - 1));
+    if (backoff.jitter === false)
+        return Math.round(raw);
+    return Math.round(raw / 2 + random() * (raw / 2));
+}

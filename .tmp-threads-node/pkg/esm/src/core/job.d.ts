@@ -1,0 +1,179 @@
+/**
+ * The job model shared by every backend: statuses, results, errors, and the
+ * conversion of thrown values into storable errors.
+ *
+ * @module
+ */
+/**
+ * Where a job is in its life:
+ * - `queued`: waiting in its queue;
+ * - `deferred`: waiting for its time (`deferUntil`, or a redelivery delay);
+ * - `in_progress`: leased by a worker and running (or between retries);
+ * - `done`: finished successfully;
+ * - `failed`: finished after its last attempt failed;
+ * - `dead`: dead-lettered without running to the end (see `reason`).
+ */
+export type JobStatus = "queued" | "deferred" | "in_progress" | "done" | "failed" | "dead";
+/** The statuses of a finished job. */
+export type FinishedStatus = "done" | "failed" | "dead";
+/** Whether a job in `status` has finished. */
+export declare function isFinished(status: string): status is FinishedStatus;
+/** An error as stored with a job: plain JSON, no class. */
+export interface JobError {
+    /** The error's `name`, such as `"TypeError"` or `"TimeoutError"`. */
+    name: string;
+    /** The error's message. */
+    message: string;
+    /** The stack trace, when the error had one. */
+    stack?: string;
+}
+/**
+ * The stored outcome of a finished job. Times are UTC epoch milliseconds read
+ * from the store's clock (Redis `TIME`), so every host agrees on them.
+ */
+export interface JobResult<T = unknown> {
+    /** The job's id. */
+    id: string;
+    /** The job's queue. */
+    queue: string;
+    /** The actor the job was for. */
+    actor: string;
+    /** `done`, `failed` or `dead`. */
+    status: FinishedStatus;
+    /** `true` when the actor returned without throwing. */
+    success: boolean;
+    /** What the actor returned (`null` when it returned nothing or failed). */
+    value: T | null;
+    /** The error of the last attempt, or the dead-letter reason; `null` on success. */
+    error: JobError | null;
+    /** The error of every failed attempt, oldest first. */
+    errors: JobError[];
+    /** How many times the actor ran. */
+    attempts: number;
+    /** How many times a worker took the job from its queue. */
+    deliveries: number;
+    /** Why the job was dead-lettered (`unknown_actor`, `malformed`, …); absent otherwise. */
+    reason?: string;
+    /** When the job was enqueued. */
+    enqueuedAt: number;
+    /** When the last delivery started, or `null` when it never started. */
+    startedAt: number | null;
+    /** When the job finished. */
+    finishedAt: number;
+}
+/** What a store knows of a job: its state, and its result once finished. */
+export interface JobInfo {
+    /** The job's id. */
+    id: string;
+    /** The job's queue. */
+    queue: string;
+    /** The actor the job is for. */
+    actor: string;
+    /** The job's status. */
+    status: JobStatus;
+    /** How many times a worker took the job from its queue. */
+    deliveries: number;
+    /** How many times the actor ran. */
+    attempts: number;
+    /** When the job was enqueued (epoch ms). */
+    enqueuedAt: number;
+    /** When a deferred job becomes due (epoch ms), or `null`. */
+    dueAt: number | null;
+    /** The result, once the job has finished; otherwise `null`. */
+    result: JobResult | null;
+}
+/** Turns anything thrown into a storable {@linkcode JobError}. */
+export declare function toJobError(thrown: unknown): JobError;
+/** Per-job settings stored with the job when the producer gave them. */
+export interface JobOptions {
+    /** Result retention for this job, overriding the actor's. */
+    resultTtlMs?: number;
+    /** Run-time limit for this job, overriding the actor's. */
+    timeoutMs?: number;
+    /** Set on an occurrence of a recurring job: its schedule and due time (epoch ms). */
+    schedule?: {
+        id: string;
+        at: number;
+    };
+}
+/** A job to be added to a queue, already validated and serialised. */
+export interface NewJob {
+    /** The job's id. */
+    id: string;
+    /** Whether the id was given by the user (then it deduplicates). */
+    customId: boolean;
+    /** The queue. */
+    queue: string;
+    /** The actor's name. */
+    actor: string;
+    /** The arguments as a JSON array. */
+    argsJson: string;
+    /** When it becomes due (epoch ms); 0 for now. */
+    dueAt: number;
+    /** Per-job options, or `undefined`. */
+    options?: JobOptions;
+}
+/** What enqueueing returned for one job. */
+export interface EnqueueOutcome {
+    /** `true` when a new job was stored; `false` when an unfinished one with that id existed. */
+    created: boolean;
+    /** The job's status after the call. */
+    status: JobStatus;
+}
+/** A job handed to a worker under a lease. */
+export interface LeasedJob {
+    /** The job's id. */
+    id: string;
+    /** The job's queue. */
+    queue: string;
+    /** The actor's name as stored (not yet validated). */
+    actor: string;
+    /** The arguments as stored (not yet parsed). */
+    argsJson: string;
+    /** The lease's owner token; every write about the job must present it. */
+    token: string;
+    /** Deliveries, counting this one. */
+    deliveries: number;
+    /** Attempts made so far in earlier deliveries. */
+    attempts: number;
+    /** Errors of those attempts. */
+    errors: JobError[];
+    /** Enqueue time (epoch ms). */
+    enqueuedAt: number;
+    /** When this delivery started (epoch ms, store clock). */
+    startedAt: number;
+    /** Per-job options. */
+    options: JobOptions;
+}
+/** How a leased job ended, to be written together with the ack. */
+export interface Completion {
+    /** The job's id. */
+    id: string;
+    /** The lease token. */
+    token: string;
+    /** `done` or `failed`. */
+    status: "done" | "failed";
+    /** The returned value as JSON (`"null"` when nothing was returned). */
+    valueJson: string;
+    /** The last error, when failed. */
+    error: JobError | null;
+    /** Every attempt's error. */
+    errors: JobError[];
+    /** Attempts made in all. */
+    attempts: number;
+    /** How long to keep the result, in milliseconds. */
+    ttlMs: number;
+}
+/** How long the record of a dead-lettered job is kept: seven days. */
+export declare const DEAD_TTL_MS: number;
+/** Parses `text` as JSON, or returns `fallback` when it is not valid JSON. */
+export declare function parseJsonOr<T>(text: string, fallback: T): T;
+/** The error stored with a job dead-lettered after `maxDeliveries` deliveries. */
+export declare function deliveryLimitError(reason: string, maxDeliveries: number): JobError;
+/**
+ * Builds a {@linkcode JobInfo} from a job's stored fields (a Redis hash, or
+ * the same fields held in memory): `status`, `actor`, `deliveries`,
+ * `attempts`, `enq`, `due`, and once finished `value`, `error`, `errors`,
+ * `started`, `finished`, `reason`.
+ */
+export declare function jobInfoFromHash(queue: string, id: string, h: Record<string, string>): JobInfo;

@@ -1,0 +1,310 @@
+/**
+ * Recurring jobs, the pure part: duration helpers, schedule rules (a fixed
+ * period or a cron pattern), when the next occurrence falls, validation, and
+ * the ids of schedules and of their occurrences. No I/O and no clock of its
+ * own: every function takes the current time (UTC epoch ms from the store's
+ * clock) as an argument.
+ *
+ * @module
+ */
+import { Cron } from "croner";
+import { describe } from "./names.js";
+/** The shortest period a fixed-rate schedule accepts: one second. */
+export const MIN_PERIOD_MS = 1_000;
+/**
+ * The longest schedule id accepted, so that an occurrence id
+ * (`<scheduleId>@<epochMs>`) stays within the 256 characters of a job id.
+ */
+export const MAX_SCHEDULE_ID_LENGTH = 200;
+function duration(value, unit, name) {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+        throw new RangeError(`Cannot compute ${name}(${describe(value)}): expected a finite number ≥ 0`);
+    }
+    const ms = Math.round(value * unit);
+    if (!Number.isSafeInteger(ms)) {
+        throw new RangeError(`Cannot compute ${name}(${value}): ${ms} ms is too large`);
+    }
+    return ms;
+}
+/**
+ * `n` seconds in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { seconds } from "@repid/repid";
+ *
+ * console.log(seconds(30)); // 30000
+ * ```
+ */
+export function seconds(n) {
+    return duration(n, 1_000, "seconds");
+}
+/**
+ * `n` minutes in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { minutes } from "@repid/repid";
+ *
+ * console.log(minutes(5)); // 300000
+ * ```
+ */
+export function minutes(n) {
+    return duration(n, 60_000, "minutes");
+}
+/**
+ * `n` hours in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { hours } from "@repid/repid";
+ *
+ * console.log(hours(2)); // 7200000
+ * ```
+ */
+export function hours(n) {
+    return duration(n, 3_600_000, "hours");
+}
+/**
+ * `n` days of exactly 24 hours in milliseconds (`days(1)` is 86 400 000).
+ * A fixed period ignores daylight saving time; use a `cron` pattern with a
+ * `tz` for "every day at 9:00 local time".
+ *
+ * @example
+ * ```ts
+ * import { days } from "@repid/repid";
+ *
+ * console.log(days(1)); // 86400000
+ * ```
+ */
+export function days(n) {
+    return duration(n, 86_400_000, "days");
+}
+/**
+ * The first occurrence of a fixed-rate schedule strictly after `after`:
+ * occurrences are `anchor + k·periodMs` for k ≥ 0, so a late run never
+ * shifts the ones after it (no drift).
+ */
+export function nextFixedRate(anchor, periodMs, after) {
+    if (after < anchor)
+        return anchor;
+    return anchor + (Math.floor((after - anchor) / periodMs) + 1) * periodMs;
+}
+const cronCache = new Map();
+function cronFor(pattern, tz) {
+    const key = `${tz} ${pattern}`;
+    let c = cronCache.get(key);
+    if (!c) {
+        c = new Cron(pattern, { timezone: tz });
+        if (cronCache.size >= 256)
+            cronCache.delete(cronCache.keys().next().value);
+        cronCache.set(key, c);
+    }
+    return c;
+}
+/**
+ * The first time strictly after `after` (epoch ms) that the cron `pattern`
+ * matches in time zone `tz`, or `null` when it never matches again.
+ */
+export function nextCron(pattern, tz, after) {
+    const next = cronFor(pattern, tz).nextRun(new Date(after));
+    return next ? next.getTime() : null;
+}
+/**
+ * The first occurrence of `rule` strictly after `after`, or `null` when a
+ * cron pattern never matches again.
+ */
+export function nextOccurrence(rule, after) {
+    return rule.kind === "every"
+        ? nextFixedRate(rule.anchor, rule.everyMs, after)
+        : nextCron(rule.cron, rule.tz, after);
+}
+/**
+ * The occurrence to create once the occurrence due at `at` starts, `now`
+ * being the store's clock at the start. By default occurrences missed while
+ * no worker ran are skipped: the result is the first one after `now`. With
+ * `catchUp`, it is the one right after `at`, even if already past, so every
+ * missed occurrence runs, one after another.
+ */
+export function followingOccurrence(rule, at, now, catchUp) {
+    return nextOccurrence(rule, catchUp ? at : Math.max(at, now));
+}
+/**
+ * The first occurrence of a new schedule registered at `now` (store clock):
+ * - fixed rate without `deferUntil`: one period after `now`;
+ * - fixed rate with `deferUntil`: at `deferUntil` (now, if it is past), then
+ *   every period from it;
+ * - cron without `deferUntil`: the first match after `now`;
+ * - cron with `deferUntil`: the first match at or after `deferUntil`.
+ *
+ * Returns the first occurrence and the rule with its anchor set.
+ */
+export function firstOccurrence(spec, now, deferUntil) {
+    if (spec.kind === "every") {
+        const anchor = deferUntil ?? now + spec.everyMs;
+        return { at: anchor, rule: { kind: "every", everyMs: spec.everyMs, anchor } };
+    }
+    const rule = { kind: "cron", cron: spec.cron, tz: spec.tz };
+    const at = nextCron(spec.cron, spec.tz, deferUntil === undefined ? now : deferUntil - 1);
+    return at === null ? null : { at, rule };
+}
+/**
+ * Validates the recurring options of an enqueue call and returns the spec,
+ * or `null` when neither `deferBy` nor `cron` is given. Throws a `TypeError`
+ * or `RangeError` naming the value.
+ */
+export function parseScheduleSpec(options, action) {
+    const { deferBy, cron, tz, catchUp } = options;
+    if (catchUp !== undefined && typeof catchUp !== "boolean") {
+        throw new TypeError(`${action}: catchUp must be a boolean, got ${describe(catchUp)}`);
+    }
+    if (deferBy !== undefined && cron !== undefined) {
+        throw new TypeError(`${action}: give deferBy or cron, not both`);
+    }
+    if (deferBy !== undefined) {
+        if (tz !== undefined) {
+            throw new TypeError(`${action}: tz applies to cron only; deferBy is a fixed period`);
+        }
+        if (typeof deferBy !== "number") {
+            throw new TypeError(`${action}: deferBy must be a number of milliseconds, got ${describe(deferBy)}`);
+        }
+        if (!Number.isSafeInteger(deferBy) || deferBy < MIN_PERIOD_MS) {
+            throw new RangeError(`${action}: deferBy is ${deferBy} ms, expected an integer number of milliseconds ≥ ` +
+                `${MIN_PERIOD_MS} (one second)`);
+        }
+        return { kind: "every", everyMs: deferBy };
+    }
+    if (cron !== undefined) {
+        const zone = tz === undefined ? "UTC" : assertTimeZone(tz, action);
+        return { kind: "cron", cron: assertCron(cron, zone, action), tz: zone };
+    }
+    if (tz !== undefined)
+        throw new TypeError(`${action}: tz is given without cron`);
+    if (catchUp !== undefined) {
+        throw new TypeError(`${action}: catchUp is given without deferBy or cron`);
+    }
+    return null;
+}
+/**
+ * Returns the canonical name of an IANA time zone (`"europe/berlin"` →
+ * `"Europe/Berlin"`), or throws a `RangeError` naming it.
+ */
+export function assertTimeZone(tz, action) {
+    if (typeof tz !== "string" || tz === "") {
+        throw new TypeError(`${action}: tz must be an IANA time zone name, got ${describe(tz)}`);
+    }
+    try {
+        return new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone;
+    }
+    catch {
+        throw new RangeError(`${action}: tz ${JSON.stringify(tz)} is not a known IANA time zone ` +
+            `(such as "Europe/Berlin" or "UTC")`);
+    }
+}
+/**
+ * Returns the trimmed cron pattern, or throws a `TypeError` naming it when
+ * it cannot be parsed or never matches.
+ */
+export function assertCron(cron, tz, action) {
+    if (typeof cron !== "string" || cron.trim() === "") {
+        throw new TypeError(`${action}: cron must be a cron pattern string, got ${describe(cron)}`);
+    }
+    const pattern = cron.trim().replace(/\s+/g, " ");
+    let next;
+    try {
+        next = new Cron(pattern, { timezone: tz }).nextRun(new Date(0))?.getTime() ?? null;
+    }
+    catch (error) {
+        throw new TypeError(`${action}: cron ${JSON.stringify(cron)} is not a valid pattern (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (next === null) {
+        throw new TypeError(`${action}: cron ${JSON.stringify(cron)} never matches`);
+    }
+    return pattern;
+}
+/**
+ * A key that changes whenever the timing of a schedule changes (its period,
+ * or its pattern and time zone); re-registering with another key restarts
+ * the schedule's timing.
+ */
+export function ruleKey(spec) {
+    return spec.kind === "every" ? `every:${spec.everyMs}` : `cron:${spec.tz}:${spec.cron}`;
+}
+/** JSON with object keys sorted at every level, so equal values give equal text. */
+export function canonicalJson(value) {
+    return JSON.stringify(value, (_key, v) => {
+        if (v && typeof v === "object" && !Array.isArray(v)) {
+            const sorted = {};
+            for (const k of Object.keys(v).sort())
+                sorted[k] = v[k];
+            return sorted;
+        }
+        return v;
+    });
+}
+/**
+ * The id of a schedule registered without a `jobId`: `<actor>~<hash>`, the
+ * hash being the first 32 hex digits of SHA-256 over the queue, the actor
+ * and the canonical JSON of the arguments (object keys sorted). The period,
+ * cron pattern and other settings are not part of it, so registering the
+ * same actor and arguments with another period updates that schedule.
+ */
+export async function derivedScheduleId(queue, actor, args) {
+    const text = `${queue}\n${actor}\n${canonicalJson(args)}`;
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+    const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    return `${actor}~${hex.slice(0, 32)}`;
+}
+/** The deterministic job id of a schedule's occurrence due at `at`: `<scheduleId>@<at>`. */
+export function occurrenceId(scheduleId, at) {
+    return `${scheduleId}@${at}`;
+}
+/** Throws a `TypeError` unless `id` fits as a schedule id (≤ 200 characters). */
+export function assertScheduleIdLength(id, action) {
+    if (id.length > MAX_SCHEDULE_ID_LENGTH) {
+        throw new TypeError(`${action}: the jobId of a recurring job is ${id.length} characters long, expected at most ` +
+            `${MAX_SCHEDULE_ID_LENGTH} (occurrence ids append "@<epoch ms>")`);
+    }
+    return id;
+}
+/** The rule of a stored schedule. */
+export function ruleOf(info) {
+    return info.every !== null
+        ? { kind: "every", everyMs: info.every, anchor: info.anchor ?? 0 }
+        : { kind: "cron", cron: info.cron ?? "", tz: info.tz ?? "UTC" };
+}
+/**
+ * Builds a {@linkcode ScheduleInfo} from a schedule's stored fields (a Redis
+ * hash, or the same fields held in memory): `actor`, `args`, `status`,
+ * `every`, `anchor`, `cron`, `tz`, `catchup` (`"1"`/`"0"`), `next`, `last`,
+ * `created`.
+ */
+export function scheduleInfoFromFields(queue, id, h) {
+    const num = (v) => (v === undefined || v === "" ? null : Number(v));
+    let args = [];
+    try {
+        const parsed = JSON.parse(h.args ?? "[]");
+        if (Array.isArray(parsed))
+            args = parsed;
+    }
+    catch {
+        // a damaged record lists with no arguments rather than failing the listing
+    }
+    const status = h.status === "paused" ? "paused" : "active";
+    const every = num(h.every);
+    return {
+        id,
+        queue,
+        actor: h.actor ?? "",
+        args,
+        status,
+        every,
+        cron: every === null ? (h.cron || null) : null,
+        tz: every === null ? (h.tz || null) : null,
+        anchor: every === null ? null : num(h.anchor),
+        catchUp: h.catchup === "1",
+        nextRunAt: status === "active" ? num(h.next) : null,
+        lastRunAt: num(h.last),
+        createdAt: num(h.created) ?? 0,
+    };
+}

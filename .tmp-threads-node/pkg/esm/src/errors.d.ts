@@ -1,0 +1,206 @@
+/**
+ * Errors raised by Repid. Every error the library creates on purpose is a
+ * {@linkcode RepidError}, except wrong arguments, which raise the built-in
+ * `TypeError` or `RangeError` naming the value and what was expected.
+ *
+ * @module
+ */
+/**
+ * The base class of every error Repid raises on purpose.
+ *
+ * @example Telling Repid's errors apart from others
+ * ```ts
+ * import { RepidError } from "@repid/repid";
+ *
+ * function describe(error: unknown): string {
+ *   return error instanceof RepidError ? `repid: ${error.message}` : String(error);
+ * }
+ * ```
+ */
+export declare class RepidError extends Error {
+    /**
+     * Creates an error with a message and an optional cause.
+     *
+     * @param message What failed, and the value that made it fail.
+     * @param options The standard error options (`cause`).
+     */
+    constructor(message: string, options?: ErrorOptions);
+}
+/**
+ * Waiting for a job's result took longer than the `timeoutMs` that was given.
+ *
+ * @example
+ * ```ts ignore
+ * import { ResultTimeoutError } from "@repid/repid";
+ *
+ * try {
+ *   await job.waitResult({ timeoutMs: 1_000 });
+ * } catch (error) {
+ *   if (error instanceof ResultTimeoutError) console.log("still running");
+ * }
+ * ```
+ */
+export declare class ResultTimeoutError extends RepidError {
+    /** The id of the job whose result did not arrive in time. */
+    readonly jobId: string;
+    /**
+     * Creates the error for a wait that ran out of time.
+     *
+     * @param jobId The job that was waited for.
+     * @param timeoutMs How long the wait lasted, in milliseconds.
+     */
+    constructor(jobId: string, timeoutMs: number);
+}
+/**
+ * A job ran longer than its `timeoutMs` and was stopped. Stored in the job's
+ * result (as its error's `name`, `"TimeoutError"`) and handed to retries.
+ *
+ * @example
+ * ```ts
+ * import { JobTimeoutError } from "@repid/repid";
+ *
+ * const error = new JobTimeoutError("resize", 5_000);
+ * console.log(error.name, error.message);
+ * ```
+ */
+export declare class JobTimeoutError extends RepidError {
+    /**
+     * Creates the error for a run that was stopped.
+     *
+     * @param actor The actor whose run was stopped.
+     * @param timeoutMs The limit that was passed, in milliseconds.
+     */
+    constructor(actor: string, timeoutMs: number);
+}
+/**
+ * A worker tried to change a job whose lease it no longer holds: the lease
+ * expired and the job was handed to another worker, or the job finished
+ * elsewhere. The write was refused and nothing was changed.
+ *
+ * @example
+ * ```ts
+ * import { LeaseLostError } from "@repid/repid";
+ *
+ * const error = new LeaseLostError("job-1", "complete");
+ * console.log(error.message);
+ * ```
+ */
+export declare class LeaseLostError extends RepidError {
+    /** The job whose write was refused. */
+    readonly jobId: string;
+    /**
+     * Creates the error for a refused write.
+     *
+     * @param jobId The job whose write was refused.
+     * @param action The refused transition, such as `"complete"`.
+     */
+    constructor(jobId: string, action: string);
+}
+/**
+ * An actor returned a value that cannot be stored as JSON. The job fails
+ * with this error stored in its result.
+ *
+ * @example
+ * ```ts
+ * import { NonJsonResultError } from "@repid/repid";
+ *
+ * console.log(new NonJsonResultError("my_actor", "result is a function").message);
+ * ```
+ */
+export declare class NonJsonResultError extends RepidError {
+    /**
+     * Creates the error for a value that cannot be stored.
+     *
+     * @param actor The actor that returned the value.
+     * @param detail What is wrong with the value.
+     */
+    constructor(actor: string, detail: string);
+}
+/**
+ * A command could not reach the store (for example Redis is down and the
+ * client gave up retrying).
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError } from "@repid/repid";
+ *
+ * console.log(new ConnectionError("enqueue job", new Error("ECONNREFUSED")).message);
+ * ```
+ */
+export declare class ConnectionError extends RepidError {
+    /**
+     * Creates the error for a command the store did not answer.
+     *
+     * @param action What could not be done.
+     * @param cause The underlying client error.
+     */
+    constructor(action: string, cause: unknown);
+}
+/**
+ * No job with the given id exists (it never did, or its result expired).
+ *
+ * @example
+ * ```ts
+ * import { JobNotFoundError } from "@repid/repid";
+ *
+ * console.log(new JobNotFoundError("job-1", "default").message);
+ * ```
+ */
+export declare class JobNotFoundError extends RepidError {
+    /** The id that was looked up. */
+    readonly jobId: string;
+    /**
+     * Creates the error for an unknown job id.
+     *
+     * @param jobId The id that was looked up.
+     * @param queue The queue it was looked up in.
+     */
+    constructor(jobId: string, queue: string);
+}
+/**
+ * A thread actor's module could not be loaded in its thread, or lacks the
+ * export the actor names (or that export is not a function). The job fails
+ * with this error stored in its result; the worker keeps running.
+ *
+ * @example
+ * ```ts
+ * import { ActorLoadError } from "@repid/repid";
+ *
+ * const error = new ActorLoadError("resize", "file:///app/resize.ts", 'it has no export "default"');
+ * console.log(error.message);
+ * ```
+ */
+export declare class ActorLoadError extends RepidError {
+    /** The URL of the module that was loaded. */
+    readonly module: string;
+    /**
+     * Creates the error for an actor whose module could not be used.
+     *
+     * @param actor The actor whose module failed.
+     * @param module The module's URL.
+     * @param detail What went wrong.
+     * @param options The standard error options (`cause`).
+     */
+    constructor(actor: string, module: string, detail: string, options?: ErrorOptions);
+}
+/**
+ * The thread running a job died without an answer: an uncaught error or
+ * rejection in the thread, or the thread exited. The job fails with this
+ * error (retried if retries remain) and the thread is replaced.
+ *
+ * @example
+ * ```ts
+ * import { ThreadCrashError } from "@repid/repid";
+ *
+ * console.log(new ThreadCrashError("resize", "Uncaught TypeError: boom").message);
+ * ```
+ */
+export declare class ThreadCrashError extends RepidError {
+    /**
+     * Creates the error for a job whose thread died.
+     *
+     * @param actor The actor whose thread crashed.
+     * @param detail What the thread reported, such as the uncaught error.
+     */
+    constructor(actor: string, detail: string);
+}

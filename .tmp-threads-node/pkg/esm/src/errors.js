@@ -1,0 +1,230 @@
+/**
+ * Errors raised by Repid. Every error the library creates on purpose is a
+ * {@linkcode RepidError}, except wrong arguments, which raise the built-in
+ * `TypeError` or `RangeError` naming the value and what was expected.
+ *
+ * @module
+ */
+/**
+ * The base class of every error Repid raises on purpose.
+ *
+ * @example Telling Repid's errors apart from others
+ * ```ts
+ * import { RepidError } from "@repid/repid";
+ *
+ * function describe(error: unknown): string {
+ *   return error instanceof RepidError ? `repid: ${error.message}` : String(error);
+ * }
+ * ```
+ */
+export class RepidError extends Error {
+    /**
+     * Creates an error with a message and an optional cause.
+     *
+     * @param message What failed, and the value that made it fail.
+     * @param options The standard error options (`cause`).
+     */
+    constructor(message, options) {
+        super(message, options);
+        this.name = new.target.name;
+    }
+}
+/**
+ * Waiting for a job's result took longer than the `timeoutMs` that was given.
+ *
+ * @example
+ * ```ts ignore
+ * import { ResultTimeoutError } from "@repid/repid";
+ *
+ * try {
+ *   await job.waitResult({ timeoutMs: 1_000 });
+ * } catch (error) {
+ *   if (error instanceof ResultTimeoutError) console.log("still running");
+ * }
+ * ```
+ */
+export class ResultTimeoutError extends RepidError {
+    /** The id of the job whose result did not arrive in time. */
+    jobId;
+    /**
+     * Creates the error for a wait that ran out of time.
+     *
+     * @param jobId The job that was waited for.
+     * @param timeoutMs How long the wait lasted, in milliseconds.
+     */
+    constructor(jobId, timeoutMs) {
+        super(`Cannot get the result of job "${jobId}": not finished within ${timeoutMs} ms`);
+        this.jobId = jobId;
+    }
+}
+/**
+ * A job ran longer than its `timeoutMs` and was stopped. Stored in the job's
+ * result (as its error's `name`, `"TimeoutError"`) and handed to retries.
+ *
+ * @example
+ * ```ts
+ * import { JobTimeoutError } from "@repid/repid";
+ *
+ * const error = new JobTimeoutError("resize", 5_000);
+ * console.log(error.name, error.message);
+ * ```
+ */
+export class JobTimeoutError extends RepidError {
+    /**
+     * Creates the error for a run that was stopped.
+     *
+     * @param actor The actor whose run was stopped.
+     * @param timeoutMs The limit that was passed, in milliseconds.
+     */
+    constructor(actor, timeoutMs) {
+        super(`Job of actor "${actor}" timed out after ${timeoutMs} ms`);
+        this.name = "TimeoutError";
+    }
+}
+/**
+ * A worker tried to change a job whose lease it no longer holds: the lease
+ * expired and the job was handed to another worker, or the job finished
+ * elsewhere. The write was refused and nothing was changed.
+ *
+ * @example
+ * ```ts
+ * import { LeaseLostError } from "@repid/repid";
+ *
+ * const error = new LeaseLostError("job-1", "complete");
+ * console.log(error.message);
+ * ```
+ */
+export class LeaseLostError extends RepidError {
+    /** The job whose write was refused. */
+    jobId;
+    /**
+     * Creates the error for a refused write.
+     *
+     * @param jobId The job whose write was refused.
+     * @param action The refused transition, such as `"complete"`.
+     */
+    constructor(jobId, action) {
+        super(`Cannot ${action} job "${jobId}": this worker no longer holds its lease`);
+        this.jobId = jobId;
+    }
+}
+/**
+ * An actor returned a value that cannot be stored as JSON. The job fails
+ * with this error stored in its result.
+ *
+ * @example
+ * ```ts
+ * import { NonJsonResultError } from "@repid/repid";
+ *
+ * console.log(new NonJsonResultError("my_actor", "result is a function").message);
+ * ```
+ */
+export class NonJsonResultError extends RepidError {
+    /**
+     * Creates the error for a value that cannot be stored.
+     *
+     * @param actor The actor that returned the value.
+     * @param detail What is wrong with the value.
+     */
+    constructor(actor, detail) {
+        super(`Cannot store the result of actor "${actor}": ${detail}`);
+    }
+}
+/**
+ * A command could not reach the store (for example Redis is down and the
+ * client gave up retrying).
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError } from "@repid/repid";
+ *
+ * console.log(new ConnectionError("enqueue job", new Error("ECONNREFUSED")).message);
+ * ```
+ */
+export class ConnectionError extends RepidError {
+    /**
+     * Creates the error for a command the store did not answer.
+     *
+     * @param action What could not be done.
+     * @param cause The underlying client error.
+     */
+    constructor(action, cause) {
+        super(`Cannot ${action}: the store did not answer (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+    }
+}
+/**
+ * No job with the given id exists (it never did, or its result expired).
+ *
+ * @example
+ * ```ts
+ * import { JobNotFoundError } from "@repid/repid";
+ *
+ * console.log(new JobNotFoundError("job-1", "default").message);
+ * ```
+ */
+export class JobNotFoundError extends RepidError {
+    /** The id that was looked up. */
+    jobId;
+    /**
+     * Creates the error for an unknown job id.
+     *
+     * @param jobId The id that was looked up.
+     * @param queue The queue it was looked up in.
+     */
+    constructor(jobId, queue) {
+        super(`Cannot find job "${jobId}" in queue "${queue}": unknown id, or its result expired`);
+        this.jobId = jobId;
+    }
+}
+/**
+ * A thread actor's module could not be loaded in its thread, or lacks the
+ * export the actor names (or that export is not a function). The job fails
+ * with this error stored in its result; the worker keeps running.
+ *
+ * @example
+ * ```ts
+ * import { ActorLoadError } from "@repid/repid";
+ *
+ * const error = new ActorLoadError("resize", "file:///app/resize.ts", 'it has no export "default"');
+ * console.log(error.message);
+ * ```
+ */
+export class ActorLoadError extends RepidError {
+    /** The URL of the module that was loaded. */
+    module;
+    /**
+     * Creates the error for an actor whose module could not be used.
+     *
+     * @param actor The actor whose module failed.
+     * @param module The module's URL.
+     * @param detail What went wrong.
+     * @param options The standard error options (`cause`).
+     */
+    constructor(actor, module, detail, options) {
+        super(`Cannot load actor "${actor}" from module ${module}: ${detail}`, options);
+        this.module = module;
+    }
+}
+/**
+ * The thread running a job died without an answer: an uncaught error or
+ * rejection in the thread, or the thread exited. The job fails with this
+ * error (retried if retries remain) and the thread is replaced.
+ *
+ * @example
+ * ```ts
+ * import { ThreadCrashError } from "@repid/repid";
+ *
+ * console.log(new ThreadCrashError("resize", "Uncaught TypeError: boom").message);
+ * ```
+ */
+export class ThreadCrashError extends RepidError {
+    /**
+     * Creates the error for a job whose thread died.
+     *
+     * @param actor The actor whose thread crashed.
+     * @param detail What the thread reported, such as the uncaught error.
+     */
+    constructor(actor, detail) {
+        super(`Thread running actor "${actor}" crashed: ${detail}`);
+    }
+}

@@ -1,0 +1,194 @@
+/**
+ * Recurring jobs on the producer side: registering a schedule
+ * (`enqueueJob(…, { deferBy })` or `{ cron }`) and the {@linkcode Schedule}
+ * handle that reads, pauses, resumes and cancels it.
+ *
+ * @module
+ */
+import type { Backend } from "../backend/backend.ts";
+import type { JobResult, NewJob } from "../core/job.ts";
+import { type ScheduleInfo, type ScheduleOutcome } from "../core/schedule.ts";
+import type { EnqueueOptions, Job } from "./repid.ts";
+/**
+ * The settings that make `enqueueJob` register a recurring job (give
+ * `deferBy` or `cron`). It then returns a {@linkcode Schedule} instead of a
+ * `Job`. The schedule's id is the `jobId` when one is given, else it is
+ * derived from the queue, the actor and the arguments, so registering the
+ * same job at every start-up, from any number of processes, keeps one
+ * schedule.
+ */
+export interface RecurringSettings {
+    /**
+     * Run the job every `deferBy` milliseconds (at least 1000; see `days()`,
+     * `hours()`, `minutes()`, `seconds()`), at a fixed rate: the first run is
+     * one period after registration (or at `deferUntil`), and each later one a
+     * whole number of periods after the first, however long runs take.
+     */
+    deferBy?: number;
+    /**
+     * Run the job at the times a cron pattern matches: 5 fields (minute hour
+     * day-of-month month day-of-week) or 6 with seconds first, as parsed by
+     * the `croner` package, read in `tz`.
+     */
+    cron?: string;
+    /**
+     * The IANA time zone a `cron` pattern is read in (`"Europe/Berlin"`);
+     * daylight saving time is followed.
+     * @default {"UTC"}
+     */
+    tz?: string;
+    /**
+     * Occurrences missed while no worker ran are skipped by default: the next
+     * one after the current time is scheduled. With `catchUp`, each missed one
+     * runs, one after another, until the schedule is on time again.
+     * @default {false}
+     */
+    catchUp?: boolean;
+}
+/** Registers a schedule for `job` (validated by `newJob`) and returns its handle. */
+export declare function registerSchedule<T>(backend: Backend, job: NewJob, options: RecurringSettings & {
+    deferUntil?: unknown;
+}, makeJob: (queue: string, id: string, actor: string) => Job<T>): Promise<Schedule<T>>;
+/**
+ * A handle on a recurring job. Each occurrence is an ordinary job with the
+ * id `<schedule id>@<due time in epoch ms>` and its own stored result; a
+ * failing occurrence follows the actor's retry policy and never stops the
+ * schedule.
+ *
+ * @example
+ * ```ts ignore
+ * import { days, Repid } from "@repid/repid";
+ *
+ * const producer = new Repid("redis://127.0.0.1:6379");
+ * const schedule = await producer.enqueueJob("good_morning", { deferBy: days(1) });
+ * console.log(schedule.id, new Date((await schedule.nextRunAt())!));
+ * const daily = await producer.enqueueJob("report", { cron: "0 9 * * *", tz: "Europe/Berlin" });
+ * await daily.pause();
+ * ```
+ */
+export declare class Schedule<T = unknown> {
+    #private;
+    /** The schedule's id (the `jobId`, or derived from queue, actor and arguments). */
+    readonly id: string;
+    /** The queue its occurrences run on. */
+    readonly queue: string;
+    /** The actor its occurrences run. */
+    readonly actor: string;
+    /**
+     * What the registration did: `created`, `updated` (an existing schedule
+     * got another period, pattern, arguments or options) or `kept` (the same
+     * schedule was registered before).
+     */
+    readonly outcome: ScheduleOutcome;
+    /** @ignore */
+    constructor(fields: {
+        id: string;
+        queue: string;
+        actor: string;
+        outcome: ScheduleOutcome;
+    }, backend: Backend, makeJob: (queue: string, id: string, actor: string) => Job<T>);
+    /**
+     * Reads the schedule, or `null` once it was cancelled.
+     *
+     * @example
+     * ```ts ignore
+     * const info = await schedule.info();
+     * console.log(info?.status, info?.nextRunAt, info?.lastRunAt);
+     * ```
+     */
+    info(): Promise<ScheduleInfo | null>;
+    /**
+     * When the next occurrence is due (UTC epoch ms), or `null` while paused
+     * or once cancelled.
+     *
+     * @example
+     * ```ts ignore
+     * const at = await schedule.nextRunAt();
+     * if (at !== null) console.log(new Date(at).toISOString());
+     * ```
+     */
+    nextRunAt(): Promise<number | null>;
+    /**
+     * A handle on the occurrence due at `at` (epoch ms), whether or not it
+     * exists (its `info()` is then `null`).
+     *
+     * @example
+     * ```ts ignore
+     * const job = schedule.occurrence(at);
+     * console.log(await job.getResult());
+     * ```
+     */
+    occurrence(at: number): Job<T>;
+    /**
+     * A handle on the pending occurrence, whose result can be awaited; `null`
+     * while paused or once cancelled.
+     *
+     * @example
+     * ```ts ignore
+     * const next = await schedule.nextJob();
+     * if (next) console.log((await next.result).value);
+     * ```
+     */
+    nextJob(): Promise<Job<T> | null>;
+    /**
+     * The result of the latest finished occurrence (the one due latest among
+     * the recent ones that finished), or `null` when none finished yet (or
+     * their results expired).
+     *
+     * @example
+     * ```ts ignore
+     * const result = await schedule.latestResult();
+     * console.log(result?.success, result?.value);
+     * ```
+     */
+    latestResult(): Promise<JobResult<T> | null>;
+    /**
+     * Pauses the schedule: the pending occurrence is removed unless it has
+     * started (a started one finishes), and no occurrence is created until
+     * {@linkcode Schedule.resume}. Registering the schedule again keeps it
+     * paused. Resolves `false` when the schedule no longer exists.
+     *
+     * @example
+     * ```ts ignore
+     * await schedule.pause();
+     * ```
+     */
+    pause(): Promise<boolean>;
+    /**
+     * Resumes a paused schedule with the first occurrence after the current
+     * time (occurrences that fell while paused are not run, even with
+     * `catchUp`). Resolves `false` when the schedule no longer exists, `true`
+     * otherwise (also when it was not paused).
+     *
+     * @example
+     * ```ts ignore
+     * await schedule.resume();
+     * ```
+     */
+    resume(): Promise<boolean>;
+    /**
+     * Removes the schedule and its pending occurrence unless it has started (a
+     * started one finishes; finished ones keep their results until they
+     * expire). Resolves `false` when it did not exist.
+     *
+     * @example
+     * ```ts ignore
+     * await schedule.cancel();
+     * ```
+     */
+    cancel(): Promise<boolean>;
+}
+/**
+ * Options of `enqueueJob` for a recurring job: the usual job options plus
+ * `deferBy` or `cron` (and `tz`, `catchUp`). With `deferUntil`, the first
+ * occurrence waits for it: a fixed-rate schedule runs first at `deferUntil`
+ * and every period after it; a cron schedule runs first at the first match
+ * at or after it.
+ */
+export type RecurringOptions<Args extends unknown[] = unknown[]> = EnqueueOptions<Args> & RecurringSettings & ({
+    deferBy: number;
+    cron?: undefined;
+} | {
+    cron: string;
+    deferBy?: undefined;
+});

@@ -1,0 +1,168 @@
+/**
+ * Testing helpers: a worker and a producer on a private in-memory store, and
+ * a `drain()` that resolves once every queued job has finished.
+ *
+ * @module
+ */
+import { MemoryBackend, type MemoryQueueCounts } from "../backend/memory/memory_backend.ts";
+import { RepidError } from "../errors.ts";
+import { type AnyActors, Repid, type RepidOptions } from "../producer/repid.ts";
+import type { ActorMap } from "../worker/actor.ts";
+import { Worker, type WorkerOptions } from "../worker/worker.ts";
+/** Options of {@linkcode createTestEnv}. */
+export interface TestEnvOptions {
+    /**
+     * Options of the environment's worker (its store is the environment's).
+     * @default {{ logger: "silent", unknownActorLimit: 1 }: a job for an actor
+     * the worker lacks is dead-lettered at once with reason `unknown_actor`}
+     */
+    worker?: Omit<WorkerOptions, "backend" | "prefix">;
+    /**
+     * Options of the environment's producer (its store is the environment's).
+     * @default {{}}
+     */
+    producer?: Omit<RepidOptions, "backend" | "prefix">;
+    /**
+     * The store's clock, in UTC epoch milliseconds.
+     * @default {Date.now}
+     */
+    now?: () => number;
+}
+/** Options of {@linkcode TestEnv.drain}. */
+export interface DrainOptions {
+    /**
+     * Also wait for deferred jobs due at or before this time (`Date` or UTC
+     * epoch ms) to run: `drain({ until: Date.now() + 2_000 })` lets a job
+     * deferred by one second, or the occurrences of a recurring job within the
+     * next two seconds, run. Without it, deferred jobs that are not due yet
+     * are left waiting.
+     * @default {undefined: only jobs already due}
+     */
+    until?: Date | number;
+    /**
+     * Reject with a {@linkcode DrainError} after this many milliseconds.
+     * @default {30000}
+     */
+    timeoutMs?: number;
+}
+/**
+ * `drain()` could not finish: it timed out, a queue holds jobs that no actor
+ * of the environment takes, or the environment was closed.
+ *
+ * @example
+ * ```ts ignore
+ * import { DrainError } from "@repid/repid/testing";
+ *
+ * try {
+ *   await env.drain({ timeoutMs: 1_000 });
+ * } catch (error) {
+ *   if (error instanceof DrainError) console.log(error.message);
+ * }
+ * ```
+ */
+export declare class DrainError extends RepidError {
+}
+/**
+ * A worker and a producer on a private in-memory store, for a user's tests:
+ * register actors on {@linkcode TestEnv.worker}, enqueue with
+ * {@linkcode TestEnv.producer}, then `await env.drain()` and check results.
+ * The worker starts at the first `drain()` (or `start()`), so register
+ * every actor before.
+ *
+ * @example
+ * ```ts
+ * import { createTestEnv } from "@repid/repid/testing";
+ *
+ * const env = createTestEnv();
+ * env.worker.actor(async function add(a: number, b: number) {
+ *   return a + b;
+ * });
+ * const job = await env.producer.enqueueJob("add", { args: [2, 3] });
+ * await env.drain();
+ * console.log((await job.getResult())?.value); // 5
+ * await env.close();
+ * ```
+ */
+export declare class TestEnv<A extends ActorMap = AnyActors> {
+    #private;
+    /** The in-memory store the worker and the producer share. */
+    readonly backend: MemoryBackend;
+    /** The worker: register actors on it before the first `drain()`. */
+    readonly worker: Worker;
+    /** The producer. */
+    readonly producer: Repid<A>;
+    /**
+     * Creates the store, the worker and the producer (the worker starts at the
+     * first `drain()` or `start()`).
+     *
+     * @param options The worker's and producer's options, and the store's clock.
+     */
+    constructor(options?: TestEnvOptions);
+    /**
+     * Starts the worker if it is not running yet (`drain()` does it too).
+     *
+     * @example
+     * ```ts ignore
+     * env.worker.actor(async function ping() { return "pong"; });
+     * env.start();
+     * ```
+     */
+    start(): void;
+    /**
+     * Runs jobs until none is queued, due or in progress, then resolves: every
+     * job enqueued before (and every job those jobs enqueued) has finished.
+     * Deferred jobs that are not due yet are left waiting unless
+     * `options.until` covers them. Rejects with a {@linkcode DrainError} when
+     * a queue holds due jobs that no registered actor takes, and after
+     * `options.timeoutMs`.
+     *
+     * @example
+     * ```ts ignore
+     * await env.producer.enqueueJob("later", { deferUntil: Date.now() + 500 });
+     * await env.drain({ until: Date.now() + 500 });
+     * ```
+     */
+    drain(options?: DrainOptions): Promise<void>;
+    /**
+     * How many jobs are queued, deferred, due and in progress now.
+     *
+     * @example
+     * ```ts ignore
+     * console.log(env.counts()); // { queued: 0, deferred: 1, due: 0, inProgress: 0, nextDueAt: … }
+     * ```
+     */
+    counts(): MemoryQueueCounts;
+    /**
+     * Stops the worker (running jobs are abandoned), closes the producer and
+     * drops the store.
+     *
+     * @example
+     * ```ts ignore
+     * await env.close();
+     * ```
+     */
+    close(): Promise<void>;
+}
+/**
+ * Creates a {@linkcode TestEnv}: a worker and a producer on a private
+ * in-memory store, for testing actors without Redis.
+ *
+ * @example Testing an actor
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createTestEnv } from "@repid/repid/testing";
+ *
+ * const env = createTestEnv();
+ * env.worker.actor(async function string_length(s: string) {
+ *   return s.length;
+ * });
+ * const job = await env.producer.enqueueJob("string_length", { args: ["hello"] });
+ * await env.drain();
+ * assert.equal((await job.getResult())?.value, 5);
+ * await env.close();
+ * ```
+ *
+ * @param options The worker's and producer's options, and the store's clock.
+ * @returns The environment; `close()` it at the end of the test.
+ */
+export declare function createTestEnv<A extends ActorMap = AnyActors>(options?: TestEnvOptions): TestEnv<A>;

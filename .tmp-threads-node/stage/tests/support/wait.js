@@ -1,0 +1,24 @@
+/** Waiting on observable conditions in tests (never a fixed sleep as synchronisation). */
+import { setTimeout as delay } from "node:timers/promises";
+/**
+ * Resolves with the first truthy value of `probe`, checked every `everyMs`;
+ * rejects with `what` after `timeoutMs`.
+ */
+export async function waitFor(what, probe, { timeoutMs = 20_000, everyMs = 20 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    while (true) {
+        const value = await probe();
+        if (value)
+            return value;
+        if (Date.now() > deadline) {
+            throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+        }
+        await delay(everyMs);
+    }
+}
+/** A latch: `open()` resolves `opened`. */
+export function latch() {
+    let open;
+    const opened = new Promise((r) => (open = r));
+    return { opened, open };
+}

@@ -1,0 +1,62 @@
+// Bee-Queue under test (Node), with its defaults except the key prefix and
+// the roles (producers are not workers; only the latency producer gets events).
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const Queue = require("bee-queue");
+const version = require("bee-queue/package.json").version;
+
+function redis(url) {
+  const u = new URL(url);
+  return { host: u.hostname, port: Number(u.port || 6379) };
+}
+
+export function open({ url, prefix, queue }) {
+  return {
+    version: `bee-queue ${version}`,
+    async producer({ events }) {
+      const q = new Queue(queue, {
+        prefix,
+        redis: redis(url),
+        isWorker: false,
+        getEvents: events,
+      });
+      await q.ready();
+      return {
+        async enqueue(i) {
+          await q.createJob({ i }).save();
+        },
+        async enqueueBulk(list) {
+          const errors = await q.saveAll(list.map((i) => q.createJob({ i })));
+          if (errors.size > 0) throw [...errors.values()][0];
+        },
+        enqueueAndWait(i) {
+          return new Promise((resolve, reject) => {
+            const job = q.createJob({ i });
+            job.once("succeeded", resolve);
+            job.once("failed", reject);
+            job.save().catch(reject);
+          });
+        },
+        close: () => q.close(),
+      };
+    },
+    async worker({ concurrency, onDone }) {
+      const q = new Queue(queue, {
+        prefix,
+        redis: redis(url),
+        isWorker: true,
+        getEvents: false,
+      });
+      q.on("succeeded", onDone);
+      q.on("error", (error) => console.error("bee-queue error:", error));
+      await q.ready();
+      return {
+        start() {
+          q.process(concurrency, async () => {});
+        },
+        close: () => q.close(),
+      };
+    },
+  };
+}

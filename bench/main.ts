@@ -1,0 +1,480 @@
+/**
+ * `deno task bench`: Repid (on Deno, and on Node through the npm build)
+ * against BullMQ and Bee-Queue (on Node), the same workloads against the
+ * same Redis, each measurement in its own child process, 3 runs each.
+ *
+ * Usage: `deno task bench [--smoke] [--runs N] [--n N] [--latency-n N]
+ * [--libs repid-deno,repid-node,bullmq,bee-queue] [--scenarios a,b] [--redis URL]`
+ *
+ * By default a private `redis-server` is started on a free port in
+ * 6460–6469 (and stopped at the end) so that the `INFO commandstats` and
+ * `INFO cpu` deltas count only the bench's traffic; `--redis URL` uses an
+ * existing server instead (its deltas then include other clients). Every
+ * measurement uses its own key prefix, deleted afterwards (SCAN + UNLINK).
+ *
+ * Output: a Markdown table of medians with min–max, the target ratios of
+ * issue 7, then one JSON line per (library, scenario). The JSON lines are
+ * also written to `.bench/results-<time>.jsonl`.
+ *
+ * @module
+ */
+
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import process from "node:process";
+import {
+  jsonLines,
+  type Results,
+  type Sample,
+  type Scenario,
+  SCENARIOS,
+  table,
+  targets,
+  targetTable,
+} from "./report.ts";
+
+const ROOT = new URL("../", import.meta.url);
+const CHILD = new URL("./drivers/child.mjs", import.meta.url).pathname;
+const NPM_BUILD = new URL("npm/esm/mod.js", ROOT).pathname;
+
+interface Options {
+  smoke: boolean;
+  runs: number;
+  n: number;
+  latencyN: number;
+  warmup: number;
+  batch: number;
+  libs: string[] | undefined;
+  scenarios: Scenario[];
+  redis: string | undefined;
+  childTimeoutMs: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    smoke: false,
+    runs: 3,
+    n: 20_000,
+    latencyN: 2_000,
+    warmup: 100,
+    batch: 1_000,
+    libs: undefined,
+    scenarios: [...SCENARIOS],
+    redis: undefined,
+    childTimeoutMs: 300_000,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new TypeError(`bench: ${a} needs a value`);
+      return v;
+    };
+    const count = () => {
+      const v = Number(value());
+      if (!Number.isInteger(v) || v < 1) {
+        throw new RangeError(`bench: ${a} must be an integer ≥ 1`);
+      }
+      return v;
+    };
+    if (a === "--smoke") {
+      o.smoke = true;
+      o.runs = 1;
+      o.n = 200;
+      o.latencyN = 20;
+      o.warmup = 2;
+      o.batch = 100;
+      o.childTimeoutMs = 30_000;
+    } else if (a === "--runs") o.runs = count();
+    else if (a === "--n") o.n = count();
+    else if (a === "--latency-n") o.latencyN = count();
+    else if (a === "--libs") o.libs = value().split(",");
+    else if (a === "--scenarios") {
+      const list = value().split(",");
+      for (const s of list) {
+        if (!(SCENARIOS as readonly string[]).includes(s)) {
+          throw new TypeError(
+            `bench: unknown scenario "${s}" (one of ${SCENARIOS.join(", ")})`,
+          );
+        }
+      }
+      o.scenarios = list as Scenario[];
+    } else if (a === "--redis") o.redis = value();
+    else throw new TypeError(`bench: unknown argument "${a}"`);
+  }
+  return o;
+}
+
+/** A library under test and how to start its child process. */
+interface Library {
+  id: string;
+  lib: "repid" | "bullmq" | "bee-queue";
+  cmd: string[];
+  env: Record<string, string>;
+}
+
+function hasNode(): boolean {
+  try {
+    return new Deno.Command("node", {
+      args: ["--version"],
+      stdout: "null",
+      stderr: "null",
+    })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+function libraries(o: Options, notes: string[]): Library[] {
+  const all: Library[] = [];
+  all.push({
+    id: "repid-deno",
+    lib: "repid",
+    cmd: [Deno.execPath(), "run", "-A", CHILD],
+    env: { REPID_MODULE: "../../mod.ts" },
+  });
+  const node = hasNode();
+  if (!node) {
+    notes.push(
+      "node not found: Repid on Node, BullMQ and Bee-Queue are skipped",
+    );
+  }
+  if (node && existsSync(NPM_BUILD)) {
+    all.push({
+      id: "repid-node",
+      lib: "repid",
+      cmd: ["node", CHILD],
+      env: { REPID_MODULE: "../../npm/esm/mod.js" },
+    });
+  } else if (node) {
+    notes.push(
+      "npm/ build not found: Repid on Node is skipped (run `deno task build:npm`)",
+    );
+  }
+  const peers = new URL("./node_modules/", import.meta.url).pathname;
+  if (node && existsSync(peers + "bullmq") && existsSync(peers + "bee-queue")) {
+    all.push({ id: "bullmq", lib: "bullmq", cmd: ["node", CHILD], env: {} });
+    all.push({
+      id: "bee-queue",
+      lib: "bee-queue",
+      cmd: ["node", CHILD],
+      env: {},
+    });
+  } else if (node) {
+    notes.push("BullMQ/Bee-Queue not installed: run `npm ci --prefix bench`");
+  }
+  return o.libs ? all.filter((l) => o.libs!.includes(l.id)) : all;
+}
+
+/** A private redis-server on a free port of 6460–6469. */
+async function startRedis(): Promise<
+  { url: string; stop: () => Promise<void> } | undefined
+> {
+  for (let port = 6460; port <= 6469; port++) {
+    try {
+      const c = await Deno.connect({ hostname: "127.0.0.1", port });
+      c.close();
+      continue; // taken
+    } catch {
+      // free
+    }
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command("redis-server", {
+        args: [
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+        ],
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+    } catch {
+      return undefined; // no redis-server binary
+    }
+    for (let i = 0; i < 100; i++) {
+      try {
+        const c = await Deno.connect({ hostname: "127.0.0.1", port });
+        c.close();
+        return {
+          url: `redis://127.0.0.1:${port}`,
+          async stop() {
+            try {
+              child.kill("SIGTERM");
+            } catch {
+              // already gone
+            }
+            await child.status;
+          },
+        };
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    child.kill("SIGKILL");
+    await child.status;
+  }
+  return undefined;
+}
+
+/** Runs a child to completion; returns its last JSON line. */
+async function runChild(
+  lib: Library,
+  config: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<Sample> {
+  const child = new Deno.Command(lib.cmd[0], {
+    args: [...lib.cmd.slice(1), JSON.stringify({ ...config, lib: lib.lib })],
+    env: lib.env,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const out = await child.output();
+  clearTimeout(timer);
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  const last = lines[lines.length - 1];
+  try {
+    const parsed = JSON.parse(last) as Sample;
+    if (!out.success && !("error" in parsed)) {
+      parsed.error = `exit code ${out.code}`;
+    }
+    return parsed;
+  } catch {
+    const err = new TextDecoder().decode(out.stderr).trim().split("\n").slice(
+      -5,
+    ).join(" | ");
+    return {
+      error: `no result (exit ${out.code}${
+        out.signal ? ", " + out.signal : ""
+      }): ${err}`,
+    };
+  }
+}
+
+/** Starts a worker that serves until stopped; resolves once it is ready. */
+async function startServer(
+  lib: Library,
+  config: Record<string, unknown>,
+): Promise<{ stop: () => Promise<void> }> {
+  const child = new Deno.Command(lib.cmd[0], {
+    args: [
+      ...lib.cmd.slice(1),
+      JSON.stringify({ ...config, lib: lib.lib, mode: "serve" }),
+    ],
+    env: lib.env,
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  const deadline = Date.now() + 30_000;
+  while (!buffered.includes("\n")) {
+    if (Date.now() > deadline) break;
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffered += value;
+  }
+  const stop = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // already gone
+    }
+    const timer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, 5_000);
+    await reader.cancel().catch(() => {});
+    await child.status;
+    clearTimeout(timer);
+  };
+  if (!buffered.includes('"ready":true')) {
+    await stop();
+    throw new Error(`${lib.id} worker did not start: ${buffered.trim()}`);
+  }
+  return { stop };
+}
+
+async function measure(
+  lib: Library,
+  scenario: Scenario,
+  o: Options,
+  url: string,
+  prefix: string,
+): Promise<Sample> {
+  const base = { url, prefix, queue: "bench" };
+  const t = o.childTimeoutMs;
+  try {
+    switch (scenario) {
+      case "enqueue-single":
+        return await runChild(
+          lib,
+          { ...base, mode: "enqueue-single", n: o.n },
+          t,
+        );
+      case "enqueue-bulk":
+        return await runChild(lib, {
+          ...base,
+          mode: "enqueue-bulk",
+          n: o.n,
+          batch: o.batch,
+        }, t);
+      case "process-c1":
+      case "process-c50": {
+        const prefill = await runChild(lib, {
+          ...base,
+          mode: "prefill",
+          n: o.n,
+        }, t);
+        if ("error" in prefill) return prefill;
+        const concurrency = scenario === "process-c1" ? 1 : 50;
+        return await runChild(lib, {
+          ...base,
+          mode: "process",
+          n: o.n,
+          concurrency,
+        }, t);
+      }
+      case "latency": {
+        let server;
+        try {
+          server = await startServer(lib, { ...base, concurrency: 50 });
+        } catch (error) {
+          return { error: String(error) };
+        }
+        try {
+          return await runChild(lib, {
+            ...base,
+            mode: "latency",
+            n: o.latencyN,
+            warmup: o.warmup,
+          }, t);
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+  } finally {
+    await runChild(lib, { ...base, mode: "cleanup" }, 60_000);
+  }
+}
+
+function scenarioMeta(o: Options, scenario: Scenario): Record<string, unknown> {
+  switch (scenario) {
+    case "enqueue-single":
+      return { n: o.n };
+    case "enqueue-bulk":
+      return { n: o.n, batch: o.batch };
+    case "process-c1":
+      return { n: o.n, concurrency: 1 };
+    case "process-c50":
+      return { n: o.n, concurrency: 50 };
+    case "latency":
+      return { n: o.latencyN, warmup: o.warmup, workerConcurrency: 50 };
+  }
+}
+
+async function main(): Promise<number> {
+  const o = parseArgs(Deno.args);
+  const notes: string[] = [];
+  const libs = libraries(o, notes);
+  let url = o.redis;
+  let server: Awaited<ReturnType<typeof startRedis>>;
+  if (!url) {
+    server = await startRedis();
+    if (server) url = server.url;
+    else {
+      url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+      notes.push(
+        `no private redis-server could be started: using ${url}, shared`,
+      );
+    }
+  }
+  const runId = crypto.randomUUID().slice(0, 8);
+  const cpuModel = cpus()[0]?.model ?? "unknown CPU";
+  console.log(
+    `# Repid bench${
+      o.smoke ? " (smoke)" : ""
+    }: ${o.runs} run(s), n=${o.n}, latency n=${o.latencyN}`,
+  );
+  console.log(
+    `machine: ${cpus().length} cores (${cpuModel}), Redis ${url}${
+      server ? " (private, started by the bench)" : ""
+    }`,
+  );
+  for (const note of notes) console.log(`note: ${note}`);
+  const results: Results = new Map(libs.map((l) => [l.id, new Map()]));
+  const started = performance.now();
+  try {
+    for (let run = 0; run < o.runs; run++) {
+      for (const scenario of o.scenarios) {
+        // Rotate the order of the libraries from run to run, to spread drift fairly.
+        const order = libs.map((_, i) => libs[(i + run) % libs.length]);
+        for (const lib of order) {
+          const prefix = `repid-bench-${runId}-${lib.id}-${scenario}-${run}`;
+          const sample = await measure(lib, scenario, o, url, prefix);
+          const list = results.get(lib.id)!.get(scenario) ?? [];
+          list.push(sample);
+          results.get(lib.id)!.set(scenario, list);
+          const brief = "error" in sample
+            ? `ERROR ${String(sample.error).slice(0, 300)}`
+            : scenario === "latency"
+            ? `p50 ${Number(sample.p50Ms).toFixed(2)} ms`
+            : `${Math.round(Number(sample.jobsPerSec))} jobs/s`;
+          console.error(
+            `run ${run + 1}/${o.runs} ${scenario} ${lib.id}: ${brief}`,
+          );
+        }
+      }
+    }
+  } finally {
+    await server?.stop();
+  }
+  const ids = libs.map((l) => l.id);
+  console.log("");
+  console.log(table(results, ids));
+  const repids = ids.filter((id) => id.startsWith("repid"));
+  if (repids.length && (ids.includes("bullmq") || ids.includes("bee-queue"))) {
+    console.log("");
+    console.log("Targets of issue 7 (ratios of medians, Repid / peer):");
+    console.log("");
+    console.log(
+      targetTable(
+        repids.map((r) => ({ repid: r, results: targets(results, r) })),
+      ),
+    );
+  }
+  console.log("");
+  const lines = jsonLines(
+    results,
+    (_lib, scenario) => scenarioMeta(o, scenario),
+  );
+  for (const line of lines) console.log(line);
+  const dir = new URL(".bench/", ROOT).pathname;
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}results-${
+    new Date().toISOString().replace(/[:.]/g, "-")
+  }${o.smoke ? "-smoke" : ""}.jsonl`;
+  writeFileSync(file, lines.join("\n") + "\n");
+  console.log(
+    `\n(${
+      ((performance.now() - started) / 1000).toFixed(1)
+    } s; JSON lines in ${file})`,
+  );
+  const failed = [...results.values()].some((m) =>
+    [...m.values()].some((list) => list.some((s) => "error" in s))
+  );
+  return failed ? 1 : 0;
+}
+
+Deno.exit(await main());

@@ -1,0 +1,348 @@
+/**
+ * The bench's arithmetic and output: medians with min–max per metric, the
+ * table, the JSON lines and the target ratios of issue 7. Pure functions.
+ *
+ * @module
+ */
+
+/** One child's figures (a subset is set per scenario). */
+export type Sample = Record<string, unknown>;
+
+/** The scenarios, in the order they are run and shown. */
+export const SCENARIOS = [
+  "enqueue-single",
+  "enqueue-bulk",
+  "process-c1",
+  "process-c50",
+  "latency",
+] as const;
+
+/** A scenario name. */
+export type Scenario = typeof SCENARIOS[number];
+
+/** Median, min and max of one metric over the runs. */
+export interface Summary {
+  /** The median (the mean of the middle two for an even count). */
+  median: number;
+  /** The smallest value. */
+  min: number;
+  /** The largest value. */
+  max: number;
+}
+
+/** Median, min and max of a list of numbers; `null` when empty. */
+export function summarize(values: number[]): Summary | null {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const mid = Math.floor(v.length / 2);
+  const median = v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+  return { median, min: v[0], max: v[v.length - 1] };
+}
+
+/** Every numeric metric of the samples, summarized. */
+export function summarizeSamples(samples: Sample[]): Record<string, Summary> {
+  const out: Record<string, Summary> = {};
+  const names = new Set(samples.flatMap((s) => Object.keys(s)));
+  for (const name of names) {
+    const values = samples.map((s) => s[name]).filter((x): x is number =>
+      typeof x === "number"
+    );
+    const s = summarize(values);
+    if (s) out[name] = s;
+  }
+  return out;
+}
+
+/** The results: library id → scenario → samples (one per run). */
+export type Results = Map<string, Map<Scenario, Sample[]>>;
+
+/** A row of the table: which scenario and metric, how to show it. */
+interface Row {
+  scenario: Scenario;
+  metric: string;
+  label: string;
+  digits: number;
+  scale?: number;
+}
+
+const ROWS: Row[] = [
+  {
+    scenario: "enqueue-single",
+    metric: "jobsPerSec",
+    label: "a. enqueue one by one, jobs/s",
+    digits: 0,
+  },
+  {
+    scenario: "enqueue-bulk",
+    metric: "jobsPerSec",
+    label: "a. enqueue bulk, jobs/s",
+    digits: 0,
+  },
+  {
+    scenario: "process-c1",
+    metric: "jobsPerSec",
+    label: "b. process c=1, jobs/s",
+    digits: 0,
+  },
+  {
+    scenario: "process-c50",
+    metric: "jobsPerSec",
+    label: "b. process c=50, jobs/s",
+    digits: 0,
+  },
+  {
+    scenario: "latency",
+    metric: "p50Ms",
+    label: "c. latency p50, ms",
+    digits: 2,
+  },
+  {
+    scenario: "latency",
+    metric: "p95Ms",
+    label: "c. latency p95, ms",
+    digits: 2,
+  },
+  {
+    scenario: "latency",
+    metric: "p99Ms",
+    label: "c. latency p99, ms",
+    digits: 2,
+  },
+  {
+    scenario: "process-c50",
+    metric: "peakRssBytes",
+    label: "d. worker peak RSS (c=50), MB",
+    digits: 1,
+    scale: 1 / 1048576,
+  },
+  {
+    scenario: "process-c50",
+    metric: "redisCmdsPerJob",
+    label: "e. Redis commands/job (c=50)",
+    digits: 1,
+  },
+  {
+    scenario: "process-c50",
+    metric: "redisCpuUsPerJob",
+    label: "e. Redis CPU µs/job (c=50)",
+    digits: 1,
+  },
+  {
+    scenario: "process-c1",
+    metric: "redisCmdsPerJob",
+    label: "e. Redis commands/job (c=1)",
+    digits: 1,
+  },
+  {
+    scenario: "process-c1",
+    metric: "redisCpuUsPerJob",
+    label: "e. Redis CPU µs/job (c=1)",
+    digits: 1,
+  },
+  {
+    scenario: "process-c50",
+    metric: "workerCpuUsPerJob",
+    label: "   worker CPU µs/job (c=50)",
+    digits: 1,
+  },
+  {
+    scenario: "enqueue-single",
+    metric: "redisCmdsPerJob",
+    label: "   Redis commands/job (enqueue one)",
+    digits: 1,
+  },
+];
+
+function fmt(n: number, digits: number): string {
+  return n.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+/** The median of a metric of a library's scenario, or `undefined`. */
+export function median(
+  results: Results,
+  library: string,
+  scenario: Scenario,
+  metric: string,
+): number | undefined {
+  const samples = results.get(library)?.get(scenario);
+  if (!samples) return undefined;
+  return summarizeSamples(samples.filter((s) => !("error" in s)))[metric]
+    ?.median;
+}
+
+/** The table of medians with min–max, one column per library, as Markdown. */
+export function table(results: Results, libraries: string[]): string {
+  const header = ["metric (median, min–max)", ...libraries];
+  const lines = [
+    `| ${header.join(" | ")} |`,
+    `|${header.map((_, i) => (i === 0 ? "---" : "--:")).join("|")}|`,
+  ];
+  for (const row of ROWS) {
+    const cells = libraries.map((lib) => {
+      const samples = results.get(lib)?.get(row.scenario) ?? [];
+      if (samples.some((s) => "error" in s)) return "error";
+      const s = summarizeSamples(samples)[row.metric];
+      if (!s) return "–";
+      const k = row.scale ?? 1;
+      const med = fmt(s.median * k, row.digits);
+      if (samples.length < 2) return med;
+      return `${med} (${fmt(s.min * k, row.digits)}–${
+        fmt(s.max * k, row.digits)
+      })`;
+    });
+    lines.push(`| ${row.label} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+/** One JSON line per (library, scenario): medians, mins and maxes of every metric. */
+export function jsonLines(
+  results: Results,
+  meta: (library: string, scenario: Scenario) => Record<string, unknown>,
+): string[] {
+  const out: string[] = [];
+  for (const [library, byScenario] of results) {
+    for (const scenario of SCENARIOS) {
+      const samples = byScenario.get(scenario);
+      if (!samples) continue;
+      const errors = samples.filter((s) => "error" in s).map((s) => s.error);
+      const ok = samples.filter((s) => !("error" in s));
+      const summary = summarizeSamples(ok);
+      const pick = (k: keyof Summary) =>
+        Object.fromEntries(Object.entries(summary).map(([m, s]) => [m, s[k]]));
+      const first = ok[0] ?? {};
+      out.push(JSON.stringify({
+        bench: "repid",
+        library,
+        scenario,
+        runtime: first.runtime,
+        version: first.version,
+        ...meta(library, scenario),
+        runs: ok.length,
+        median: pick("median"),
+        min: pick("min"),
+        max: pick("max"),
+        redisCalls: first.redisCalls,
+        ...(errors.length ? { errors } : {}),
+      }));
+    }
+  }
+  return out;
+}
+
+/** A target of issue 7, evaluated for one Repid variant. */
+export interface TargetResult {
+  /** What is compared. */
+  name: string;
+  /** The measured ratio Repid / peer. */
+  ratio: number | undefined;
+  /** The goal, as text ("≥ 3×"). */
+  goal: string;
+  /** Whether the goal is met; `undefined` when a figure is missing. */
+  pass: boolean | undefined;
+}
+
+/** The targets of issue 7 for `repid` (a library id) against `bullmq` and `bee-queue`. */
+export function targets(results: Results, repid: string): TargetResult[] {
+  const m = (lib: string, scenario: Scenario, metric: string) =>
+    median(results, lib, scenario, metric);
+  const check = (
+    name: string,
+    ours: number | undefined,
+    theirs: number | undefined,
+    op: ">=" | "<=",
+    factor: number,
+  ): TargetResult => {
+    const ratio = ours !== undefined && theirs !== undefined && theirs > 0
+      ? ours / theirs
+      : undefined;
+    const pass = ratio === undefined
+      ? undefined
+      : op === ">="
+      ? ratio >= factor
+      : ratio <= factor;
+    return { name, ratio, goal: `${op === ">=" ? "≥" : "≤"} ${factor}×`, pass };
+  };
+  return [
+    check(
+      "process c=50 jobs/s vs BullMQ",
+      m(repid, "process-c50", "jobsPerSec"),
+      m("bullmq", "process-c50", "jobsPerSec"),
+      ">=",
+      3,
+    ),
+    check(
+      "process c=50 jobs/s vs Bee-Queue",
+      m(repid, "process-c50", "jobsPerSec"),
+      m("bee-queue", "process-c50", "jobsPerSec"),
+      ">=",
+      2,
+    ),
+    check(
+      "enqueue one by one jobs/s vs Bee-Queue",
+      m(repid, "enqueue-single", "jobsPerSec"),
+      m("bee-queue", "enqueue-single", "jobsPerSec"),
+      ">=",
+      1.3,
+    ),
+    check(
+      "enqueue bulk jobs/s vs Bee-Queue",
+      m(repid, "enqueue-bulk", "jobsPerSec"),
+      m("bee-queue", "enqueue-bulk", "jobsPerSec"),
+      ">=",
+      1.5,
+    ),
+    check(
+      "latency p50 vs Bee-Queue",
+      m(repid, "latency", "p50Ms"),
+      m("bee-queue", "latency", "p50Ms"),
+      "<=",
+      1,
+    ),
+    check(
+      "latency p50 vs BullMQ",
+      m(repid, "latency", "p50Ms"),
+      m("bullmq", "latency", "p50Ms"),
+      "<=",
+      0.5,
+    ),
+    check(
+      "Redis CPU per job (c=50) vs BullMQ",
+      m(repid, "process-c50", "redisCpuUsPerJob"),
+      m("bullmq", "process-c50", "redisCpuUsPerJob"),
+      "<=",
+      0.5,
+    ),
+    check(
+      "worker peak RSS (c=50) vs BullMQ",
+      m(repid, "process-c50", "peakRssBytes"),
+      m("bullmq", "process-c50", "peakRssBytes"),
+      "<=",
+      1,
+    ),
+  ];
+}
+
+/** The targets as a Markdown table. */
+export function targetTable(
+  rows: { repid: string; results: TargetResult[] }[],
+): string {
+  const lines = [
+    "| target | goal | " + rows.map((r) => r.repid).join(" | ") + " |",
+  ];
+  lines.push("|---|:-:|" + rows.map(() => ":-:").join("|") + "|");
+  const n = rows[0]?.results.length ?? 0;
+  for (let i = 0; i < n; i++) {
+    const t = rows[0].results[i];
+    const cells = rows.map((r) => {
+      const x = r.results[i];
+      if (x.ratio === undefined) return "n/a";
+      return `${x.ratio.toFixed(2)}× ${x.pass ? "pass" : "MISS"}`;
+    });
+    lines.push(`| ${t.name} | ${t.goal} | ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
