@@ -1,7 +1,8 @@
 /**
  * `deno task test:npm-pack`: uses the npm package as a Node user would.
  *
- * 1. Builds `npm/` (skipped with `--no-build`) and packs it (`npm pack`).
+ * 1. Builds the package into the scratch folder (with `--no-build`, takes
+ *    `npm/` as built by `deno task build:npm`) and packs it (`npm pack`).
  * 2. Installs the tarball into a scratch project under the system temp
  *    folder (`npm install <tarball>`; ioredis comes from the registry).
  * 3. There, with plain `node`: an ES module example (enqueue, worker, awaited
@@ -58,10 +59,12 @@ export function nodeRequiresEsm(version: string): boolean {
 
 /** Runs the whole check; throws a `BuildError` at the first failing step. */
 export function npmPackCheck(args: string[]): void {
-  if (!args.includes("--no-build")) buildNpm();
   const scratch = mkdtempSync(join(tmpdir(), "repid-npm-pack-"));
   try {
-    run("npm", ["pack", "--pack-destination", scratch], NPM_DIR, "npm pack");
+    // A private build, so that runs side by side do not rebuild each other's npm/.
+    const packageDir = args.includes("--no-build") ? NPM_DIR : join(scratch, "package");
+    if (packageDir !== NPM_DIR) buildNpm({ dir: packageDir });
+    run("npm", ["pack", "--pack-destination", scratch], packageDir, "npm pack");
     const tarball = readdirSync(scratch).find((f) => f.endsWith(".tgz"));
     if (!tarball) throw new BuildError(`npm pack wrote no tarball into ${scratch}`);
 

@@ -60,6 +60,9 @@ export const SUPPORT_DIRS: readonly string[] = ["tests/support"];
 export const DENO_ONLY: Readonly<Record<string, string>> = {
   "tests/integration/cli_test.ts":
     "runs `deno task worker` subprocesses; the npm bin is checked by test:npm-pack",
+  "tests/integration/examples_test.ts": "runs the .ts examples with `deno run`",
+  "tests/integration/threads_node_test.ts":
+    "drives Node from Deno (`deno bundle`); on Node, threads_test.ts covers worker_threads",
 };
 
 /** A failure guard for the whole `node --test` run, not a timing assertion. */

@@ -16,7 +16,9 @@ const child = spawn(
 let output = "";
 child.stdout.on("data", (chunk) => (output += chunk));
 child.stderr.on("data", (chunk) => (output += chunk));
-const exited = new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+const exited = new Promise((resolve) =>
+  child.on("close", (code, signal) => resolve({ code, signal }))
+);
 
 const producer = new Repid(url, { prefix });
 try {
@@ -28,7 +30,9 @@ try {
   console.log(`bin: the repid worker ran shout("hello") = ${result.value}`);
   child.kill("SIGTERM");
   const { code, signal } = await exited;
-  if (code !== 0) throw new Error(`repid worker exited with ${code ?? signal} after SIGTERM\n${output}`);
+  if (code !== 0) {
+    throw new Error(`repid worker exited with ${code ?? signal} after SIGTERM\n${output}`);
+  }
   console.log("bin: the repid worker stopped gracefully on SIGTERM");
 } finally {
   if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

@@ -172,7 +172,9 @@ export function defineActor<F extends ActorFunction>(
   if (fn instanceof URL) return defineModuleActor<F>(fn, options);
   const action = "Cannot define actor";
   if (typeof fn !== "function") {
-    throw new TypeError(`${action}: expected a function, got ${typeof fn}`);
+    throw new TypeError(
+      `${action}: expected a function, or a module URL (new URL(…)) for a sync actor, got ${typeof fn}`,
+    );
   }
   if (options === null || typeof options !== "object") {
     throw new TypeError(`${action}: options must be an object`);

@@ -10,6 +10,7 @@ import type { RedisInput } from "../backend/redis/connection.ts";
 import { backoffDelay } from "../core/backoff.ts";
 import { type Completion, type JobError, type LeasedJob, toJobError } from "../core/job.ts";
 import { jsonProblem } from "../core/json.ts";
+import { assertName } from "../core/names.ts";
 import { sleep } from "../core/sleep.ts";
 import { assertCount, assertDuration } from "../core/time.ts";
 import { JobTimeoutError, LeaseLostError, NonJsonResultError } from "../errors.ts";
@@ -357,7 +358,10 @@ export class Worker {
     await Promise.all(this.#loops);
     if (this.#running.size > 0) {
       const all = Promise.all([...this.#running.values()].map((r) => r.done));
-      await Promise.race([all, sleep(graceMs)]);
+      // Cancel the grace timer once the jobs are done: it would keep Node alive.
+      const graceOver = new AbortController();
+      await Promise.race([all, sleep(graceMs, graceOver.signal)]);
+      graceOver.abort();
     }
     const left = [...this.#running.values()].filter((r) => !r.detached);
     if (left.length > 0) {
@@ -453,6 +457,22 @@ export class Worker {
   async #execute(r: Running): Promise<void> {
     const { job } = r;
     const actor = this.#actors.get(job.actor);
+    const badName = actor ? undefined : nameProblem(job.actor, `Cannot run job "${job.id}"`);
+    if (badName !== undefined) {
+      // No worker can have an actor by a name producers refuse: dead-letter, do not requeue.
+      const ok = await this.#retryWrite(r, "dead-letter", () =>
+        this.#backend.deadLetter(
+          job.queue,
+          job.id,
+          job.token,
+          "malformed",
+          { name: "MalformedJobError", message: badName },
+          this.#opts.resultTtlMs,
+        ));
+      if (ok === false) this.#refused(job, "dead-letter");
+      else this.#log.warn("dead-lettered malformed job", { id: job.id, reason: badName });
+      return;
+    }
     if (!actor) {
       const outcome = await this.#retryWrite(r, "requeue", () =>
         this.#backend.requeue(job.queue, {
@@ -726,6 +746,16 @@ export class Worker {
         this.#log.warn("cannot renew leases", { queue, error });
       }
     }
+  }
+}
+
+/** Why `name` (from the store) is not a valid actor name, or `undefined` when it is. */
+function nameProblem(name: string, action: string): string | undefined {
+  try {
+    assertName("actor", name.length > 200 ? name.slice(0, 200) : name, action);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
 

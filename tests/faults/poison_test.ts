@@ -1,7 +1,8 @@
 /**
  * Scenario 4: poison. 1 000 garbage entries are written straight into a
  * queue's keys (ids with no job, bad JSON, missing fields, wrong types,
- * keys of the wrong Redis type, oversized ids, two 10 MB payloads) among
+ * unknown statuses, invalid actor names, job keys of the wrong Redis type,
+ * oversized ids, two 10 MB payloads) among
  * 1 000 good jobs. Every good job is done, every bad entry is dead-lettered
  * with a reason (in the `dead` zset; its hash has `status=dead`, `reason`
  * and `error`), and no worker exits.
@@ -98,6 +99,31 @@ const KINDS: ((i: number) => Garbage)[] = [
         opts: "[[",
       },
     ),
+  (i) =>
+    listed(
+      "unknown status",
+      `garbage-status-${i}`,
+      job({ actor: "fault_record", args: "[1,5]", status: ["banana", "", "QUEUED", "7"][i % 4] }),
+    ),
+  (i) =>
+    listed(
+      "invalid actor name",
+      `garbage-actorname-${i}`,
+      job({ actor: ["", "has space", "{tag}", "-dash", "a".repeat(300)][i % 5], args: "[1,5]" }),
+    ),
+  (i) => ({
+    kind: "job key of the wrong Redis type",
+    deadId: `malformed:${sha1(`garbage-keytype-${i}`)}`,
+    async write(redis, base) {
+      const key = `${base}:job:garbage-keytype-${i}`;
+      const type = i % 4;
+      if (type === 0) await redis.set(key, "a string");
+      else if (type === 1) await redis.rpush(key, "a", "list");
+      else if (type === 2) await redis.sadd(key, "a", "set");
+      else await redis.zadd(key, 1, "zset");
+      await redis.rpush(`${base}:ready`, `garbage-keytype-${i}`);
+    },
+  }),
   (i) => listed("odd id with no job data", `garbage {odd} ✓ "${i}"\n`, null),
   (i) => listed("oversized id", `garbage-long-${i}-${"x".repeat(300)}`, null),
 ];

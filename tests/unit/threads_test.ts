@@ -45,6 +45,13 @@ describe("defineActor() with a module URL", () => {
     assert.throws(() => defineActor(module, { name: "bad name!" }), TypeError);
   });
 
+  it("`defineActor()` refuses a module path given as a string, pointing at `new URL()`", () => {
+    assert.throws(
+      () => defineActor("./busy.ts" as never, { name: "busy" }),
+      (e: unknown) => e instanceof TypeError && /module URL \(new URL/.test(e.message),
+    );
+  });
+
   it("`defineActor()` gives a sync actor a function that refuses to run outside a thread", () => {
     const def = defineActor(module, { name: "busy" });
     assert.throws(() => def.fn.call(undefined as never), /runs on a thread/);

@@ -12,8 +12,9 @@ import { script } from "./common.ts";
  *
  * Steps: (1) jobs whose lease expired go back to the head of the ready list;
  * (2) due deferred jobs are leased first, oldest due first, then ready jobs in
- * FIFO order; an entry with no job data, or an oversized id, is dead-lettered
- * as 'malformed'; (3) the work marker is kept when work remains and removed
+ * FIFO order; an entry with no job data, an unknown status, a job key that is
+ * not a hash (recorded under 'malformed:<sha1 of the entry>'), or an oversized
+ * id, is dead-lettered as 'malformed'; (3) the work marker is kept when work remains and removed
  * otherwise; (4) wakeInMs tells an idle worker when the next deferred job is
  * due or the next lease expires (-1: neither).
  */
@@ -41,9 +42,9 @@ end
 
 local out = {0, now}
 local n = 0
-local function malformed(entry, why)
+local function malformed(entry, why, elsewhere)
   local id = entry
-  if #entry > 200 then id = 'malformed:' .. redis.sha1hex(entry) end
+  if elsewhere or #entry > 200 then id = 'malformed:' .. redis.sha1hex(entry) end
   local key = prefix .. id
   local err = cjson.encode({name = 'MalformedJobError', message = why})
   redis.call('HSET', key, 'status', 'dead', 'reason', 'malformed', 'error', err,
@@ -59,13 +60,25 @@ local function take(id)
     return
   end
   local key = prefix .. id
-  local f = redis.call('HMGET', key, 'status', 'actor', 'args', 'deliveries', 'attempts', 'errors', 'enq', 'opts')
+  -- pcall: a key of another type must not abort the script, which would lose
+  -- the ids already popped (Redis keeps a script's writes made before an error).
+  local f = redis.pcall('HMGET', key, 'status', 'actor', 'args', 'deliveries', 'attempts', 'errors', 'enq', 'opts')
+  if f.err then
+    malformed(id, 'the job key of queue entry "' .. id .. '" is not a hash', true)
+    return
+  end
   local st = f[1]
   if not st then
     malformed(id, 'queue entry "' .. id .. '" has no job data')
     return
   end
-  if st ~= 'queued' and st ~= 'deferred' then return end
+  if st ~= 'queued' and st ~= 'deferred' then
+    -- in_progress or finished: a stale entry; anything else is not a status.
+    if st ~= 'in_progress' and st ~= 'done' and st ~= 'failed' and st ~= 'dead' then
+      malformed(id, 'job "' .. id .. '" has an unknown status "' .. string.sub(st, 1, 40) .. '"')
+    end
+    return
+  end
   if not f[2] or not f[3] then
     malformed(id, 'job "' .. id .. '" lacks its actor or arguments')
     return
