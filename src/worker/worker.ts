@@ -363,7 +363,8 @@ export class Worker {
       await Promise.race([all, sleep(graceMs, graceOver.signal)]);
       graceOver.abort();
     }
-    const left = [...this.#running.values()].filter((r) => !r.detached);
+    // Jobs whose ack is in flight have finished running: let the ack land rather than hand them back.
+    const left = [...this.#running.values()].filter((r) => !r.detached && !r.acking);
     if (left.length > 0) {
       for (const r of left) {
         r.detached = true;
@@ -378,6 +379,14 @@ export class Worker {
           this.#log.warn("could not hand back leases; they expire by themselves", { error });
         }
       }
+    }
+    const acking = [...this.#running.values()].filter((r) => r.acking && !r.detached);
+    if (acking.length > 0) {
+      // Give acks in flight a moment to land; past it their leases expire by themselves.
+      const ackWait = new AbortController();
+      await Promise.race([Promise.all(acking.map((r) => r.done)), sleep(5_000, ackWait.signal)]);
+      ackWait.abort();
+      for (const r of acking) r.detached = true;
     }
     clearInterval(this.#renewTimer);
     await this.#pool?.close();

@@ -207,7 +207,8 @@ test("faults: 1 000 garbage entries among 1 000 jobs are dead-lettered and the g
         `${KINDS.length + 2} kinds dead-lettered: ${
           BAD - [...missing.values()].reduce((a, b) => a + b, 0)
         }; ` +
-        `workers alive: ${alive.filter(Boolean).length}/${workers.length}; ${elapsed.toFixed(1)} s`,
+        `workers alive: ${alive.filter(Boolean).length}/${workers.length}; ` +
+        `${v.rerunJobs} good jobs ran again after a lost lease; ${elapsed.toFixed(1)} s`,
     }));
 
     assert.deepEqual(v.lost, [], `lost jobs:\n${describeProblems(v)}`);

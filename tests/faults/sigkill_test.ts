@@ -14,7 +14,7 @@ test("faults: killing one of three workers every second loses no job", async () 
     port: 6470,
     queue: "default",
     actor: "fault_record",
-    extra: [20],
+    extra: [100],
     runs: "redis",
     concurrency: 20,
   });

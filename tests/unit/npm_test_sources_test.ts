@@ -26,9 +26,11 @@ describe("rewriteTestSource()", () => {
 
   it("turns imports of other exported modules into the package's subpath exports", () => {
     assert.equal(
-      rewriteTestSource('import { memoryHarness } from "../../testing.ts";', "tests/a_test.ts", {
-        entries: { "mod.ts": "repid", "testing.ts": "repid/testing" },
-      }),
+      rewriteTestSource(
+        'import { memoryHarness } from "../../testing.ts";',
+        "tests/integration/a_test.ts",
+        { entries: { "mod.ts": "repid", "testing.ts": "repid/testing" } },
+      ),
       'import { memoryHarness } from "repid/testing";',
     );
   });
