@@ -4,7 +4,8 @@
  * same Redis, each measurement in its own child process, 3 runs each.
  *
  * Usage: `deno task bench [--smoke] [--runs N] [--n N] [--latency-n N]
- * [--libs repid-deno,repid-node,bullmq,bee-queue] [--scenarios a,b] [--redis URL]`
+ * [--libs repid-deno,repid-node,bullmq,bee-queue] [--scenarios a,b] [--redis URL]
+ * [--npm-dir DIR]` (the npm build Repid on Node uses; default `npm/`)
  *
  * By default a private `redis-server` is started on a free port in
  * 6460–6469 (and stopped at the end) so that the `INFO commandstats` and
@@ -19,8 +20,15 @@
  * @module
  */
 
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
 import process from "node:process";
 import {
   jsonLines,
@@ -35,7 +43,6 @@ import {
 
 const ROOT = new URL("../", import.meta.url);
 const CHILD = new URL("./drivers/child.mjs", import.meta.url).pathname;
-const NPM_BUILD = new URL("npm/esm/mod.js", ROOT).pathname;
 
 interface Options {
   smoke: boolean;
@@ -47,6 +54,7 @@ interface Options {
   libs: string[] | undefined;
   scenarios: Scenario[];
   redis: string | undefined;
+  npmDir: string;
   childTimeoutMs: number;
 }
 
@@ -61,6 +69,7 @@ function parseArgs(argv: string[]): Options {
     libs: undefined,
     scenarios: [...SCENARIOS],
     redis: undefined,
+    npmDir: new URL("npm/", ROOT).pathname,
     childTimeoutMs: 300_000,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -100,6 +109,7 @@ function parseArgs(argv: string[]): Options {
       }
       o.scenarios = list as Scenario[];
     } else if (a === "--redis") o.redis = value();
+    else if (a === "--npm-dir") o.npmDir = resolve(value());
     else throw new TypeError(`bench: unknown argument "${a}"`);
   }
   return o;
@@ -140,16 +150,24 @@ function libraries(o: Options, notes: string[]): Library[] {
       "node not found: Repid on Node, BullMQ and Bee-Queue are skipped",
     );
   }
-  if (node && existsSync(NPM_BUILD)) {
+  const npmBuild = resolve(o.npmDir, "esm/mod.js");
+  if (node && existsSync(npmBuild)) {
     all.push({
       id: "repid-node",
       lib: "repid",
       cmd: ["node", CHILD],
-      env: { REPID_MODULE: "../../npm/esm/mod.js" },
+      env: { REPID_MODULE: relative(dirname(CHILD), npmBuild) },
     });
+    const newest = newestSource();
+    if (newest.mtimeMs > statSync(npmBuild).mtimeMs) {
+      notes.push(
+        `the npm build (${o.npmDir}) is older than ${newest.path}: Repid on Node runs older code ` +
+          "(run `deno task build:npm`)",
+      );
+    }
   } else if (node) {
     notes.push(
-      "npm/ build not found: Repid on Node is skipped (run `deno task build:npm`)",
+      `npm build not found in ${o.npmDir}: Repid on Node is skipped (run \`deno task build:npm\`)`,
     );
   }
   const peers = new URL("./node_modules/", import.meta.url).pathname;
@@ -165,6 +183,28 @@ function libraries(o: Options, notes: string[]): Library[] {
     notes.push("BullMQ/Bee-Queue not installed: run `npm ci --prefix bench`");
   }
   return o.libs ? all.filter((l) => o.libs!.includes(l.id)) : all;
+}
+
+/** The most recently modified source file of the library (mod.ts or src/). */
+function newestSource(): { path: string; mtimeMs: number } {
+  let best = {
+    path: "mod.ts",
+    mtimeMs: statSync(new URL("mod.ts", ROOT)).mtimeMs,
+  };
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith(".ts")) {
+        const m = statSync(p).mtimeMs;
+        if (m > best.mtimeMs) {
+          best = { path: relative(ROOT.pathname, p), mtimeMs: m };
+        }
+      }
+    }
+  };
+  walk(new URL("src/", ROOT).pathname);
+  return best;
 }
 
 /** A private redis-server on a free port of 6460–6469. */

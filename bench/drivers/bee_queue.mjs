@@ -21,6 +21,15 @@ export function open({ url, prefix, queue }) {
         isWorker: false,
         getEvents: events,
       });
+      // Results are awaited through the queue's "job succeeded" events, keyed
+      // by a custom id set before saving: a job's own "succeeded" event is lost
+      // when the worker finishes before save() has returned (the job is only
+      // registered for its events then).
+      const waiting = new Map();
+      q.on("job succeeded", (id) => {
+        waiting.get(id)?.();
+        waiting.delete(id);
+      });
       await q.ready();
       return {
         async enqueue(i) {
@@ -32,10 +41,9 @@ export function open({ url, prefix, queue }) {
         },
         enqueueAndWait(i) {
           return new Promise((resolve, reject) => {
-            const job = q.createJob({ i });
-            job.once("succeeded", resolve);
-            job.once("failed", reject);
-            job.save().catch(reject);
+            const id = `latency-${i}`;
+            waiting.set(id, resolve);
+            q.createJob({ i }).setId(id).save().catch(reject);
           });
         },
         close: () => q.close(),

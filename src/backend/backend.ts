@@ -75,6 +75,16 @@ export interface Backend extends ScheduleBackend {
   ): Promise<boolean>;
   /** Acks jobs and stores their results atomically; one `true`/`false` (lease lost) per job. */
   complete(queue: string, completions: Completion[]): Promise<boolean[]>;
+  /**
+   * Optional: `complete` followed by `fetch` of the same queue in one round
+   * trip (the acks are applied first). A worker uses it, when present, to
+   * lease the next jobs with the acks of the jobs that just finished.
+   */
+  completeAndFetch?(
+    queue: string,
+    completions: Completion[],
+    fetch: { max: number; leaseMs: number; token: string },
+  ): Promise<{ acked: boolean[]; fetched: FetchResult }>;
   /** Hands leases back so the jobs run elsewhere, at the head of the queue. */
   release(queue: string, leases: { id: string; token: string }[]): Promise<boolean[]>;
   /**
@@ -95,13 +105,15 @@ export interface Backend extends ScheduleBackend {
   getJob(queue: string, id: string): Promise<JobInfo | null>;
   /**
    * Calls `listener` with the id of every job of `queue` that finishes from
-   * now on. The subscription is active when the returned promise resolves;
-   * call the returned function to unsubscribe. `onReconnect` is called after
-   * the notification channel reconnected (notifications may have been missed).
+   * now on, and with the job's finished state when the notification carries
+   * it (then no read is needed). The subscription is active when the returned
+   * promise resolves; call the returned function to unsubscribe.
+   * `onReconnect` is called after the notification channel reconnected
+   * (notifications may have been missed).
    */
   onFinished(
     queue: string,
-    listener: (id: string) => void,
+    listener: (id: string, info?: JobInfo) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>>;
   /** Closes every connection the backend opened. */

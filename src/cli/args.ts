@@ -34,7 +34,8 @@ export interface WorkerArgs {
 }
 
 /** The help text of `repid worker`. */
-export const WORKER_HELP = `Usage: deno task worker <module> [options]
+export const WORKER_HELP = `Usage: deno task worker <module> [options]   (Deno, from a checkout)
+       npx repid worker <module> [options]    (Node, from the npm package)
 
 Runs a Repid worker for the actors exported by <module>, a path relative to the
 current directory or a URL. Every exported actor definition (from defineActor)
@@ -55,8 +56,9 @@ Options:
                        (default: 10000)
   -h, --help           Show this help
 
-Example:
+Examples:
   deno task worker examples/actors.ts --queues default,myqueue --concurrency 50
+  npx repid worker ./actors.js --queues default
 `;
 
 const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
@@ -122,7 +124,7 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
   }
   if (out.help) return out;
   if (positional.length === 0) {
-    throw new UsageError("no module given: deno task worker <module> [options] (see --help)");
+    throw new UsageError("no module given: repid worker <module> [options] (see --help)");
   }
   if (positional.length > 1) {
     throw new UsageError(

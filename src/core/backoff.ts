@@ -16,7 +16,20 @@ import { assertDuration } from "./time.ts";
  */
 export type Backoff =
   | { type: "fixed"; delayMs: number }
-  | { type: "exponential"; baseMs: number; maxMs?: number; jitter?: boolean };
+  | {
+    type: "exponential";
+    baseMs: number;
+    /**
+     * The longest delay, in milliseconds.
+     * @default {3600000 (one hour)}
+     */
+    maxMs?: number;
+    /**
+     * Wait a random delay between half the computed one and all of it.
+     * @default {true}
+     */
+    jitter?: boolean;
+  };
 
 /**
  * Checks a backoff option and returns it, or throws a `TypeError`/`RangeError`.

@@ -210,6 +210,35 @@ export function parseJsonOr<T>(text: string, fallback: T): T {
   }
 }
 
+/**
+ * The attempt errors stored with a job: a JSON array, else none (the field
+ * is absent or damaged).
+ */
+export function storedErrors(text: string | undefined): JobError[] {
+  const v: unknown = text ? parseJsonOr(text, null) : null;
+  return Array.isArray(v) ? v : [];
+}
+
+/**
+ * The per-job options stored with a job. A damaged field reads as no
+ * options, and a value of the wrong type as absent, so that a job written
+ * by a foreign or broken producer never derails the worker handling it.
+ */
+export function storedOptions(text: string | undefined): JobOptions {
+  const v: unknown = text ? parseJsonOr(text, null) : null;
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return {};
+  const o = v as Record<string, unknown>;
+  const isMs = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 1;
+  const out: JobOptions = {};
+  if (isMs(o.resultTtlMs)) out.resultTtlMs = o.resultTtlMs;
+  if (isMs(o.timeoutMs)) out.timeoutMs = o.timeoutMs;
+  const sched = o.schedule as { id?: unknown; at?: unknown } | null | undefined;
+  if (sched && typeof sched.id === "string" && Number.isSafeInteger(sched.at)) {
+    out.schedule = { id: sched.id, at: sched.at as number };
+  }
+  return out;
+}
+
 /** The error stored with a job dead-lettered after `maxDeliveries` deliveries. */
 export function deliveryLimitError(reason: string, maxDeliveries: number): JobError {
   return {
@@ -246,7 +275,7 @@ export function jobInfoFromHash(queue: string, id: string, h: Record<string, str
       success: status === "done",
       value: status === "done" && h.value !== undefined ? parseJsonOr(h.value, null) : null,
       error: h.error ? parseJsonOr<JobError | null>(h.error, null) : null,
-      errors: h.errors ? parseJsonOr<JobError[]>(h.errors, []) : [],
+      errors: storedErrors(h.errors),
       attempts: info.attempts,
       deliveries: info.deliveries,
       enqueuedAt: info.enqueuedAt,

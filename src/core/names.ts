@@ -38,6 +38,17 @@ export function assertName(kind: "queue" | "actor", name: unknown, action: strin
 }
 
 /**
+ * Throws a `TypeError` unless `prefix` is a valid key prefix: a non-empty
+ * string without braces (which would break the queues' hash tags).
+ */
+export function assertPrefix(prefix: unknown, action: string): string {
+  if (typeof prefix !== "string" || prefix === "" || /[{}]/.test(prefix)) {
+    throw new TypeError(`${action}: prefix ${describe(prefix)} must be non-empty, no braces`);
+  }
+  return prefix;
+}
+
+/**
  * Throws a `TypeError` unless `id` is a valid job id: 1 to 256 characters
  * with no control characters or white space.
  */

@@ -10,7 +10,7 @@ import type { RedisInput } from "../backend/redis/connection.ts";
 import { openBackend } from "../backend/open_backend.ts";
 import type { JobInfo, JobOptions, JobResult, JobStatus, NewJob } from "../core/job.ts";
 import { toJson } from "../core/json.ts";
-import { assertJobId, assertName } from "../core/names.ts";
+import { assertJobId, assertName, assertPrefix, describe } from "../core/names.ts";
 import { assertDuration, toEpochMs } from "../core/time.ts";
 import { ConnectionError } from "../errors.ts";
 import {
@@ -265,12 +265,7 @@ export class Repid<A extends ActorMap = AnyActors> {
    */
   constructor(redis: RedisInput | null, options: RepidOptions = {}) {
     const action = "Cannot create producer";
-    const prefix = options.prefix ?? "repid";
-    if (typeof prefix !== "string" || prefix === "" || /[{}]/.test(prefix)) {
-      throw new TypeError(
-        `${action}: prefix ${JSON.stringify(prefix)} must be non-empty, no braces`,
-      );
-    }
+    const prefix = assertPrefix(options.prefix ?? "repid", action);
     const recheckMs = options.recheckMs ?? 5_000;
     assertDuration(recheckMs, "recheckMs", action, 100);
     if (options.backend) {
@@ -344,9 +339,11 @@ export class Repid<A extends ActorMap = AnyActors> {
       );
     }
     let outcome;
+    this.#waiter.watch(job.queue, job.id); // before the enqueue: its notification is not missed
     try {
       [outcome] = await this.#backend.enqueue([job]);
     } catch (error) {
+      this.#waiter.unwatch(job.queue, [job.id]);
       throw wrapStoreError("enqueue job", error);
     }
     return new Job(
@@ -400,9 +397,11 @@ export class Repid<A extends ActorMap = AnyActors> {
     });
     if (jobs.length === 0) return [];
     let outcomes;
+    for (const job of jobs) this.#waiter.watch(job.queue, job.id);
     try {
       outcomes = await this.#backend.enqueue(jobs);
     } catch (error) {
+      for (const job of jobs) this.#waiter.unwatch(job.queue, [job.id]);
       throw wrapStoreError("enqueue jobs", error);
     }
     return jobs.map((job, i) =>
@@ -496,7 +495,7 @@ export function newJob(
   action = "Cannot enqueue job",
 ): NewJob {
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`${action}: options must be an object`);
+    throw new TypeError(`${action}: options must be an object, got ${describe(options)}`);
   }
   const def = isActorDefinition(actor) ? actor : undefined;
   const name = assertName("actor", def ? def.name : actor, action);

@@ -4,6 +4,13 @@
  * read and the wait is never missed. After a reconnect of the subscriber,
  * and every `recheckMs` as a safety net, pending jobs are read again.
  *
+ * A job this producer enqueues while the subscription of its queue is active
+ * is watched from before the enqueue is sent: its notification cannot be
+ * missed, so waiting for it needs no first read, and a notification that
+ * carries the result and arrives before the wait is kept for the wait (for a
+ * few seconds, a bounded number of them). A reconnect of the subscriber
+ * drops the watches (their waits read the state, as any other).
+ *
  * @module
  */
 
@@ -20,6 +27,14 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
+const CLOSED = "The producer was closed";
+/** At most this many jobs are watched; the oldest watches are dropped first. */
+const WATCH_MAX = 10_000;
+/** At most this many results that came before their wait are kept. */
+const EARLY_MAX = 1_000;
+/** A result that came before its wait is used for this long; later the wait reads the state. */
+const EARLY_MAX_AGE_MS = 5_000;
+
 interface Pending {
   queue: string;
   id: string;
@@ -35,6 +50,13 @@ export class ResultWaiter {
   readonly #subscriptions = new Map<string, Promise<() => Promise<void>>>();
   readonly #pending = new Map<string, Pending>();
   #timer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+  /** Queues whose subscription is active. */
+  readonly #active = new Set<string>();
+  /** Watched jobs (`queue\nid`) whose notification has not come yet. */
+  readonly #watched = new Set<string>();
+  /** Results whose notification came before their wait, and when. */
+  readonly #early = new Map<string, { result: JobResult; at: number }>();
 
   /**
    * @param backend The store.
@@ -49,6 +71,7 @@ export class ResultWaiter {
   async wait(queue: string, id: string, options: WaitOptions = {}): Promise<JobResult> {
     const { signal, timeoutMs } = options;
     signal?.throwIfAborted();
+    if (this.#closed) throw new Error(CLOSED);
     const d = deferred<JobResult>();
     const onAbort = () => d.reject(signal!.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -57,8 +80,14 @@ export class ResultWaiter {
       : setTimeout(() => d.reject(new ResultTimeoutError(id, timeoutMs)), timeoutMs);
     const key = `${queue}\n${id}`;
     try {
+      const early = this.#early.get(key);
+      if (early) {
+        this.#early.delete(key);
+        if (Date.now() - early.at <= EARLY_MAX_AGE_MS) return early.result;
+      }
       // Subscribe first, then read the state: a job finishing in between is never missed.
       await Promise.race([this.#subscribe(queue), d.promise]);
+      if (this.#closed) throw new Error(CLOSED); // closed while subscribing
       let p = this.#pending.get(key);
       if (!p) {
         p = { queue, id, waiters: new Set(), checking: false, again: false };
@@ -66,7 +95,8 @@ export class ResultWaiter {
       }
       p.waiters.add(d);
       this.#ensureTimer();
-      void this.#check(key);
+      // A watched job's notification is still to come: no read needed.
+      if (!this.#watched.delete(key)) void this.#check(key);
       return await d.promise;
     } finally {
       clearTimeout(timer);
@@ -88,10 +118,10 @@ export class ResultWaiter {
     if (!s) {
       s = this.#backend.onFinished(
         queue,
-        (id) => void this.#check(`${queue}\n${id}`),
+        (id, info) => this.#notified(`${queue}\n${id}`, info),
         () => this.#recheckAll(),
       );
-      s.catch(() => this.#subscriptions.delete(queue));
+      s.then(() => this.#active.add(queue), () => this.#subscriptions.delete(queue));
       this.#subscriptions.set(queue, s);
     }
     return s;
@@ -104,7 +134,44 @@ export class ResultWaiter {
   }
 
   #recheckAll(): void {
+    this.#watched.clear(); // notifications may have been missed: waits read the state
     for (const key of this.#pending.keys()) void this.#check(key);
+  }
+
+  /**
+   * Watches a job about to be enqueued (before the enqueue is sent), when
+   * its queue's subscription is active, so that waiting for it needs no read.
+   */
+  watch(queue: string, id: string): void {
+    if (this.#closed || !this.#active.has(queue)) return;
+    const key = `${queue}\n${id}`;
+    this.#watched.add(key);
+    if (this.#watched.size > WATCH_MAX) {
+      this.#watched.delete(this.#watched.values().next().value!);
+    }
+  }
+
+  /** Stops watching jobs whose enqueue failed. */
+  unwatch(queue: string, ids: string[]): void {
+    for (const id of ids) this.#watched.delete(`${queue}\n${id}`);
+  }
+
+  /** A job finished: its result came with the notification, or it is read. */
+  #notified(key: string, info: JobInfo | undefined): void {
+    const p = this.#pending.get(key);
+    if (!p) {
+      // Not waited for (yet): keep a watched job's result for its wait.
+      if (this.#watched.delete(key) && info?.result) {
+        this.#early.set(key, { result: info.result, at: Date.now() });
+        if (this.#early.size > EARLY_MAX) this.#early.delete(this.#early.keys().next().value!);
+      }
+      return;
+    }
+    if (!info?.result) {
+      void this.#check(key);
+      return;
+    }
+    for (const w of p.waiters) w.resolve(info.result);
   }
 
   async #check(key: string): Promise<void> {
@@ -136,12 +203,16 @@ export class ResultWaiter {
 
   /** Ends every subscription. Pending waits are rejected. */
   async close(): Promise<void> {
+    this.#closed = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
     for (const p of this.#pending.values()) {
-      for (const w of p.waiters) w.reject(new Error("The producer was closed"));
+      for (const w of p.waiters) w.reject(new Error(CLOSED));
     }
     this.#pending.clear();
+    this.#watched.clear();
+    this.#early.clear();
+    this.#active.clear();
     const subs = [...this.#subscriptions.values()];
     this.#subscriptions.clear();
     await Promise.all(subs.map(async (s) => {

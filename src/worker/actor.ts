@@ -6,7 +6,7 @@
  */
 
 import { type Backoff, validateBackoff } from "../core/backoff.ts";
-import { assertName } from "../core/names.ts";
+import { assertName, describe } from "../core/names.ts";
 import { assertCount, assertDuration } from "../core/time.ts";
 
 /** What an actor sees of the job it runs, as `this`. */
@@ -177,7 +177,7 @@ export function defineActor<F extends ActorFunction>(
     );
   }
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`${action}: options must be an object`);
+    throw new TypeError(`${action}: options must be an object, got ${describe(options)}`);
   }
   const name = assertName(
     "actor",
@@ -211,7 +211,7 @@ function defineModuleActor<F extends ActorFunction>(
 ): ActorDefinition<F> {
   const action = `Cannot define actor from module ${module.href}`;
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`${action}: options must be an object`);
+    throw new TypeError(`${action}: options must be an object, got ${describe(options)}`);
   }
   const exportName = options.export ?? "default";
   if (typeof exportName !== "string" || exportName === "") {

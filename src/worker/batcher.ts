@@ -1,6 +1,7 @@
 /**
  * Collects calls made in the same turn of the event loop into one batch, so
- * that jobs that finish together are acked in one round trip.
+ * that jobs that finish together are acked in one round trip; a request (the
+ * next fetch) may ride along with the batch in the same round trip.
  *
  * The batch is flushed with `setImmediate` (after the I/O callbacks of the
  * current turn), not `setTimeout(0)`: a zero timeout is clamped to 1 ms or
@@ -12,14 +13,28 @@
 import { setImmediate } from "node:timers";
 import { type Deferred, deferred } from "../core/sleep.ts";
 
-/** Batches items and hands each caller its own answer. */
-export class Batcher<I, O> {
+/**
+ * Batches items and hands each caller its own answer.
+ *
+ * @typeParam I An item.
+ * @typeParam O The answer for one item.
+ * @typeParam Q A request that may ride along with a batch.
+ * @typeParam R The answer to that request.
+ */
+export class Batcher<I, O, Q = never, R = never> {
   #items: I[] = [];
   #waiters: Deferred<O>[] = [];
   #scheduled = false;
+  #rider: { request: () => Q | null; answer: Deferred<R | null> } | undefined;
 
-  /** @param flush Runs one batch; returns one answer per item, in order. */
-  constructor(readonly flush: (items: I[]) => Promise<O[]>) {}
+  /**
+   * @param flush Runs one batch; returns one answer per item, in order.
+   * @param flushWith Runs one batch and a riding request in one go.
+   */
+  constructor(
+    readonly flush: (items: I[]) => Promise<O[]>,
+    readonly flushWith?: (items: I[], request: Q) => Promise<[O[], R]>,
+  ) {}
 
   /** Adds an item to the next batch; resolves with its answer. */
   add(item: I): Promise<O> {
@@ -33,17 +48,50 @@ export class Batcher<I, O> {
     return d.promise;
   }
 
+  /** Whether a batch waits to be flushed and a request can still ride along with it. */
+  get canRide(): boolean {
+    return this.#scheduled && this.flushWith !== undefined && this.#rider === undefined;
+  }
+
+  /**
+   * Sends a request with the next batch (check `canRide` first). `request` is
+   * called when the batch is flushed, so it sees the state of that moment; it
+   * may return `null` to send nothing, and then this resolves with `null`.
+   */
+  ride(request: () => Q | null): Promise<R | null> {
+    if (!this.canRide) throw new Error("Batcher.ride: no batch to ride along with");
+    const answer = deferred<R | null>();
+    this.#rider = { request, answer };
+    return answer.promise;
+  }
+
   async #run(): Promise<void> {
     const items = this.#items;
     const waiters = this.#waiters;
+    const rider = this.#rider;
     this.#items = [];
     this.#waiters = [];
+    this.#rider = undefined;
     this.#scheduled = false;
+    let request: Q | null = null;
     try {
-      const out = await this.flush(items);
-      waiters.forEach((w, i) => w.resolve(out[i]));
+      request = rider ? rider.request() : null;
+    } catch (error) {
+      rider?.answer.reject(error);
+    }
+    if (rider && request === null) rider.answer.resolve(null);
+    try {
+      if (request !== null) {
+        const [out, answer] = await this.flushWith!(items, request);
+        waiters.forEach((w, i) => w.resolve(out[i]));
+        rider!.answer.resolve(answer);
+      } else {
+        const out = await this.flush(items);
+        waiters.forEach((w, i) => w.resolve(out[i]));
+      }
     } catch (error) {
       for (const w of waiters) w.reject(error);
+      if (request !== null) rider!.answer.reject(error);
     }
   }
 }

@@ -19,14 +19,15 @@ export class Slots {
     return this.#free;
   }
 
-  /** Takes one slot (the caller checked that one is free). */
-  take(): void {
-    this.#free--;
+  /** Takes `n` slots (the caller checked that they are free). */
+  take(n = 1): void {
+    this.#free -= n;
   }
 
-  /** Gives a slot back and wakes the waiters. */
-  release(): void {
-    this.#free++;
+  /** Gives `n` slots back and wakes the waiters. */
+  release(n = 1): void {
+    if (n <= 0) return;
+    this.#free += n;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w();

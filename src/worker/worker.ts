@@ -4,13 +4,14 @@
  * @module
  */
 
-import type { Backend } from "../backend/backend.ts";
+import type { Backend, FetchResult } from "../backend/backend.ts";
 import { openBackend } from "../backend/open_backend.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
 import { backoffDelay } from "../core/backoff.ts";
 import { type Completion, type JobError, type LeasedJob, toJobError } from "../core/job.ts";
 import { jsonProblem } from "../core/json.ts";
-import { assertName } from "../core/names.ts";
+import { assertName, assertPrefix } from "../core/names.ts";
+import { setImmediate } from "node:timers";
 import { sleep } from "../core/sleep.ts";
 import { assertCount, assertDuration } from "../core/time.ts";
 import { JobTimeoutError, LeaseLostError, NonJsonResultError } from "../errors.ts";
@@ -163,7 +164,7 @@ export class Worker {
   readonly #opts: typeof DEFAULTS;
   readonly #actors = new Map<string, ActorDefinition>();
   readonly #running = new Map<string, Running>();
-  readonly #batchers = new Map<string, Batcher<Completion, boolean>>();
+  readonly #batchers = new Map<string, AckBatcher>();
   readonly #workerId = crypto.randomUUID().slice(0, 8);
   #tokenSeq = 0;
   #slots: Slots | undefined;
@@ -200,11 +201,7 @@ export class Worker {
     assertDuration(o.resultTtlMs, "resultTtlMs", action, 1);
     assertDuration(o.unknownActorDelayMs, "unknownActorDelayMs", action);
     assertCount(o.unknownActorLimit, "unknownActorLimit", action);
-    if (typeof o.prefix !== "string" || o.prefix === "" || /[{}]/.test(o.prefix)) {
-      throw new TypeError(
-        `${action}: prefix ${JSON.stringify(o.prefix)} must be non-empty, no braces`,
-      );
-    }
+    assertPrefix(o.prefix, action);
     this.#opts = o;
     this.#threads = options.threads ?? defaultThreadCount();
     assertCount(this.#threads, "threads", action, 1);
@@ -403,15 +400,34 @@ export class Worker {
     while (!signal.aborted) {
       await slots.waitFree(signal);
       if (signal.aborted) break;
-      const want = slots.free;
+      // Reserve the slots during the round trip: the loops of the other queues share them.
+      let reserved = 0;
+      const reserve = () => {
+        reserved = signal.aborted ? 0 : slots.free;
+        slots.take(reserved);
+        return reserved;
+      };
       try {
         const token = `${this.#workerId}-${++this.#tokenSeq}`;
-        const { jobs, wakeInMs } = await this.#backend.fetch(
-          queue,
-          want,
-          this.#opts.leaseMs,
-          token,
-        );
+        const leaseMs = this.#opts.leaseMs;
+        const acks = this.#batchers.get(queue);
+        let fetched: FetchResult | null;
+        if (acks?.canRide) {
+          // Jobs of this queue just finished and their acks go out at the end of
+          // this turn: lease the next jobs in the same round trip, as many as
+          // slots are free by then (all those the finished jobs gave back).
+          fetched = await acks.ride(() => {
+            const max = reserve();
+            return max > 0 ? { max, leaseMs, token } : null;
+          });
+          if (fetched === null) continue;
+        } else {
+          fetched = await this.#backend.fetch(queue, reserve(), leaseMs, token);
+        }
+        const want = reserved;
+        const { jobs, wakeInMs } = fetched;
+        slots.release(want - jobs.length); // each fetched job keeps one reserved slot
+        reserved = 0;
         if (failures > 0) this.#log.info("store reachable again", { queue });
         failures = 0;
         for (const job of jobs) this.#start(job);
@@ -419,9 +435,14 @@ export class Worker {
           const wait = wakeInMs < 0
             ? this.#opts.idleMs
             : Math.min(this.#opts.idleMs, Math.max(10, wakeInMs + 2));
+          // Jobs that finish at once are acked (at the end of this turn) before
+          // the blocking read is sent, so their results are not held up by it.
+          if (jobs.length > 0) await nextTurn();
           await this.#backend.waitForWork(queue, wait, signal);
         }
       } catch (error) {
+        slots.release(reserved);
+        reserved = 0;
         if (signal.aborted) break;
         failures++;
         if (failures === 1) {
@@ -432,8 +453,8 @@ export class Worker {
     }
   }
 
+  /** Runs a fetched job, which holds one slot reserved by the fetch loop. */
   #start(job: LeasedJob): void {
-    this.#slots!.take();
     const running: Running = {
       job,
       controller: new AbortController(),
@@ -442,11 +463,14 @@ export class Worker {
       acking: false,
       done: Promise.resolve(),
     };
+    // Leased again while an earlier run here still goes on: that run's lease expired.
+    const stale = this.#running.get(job.id);
+    if (stale && !stale.detached) this.#leaseLost(stale);
     this.#running.set(job.id, running);
     running.done = this.#execute(running)
       .catch((error) => this.#log.error("job handling failed", { id: job.id, error }))
       .finally(() => {
-        this.#running.delete(job.id);
+        if (this.#running.get(job.id) === running) this.#running.delete(job.id);
         this.#freeSlot(running);
       });
   }
@@ -469,17 +493,7 @@ export class Worker {
     const badName = actor ? undefined : nameProblem(job.actor, `Cannot run job "${job.id}"`);
     if (badName !== undefined) {
       // No worker can have an actor by a name producers refuse: dead-letter, do not requeue.
-      const ok = await this.#retryWrite(r, "dead-letter", () =>
-        this.#backend.deadLetter(
-          job.queue,
-          job.id,
-          job.token,
-          "malformed",
-          { name: "MalformedJobError", message: badName },
-          this.#opts.resultTtlMs,
-        ));
-      if (ok === false) this.#refused(job, "dead-letter");
-      else this.#log.warn("dead-lettered malformed job", { id: job.id, reason: badName });
+      await this.#deadLetterMalformed(r, badName, badName);
       return;
     }
     if (!actor) {
@@ -522,17 +536,7 @@ export class Worker {
       const reason = error instanceof SyntaxError
         ? `arguments are not valid JSON (${error.message})`
         : (error as Error).message;
-      const ok = await this.#retryWrite(r, "dead-letter", () =>
-        this.#backend.deadLetter(
-          job.queue,
-          job.id,
-          job.token,
-          "malformed",
-          { name: "MalformedJobError", message: `Cannot run job "${job.id}": ${reason}` },
-          this.#opts.resultTtlMs,
-        ));
-      if (ok === false) this.#refused(job, "dead-letter");
-      else this.#log.warn("dead-lettered malformed job", { id: job.id, reason });
+      await this.#deadLetterMalformed(r, `Cannot run job "${job.id}": ${reason}`, reason);
       return;
     }
 
@@ -596,6 +600,22 @@ export class Worker {
       await sleep(wait, r.controller.signal);
       if (r.detached) return;
     }
+  }
+
+  /** Dead-letters a leased job that cannot run, with reason `malformed` and `message`. */
+  async #deadLetterMalformed(r: Running, message: string, reason: string): Promise<void> {
+    const { job } = r;
+    const ok = await this.#retryWrite(r, "dead-letter", () =>
+      this.#backend.deadLetter(
+        job.queue,
+        job.id,
+        job.token,
+        "malformed",
+        { name: "MalformedJobError", message },
+        this.#opts.resultTtlMs,
+      ));
+    if (ok === false) this.#refused(job, "dead-letter");
+    else if (ok) this.#log.warn("dead-lettered malformed job", { id: job.id, reason });
   }
 
   async #attempt(
@@ -693,10 +713,17 @@ export class Worker {
     else this.#log.info("job failed", { ...fields, error: completion.error?.message });
   }
 
-  #batcher(queue: string): Batcher<Completion, boolean> {
+  #batcher(queue: string): AckBatcher {
     let b = this.#batchers.get(queue);
     if (!b) {
-      b = new Batcher((items) => this.#backend.complete(queue, items));
+      const backend = this.#backend;
+      b = new Batcher(
+        (items) => backend.complete(queue, items),
+        backend.completeAndFetch && (async (items, request) => {
+          const { acked, fetched } = await backend.completeAndFetch!(queue, items, request);
+          return [acked, fetched];
+        }),
+      );
       this.#batchers.set(queue, b);
     }
     return b;
@@ -731,6 +758,14 @@ export class Worker {
     });
   }
 
+  /** Stops a run whose lease is gone: no more writes for it, its signal aborts. */
+  #leaseLost(r: Running): void {
+    r.detached = true;
+    const error = new LeaseLostError(r.job.id, "keep running");
+    r.controller.abort(error);
+    this.#log.warn("lease lost; job stopped here", { id: r.job.id, error });
+  }
+
   async #renewLeases(): Promise<void> {
     const live = [...this.#running.values()].filter((r) => !r.detached);
     if (live.length === 0) return;
@@ -741,15 +776,14 @@ export class Worker {
           jobs.map((j) => ({ id: j.id, token: j.token })),
           this.#opts.leaseMs,
         );
+        const sent = new Map(jobs.map((j) => [j.id, j]));
         for (const id of lost) {
           const r = this.#running.get(id);
           // A job whose ack is in flight has stopped running; its ack (if
           // already stored) is why the lease is gone, or it will be refused.
-          if (!r || r.detached || r.acking) continue;
-          r.detached = true;
-          const error = new LeaseLostError(id, "keep running");
-          r.controller.abort(error);
-          this.#log.warn("lease lost; job stopped here", { id, error });
+          // A run started since (the job leased here again) is not the one asked about.
+          if (!r || r.job !== sent.get(id) || r.detached || r.acking) continue;
+          this.#leaseLost(r);
         }
       } catch (error) {
         this.#log.warn("cannot renew leases", { queue, error });
@@ -766,6 +800,19 @@ function nameProblem(name: string, action: string): string | undefined {
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/** The acks of one queue, with which the queue's next fetch may ride. */
+type AckBatcher = Batcher<
+  Completion,
+  boolean,
+  { max: number; leaseMs: number; token: string },
+  FetchResult
+>;
+
+/** Resolves after the `setImmediate` callbacks queued in this turn of the event loop have run. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 function groupByQueue(jobs: LeasedJob[]): Map<string, LeasedJob[]> {

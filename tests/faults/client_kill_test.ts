@@ -13,9 +13,11 @@ import { Repid } from "../../mod.ts";
 import { RedisServer } from "../support/redis_server.ts";
 import {
   awaitResults,
+  describeJobs,
   describeProblems,
   enqueueMany,
   FinishedCounter,
+  RESULT_TIMEOUT_MS,
   runsFromRedis,
   spread,
   summaryLine,
@@ -65,7 +67,7 @@ test("faults: cutting the workers' connections every 300 ms loses no job", async
     }
     await Promise.all(workers.map((w) => w.loaded));
 
-    const results = awaitResults(jobs, AbortSignal.timeout(300_000));
+    const results = awaitResults(jobs, AbortSignal.timeout(RESULT_TIMEOUT_MS));
     let settled = false;
     void results.finally(() => (settled = true));
     const cuts: { at: number; closed: number }[] = [];
@@ -89,8 +91,13 @@ test("faults: cutting the workers' connections every 300 ms loses no job", async
     });
     const dead = await redis.zcard(`${prefix}:{default}:dead`);
     // Recovery: from each cut to the next job finished after it.
-    const finished = [...byId.values()].map((r) => r?.finishedAt ?? Infinity).sort((a, b) => a - b);
-    const gaps = cuts.map(({ at }) => (finished.find((t) => t > at) ?? at) - at);
+    const finished = [...byId.values()].flatMap((r) => r ? [r.finishedAt] : []).sort((a, b) =>
+      a - b
+    );
+    const gaps = cuts.flatMap(({ at }) => {
+      const next = finished.find((t) => t > at);
+      return next === undefined ? [] : [next - at];
+    });
     const closed = cuts.reduce((a, c) => a + c.closed, 0);
     console.log(summaryLine("client-kill", {
       jobs: jobs.length,
@@ -102,7 +109,15 @@ test("faults: cutting the workers' connections every 300 ms loses no job", async
         `after a lost lease, ${v.redelivered} redelivered; ${elapsed.toFixed(1)} s`,
     }));
 
-    assert.deepEqual(v.lost, [], `lost jobs:\n${describeProblems(v)}`);
+    assert.deepEqual(
+      v.lost,
+      [],
+      `lost jobs:\n${describeProblems(v)}\n${await describeJobs(
+        redis,
+        `${prefix}:{default}`,
+        v.lost,
+      )}`,
+    );
     assert.deepEqual(v.problems, [], describeProblems(v));
     assert.equal(dead, 0, "no job was dead-lettered");
     assert.ok(closed > 0, "connections were cut while jobs ran");

@@ -16,6 +16,7 @@ import { RedisServer } from "../support/redis_server.ts";
 import { waitFor } from "../support/wait.ts";
 import {
   awaitResults,
+  describeJobs,
   describeProblems,
   enqueueMany,
   runsFromRedis,
@@ -211,7 +212,11 @@ test("faults: 1 000 garbage entries among 1 000 jobs are dead-lettered and the g
         `${v.rerunJobs} good jobs ran again after a lost lease; ${elapsed.toFixed(1)} s`,
     }));
 
-    assert.deepEqual(v.lost, [], `lost jobs:\n${describeProblems(v)}`);
+    assert.deepEqual(
+      v.lost,
+      [],
+      `lost jobs:\n${describeProblems(v)}\n${await describeJobs(redis, base, v.lost)}`,
+    );
     assert.deepEqual(v.problems, [], describeProblems(v));
     assert.deepEqual(Object.fromEntries(missing), {}, "bad entries not dead-lettered, by kind");
     assert.deepEqual(unexplained, [], "every dead letter has status=dead, a reason and an error");

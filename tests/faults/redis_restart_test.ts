@@ -14,6 +14,7 @@ import { deferred } from "../../src/core/sleep.ts";
 import { RedisServer } from "../support/redis_server.ts";
 import {
   awaitResults,
+  describeJobs,
   describeProblems,
   type Enqueued,
   runsFromRedis,
@@ -108,7 +109,15 @@ test("faults: Redis killed and restarted mid-run loses no job whose enqueue retu
         `lost lease, ${v.redelivered} redelivered; ${elapsed.toFixed(1)} s`,
     }));
 
-    assert.deepEqual(v.lost, [], `lost jobs:\n${describeProblems(v)}`);
+    assert.deepEqual(
+      v.lost,
+      [],
+      `lost jobs:\n${describeProblems(v)}\n${await describeJobs(
+        redis,
+        `${prefix}:{default}`,
+        v.lost,
+      )}`,
+    );
     assert.deepEqual(v.problems, [], describeProblems(v));
     assert.equal(dead, 0, "no job was dead-lettered");
     assert.ok(Number.isFinite(firstDoneAfter), "jobs finished after the restart");

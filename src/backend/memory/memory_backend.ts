@@ -28,12 +28,14 @@ import {
   type JobError,
   type JobInfo,
   jobInfoFromHash,
-  type JobOptions,
   type JobStatus,
   type LeasedJob,
   type NewJob,
   parseJsonOr,
+  storedErrors,
+  storedOptions,
 } from "../../core/job.ts";
+import { describe } from "../../core/names.ts";
 import { Deque } from "./deque.ts";
 import { SortedSet } from "./sorted_set.ts";
 
@@ -261,7 +263,11 @@ export class MemoryBackend implements Backend {
       throw new TypeError(`${action}: prefix ${JSON.stringify(prefix)} must be a non-empty string`);
     }
     if (options.now !== undefined && typeof options.now !== "function") {
-      throw new TypeError(`${action}: now must be a function returning epoch milliseconds`);
+      throw new TypeError(
+        `${action}: now must be a function returning epoch milliseconds, got ${
+          describe(options.now)
+        }`,
+      );
     }
     const sweepMs = options.sweepMs ?? DEFAULT_SWEEP_MS;
     if (typeof sweepMs !== "number" || !Number.isSafeInteger(sweepMs) || sweepMs < 10) {
@@ -271,7 +277,9 @@ export class MemoryBackend implements Backend {
     }
     const name = options.store;
     if (name !== undefined && typeof name !== "string") {
-      throw new TypeError(`${action}: store must be a string naming a shared store`);
+      throw new TypeError(
+        `${action}: store must be a string naming a shared store, got ${describe(name)}`,
+      );
     }
     const clock = options.now ?? Date.now;
     let store = name === undefined ? undefined : registry.get(name);
@@ -408,10 +416,10 @@ export class MemoryBackend implements Backend {
         token,
         deliveries,
         attempts: toNumber(h.attempts) ?? 0,
-        errors: h.errors ? parseJsonOr<JobError[]>(h.errors, []) : [],
+        errors: storedErrors(h.errors),
         enqueuedAt: toNumber(h.enq) ?? now,
         startedAt: now,
-        options: h.opts ? parseJsonOr<JobOptions>(h.opts, {}) : {},
+        options: storedOptions(h.opts),
       });
     };
     if (max > 0) {

@@ -6,6 +6,7 @@
  */
 
 import { Redis } from "ioredis";
+import { describe } from "../../core/names.ts";
 
 /**
  * The part of an ioredis client that Repid's types name. Any ioredis `Redis`
@@ -47,7 +48,9 @@ export function openClient(input: RedisInput, action: string): OwnedClient {
     return { client, owned: true };
   }
   if (!input || typeof (input as Redis).duplicate !== "function") {
-    throw new TypeError(`${action}: expected an ioredis client or a redis:// URL`);
+    throw new TypeError(
+      `${action}: expected an ioredis client or a redis:// URL, got ${describe(input)}`,
+    );
   }
   return { client: input as unknown as Redis, owned: false };
 }

@@ -13,7 +13,6 @@ import type {
   EnqueueOutcome,
   JobError,
   JobInfo,
-  JobOptions,
   JobStatus,
   LeasedJob,
   NewJob,
@@ -22,7 +21,8 @@ import {
   DEAD_TTL_MS,
   deliveryLimitError,
   jobInfoFromHash,
-  parseJsonOr as parseJson,
+  storedErrors,
+  storedOptions,
 } from "../../core/job.ts";
 import { closeClient, openClient, type RedisInput } from "./connection.ts";
 import { type QueueKeys, queueKeys } from "./keys.ts";
@@ -54,7 +54,11 @@ export class RedisBackend implements Backend {
   readonly #blocking = new Map<string, Redis>();
   #subscriber: Redis | undefined;
   #subscribing: Promise<Redis> | undefined;
-  readonly #listeners = new Map<string, Set<(id: string) => void>>();
+  readonly #listeners = new Map<string, Set<(id: string, info?: JobInfo) => void>>();
+  /** The queue of each finished channel subscribed to. */
+  readonly #channelQueues = new Map<string, string>();
+  /** Per channel, the SUBSCRIBE in flight or done. */
+  readonly #subscribed = new Map<string, Promise<unknown>>();
   readonly #reconnectListeners = new Set<() => void>();
   readonly #schedules: RedisSchedules;
   #closed = false;
@@ -159,24 +163,38 @@ export class RedisBackend implements Backend {
       token,
       DEAD_TTL_MS,
     ) as (string | number)[];
-    const now = Number(out[1]);
-    const jobs: LeasedJob[] = [];
-    for (let i = 2; i < out.length; i += 8) {
-      jobs.push({
-        id: String(out[i]),
-        queue,
-        actor: String(out[i + 1]),
-        argsJson: String(out[i + 2]),
-        token,
-        deliveries: Number(out[i + 3]),
-        attempts: Number(out[i + 4]),
-        errors: out[i + 5] ? parseJson<JobError[]>(String(out[i + 5]), []) : [],
-        enqueuedAt: Number(out[i + 6]),
-        startedAt: now,
-        options: out[i + 7] ? parseJson<JobOptions>(String(out[i + 7]), {}) : {},
-      });
-    }
-    return { jobs, wakeInMs: Number(out[0]) };
+    return fetchResult(queue, token, out);
+  }
+
+  /**
+   * Acks `completions` and then leases up to `fetch.max` jobs of `queue`,
+   * in one script call (`complete_fetch`): one round trip instead of two.
+   */
+  async completeAndFetch(
+    queue: string,
+    completions: Completion[],
+    fetch: { max: number; leaseMs: number; token: string },
+  ): Promise<{ acked: boolean[]; fetched: FetchResult }> {
+    const k = this.keys(queue);
+    const args: (string | number)[] = [
+      k.ready,
+      k.deferred,
+      k.active,
+      k.signal,
+      k.dead,
+      k.jobPrefix,
+      fetch.max,
+      fetch.leaseMs,
+      fetch.token,
+      DEAD_TTL_MS,
+      k.finished,
+    ];
+    pushCompletions(args, completions);
+    const [acks, out] = (await this.#run("repidCompleteFetch", args)) as [
+      number[],
+      (string | number)[],
+    ];
+    return { acked: acks.map((r) => r === 1), fetched: fetchResult(queue, fetch.token, out) };
   }
 
   async waitForWork(queue: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
@@ -193,11 +211,21 @@ export class RedisBackend implements Backend {
       blocking.disconnect();
     };
     signal.addEventListener("abort", onAbort, { once: true });
+    // ioredis resends a BLPOP cut by a dropped connection, which restarts its
+    // timeout: connections dropped more often than `timeoutMs` would keep the
+    // fetch loop (and the reclaim of expired leases) waiting forever. Past the
+    // timeout plus a margin, drop this connection and return.
+    let overdue = false;
+    const guard = setTimeout(() => {
+      overdue = true;
+      onAbort();
+    }, timeoutMs + 1_000);
     try {
       await blocking.blpop(this.keys(queue).signal, Math.max(0.01, timeoutMs / 1000));
     } catch (error) {
-      if (!signal.aborted) throw error;
+      if (!signal.aborted && !overdue) throw error;
     } finally {
+      clearTimeout(guard);
       signal.removeEventListener("abort", onAbort);
     }
   }
@@ -236,19 +264,8 @@ export class RedisBackend implements Backend {
     if (completions.length === 0) return [];
     const k = this.keys(queue);
     const args: (string | number)[] = [k.active, k.jobPrefix, k.finished];
-    for (const c of completions) {
-      args.push(
-        c.id,
-        c.token,
-        c.status,
-        c.valueJson,
-        c.error ? JSON.stringify(c.error) : "",
-        c.errors.length ? JSON.stringify(c.errors) : "[]",
-        c.attempts,
-        Math.max(1, c.ttlMs),
-      );
-    }
-    const res = (await this.#run("repidComplete", ...args)) as number[];
+    pushCompletions(args, completions);
+    const res = (await this.#run("repidComplete", args)) as number[];
     return res.map((r) => r === 1);
   }
 
@@ -313,11 +330,12 @@ export class RedisBackend implements Backend {
 
   async onFinished(
     queue: string,
-    listener: (id: string) => void,
+    listener: (id: string, info?: JobInfo) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
     const subscriber = await this.#ensureSubscriber();
     const channel = this.keys(queue).finished;
+    this.#channelQueues.set(channel, queue);
     let set = this.#listeners.get(channel);
     if (!set) {
       set = new Set();
@@ -325,14 +343,26 @@ export class RedisBackend implements Backend {
     }
     set.add(listener);
     if (onReconnect) this.#reconnectListeners.add(onReconnect);
-    if (set.size === 1) await subscriber.subscribe(channel);
-    return async () => {
+    let subscribed = this.#subscribed.get(channel);
+    if (!subscribed) {
+      subscribed = subscriber.subscribe(channel);
+      this.#subscribed.set(channel, subscribed);
+    }
+    const off = async () => {
       if (onReconnect) this.#reconnectListeners.delete(onReconnect);
       const s = this.#listeners.get(channel);
       if (!s?.delete(listener) || s.size > 0) return;
       this.#listeners.delete(channel);
+      this.#subscribed.delete(channel);
       if (this.#subscriber?.status === "ready") await this.#subscriber.unsubscribe(channel);
     };
+    try {
+      await subscribed; // every listener, not only the first, waits for the SUBSCRIBE
+    } catch (error) {
+      await off().catch(() => {}); // so that the next call subscribes again
+      throw error;
+    }
+    return off;
   }
 
   #ensureSubscriber(): Promise<Redis> {
@@ -348,9 +378,11 @@ export class RedisBackend implements Backend {
         }
         for (const f of this.#reconnectListeners) f();
       });
-      sub.on("message", (channel: string, id: string) => {
+      sub.on("message", (channel: string, message: string) => {
         const set = this.#listeners.get(channel);
-        if (set) { for (const f of set) f(id); }
+        if (!set) return;
+        const { id, info } = parseFinished(this.#channelQueues.get(channel) ?? "", message);
+        for (const f of set) f(id, info);
       });
       this.#subscriber = sub;
       if (sub.status !== "ready") {
@@ -415,6 +447,74 @@ export class RedisBackend implements Backend {
     if (this.#owned) closing.push(closeClient(this.client));
     await Promise.all(closing);
   }
+}
+
+/** Appends the 8 script arguments of each completion (see scripts/complete.ts). */
+function pushCompletions(args: (string | number)[], completions: Completion[]): void {
+  for (const c of completions) {
+    args.push(
+      c.id,
+      c.token,
+      c.status,
+      c.valueJson,
+      c.error ? JSON.stringify(c.error) : "",
+      c.errors.length ? JSON.stringify(c.errors) : "[]",
+      c.attempts,
+      Math.max(1, c.ttlMs),
+    );
+  }
+}
+
+/** Reads the reply of the fetch script (see scripts/fetch.ts). */
+function fetchResult(queue: string, token: string, out: (string | number)[]): FetchResult {
+  const now = Number(out[1]);
+  const jobs: LeasedJob[] = [];
+  for (let i = 2; i < out.length; i += 8) {
+    jobs.push({
+      id: String(out[i]),
+      queue,
+      actor: String(out[i + 1]),
+      argsJson: String(out[i + 2]),
+      token,
+      deliveries: Number(out[i + 3]),
+      attempts: Number(out[i + 4]),
+      errors: storedErrors(String(out[i + 5])),
+      enqueuedAt: Number(out[i + 6]),
+      startedAt: now,
+      options: storedOptions(String(out[i + 7])),
+    });
+  }
+  return { jobs, wakeInMs: Number(out[0]) };
+}
+
+/** The fields of a finished-channel message after the id (see scripts/complete.ts). */
+const FINISHED_FIELDS = [
+  "actor",
+  "status",
+  "value",
+  "error",
+  "errors",
+  "attempts",
+  "deliveries",
+  "enq",
+  "started",
+  "finished",
+] as const;
+
+/**
+ * Reads a finished-channel message: the job id, plus the job's finished
+ * state when the message carries it (`info` is left out otherwise, and
+ * when the message does not have the expected shape).
+ */
+export function parseFinished(queue: string, message: string): { id: string; info?: JobInfo } {
+  const parts = message.split("\n");
+  if (parts.length !== FINISHED_FIELDS.length + 1) return { id: parts[0] };
+  const h: Record<string, string> = {};
+  FINISHED_FIELDS.forEach((name, i) => {
+    if (parts[i + 1] !== "") h[name] = parts[i + 1];
+  });
+  const info = jobInfoFromHash(queue, parts[0], h);
+  return info.result ? { id: parts[0], info } : { id: parts[0] };
 }
 
 export { DEAD_TTL_MS, jobInfoFromHash };

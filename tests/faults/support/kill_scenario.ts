@@ -15,10 +15,12 @@ import { Repid } from "../../../mod.ts";
 import { RedisServer } from "../../support/redis_server.ts";
 import {
   awaitResults,
+  describeJobs,
   describeProblems,
   enqueueMany,
   FinishedCounter,
   recoveryAfterKills,
+  RESULT_TIMEOUT_MS,
   type Runs,
   runsFromFile,
   runsFromRedis,
@@ -80,7 +82,7 @@ export async function runKillScenario(s: KillScenario): Promise<void> {
     };
     for (let i = 0; i < 3; i++) spawnOne();
 
-    const results = awaitResults(jobs, AbortSignal.timeout(300_000));
+    const results = awaitResults(jobs, AbortSignal.timeout(RESULT_TIMEOUT_MS));
     let settled = false;
     void results.finally(() => (settled = true));
     const kills: { pid: number; at: number }[] = [];
@@ -122,7 +124,15 @@ export async function runKillScenario(s: KillScenario): Promise<void> {
         `${v.redelivered} jobs redelivered; ${elapsed.toFixed(1)} s`,
     }));
 
-    assert.deepEqual(v.lost, [], `lost jobs:\n${describeProblems(v)}`);
+    assert.deepEqual(
+      v.lost,
+      [],
+      `lost jobs:\n${describeProblems(v)}\n${await describeJobs(
+        redis,
+        `${prefix}:{${s.queue}}`,
+        v.lost,
+      )}`,
+    );
     assert.deepEqual(v.problems, [], describeProblems(v));
     assert.equal(dead, 0, "no job was dead-lettered");
     assert.ok(kills.length > 0, "at least one worker was killed while jobs ran");

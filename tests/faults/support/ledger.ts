@@ -12,6 +12,7 @@
  *   that logged the loss of this job's lease (its late write refused).
  */
 import { readFileSync } from "node:fs";
+import process from "node:process";
 import type { Redis } from "ioredis";
 import type { Job, JobResult, Repid } from "../../../mod.ts";
 
@@ -22,6 +23,9 @@ export interface Enqueued {
   /** The argument `n`; the expected value is `n * 2`. */
   n: number;
 }
+
+/** How long a scenario waits for all results (`REPID_FAULT_TIMEOUT_MS` overrides). */
+export const RESULT_TIMEOUT_MS = Number(process.env.REPID_FAULT_TIMEOUT_MS ?? 300_000);
 
 /** The recorded runs of each job: the pid of every run, in no order. */
 export type Runs = Map<string, number[]>;
@@ -119,7 +123,8 @@ export class FinishedCounter {
     const sub = redis.duplicate();
     sub.on("error", () => {});
     const counter = new FinishedCounter(sub, redis, channel);
-    sub.on("message", (_channel: string, id: string) => {
+    sub.on("message", (_channel: string, message: string) => {
+      const id = message.split("\n")[0]; // the job id, then (optionally) its finished state
       const done = counter.#sentinels.get(id);
       if (done) return done();
       counter.counts.set(id, (counter.counts.get(id) ?? 0) + 1);
@@ -288,8 +293,31 @@ export function summaryLine(
 
 /** A short list of problems for an assertion message. */
 export function describeProblems(v: Verdict): string {
-  const head = v.problems.slice(0, 15).join("\n");
-  const more = v.problems.length > 15 ? `\n… and ${v.problems.length - 15} more` : "";
+  const kinds = new Map<string, number>();
+  for (const p of v.problems) {
+    const kind = p.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "<id>").replace(/\d+/g, "N");
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  const head = [...kinds].map(([kind, n]) => `${n} × ${kind}`).join("\n") + "\n" +
+    v.problems.slice(0, 10).join("\n");
+  const more = v.problems.length > 10 ? `\n… and ${v.problems.length - 10} more` : "";
   const lost = v.lost.length ? `\nlost: ${v.lost.slice(0, 15).join(", ")}` : "";
   return head + more + lost;
+}
+
+/** The stored state of some jobs (for the failure message when jobs are lost). */
+export async function describeJobs(
+  redis: Redis,
+  queueBase: string,
+  ids: string[],
+): Promise<string> {
+  const lines: string[] = [];
+  for (const id of ids.slice(0, 10)) {
+    const h = await redis.hgetall(`${queueBase}:job:${id}`);
+    delete h.args;
+    const lease = await redis.zscore(`${queueBase}:active`, id);
+    const queued = await redis.lpos(`${queueBase}:ready`, id);
+    lines.push(`${id}: ${JSON.stringify(h)} lease=${lease} readyAt=${queued}`);
+  }
+  return lines.join("\n");
 }

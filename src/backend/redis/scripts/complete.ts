@@ -1,5 +1,8 @@
 import { script } from "./common.ts";
 
+/** Results larger than this (value plus errors, in bytes) are not sent inline on the channel. */
+export const INLINE_RESULT_MAX = 8_192;
+
 /**
  * complete: ack leased jobs and store their results, in one step per job.
  *
@@ -7,19 +10,21 @@ import { script } from "./common.ts";
  * ARGV[1] finished channel, then 8 values per job: id, token, status ('done' | 'failed'),
  * value JSON, error JSON ('' = none), errors JSON, attempts, result TTL ms
  * Returns one 1 (stored) or 0 (refused: the token no longer holds the lease) per job.
- * A stored job leaves the active set, keeps its result for the TTL, and its id is
- * published on the finished channel.
+ * A stored job leaves the active set, keeps its result for the TTL, and is announced
+ * on the finished channel: the message is the id, followed, when the value and errors
+ * take at most INLINE_RESULT_MAX bytes, by the stored fields so that a waiting producer
+ * needs no read: "id\nactor\nstatus\nvalue\nerror\nerrors\nattempts\ndeliveries\nenq\n
+ * started\nfinished" (the JSON fields are written by JSON.stringify: no raw newline).
+ *
+ * The body is exported as `COMPLETE_BODY` so that `complete_fetch` can run it too.
  */
-export const completeScript = script(
-  "repidComplete",
-  2,
-  `
+export const COMPLETE_BODY = `
 local now = now_ms()
 local res = {}
 for i = 2, #ARGV, 8 do
   local id = ARGV[i]
   local key = KEYS[2] .. id
-  local f = redis.call('HMGET', key, 'token', 'status')
+  local f = redis.call('HMGET', key, 'token', 'status', 'actor', 'deliveries', 'enq', 'started')
   if f[1] == ARGV[i + 1] and f[2] == 'in_progress' then
     redis.call('HSET', key, 'status', ARGV[i + 2], 'value', ARGV[i + 3], 'errors', ARGV[i + 5],
       'attempts', ARGV[i + 6], 'finished', now)
@@ -27,12 +32,20 @@ for i = 2, #ARGV, 8 do
     redis.call('HDEL', key, 'token', 'args')
     redis.call('ZREM', KEYS[1], id)
     redis.call('PEXPIRE', key, ARGV[i + 7])
-    redis.call('PUBLISH', ARGV[1], id)
+    if #ARGV[i + 3] + #ARGV[i + 4] + #ARGV[i + 5] <= ${INLINE_RESULT_MAX} then
+      redis.call('PUBLISH', ARGV[1], id .. '\\n' .. (f[3] or '') .. '\\n' .. ARGV[i + 2] .. '\\n' ..
+        ARGV[i + 3] .. '\\n' .. ARGV[i + 4] .. '\\n' .. ARGV[i + 5] .. '\\n' .. ARGV[i + 6] .. '\\n' ..
+        (f[4] or '0') .. '\\n' .. (f[5] or '0') .. '\\n' .. (f[6] or '') .. '\\n' .. now)
+    else
+      redis.call('PUBLISH', ARGV[1], id)
+    end
     res[#res + 1] = 1
   else
     res[#res + 1] = 0
   end
 end
 return res
-`,
-);
+`;
+
+/** The `complete` script. */
+export const completeScript = script("repidComplete", 2, COMPLETE_BODY);

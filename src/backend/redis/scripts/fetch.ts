@@ -17,11 +17,10 @@ import { script } from "./common.ts";
  * id, is dead-lettered as 'malformed'; (3) the work marker is kept when work remains and removed
  * otherwise; (4) wakeInMs tells an idle worker when the next deferred job is
  * due or the next lease expires (-1: neither).
+ *
+ * The body is exported as `FETCH_BODY` so that `complete_fetch` can run it too.
  */
-export const fetchScript = script(
-  "repidFetch",
-  6,
-  `
+export const FETCH_BODY = `
 local ready, deferred, active, signal, dead, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local max = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
@@ -125,5 +124,7 @@ if nextLease[2] then
 end
 out[1] = wake
 return out
-`,
-);
+`;
+
+/** The `fetch` script. */
+export const fetchScript = script("repidFetch", 6, FETCH_BODY);

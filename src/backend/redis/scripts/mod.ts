@@ -6,6 +6,7 @@
 
 import type { Script } from "./common.ts";
 import { completeScript } from "./complete.ts";
+import { completeFetchScript } from "./complete_fetch.ts";
 import { deadLetterScript } from "./dead_letter.ts";
 import { enqueueScript } from "./enqueue.ts";
 import { enqueueManyScript } from "./enqueue_many.ts";
@@ -29,6 +30,7 @@ export const scripts: readonly Script[] = [
   enqueueManyScript,
   fetchScript,
   completeScript,
+  completeFetchScript,
   extendScript,
   recordAttemptScript,
   releaseScript,
