@@ -159,7 +159,9 @@ test("faults: 1 000 garbage entries among 1 000 jobs are dead-lettered and the g
     const second = await enqueueMany(producer, "fault_record", GOOD / 2, [5], "default", GOOD / 2);
     const good = [...first, ...second];
     for (let i = 0; i < 2; i++) {
-      workers.push(spawnWorker({ redisUrl: server.url, prefix, concurrency: 10, leaseMs: 1_000 }));
+      // A 5 s lease: parsing the 10 MB payload alone blocks a worker for about 0.7 s, and a
+      // job that stalls its worker past the lease is delivered again and again.
+      workers.push(spawnWorker({ redisUrl: server.url, prefix, concurrency: 10, leaseMs: 5_000 }));
     }
 
     const byId = await awaitResults(good, AbortSignal.timeout(120_000));
