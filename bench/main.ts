@@ -20,16 +20,11 @@
  * @module
  */
 
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import process from "node:process";
+import { deletePrefix, openRaw } from "./drivers/resp.mjs";
 import {
   jsonLines,
   type Results,
@@ -291,9 +286,7 @@ async function runChild(
       -5,
     ).join(" | ");
     return {
-      error: `no result (exit ${out.code}${
-        out.signal ? ", " + out.signal : ""
-      }): ${err}`,
+      error: `no result (exit ${out.code}${out.signal ? ", " + out.signal : ""}): ${err}`,
     };
   }
 }
@@ -405,7 +398,17 @@ async function measure(
       }
     }
   } finally {
-    await runChild(lib, { ...base, mode: "cleanup" }, 60_000);
+    await cleanup(url, prefix);
+  }
+}
+
+/** Deletes the keys of one measurement (SCAN + UNLINK under its prefix). */
+async function cleanup(url: string, prefix: string): Promise<void> {
+  const raw = await openRaw(url);
+  try {
+    await deletePrefix(raw, prefix);
+  } finally {
+    raw.close();
   }
 }
 
@@ -502,14 +505,12 @@ async function main(): Promise<number> {
   for (const line of lines) console.log(line);
   const dir = new URL(".bench/", ROOT).pathname;
   mkdirSync(dir, { recursive: true });
-  const file = `${dir}results-${
-    new Date().toISOString().replace(/[:.]/g, "-")
-  }${o.smoke ? "-smoke" : ""}.jsonl`;
+  const file = `${dir}results-${new Date().toISOString().replace(/[:.]/g, "-")}${
+    o.smoke ? "-smoke" : ""
+  }.jsonl`;
   writeFileSync(file, lines.join("\n") + "\n");
   console.log(
-    `\n(${
-      ((performance.now() - started) / 1000).toFixed(1)
-    } s; JSON lines in ${file})`,
+    `\n(${((performance.now() - started) / 1000).toFixed(1)} s; JSON lines in ${file})`,
   );
   const failed = [...results.values()].some((m) =>
     [...m.values()].some((list) => list.some((s) => "error" in s))

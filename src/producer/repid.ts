@@ -21,6 +21,7 @@ import {
   isActorDefinition,
   type ResultOf,
 } from "../worker/actor.ts";
+import { EnqueueBatcher } from "./enqueue_batcher.ts";
 import { ResultWaiter, type WaitOptions } from "./result_waiter.ts";
 import type { ScheduleInfo } from "../core/schedule.ts";
 import {
@@ -253,6 +254,7 @@ export class Repid<A extends ActorMap = AnyActors> {
   readonly #backend: Backend;
   readonly #ownsBackend: boolean;
   readonly #waiter: ResultWaiter;
+  readonly #enqueues: EnqueueBatcher;
 
   /**
    * Creates a producer.
@@ -277,6 +279,8 @@ export class Repid<A extends ActorMap = AnyActors> {
       this.#ownsBackend = true;
     }
     this.#waiter = new ResultWaiter(this.#backend, recheckMs);
+    const backend = this.#backend;
+    this.#enqueues = new EnqueueBatcher((jobs) => backend.enqueue(jobs));
   }
 
   /**
@@ -341,7 +345,7 @@ export class Repid<A extends ActorMap = AnyActors> {
     let outcome;
     this.#waiter.watch(job.queue, job.id); // before the enqueue: its notification is not missed
     try {
-      [outcome] = await this.#backend.enqueue([job]);
+      outcome = await this.#enqueues.add(job); // with the others enqueued in this run
     } catch (error) {
       this.#waiter.unwatch(job.queue, [job.id]);
       throw wrapStoreError("enqueue job", error);

@@ -120,15 +120,35 @@ export interface RunOptions {
 
 interface Running {
   job: LeasedJob;
-  controller: AbortController;
+  /** Aborts the job's run (lease lost, shutdown); made when first used. */
+  readonly controller: AbortController;
   /** Set when the lease was handed back or lost: no more writes for this job. */
   detached: boolean;
   /** Whether the job still holds a concurrency slot (freed once it has run, before its ack). */
   slotHeld: boolean;
   /** Set once the job has run and its ack is being written. */
   acking: boolean;
+  /** The fetch loop (lane) that leased it: its ack rides with that lane's next fetch. */
+  lane: Lane;
   done: Promise<void>;
 }
+
+/**
+ * One of a queue's fetch loops. A queue gets two when the concurrency allows:
+ * while one lane's acks and next fetch are in flight, the other lane's jobs
+ * run, so the worker does not sit idle for a round trip between batches.
+ * When the queue is drained, one lane waits on the store for work and the
+ * others wait for it to find a full batch (or to fill up).
+ */
+interface Lane {
+  /** The lane's number (0, 1, …). */
+  index: number;
+  /** The slots of this lane (a share of the worker's). */
+  slots: Slots;
+}
+
+/** How many fetch loops (lanes) a queue gets, at a concurrency of at least 4. */
+const LANES = 2;
 
 const DEFAULTS = {
   prefix: "repid",
@@ -318,7 +338,15 @@ export class Worker {
     }
     const renewEvery = Math.max(50, Math.floor(this.#opts.leaseMs / 3));
     this.#renewTimer = setInterval(() => void this.#renewLeases(), renewEvery);
-    this.#loops = this.queues.map((q) => this.#fetchLoop(q));
+    const lanes = this.#opts.concurrency >= 4 ? LANES : 1;
+    const share = Math.ceil(this.#opts.concurrency / lanes);
+    this.#loops = this.queues.flatMap((q) =>
+      Array.from({ length: lanes }, (_, index) =>
+        this.#fetchLoop(q, {
+          index,
+          slots: new Slots(share),
+        }))
+    );
     this.#log.info("worker started", {
       queues: this.queues,
       actors: this.actorNames,
@@ -393,27 +421,33 @@ export class Worker {
     this.#resolveRun?.();
   }
 
-  async #fetchLoop(queue: string): Promise<void> {
+  async #fetchLoop(queue: string, lane: Lane): Promise<void> {
     const signal = this.#stopController.signal;
     const slots = this.#slots!;
     let failures = 0;
     while (!signal.aborted) {
+      await lane.slots.waitFree(signal);
       await slots.waitFree(signal);
       if (signal.aborted) break;
       // Reserve the slots during the round trip: the loops of the other queues share them.
       let reserved = 0;
       const reserve = () => {
-        reserved = signal.aborted ? 0 : slots.free;
+        reserved = signal.aborted ? 0 : Math.min(slots.free, lane.slots.free);
         slots.take(reserved);
+        lane.slots.take(reserved);
         return reserved;
+      };
+      const unreserve = (n: number) => {
+        slots.release(n);
+        lane.slots.release(n);
       };
       try {
         const token = `${this.#workerId}-${++this.#tokenSeq}`;
         const leaseMs = this.#opts.leaseMs;
-        const acks = this.#batchers.get(queue);
+        const acks = this.#batchers.get(batcherKey(queue, lane));
         let fetched: FetchResult | null;
         if (acks?.canRide) {
-          // Jobs of this queue just finished and their acks go out at the end of
+          // Jobs of this lane just finished and their acks go out at the end of
           // this turn: lease the next jobs in the same round trip, as many as
           // slots are free by then (all those the finished jobs gave back).
           fetched = await acks.ride(() => {
@@ -426,22 +460,36 @@ export class Worker {
         }
         const want = reserved;
         const { jobs, wakeInMs } = fetched;
-        slots.release(want - jobs.length); // each fetched job keeps one reserved slot
+        unreserve(want - jobs.length); // each fetched job keeps one reserved slot
         reserved = 0;
         if (failures > 0) this.#log.info("store reachable again", { queue });
         failures = 0;
-        for (const job of jobs) this.#start(job);
+        for (const job of jobs) this.#start(job, lane);
+        // A full batch (there may be more), or this lane is now full (it cannot
+        // wait for work): let the idle lanes of the queue fetch.
+        if (want > 0 && (jobs.length === want || lane.slots.free === 0)) {
+          this.#wakeLanes(queue);
+        }
         if (jobs.length < want && !signal.aborted) {
+          // Drained. Jobs that finish at once are acked (at the end of this
+          // turn) before the blocking read is sent, not held up by it.
+          if (jobs.length > 0) await nextTurn();
+          if (!this.#claimWaiting(queue, lane)) {
+            // Another lane of the queue waits on the store: wait for it.
+            await this.#laneWake(queue, signal);
+            continue;
+          }
           const wait = wakeInMs < 0
             ? this.#opts.idleMs
             : Math.min(this.#opts.idleMs, Math.max(10, wakeInMs + 2));
-          // Jobs that finish at once are acked (at the end of this turn) before
-          // the blocking read is sent, so their results are not held up by it.
-          if (jobs.length > 0) await nextTurn();
-          await this.#backend.waitForWork(queue, wait, signal);
+          try {
+            await this.#backend.waitForWork(queue, wait, signal);
+          } finally {
+            this.#unclaimWaiting(queue, lane);
+          }
         }
       } catch (error) {
-        slots.release(reserved);
+        unreserve(reserved);
         reserved = 0;
         if (signal.aborted) break;
         failures++;
@@ -451,16 +499,59 @@ export class Worker {
         await sleep(Math.min(2_000, 50 * 2 ** Math.min(failures, 6)), signal);
       }
     }
+    this.#unclaimWaiting(queue, lane);
   }
 
-  /** Runs a fetched job, which holds one slot reserved by the fetch loop. */
-  #start(job: LeasedJob): void {
+  /** The lane of each queue that waits on the store for work; the others wait for it. */
+  readonly #waitingLane = new Map<string, Lane>();
+  /** Lanes of a queue waiting for the lane that waits on the store. */
+  readonly #laneWaits = new Map<string, (() => void)[]>();
+
+  /** Makes `lane` the one that waits on the store for `queue`, unless another lane is. */
+  #claimWaiting(queue: string, lane: Lane): boolean {
+    const current = this.#waitingLane.get(queue);
+    if (current !== undefined && current !== lane) return false;
+    this.#waitingLane.set(queue, lane);
+    return true;
+  }
+
+  #unclaimWaiting(queue: string, lane: Lane): void {
+    if (this.#waitingLane.get(queue) === lane) this.#waitingLane.delete(queue);
+  }
+
+  #wakeLanes(queue: string): void {
+    const waiting = this.#laneWaits.get(queue);
+    if (!waiting?.length) return;
+    this.#laneWaits.set(queue, []);
+    for (const wake of waiting) wake();
+  }
+
+  #laneWake(queue: string, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      let waiting = this.#laneWaits.get(queue);
+      if (!waiting) this.#laneWaits.set(queue, waiting = []);
+      waiting.push(done);
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  /** Runs a fetched job, which holds one slot (of the worker and of its lane) reserved by the fetch loop. */
+  #start(job: LeasedJob, lane: Lane): void {
+    let controller: AbortController | undefined; // made when first used (most jobs never do)
     const running: Running = {
       job,
-      controller: new AbortController(),
+      get controller() {
+        return controller ??= new AbortController();
+      },
       detached: false,
       slotHeld: true,
       acking: false,
+      lane,
       done: Promise.resolve(),
     };
     // Leased again while an earlier run here still goes on: that run's lease expired.
@@ -484,6 +575,7 @@ export class Worker {
   #freeSlot(r: Running): void {
     if (!r.slotHeld) return;
     r.slotHeld = false;
+    r.lane.slots.release();
     this.#slots!.release();
   }
 
@@ -625,17 +717,33 @@ export class Worker {
     attempt: number,
     timeoutMs: number | undefined,
   ): Promise<{ ok: true; json: string } | { ok: false; error: JobError }> {
-    const controller = new AbortController();
-    const parent = r.controller.signal;
-    const forward = () => controller.abort(parent.reason);
-    parent.addEventListener("abort", forward, { once: true });
+    // The attempt's AbortController is made only when needed (the actor reads
+    // `this.signal`, a timeout is set, or the actor runs on a thread): most
+    // actors never look at it, and one per job (with its listener and the
+    // abort event at the end) is a measurable part of a short job's cost.
+    let controller: AbortController | undefined;
+    let ended = false;
+    let parent!: AbortSignal;
+    const forward = () => controller!.abort(parent.reason);
+    const attemptController = (): AbortController => {
+      if (!controller) {
+        controller = new AbortController();
+        parent = r.controller.signal;
+        if (ended) controller.abort(new Error("The attempt has ended"));
+        else if (parent.aborted) controller.abort(parent.reason);
+        else parent.addEventListener("abort", forward, { once: true });
+      }
+      return controller;
+    };
     const context: JobContext = {
       jobId: r.job.id,
       queue: r.job.queue,
       actor: actor.name,
       attempt,
       deliveries: r.job.deliveries,
-      signal: controller.signal,
+      get signal() {
+        return attemptController().signal;
+      },
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
@@ -653,7 +761,7 @@ export class Worker {
             deliveries: context.deliveries,
           },
         }, {
-          signal: controller.signal,
+          signal: attemptController().signal,
           timeoutMs,
           timeoutError: () => new JobTimeoutError(actor.name, timeoutMs!),
         }).then((json) => JSON.parse(json))
@@ -662,12 +770,13 @@ export class Worker {
       if (timeoutMs === undefined || actor.module !== undefined) {
         value = await run;
       } else {
+        const attemptAbort = attemptController();
         value = await Promise.race([
           run,
           new Promise<never>((_, reject) => {
             timer = setTimeout(() => {
               const error = new JobTimeoutError(actor.name, timeoutMs);
-              controller.abort(error);
+              attemptAbort.abort(error);
               reject(error);
             }, timeoutMs);
           }),
@@ -683,8 +792,13 @@ export class Worker {
       return { ok: false, error: toJobError(error) };
     } finally {
       clearTimeout(timer);
-      parent.removeEventListener("abort", forward);
-      if (!controller.signal.aborted) controller.abort(new Error("The attempt has ended"));
+      ended = true;
+      if (controller) {
+        parent.removeEventListener("abort", forward);
+        if (!controller.signal.aborted) {
+          controller.abort(new Error("The attempt has ended"));
+        }
+      }
     }
   }
 
@@ -695,7 +809,7 @@ export class Worker {
     const ok = await this.#retryWrite(
       r,
       "complete",
-      () => this.#batcher(job.queue).add(completion),
+      () => this.#batcher(job.queue, r.lane).add(completion),
     );
     if (ok === false) {
       this.#refused(job, "complete");
@@ -713,8 +827,9 @@ export class Worker {
     else this.#log.info("job failed", { ...fields, error: completion.error?.message });
   }
 
-  #batcher(queue: string): AckBatcher {
-    let b = this.#batchers.get(queue);
+  #batcher(queue: string, lane: Lane): AckBatcher {
+    const key = batcherKey(queue, lane);
+    let b = this.#batchers.get(key);
     if (!b) {
       const backend = this.#backend;
       b = new Batcher(
@@ -724,7 +839,7 @@ export class Worker {
           return [acked, fetched];
         }),
       );
-      this.#batchers.set(queue, b);
+      this.#batchers.set(key, b);
     }
     return b;
   }
@@ -809,6 +924,11 @@ type AckBatcher = Batcher<
   { max: number; leaseMs: number; token: string },
   FetchResult
 >;
+
+/** The key of a lane's ack batcher. */
+function batcherKey(queue: string, lane: Lane): string {
+  return `${lane.index}\n${queue}`;
+}
 
 /** Resolves after the `setImmediate` callbacks queued in this turn of the event loop have run. */
 function nextTurn(): Promise<void> {

@@ -157,6 +157,33 @@ for (const backend of backends) {
       await running;
     });
 
+    it("`enqueueJob()` calls made together are stored in call order, each with its own outcome", async () => {
+      const seen: number[] = [];
+      const worker = h.worker({ concurrency: 1 });
+      worker.actor(async function together(i: number): Promise<number> {
+        await Promise.resolve();
+        seen.push(i);
+        return i;
+      }, { queue: "bulk-together" });
+      const producer = h.producer();
+      const jobs = await Promise.all([
+        producer.enqueueJob("together", { args: [0], queue: "bulk-together", jobId: "tg-0" }),
+        producer.enqueueJob("together", { args: [1], queue: "bulk-together" }),
+        producer.enqueueJob("together", { args: [2], queue: "bulk-together", jobId: "tg-0" }),
+        producer.enqueueJob("together", { args: [3], queue: "bulk-together" }),
+      ]);
+      assert.deepEqual(jobs.map((j) => j.created), [true, true, false, true]);
+      assert.equal(jobs[2].id, "tg-0");
+      const running = worker.runForever({ handleSignals: false });
+      assert.deepEqual(
+        await Promise.all(jobs.map(async (j) => (await j.result).value)),
+        [0, 1, 0, 3],
+      );
+      assert.deepEqual(seen, [0, 1, 3], "in call order, the duplicate id stored once");
+      await worker.stop();
+      await running;
+    });
+
     it("`enqueueJobs()` enqueues a batch of 20 000 jobs in one call and every one runs", async () => {
       const total = 20_000;
       let done = 0;

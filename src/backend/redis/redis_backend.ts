@@ -381,8 +381,9 @@ export class RedisBackend implements Backend {
       sub.on("message", (channel: string, message: string) => {
         const set = this.#listeners.get(channel);
         if (!set) return;
-        const { id, info } = parseFinished(this.#channelQueues.get(channel) ?? "", message);
-        for (const f of set) f(id, info);
+        for (const { id, info } of parseFinished(this.#channelQueues.get(channel) ?? "", message)) {
+          for (const f of set) f(id, info);
+        }
       });
       this.#subscriber = sub;
       if (sub.status !== "ready") {
@@ -502,19 +503,29 @@ const FINISHED_FIELDS = [
 ] as const;
 
 /**
- * Reads a finished-channel message: the job id, plus the job's finished
- * state when the message carries it (`info` is left out otherwise, and
- * when the message does not have the expected shape).
+ * Reads a finished-channel message: the jobs it announces, each with its
+ * finished state when the message carries it (`info` is left out otherwise,
+ * and when the message does not have the expected shape). A message is
+ * either one job id, or 11 lines per job (see scripts/complete.ts).
  */
-export function parseFinished(queue: string, message: string): { id: string; info?: JobInfo } {
+export function parseFinished(
+  queue: string,
+  message: string,
+): { id: string; info?: JobInfo }[] {
   const parts = message.split("\n");
-  if (parts.length !== FINISHED_FIELDS.length + 1) return { id: parts[0] };
-  const h: Record<string, string> = {};
-  FINISHED_FIELDS.forEach((name, i) => {
-    if (parts[i + 1] !== "") h[name] = parts[i + 1];
-  });
-  const info = jobInfoFromHash(queue, parts[0], h);
-  return info.result ? { id: parts[0], info } : { id: parts[0] };
+  const width = FINISHED_FIELDS.length + 1;
+  if (parts.length % width !== 0) return [{ id: parts[0] }];
+  const out: { id: string; info?: JobInfo }[] = [];
+  for (let at = 0; at < parts.length; at += width) {
+    const id = parts[at];
+    const h: Record<string, string> = {};
+    FINISHED_FIELDS.forEach((name, i) => {
+      if (parts[at + i + 1] !== "") h[name] = parts[at + i + 1];
+    });
+    const info = h.status ? jobInfoFromHash(queue, id, h) : null;
+    out.push(info?.result ? { id, info } : { id });
+  }
+  return out;
 }
 
 export { DEAD_TTL_MS, jobInfoFromHash };

@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs";
 import process from "node:process";
 import type { Redis } from "ioredis";
 import type { Job, JobResult, Repid } from "../../../mod.ts";
+import { parseFinished } from "../../../src/backend/redis/redis_backend.ts";
 
 /** A job the scenario enqueued, and the argument its value derives from. */
 export interface Enqueued {
@@ -124,10 +125,12 @@ export class FinishedCounter {
     sub.on("error", () => {});
     const counter = new FinishedCounter(sub, redis, channel);
     sub.on("message", (_channel: string, message: string) => {
-      const id = message.split("\n")[0]; // the job id, then (optionally) its finished state
-      const done = counter.#sentinels.get(id);
-      if (done) return done();
-      counter.counts.set(id, (counter.counts.get(id) ?? 0) + 1);
+      // One message announces one job, or the jobs acked by one call (the backend's format).
+      for (const { id } of parseFinished("", message)) {
+        const done = counter.#sentinels.get(id);
+        if (done) done();
+        else counter.counts.set(id, (counter.counts.get(id) ?? 0) + 1);
+      }
     });
     await sub.subscribe(channel);
     return counter;

@@ -11,16 +11,23 @@ export const INLINE_RESULT_MAX = 8_192;
  * value JSON, error JSON ('' = none), errors JSON, attempts, result TTL ms
  * Returns one 1 (stored) or 0 (refused: the token no longer holds the lease) per job.
  * A stored job leaves the active set, keeps its result for the TTL, and is announced
- * on the finished channel: the message is the id, followed, when the value and errors
- * take at most INLINE_RESULT_MAX bytes, by the stored fields so that a waiting producer
- * needs no read: "id\nactor\nstatus\nvalue\nerror\nerrors\nattempts\ndeliveries\nenq\n
- * started\nfinished" (the JSON fields are written by JSON.stringify: no raw newline).
+ * on the finished channel. One message announces the jobs of the call (a new message
+ * is started past 64 KiB): 11 lines per job, "id\nactor\nstatus\nvalue\nerror\nerrors\n
+ * attempts\ndeliveries\nenq\nstarted\nfinished", so that a waiting producer needs no
+ * read; a job whose value and errors take more than INLINE_RESULT_MAX bytes has its
+ * 10 fields left empty (the producer reads it). The JSON fields are written by
+ * JSON.stringify: no raw newline.
  *
  * The body is exported as `COMPLETE_BODY` so that `complete_fetch` can run it too.
  */
 export const COMPLETE_BODY = `
 local now = now_ms()
 local res = {}
+local msg, size = {}, 0
+local function announce()
+  if #msg > 0 then redis.call('PUBLISH', ARGV[1], table.concat(msg, '\\n')) end
+  msg, size = {}, 0
+end
 for i = 2, #ARGV, 8 do
   local id = ARGV[i]
   local key = KEYS[2] .. id
@@ -32,18 +39,22 @@ for i = 2, #ARGV, 8 do
     redis.call('HDEL', key, 'token', 'args')
     redis.call('ZREM', KEYS[1], id)
     redis.call('PEXPIRE', key, ARGV[i + 7])
-    if #ARGV[i + 3] + #ARGV[i + 4] + #ARGV[i + 5] <= ${INLINE_RESULT_MAX} then
-      redis.call('PUBLISH', ARGV[1], id .. '\\n' .. (f[3] or '') .. '\\n' .. ARGV[i + 2] .. '\\n' ..
+    local bytes = #ARGV[i + 3] + #ARGV[i + 4] + #ARGV[i + 5]
+    if bytes <= ${INLINE_RESULT_MAX} then
+      msg[#msg + 1] = id .. '\\n' .. (f[3] or '') .. '\\n' .. ARGV[i + 2] .. '\\n' ..
         ARGV[i + 3] .. '\\n' .. ARGV[i + 4] .. '\\n' .. ARGV[i + 5] .. '\\n' .. ARGV[i + 6] .. '\\n' ..
-        (f[4] or '0') .. '\\n' .. (f[5] or '0') .. '\\n' .. (f[6] or '') .. '\\n' .. now)
+        (f[4] or '0') .. '\\n' .. (f[5] or '0') .. '\\n' .. (f[6] or '') .. '\\n' .. now
+      size = size + bytes
     else
-      redis.call('PUBLISH', ARGV[1], id)
+      msg[#msg + 1] = id .. '\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n'
     end
+    if size > 65536 then announce() end
     res[#res + 1] = 1
   else
     res[#res + 1] = 0
   end
 end
+announce()
 return res
 `;
 

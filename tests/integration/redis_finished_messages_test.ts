@@ -1,0 +1,60 @@
+/**
+ * Redis only: results announced on the finished channel. The jobs acked in
+ * one call are announced in one message that carries their results (so a
+ * waiting producer reads nothing), except results over 8 KiB, which the
+ * producer reads.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Repid, Worker } from "../../mod.ts";
+import { parseFinished } from "../../src/backend/redis/redis_backend.ts";
+import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
+
+describe("Redis finished-channel messages", () => {
+  it("`job.result` of jobs finishing together resolves with each value, small and large", async () => {
+    const prefix = testPrefix("finished-messages");
+    const worker = new Worker(REDIS_URL, { prefix, concurrency: 20, logger: "silent" });
+    worker.actor(async function sized(n: number): Promise<string> {
+      await Promise.resolve();
+      return "x".repeat(n);
+    });
+    const running = worker.runForever({ handleSignals: false });
+    const producer = new Repid(REDIS_URL, { prefix });
+    try {
+      const sizes = [1, 10, 20_000, 5, 9_000, 0, 100];
+      const jobs = await producer.enqueueJobs(sizes.map((n) => ({ actor: "sized", args: [n] })));
+      const results = await Promise.all(jobs.map((j) => j.waitResult({ timeoutMs: 10_000 })));
+      assert.deepEqual(results.map((r) => (r.value as string).length), sizes);
+      for (const [i, r] of results.entries()) {
+        assert.equal(r.id, jobs[i].id);
+        assert.equal(r.status, "done");
+        assert.equal(r.actor, "sized");
+        assert.equal(r.attempts, 1);
+        assert.equal(r.deliveries, 1);
+        assert.ok(r.startedAt !== null && r.finishedAt >= r.startedAt);
+      }
+    } finally {
+      await worker.stop();
+      await running;
+      await producer.close();
+      await cleanup(prefix);
+    }
+  });
+
+  it("`parseFinished()` reads one id, and 11-line records with or without their result", () => {
+    assert.deepEqual(parseFinished("q", "job-1"), [{ id: "job-1" }]);
+    const record = (id: string, value: string) =>
+      [id, "act", "done", value, "", "[]", "1", "1", "100", "110", "120"].join("\n");
+    const big = ["job-3", "", "", "", "", "", "", "", "", "", ""].join("\n");
+    const out = parseFinished(
+      "q",
+      [record("job-1", "42"), big, record("job-2", '"hi"')].join("\n"),
+    );
+    assert.deepEqual(out.map((o) => o.id), ["job-1", "job-3", "job-2"]);
+    assert.equal(out[0].info?.result?.value, 42);
+    assert.equal(out[0].info?.result?.startedAt, 110);
+    assert.equal(out[0].info?.result?.finishedAt, 120);
+    assert.equal(out[1].info, undefined, "a result not carried is read by the producer");
+    assert.equal(out[2].info?.result?.value, "hi");
+  });
+});
