@@ -70,7 +70,8 @@ export interface WorkerOptions {
   resultTtlMs?: number;
   /**
    * How long a job for an actor this worker lacks is held back before it is
-   * delivered again (to this or another worker), in milliseconds.
+   * delivered again (to this or another worker), in milliseconds (at least
+   * 10, so that a worker lacking an actor never spins on its jobs).
    * @default {1000}
    */
   unknownActorDelayMs?: number;
@@ -219,7 +220,7 @@ export class Worker {
     assertDuration(o.idleMs, "idleMs", action, 10);
     assertDuration(o.graceMs, "graceMs", action);
     assertDuration(o.resultTtlMs, "resultTtlMs", action, 1);
-    assertDuration(o.unknownActorDelayMs, "unknownActorDelayMs", action);
+    assertDuration(o.unknownActorDelayMs, "unknownActorDelayMs", action, 10);
     assertCount(o.unknownActorLimit, "unknownActorLimit", action);
     assertPrefix(o.prefix, action);
     this.#opts = o;
@@ -847,10 +848,13 @@ export class Worker {
   /**
    * Runs a store write for a leased job, retrying while the store is
    * unreachable; gives up (returning `undefined`) once the job is detached,
-   * since its lease is then gone anyway.
+   * since its lease is then gone anyway, or after the store refused the
+   * write with an error reply three times (a corrupted record): the job is
+   * then left to its lease, which expires and delivers it again.
    */
   async #retryWrite<T>(r: Running, what: string, write: () => Promise<T>): Promise<T | undefined> {
     let failures = 0;
+    let replyErrors = 0;
     while (true) {
       try {
         return await write();
@@ -858,6 +862,14 @@ export class Worker {
         failures++;
         if (failures === 1) {
           this.#log.warn(`cannot ${what} job, retrying`, { id: r.job.id, error });
+        }
+        if (error instanceof Error && error.name === "ReplyError" && ++replyErrors >= 3) {
+          this.#log.error(`cannot ${what} job: the store keeps refusing; leaving it to its lease`, {
+            id: r.job.id,
+            error,
+          });
+          r.detached = true;
+          return undefined;
         }
         if (r.detached) return undefined;
         await sleep(Math.min(2_000, 50 * 2 ** Math.min(failures, 6)));

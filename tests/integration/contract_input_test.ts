@@ -83,6 +83,7 @@ for (const backend of backends) {
       assert.throws(() => h.worker({ concurrency: 0 }), /concurrency/);
       assert.throws(() => h.worker({ leaseMs: 5 }), /leaseMs/);
       assert.throws(() => h.worker({ concurrency: 1.5 }), RangeError);
+      assert.throws(() => h.worker({ unknownActorDelayMs: 0 }), /unknownActorDelayMs is 0/);
     });
 
     it("`runForever()` refuses a worker without actors", () => {

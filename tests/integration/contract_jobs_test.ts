@@ -1,3 +1,4 @@
+// deno-lint-ignore-file require-await -- actors are async functions, as in the guide
 /**
  * Contract tests: producer and worker behaviour that every backend must show.
  * Each test runs once per backend in `backends`.

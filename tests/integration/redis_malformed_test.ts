@@ -1,3 +1,4 @@
+// deno-lint-ignore-file require-await -- actors are async functions, as in the guide
 /**
  * Redis only: foreign or malformed entries written straight into a queue's
  * keys are dead-lettered with their reason while the worker keeps running.
