@@ -150,6 +150,8 @@ export interface EnqueueOutcome {
   created: boolean;
   /** The job's status after the call. */
   status: JobStatus;
+  /** When the job (the one kept, for a duplicate id) was enqueued, epoch ms. */
+  enqueuedAt: number;
 }
 
 /** A job handed to a worker under a lease. */

@@ -157,12 +157,18 @@ export class Job<T = unknown> {
   readonly actor: string;
   /** `false` when an unfinished job with this custom id already existed. */
   readonly created: boolean;
+  /**
+   * When the job was enqueued (epoch ms, store clock), or 0 when unknown. A
+   * wait on this handle ignores results of an earlier job that had the same
+   * custom id.
+   */
+  readonly enqueuedAt: number;
   readonly #waiter: ResultWaiter;
   readonly #backend: Backend;
 
   /** @ignore */
   constructor(
-    fields: { id: string; queue: string; actor: string; created: boolean },
+    fields: { id: string; queue: string; actor: string; created: boolean; enqueuedAt?: number },
     backend: Backend,
     waiter: ResultWaiter,
   ) {
@@ -170,6 +176,7 @@ export class Job<T = unknown> {
     this.queue = fields.queue;
     this.actor = fields.actor;
     this.created = fields.created;
+    this.enqueuedAt = fields.enqueuedAt ?? 0;
     this.#backend = backend;
     this.#waiter = waiter;
   }
@@ -193,7 +200,9 @@ export class Job<T = unknown> {
     if (options.timeoutMs !== undefined) {
       assertDuration(options.timeoutMs, "timeoutMs", "Cannot wait for result");
     }
-    return this.#waiter.wait(this.queue, this.id, options) as Promise<JobResult<T>>;
+    return this.#waiter.wait(this.queue, this.id, options, this.enqueuedAt) as Promise<
+      JobResult<T>
+    >;
   }
 
   /**
@@ -351,7 +360,13 @@ export class Repid<A extends ActorMap = AnyActors> {
       throw wrapStoreError("enqueue job", error);
     }
     return new Job(
-      { id: job.id, queue: job.queue, actor: job.actor, created: outcome.created },
+      {
+        id: job.id,
+        queue: job.queue,
+        actor: job.actor,
+        created: outcome.created,
+        enqueuedAt: outcome.enqueuedAt,
+      },
       this.#backend,
       this.#waiter,
     );
@@ -410,7 +425,13 @@ export class Repid<A extends ActorMap = AnyActors> {
     }
     return jobs.map((job, i) =>
       new Job<BulkResultOf<A, T>>(
-        { id: job.id, queue: job.queue, actor: job.actor, created: outcomes[i].created },
+        {
+          id: job.id,
+          queue: job.queue,
+          actor: job.actor,
+          created: outcomes[i].created,
+          enqueuedAt: outcomes[i].enqueuedAt,
+        },
         this.#backend,
         this.#waiter,
       )
@@ -433,7 +454,11 @@ export class Repid<A extends ActorMap = AnyActors> {
     const queue = assertName("queue", options.queue ?? "default", action);
     const info = await this.#backend.getJob(queue, id);
     if (!info) return null;
-    return new Job({ id, queue, actor: info.actor, created: false }, this.#backend, this.#waiter);
+    return new Job(
+      { id, queue, actor: info.actor, created: false, enqueuedAt: info.enqueuedAt },
+      this.#backend,
+      this.#waiter,
+    );
   }
 
   /**

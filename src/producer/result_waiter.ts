@@ -38,7 +38,8 @@ const EARLY_MAX_AGE_MS = 5_000;
 interface Pending {
   queue: string;
   id: string;
-  waiters: Set<Deferred<JobResult>>;
+  /** Each wait, with the enqueue time below which a result is an earlier job's. */
+  waiters: Map<Deferred<JobResult>, number>;
   checking: boolean;
   again: boolean;
 }
@@ -67,8 +68,17 @@ export class ResultWaiter {
     this.#recheckMs = Math.max(100, recheckMs);
   }
 
-  /** Resolves with the job's result once it has finished. */
-  async wait(queue: string, id: string, options: WaitOptions = {}): Promise<JobResult> {
+  /**
+   * Resolves with the job's result once it has finished. A result whose job
+   * was enqueued before `since` (epoch ms, store clock) belongs to an earlier
+   * job with the same custom id and is ignored.
+   */
+  async wait(
+    queue: string,
+    id: string,
+    options: WaitOptions = {},
+    since = 0,
+  ): Promise<JobResult> {
     const { signal, timeoutMs } = options;
     signal?.throwIfAborted();
     if (this.#closed) throw new Error(CLOSED);
@@ -83,17 +93,19 @@ export class ResultWaiter {
       const early = this.#early.get(key);
       if (early) {
         this.#early.delete(key);
-        if (Date.now() - early.at <= EARLY_MAX_AGE_MS) return early.result;
+        if (Date.now() - early.at <= EARLY_MAX_AGE_MS && early.result.enqueuedAt >= since) {
+          return early.result;
+        }
       }
       // Subscribe first, then read the state: a job finishing in between is never missed.
       await Promise.race([this.#subscribe(queue), d.promise]);
       if (this.#closed) throw new Error(CLOSED); // closed while subscribing
       let p = this.#pending.get(key);
       if (!p) {
-        p = { queue, id, waiters: new Set(), checking: false, again: false };
+        p = { queue, id, waiters: new Map(), checking: false, again: false };
         this.#pending.set(key, p);
       }
-      p.waiters.add(d);
+      p.waiters.set(d, since);
       this.#ensureTimer();
       // A watched job's notification is still to come: no read needed.
       if (!this.#watched.delete(key)) void this.#check(key);
@@ -171,7 +183,7 @@ export class ResultWaiter {
       void this.#check(key);
       return;
     }
-    for (const w of p.waiters) w.resolve(info.result);
+    resolveWaiters(p, info.result);
   }
 
   async #check(key: string): Promise<void> {
@@ -195,9 +207,9 @@ export class ResultWaiter {
       }
     }
     if (info === null) {
-      for (const w of p.waiters) w.reject(new JobNotFoundError(p.id, p.queue));
+      for (const w of p.waiters.keys()) w.reject(new JobNotFoundError(p.id, p.queue));
     } else if (info.result) {
-      for (const w of p.waiters) w.resolve(info.result);
+      resolveWaiters(p, info.result);
     }
   }
 
@@ -207,7 +219,7 @@ export class ResultWaiter {
     clearInterval(this.#timer);
     this.#timer = undefined;
     for (const p of this.#pending.values()) {
-      for (const w of p.waiters) w.reject(new Error(CLOSED));
+      for (const w of p.waiters.keys()) w.reject(new Error(CLOSED));
     }
     this.#pending.clear();
     this.#watched.clear();
@@ -223,4 +235,9 @@ export class ResultWaiter {
       }
     }));
   }
+}
+
+/** Resolves the waits that `result` belongs to (not those of a later job with the same id). */
+function resolveWaiters(p: Pending, result: JobResult): void {
+  for (const [w, since] of p.waiters) if (result.enqueuedAt >= since) w.resolve(result);
 }

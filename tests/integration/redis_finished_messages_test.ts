@@ -6,6 +6,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { Redis } from "ioredis";
 import { Repid, Worker } from "../../mod.ts";
 import { parseFinished } from "../../src/backend/redis/redis_backend.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
@@ -57,4 +58,50 @@ describe("Redis finished-channel messages", () => {
     assert.equal(out[1].info, undefined, "a result not carried is read by the producer");
     assert.equal(out[2].info?.result?.value, "hi");
   });
+
+  it("`job.result` ignores a late message about an earlier job with the same custom id", async () => {
+    const prefix = testPrefix("finished-stale");
+    const producer = new Repid(REDIS_URL, { prefix });
+    const redis = new Redis(REDIS_URL);
+    const worker = new Worker(REDIS_URL, { prefix, logger: "silent" });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    worker.actor(async function gated(n: number): Promise<number> {
+      await gate;
+      return n;
+    });
+    const running = worker.runForever({ handleSignals: false });
+    try {
+      const job = await producer.enqueueJob("gated", { args: [3], jobId: "report-42" });
+      assert.ok(job.enqueuedAt > 0);
+      const waiting = job.waitResult({ timeoutMs: 20_000 });
+      await waitUntilSubscribed(redis, `${prefix}:{default}:finished`);
+      // The announcement of an earlier "report-42" (enqueued before this one), arriving late.
+      const stale = ["report-42", "gated", "done", "1", "", "[]", "1", "1"];
+      stale.push(
+        String(job.enqueuedAt - 1000),
+        String(job.enqueuedAt - 900),
+        String(job.enqueuedAt - 800),
+      );
+      await redis.publish(`${prefix}:{default}:finished`, stale.join("\n"));
+      release();
+      assert.equal((await waiting).value, 3);
+    } finally {
+      release();
+      await worker.stop();
+      await running;
+      await producer.close();
+      await redis.quit();
+      await cleanup(prefix);
+    }
+  });
 });
+
+async function waitUntilSubscribed(redis: Redis, channel: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const [, count] = (await redis.pubsub("NUMSUB", channel)) as [string, number];
+    if (Number(count) > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`nobody subscribed to ${channel}`);
+}

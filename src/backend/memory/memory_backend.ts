@@ -340,7 +340,7 @@ export class MemoryBackend implements Backend {
       const existing = this.#get(q, job.id, now);
       const st = existing?.h.status;
       if (st === "queued" || st === "deferred" || st === "in_progress") {
-        out.push({ created: false, status: st });
+        out.push({ created: false, status: st, enqueuedAt: Number(existing!.h.enq ?? 0) });
         continue;
       }
       if (existing) q.jobs.delete(job.id);
@@ -360,7 +360,7 @@ export class MemoryBackend implements Backend {
       if (status === "deferred") q.deferred.add(job.id, due);
       else q.ready.pushBack(job.id);
       this.#signalWork(q);
-      out.push({ created: true, status });
+      out.push({ created: true, status, enqueuedAt: now });
     }
     this.#store.changed();
     return Promise.resolve(out);

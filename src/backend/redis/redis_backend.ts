@@ -125,7 +125,11 @@ export class RedisBackend implements Backend {
       }
       const res = (await this.#run("repidEnqueueMany", args)) as (number | JobStatus)[];
       indexes.forEach((i, n) => {
-        out[i] = { created: res[2 * n] === 1, status: res[2 * n + 1] as JobStatus };
+        out[i] = {
+          created: res[3 * n] === 1,
+          status: res[3 * n + 1] as JobStatus,
+          enqueuedAt: Number(res[3 * n + 2]),
+        };
       });
     }));
     return out;
@@ -133,7 +137,7 @@ export class RedisBackend implements Backend {
 
   async #enqueueOne(job: NewJob): Promise<EnqueueOutcome> {
     const k = this.keys(job.queue);
-    const [created, status] = await this.#run(
+    const [created, status, enqueuedAt] = await this.#run(
       "repidEnqueue",
       k.jobPrefix + job.id,
       k.ready,
@@ -144,8 +148,8 @@ export class RedisBackend implements Backend {
       job.argsJson,
       job.dueAt,
       job.options ? JSON.stringify(job.options) : "",
-    ) as [number, JobStatus];
-    return { created: created === 1, status };
+    ) as [number, JobStatus, number];
+    return { created: created === 1, status, enqueuedAt: Number(enqueuedAt) };
   }
 
   async fetch(queue: string, max: number, leaseMs: number, token: string): Promise<FetchResult> {

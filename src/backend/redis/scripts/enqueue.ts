@@ -6,15 +6,17 @@ import { script } from "./common.ts";
  * KEYS[1] job hash, KEYS[2] ready list, KEYS[3] deferred zset, KEYS[4] signal list
  * ARGV[1] id, ARGV[2] actor, ARGV[3] args JSON, ARGV[4] due (epoch ms, 0 = now),
  * ARGV[5] per-job options JSON ('' = none)
- * Returns { created (1 | 0), status }. An unfinished job with the same id is
- * left as it is (created = 0); a finished one is replaced.
+ * Returns { created (1 | 0), status, enqueuedAt }. An unfinished job with the same
+ * id is left as it is (created = 0, its own enqueue time); a finished one is replaced.
  */
 export const enqueueScript = script(
   "repidEnqueue",
   4,
   `
 local st = redis.call('HGET', KEYS[1], 'status')
-if st == 'queued' or st == 'deferred' or st == 'in_progress' then return {0, st} end
+if st == 'queued' or st == 'deferred' or st == 'in_progress' then
+  return {0, st, tonumber(redis.call('HGET', KEYS[1], 'enq')) or 0}
+end
 if st then redis.call('DEL', KEYS[1]) end
 local now = now_ms()
 local due = tonumber(ARGV[4])
@@ -29,6 +31,6 @@ else
   redis.call('RPUSH', KEYS[2], ARGV[1])
 end
 signal_work(KEYS[4])
-return {1, status}
+return {1, status, now}
 `,
 );

@@ -7,7 +7,8 @@ import { script } from "./common.ts";
  * prefix (job keys are KEYS[4]..id and share the queue's hash tag)
  * ARGV: 5 values per job, in order: id, actor, args JSON, due (epoch ms, 0 = now),
  * per-job options JSON ('' = none)
- * Returns { created (1 | 0), status, ... }: 2 values per job, in the order given.
+ * Returns { created (1 | 0), status, enqueuedAt, ... }: 3 values per job, in the order
+ * given (enqueuedAt: of the job kept, for an unfinished duplicate id).
  * As in enqueue, an unfinished job with the same id is left as it is (created = 0),
  * a finished one is replaced; a custom id given twice in one call is stored once.
  * Queued ids are appended to the ready list in the order given.
@@ -34,6 +35,7 @@ for i = 1, #ARGV, 5 do
   if st == 'queued' or st == 'deferred' or st == 'in_progress' then
     out[#out + 1] = 0
     out[#out + 1] = st
+    out[#out + 1] = tonumber(redis.call('HGET', key, 'enq')) or 0
   else
     if st then redis.call('DEL', key) end
     local due = tonumber(ARGV[i + 3])
@@ -55,6 +57,7 @@ for i = 1, #ARGV, 5 do
     created = created + 1
     out[#out + 1] = 1
     out[#out + 1] = status
+    out[#out + 1] = now
   end
 end
 flush()
