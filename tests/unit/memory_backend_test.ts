@@ -201,8 +201,13 @@ describe("MemoryBackend", () => {
     const b = new MemoryBackend();
     const [first] = await b.enqueue([job("same", { argsJson: "[1]" })]);
     const [second] = await b.enqueue([job("same", { argsJson: "[2]" })]);
-    assert.deepEqual(first, { created: true, status: "queued" });
-    assert.deepEqual(second, { created: false, status: "queued" });
+    assert.deepEqual(first, { created: true, status: "queued", enqueuedAt: first.enqueuedAt });
+    assert.ok(first.enqueuedAt > 0);
+    assert.deepEqual(second, {
+      created: false,
+      status: "queued",
+      enqueuedAt: first.enqueuedAt,
+    }, "the kept job's enqueue time");
     const { jobs } = await b.fetch("q", 5, 30_000, "t");
     assert.deepEqual(jobs.map((j) => j.argsJson), ["[1]"]);
     await b.close();
