@@ -85,7 +85,7 @@ export {
   type WaitOptions,
 } from "./src/producer/repid.ts";
 export type { RedisClient, RedisInput } from "./src/backend/redis/connection.ts";
-export type { Backend, FetchResult, RequeueRequest } from "./src/backend/backend.ts";
+export type { Backend, FetchRequest, FetchResult, RequeueRequest } from "./src/backend/backend.ts";
 export { days, hours, minutes, seconds } from "./src/core/schedule.ts";
 export type {
   NewSchedule,

@@ -28,6 +28,18 @@ export interface FetchResult {
   wakeInMs: number;
 }
 
+/** The fetch that rides with acks in {@linkcode Backend.completeAndFetch}. */
+export interface FetchRequest {
+  /** At most this many jobs. */
+  max: number;
+  /** How long the leases last. */
+  leaseMs: number;
+  /** The lease token. */
+  token: string;
+  /** Dead-letter a job whose lease expired more than this many times (0 or absent: never). */
+  maxStalls?: number;
+}
+
 /** Dead-lettering or delaying a job that could not run. */
 export interface RequeueRequest {
   /** The job. */
@@ -51,9 +63,17 @@ export interface Backend extends ScheduleBackend {
   /**
    * Leases up to `max` jobs of `queue` for `leaseMs` under `token`: due
    * deferred jobs first, then queued ones in FIFO order. Expired leases of
-   * the queue are returned to it first.
+   * the queue are returned to it first; a job whose lease has expired more
+   * than `maxStalls` times (when above 0) is dead-lettered with reason
+   * `stalled` instead, and announced as finished.
    */
-  fetch(queue: string, max: number, leaseMs: number, token: string): Promise<FetchResult>;
+  fetch(
+    queue: string,
+    max: number,
+    leaseMs: number,
+    token: string,
+    maxStalls?: number,
+  ): Promise<FetchResult>;
   /**
    * Resolves when `queue` may have work, after at most `timeoutMs`, or when
    * `signal` aborts. Never rejects on abort.
@@ -83,7 +103,7 @@ export interface Backend extends ScheduleBackend {
   completeAndFetch?(
     queue: string,
     completions: Completion[],
-    fetch: { max: number; leaseMs: number; token: string },
+    fetch: FetchRequest,
   ): Promise<{ acked: boolean[]; fetched: FetchResult }>;
   /** Hands leases back so the jobs run elsewhere, at the head of the queue. */
   release(queue: string, leases: { id: string; token: string }[]): Promise<boolean[]>;

@@ -59,7 +59,7 @@ export interface JobResult<T = unknown> {
   attempts: number;
   /** How many times a worker took the job from its queue. */
   deliveries: number;
-  /** Why the job was dead-lettered (`unknown_actor`, `malformed`, …); absent otherwise. */
+  /** Why the job was dead-lettered (`unknown_actor`, `malformed`, `stalled`, …); absent otherwise. */
   reason?: string;
   /** When the job was enqueued. */
   enqueuedAt: number;
@@ -246,6 +246,17 @@ export function deliveryLimitError(reason: string, maxDeliveries: number): JobEr
   return {
     name: "DeadLetterError",
     message: `Dead-lettered (${reason}) after ${maxDeliveries} deliveries`,
+  };
+}
+
+/**
+ * The error stored with a job dead-lettered as `stalled`: its lease expired
+ * `stalls` times (the fetch script writes the same).
+ */
+export function stalledError(stalls: number): JobError {
+  return {
+    name: "StalledJobError",
+    message: `Lease expired ${stalls} times: the job stalled or killed its worker each time`,
   };
 }
 

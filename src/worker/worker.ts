@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Backend, FetchResult } from "../backend/backend.ts";
+import type { Backend, FetchRequest, FetchResult } from "../backend/backend.ts";
 import { openBackend } from "../backend/open_backend.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
 import { backoffDelay } from "../core/backoff.ts";
@@ -81,6 +81,14 @@ export interface WorkerOptions {
    * @default {0}
    */
   unknownActorLimit?: number;
+  /**
+   * How many times a job's lease may expire (its worker died, or the job
+   * stalled past `leaseMs` without its lease being renewed) before the job
+   * is dead-lettered with reason `stalled` instead of being delivered again;
+   * 0 puts it back every time.
+   * @default {5}
+   */
+  maxStalls?: number;
   /**
    * How many threads run sync actors (those registered by module URL). The
    * threads start when first needed and are then reused; jobs of sync actors
@@ -160,6 +168,7 @@ const DEFAULTS = {
   resultTtlMs: 86_400_000,
   unknownActorDelayMs: 1_000,
   unknownActorLimit: 0,
+  maxStalls: 5,
 };
 
 /**
@@ -222,6 +231,7 @@ export class Worker {
     assertDuration(o.resultTtlMs, "resultTtlMs", action, 1);
     assertDuration(o.unknownActorDelayMs, "unknownActorDelayMs", action, 10);
     assertCount(o.unknownActorLimit, "unknownActorLimit", action);
+    assertCount(o.maxStalls, "maxStalls", action);
     assertPrefix(o.prefix, action);
     this.#opts = o;
     this.#threads = options.threads ?? defaultThreadCount();
@@ -444,7 +454,7 @@ export class Worker {
       };
       try {
         const token = `${this.#workerId}-${++this.#tokenSeq}`;
-        const leaseMs = this.#opts.leaseMs;
+        const { leaseMs, maxStalls } = this.#opts;
         const acks = this.#batchers.get(batcherKey(queue, lane));
         let fetched: FetchResult | null;
         if (acks?.canRide) {
@@ -453,11 +463,11 @@ export class Worker {
           // slots are free by then (all those the finished jobs gave back).
           fetched = await acks.ride(() => {
             const max = reserve();
-            return max > 0 ? { max, leaseMs, token } : null;
+            return max > 0 ? { max, leaseMs, token, maxStalls } : null;
           });
           if (fetched === null) continue;
         } else {
-          fetched = await this.#backend.fetch(queue, reserve(), leaseMs, token);
+          fetched = await this.#backend.fetch(queue, reserve(), leaseMs, token, maxStalls);
         }
         const want = reserved;
         const { jobs, wakeInMs } = fetched;
@@ -930,12 +940,7 @@ function nameProblem(name: string, action: string): string | undefined {
 }
 
 /** The acks of one queue, with which the queue's next fetch may ride. */
-type AckBatcher = Batcher<
-  Completion,
-  boolean,
-  { max: number; leaseMs: number; token: string },
-  FetchResult
->;
+type AckBatcher = Batcher<Completion, boolean, FetchRequest, FetchResult>;
 
 /** The key of a lane's ack batcher. */
 function batcherKey(queue: string, lane: Lane): string {

@@ -84,6 +84,11 @@ for (const backend of backends) {
       assert.throws(() => h.worker({ leaseMs: 5 }), /leaseMs/);
       assert.throws(() => h.worker({ concurrency: 1.5 }), RangeError);
       assert.throws(() => h.worker({ unknownActorDelayMs: 0 }), /unknownActorDelayMs is 0/);
+      assert.throws(
+        () => h.worker({ maxStalls: -1 }),
+        (e: Error) => e instanceof RangeError && /maxStalls/.test(e.message),
+      );
+      assert.throws(() => h.worker({ maxStalls: 1.5 }), /maxStalls/);
     });
 
     it("`runForever()` refuses a worker without actors", () => {

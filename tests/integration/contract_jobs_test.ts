@@ -443,6 +443,59 @@ for (const backend of backends) {
       await running;
     });
 
+    it("`maxStalls` dead-letters a job whose lease keeps expiring, with reason stalled", async () => {
+      // Two workers that die holding the job (they lease it and never renew
+      // nor ack it); a third worker, with maxStalls 1, finds its lease expired
+      // a second time and dead-letters it instead of running it.
+      const store = h.backend();
+      const job = await h.producer().enqueueJob("stalls_every_time", { queue: "stalls" });
+      const crashed = async (token: string) => {
+        const { jobs } = await waitFor(
+          `a lease of ${token}`,
+          async () => {
+            const f = await store.fetch("stalls", 1, 100, token, 1);
+            return f.jobs.length > 0 ? f : null;
+          },
+          { timeoutMs: 10_000 },
+        );
+        assert.equal(jobs[0].id, job.id);
+      };
+      await crashed("crashed-1");
+      await crashed("crashed-2"); // reclaims the first expired lease: one stall
+      let ran = false;
+      const worker = h.worker({ leaseMs: 100, maxStalls: 1, idleMs: 10 });
+      worker.actor(async function stalls_every_time() {
+        ran = true;
+      }, { queue: "stalls" });
+      const running = worker.runForever({ handleSignals: false });
+      const result = await job.waitResult({ timeoutMs: 15_000 });
+      assert.equal(result.status, "dead");
+      assert.equal(result.success, false);
+      assert.equal(result.reason, "stalled");
+      assert.deepEqual(result.error, {
+        name: "StalledJobError",
+        message: "Lease expired 2 times: the job stalled or killed its worker each time",
+      });
+      assert.equal(result.deliveries, 2);
+      assert.equal(ran, false, "a dead-lettered job does not run");
+      assert.equal(await job.status(), "dead" satisfies JobStatus);
+      // The crashed holder's late ack is refused: its token no longer holds the lease.
+      const late = await store.complete("stalls", [{
+        id: job.id,
+        token: "crashed-2",
+        status: "done",
+        valueJson: "1",
+        error: null,
+        errors: [],
+        attempts: 1,
+        ttlMs: 60_000,
+      }]);
+      assert.deepEqual(late, [false]);
+      assert.equal((await job.getResult())?.reason, "stalled");
+      await worker.stop();
+      await running;
+    });
+
     it("a non-JSON return value fails the job with a stored error", async () => {
       const worker = h.worker();
       worker.actor(async function returns_function() {

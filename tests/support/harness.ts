@@ -3,7 +3,15 @@
  * A harness opens producers and workers on one isolated store (a unique
  * key prefix on the shared Redis) and cleans it up.
  */
-import { MemoryBackend, Repid, type RepidOptions, Worker, type WorkerOptions } from "../../mod.ts";
+import {
+  type Backend,
+  MemoryBackend,
+  Repid,
+  type RepidOptions,
+  Worker,
+  type WorkerOptions,
+} from "../../mod.ts";
+import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
 import { cleanup, REDIS_URL, testPrefix } from "./redis.ts";
 
 /** Producers and workers that share one isolated store. */
@@ -14,6 +22,8 @@ export interface Harness {
   worker(options?: WorkerOptions): Worker;
   /** A new producer on the store (closed by `close()`). */
   producer(options?: RepidOptions): Repid;
+  /** The store itself, for tests that play a crashed worker (closed by `close()`). */
+  backend(): Backend;
   /** Stops workers, closes producers and removes the store's data. */
   close(): Promise<void>;
 }
@@ -33,8 +43,13 @@ function redisCase(): BackendCase {
       const prefix = testPrefix("contract");
       const workers: Worker[] = [];
       const producers: Repid[] = [];
+      let store: RedisBackend | undefined;
       return {
         name: "redis",
+        backend() {
+          store ??= new RedisBackend(REDIS_URL, { prefix });
+          return store;
+        },
         worker(options = {}) {
           const w = new Worker(REDIS_URL, { prefix, logger: "silent", ...options });
           workers.push(w);
@@ -48,6 +63,7 @@ function redisCase(): BackendCase {
         async close() {
           await Promise.all(workers.map((w) => w.stop({ graceMs: 0 })));
           await Promise.all(producers.map((p) => p.close()));
+          await store?.close();
           await cleanup(prefix);
         },
       };
@@ -65,6 +81,9 @@ function memoryCase(): BackendCase {
       const producers: Repid[] = [];
       return {
         name: "memory",
+        backend() {
+          return backend;
+        },
         worker(options = {}) {
           const w = new Worker(null, { logger: "silent", ...options, backend });
           workers.push(w);

@@ -32,6 +32,7 @@ import {
   type LeasedJob,
   type NewJob,
   parseJsonOr,
+  stalledError,
   storedErrors,
   storedOptions,
 } from "../../core/job.ts";
@@ -366,20 +367,41 @@ export class MemoryBackend implements Backend {
     return Promise.resolve(out);
   }
 
-  fetch(queue: string, max: number, leaseMs: number, token: string): Promise<FetchResult> {
+  fetch(
+    queue: string,
+    max: number,
+    leaseMs: number,
+    token: string,
+    maxStalls = 0,
+  ): Promise<FetchResult> {
     const q = this.#q(queue);
     const now = this.#store.now();
 
-    // (1) expired leases go back to the head of the queue, the earliest first
+    // (1) expired leases go back to the head of the queue, the earliest first;
+    // a job whose lease expired more than maxStalls times is dead-lettered
     const expired = q.active.rangeTo(now, 1000);
     for (let i = expired.length - 1; i >= 0; i--) {
       const id = expired[i];
       q.active.remove(id);
       const rec = this.#get(q, id, now);
       if (rec?.h.status === "in_progress") {
-        rec.h.status = "queued";
-        delete rec.h.token;
-        q.ready.pushFront(id);
+        const h = rec.h;
+        const stalls = (toNumber(h.stalls) ?? 0) + 1;
+        h.stalls = String(stalls);
+        delete h.token;
+        if (maxStalls > 0 && stalls > maxStalls) {
+          h.status = "dead";
+          h.reason = "stalled";
+          h.error = JSON.stringify(stalledError(stalls));
+          h.finished = String(now);
+          this.#expire(rec, now, DEAD_TTL_MS);
+          q.dead.add(id, now);
+          q.dead.removeTo(now - DEAD_TTL_MS);
+          this.#publish(q, id);
+        } else {
+          h.status = "queued";
+          q.ready.pushFront(id);
+        }
       }
     }
 

@@ -7,7 +7,7 @@
  */
 
 import type { Redis } from "ioredis";
-import type { Backend, FetchResult, RequeueRequest } from "../backend.ts";
+import type { Backend, FetchRequest, FetchResult, RequeueRequest } from "../backend.ts";
 import type {
   Completion,
   EnqueueOutcome,
@@ -152,7 +152,13 @@ export class RedisBackend implements Backend {
     return { created: created === 1, status, enqueuedAt: Number(enqueuedAt) };
   }
 
-  async fetch(queue: string, max: number, leaseMs: number, token: string): Promise<FetchResult> {
+  async fetch(
+    queue: string,
+    max: number,
+    leaseMs: number,
+    token: string,
+    maxStalls = 0,
+  ): Promise<FetchResult> {
     const k = this.keys(queue);
     const out = await this.#run(
       "repidFetch",
@@ -166,6 +172,8 @@ export class RedisBackend implements Backend {
       leaseMs,
       token,
       DEAD_TTL_MS,
+      k.finished,
+      maxStalls,
     ) as (string | number)[];
     return fetchResult(queue, token, out);
   }
@@ -177,7 +185,7 @@ export class RedisBackend implements Backend {
   async completeAndFetch(
     queue: string,
     completions: Completion[],
-    fetch: { max: number; leaseMs: number; token: string },
+    fetch: FetchRequest,
   ): Promise<{ acked: boolean[]; fetched: FetchResult }> {
     const k = this.keys(queue);
     const args: (string | number)[] = [
@@ -192,6 +200,7 @@ export class RedisBackend implements Backend {
       fetch.token,
       DEAD_TTL_MS,
       k.finished,
+      fetch.maxStalls ?? 0,
     ];
     pushCompletions(args, completions);
     const [acks, out] = (await this.#run("repidCompleteFetch", args)) as [

@@ -6,11 +6,14 @@ import { script } from "./common.ts";
  * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] active zset, KEYS[4] signal list,
  * KEYS[5] dead zset, KEYS[6] job hash key prefix (the job keys are KEYS[6]..id and
  * share the queue's hash tag)
- * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms
+ * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms,
+ * ARGV[5] finished channel, ARGV[6] max stalls (0: no limit)
  * Returns { wakeInMs, now, id, actor, args, deliveries, attempts, errors, enq, opts, ... }
  * with 8 fields per job.
  *
- * Steps: (1) jobs whose lease expired go back to the head of the ready list;
+ * Steps: (1) jobs whose lease expired go back to the head of the ready list, their
+ * 'stalls' count raised by one; a job whose count exceeds the max stalls (when above 0)
+ * is dead-lettered as 'stalled' instead, and its id is announced on the finished channel;
  * (2) due deferred jobs are leased first, oldest due first, then ready jobs in
  * FIFO order; an entry with no job data, an unknown status, a job key that is
  * not a hash (recorded under 'malformed:<sha1 of the entry>'), or an oversized
@@ -25,6 +28,7 @@ local ready, deferred, active, signal, dead, prefix = KEYS[1], KEYS[2], KEYS[3],
 local max = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
 local token = ARGV[3]
+local maxStalls = tonumber(ARGV[6]) or 0
 local now = now_ms()
 
 local expired = redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, 1000)
@@ -33,9 +37,25 @@ for i = #expired, 1, -1 do
   redis.call('ZREM', active, id)
   local key = prefix .. id
   if redis.call('HGET', key, 'status') == 'in_progress' then
-    redis.call('HSET', key, 'status', 'queued')
+    -- pcall: a corrupted count must not abort the script (it restarts at 1)
+    local stalls = redis.pcall('HINCRBY', key, 'stalls', 1)
+    if type(stalls) ~= 'number' then
+      stalls = 1
+      redis.call('HSET', key, 'stalls', 1)
+    end
     redis.call('HDEL', key, 'token')
-    redis.call('LPUSH', ready, id)
+    if maxStalls > 0 and stalls > maxStalls then
+      local err = cjson.encode({name = 'StalledJobError', message = 'Lease expired ' .. stalls ..
+        ' times: the job stalled or killed its worker each time'})
+      redis.call('HSET', key, 'status', 'dead', 'reason', 'stalled', 'error', err, 'finished', now)
+      redis.call('PEXPIRE', key, ARGV[4])
+      redis.call('ZADD', dead, now, id)
+      redis.call('ZREMRANGEBYSCORE', dead, '-inf', now - tonumber(ARGV[4]))
+      redis.call('PUBLISH', ARGV[5], id)
+    else
+      redis.call('HSET', key, 'status', 'queued')
+      redis.call('LPUSH', ready, id)
+    end
   end
 end
 
