@@ -25,6 +25,7 @@ import {
 } from "./support/ledger.ts";
 import { KILL_JOBS } from "./support/kill_scenario.ts";
 import {
+  assertWorkersEndedCleanly,
   killWorkers,
   spawnWorker,
   stopWorkers,
@@ -121,11 +122,7 @@ test("faults: cutting the workers' connections every 300 ms loses no job", async
     assert.deepEqual(v.problems, [], describeProblems(v));
     assert.equal(dead, 0, "no job was dead-lettered");
     assert.ok(closed > 0, "connections were cut while jobs ran");
-    for (const [i, end] of ends.entries()) {
-      assert.equal(end.code, 0, `worker ${workers[i].pid} kept running and stopped gracefully`);
-    }
-    const errors = workers.flatMap((w) => w.stderr.filter((l) => / ERROR /.test(l)));
-    assert.deepEqual(errors, [], "no worker logged an error");
+    assertWorkersEndedCleanly(workers, ends);
   } finally {
     await killWorkers(workers);
     counter?.close();

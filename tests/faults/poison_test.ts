@@ -24,6 +24,7 @@ import {
   verify,
 } from "./support/ledger.ts";
 import {
+  assertWorkersEndedCleanly,
   killWorkers,
   spawnWorker,
   stopWorkers,
@@ -224,11 +225,7 @@ test("faults: 1 000 garbage entries among 1 000 jobs are dead-lettered and the g
     assert.deepEqual(unexplained, [], "every dead letter has status=dead, a reason and an error");
     assert.equal(goodDead, 0, "no good job was dead-lettered");
     assert.deepEqual(alive, workers.map(() => true), "no worker exited");
-    for (const [i, end] of ends.entries()) {
-      assert.equal(end.code, 0, `worker ${workers[i].pid} stopped gracefully`);
-    }
-    const errors = workers.flatMap((w) => w.stderr.filter((l) => / ERROR /.test(l)));
-    assert.deepEqual(errors, [], "no worker logged an error");
+    assertWorkersEndedCleanly(workers, ends);
   } finally {
     await killWorkers(workers);
     await producer.close();

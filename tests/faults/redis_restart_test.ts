@@ -23,6 +23,7 @@ import {
   verify,
 } from "./support/ledger.ts";
 import {
+  assertWorkersEndedCleanly,
   killWorkers,
   spawnWorker,
   stopWorkers,
@@ -121,11 +122,7 @@ test("faults: Redis killed and restarted mid-run loses no job whose enqueue retu
     assert.deepEqual(v.problems, [], describeProblems(v));
     assert.equal(dead, 0, "no job was dead-lettered");
     assert.ok(Number.isFinite(firstDoneAfter), "jobs finished after the restart");
-    for (const [i, end] of ends.entries()) {
-      assert.equal(end.code, 0, `worker ${workers[i].pid} kept running and stopped gracefully`);
-    }
-    const errors = workers.flatMap((w) => w.stderr.filter((l) => / ERROR /.test(l)));
-    assert.deepEqual(errors, [], "no worker logged an error");
+    assertWorkersEndedCleanly(workers, ends);
   } finally {
     await killWorkers(workers);
     await producer.close();

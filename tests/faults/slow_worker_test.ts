@@ -24,6 +24,7 @@ import {
   verify,
 } from "./support/ledger.ts";
 import {
+  assertWorkersEndedCleanly,
   killWorkers,
   spawnWorker,
   stopWorkers,
@@ -123,11 +124,7 @@ test("faults: a worker paused past its lease cannot overwrite the result of the 
     assert.deepEqual(v.problems, [], describeProblems(v));
     assert.ok(paused.lostLeases.has(slow.id));
     assert.equal(dead, 0, "no job was dead-lettered");
-    for (const [i, end] of ends.entries()) {
-      assert.equal(end.code, 0, `worker ${workers[i].pid} stopped gracefully`);
-    }
-    const errors = workers.flatMap((w) => w.stderr.filter((l) => / ERROR /.test(l)));
-    assert.deepEqual(errors, [], "no worker logged an error");
+    assertWorkersEndedCleanly(workers, ends);
   } finally {
     await killWorkers(workers);
     await producer.close();

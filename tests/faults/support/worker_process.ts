@@ -10,6 +10,7 @@
  * await w.exited;
  * ```
  */
+import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import process from "node:process";
@@ -228,6 +229,21 @@ export async function stopWorkers(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Asserts that every worker stopped gracefully (exit code 0, as returned by
+ * {@linkcode stopWorkers}) and that none logged an ERROR line.
+ */
+export function assertWorkersEndedCleanly(
+  workers: WorkerProcess[],
+  ends: { code: number | null }[],
+): void {
+  for (const [i, end] of ends.entries()) {
+    assert.equal(end.code, 0, `worker ${workers[i].pid} kept running and stopped gracefully`);
+  }
+  const errors = workers.flatMap((w) => w.stderr.filter((l) => / ERROR /.test(l)));
+  assert.deepEqual(errors, [], "no worker logged an error");
 }
 
 /** Kills workers at once (SIGKILL), for `finally` blocks. */
