@@ -13,6 +13,7 @@ import { jsonProblem } from "../core/json.ts";
 import { assertName, assertPrefix } from "../core/names.ts";
 import { setImmediate } from "node:timers";
 import { sleep } from "../core/sleep.ts";
+import { GAVE_UP, unlessAborted, within } from "../core/settle.ts";
 import { assertCount, assertDuration } from "../core/time.ts";
 import { JobTimeoutError, LeaseLostError, NonJsonResultError } from "../errors.ts";
 import { type Logger, type LogLevel, resolveLogger } from "../log.ts";
@@ -58,7 +59,10 @@ export interface WorkerOptions {
   idleMs?: number;
   /**
    * How long `stop()` and the signal handlers let running jobs finish before
-   * their leases are handed back, in milliseconds.
+   * their leases are handed back, in milliseconds. Past it the store gets at
+   * most 2 s to take the leases back and 2 s to close, so a stop returns
+   * within about `graceMs` + 4 s even while the store does not answer (jobs
+   * it could not hand back are then left to their leases, and logged).
    * @default {10000}
    */
   graceMs?: number;
@@ -156,6 +160,14 @@ interface Lane {
   slots: Slots;
 }
 
+/**
+ * How long `stop()` waits, past the grace period, for the store to take back
+ * the leases of unfinished jobs and the results of finished ones, and then
+ * to close: when the store does not answer (an outage), `stop()` returns
+ * after about `graceMs` plus twice this, and the jobs are left to their leases.
+ */
+const STOP_MARGIN_MS = 2_000;
+
 /** How many fetch loops (lanes) a queue gets, at a concurrency of at least 4. */
 const LANES = 2;
 
@@ -203,6 +215,11 @@ export class Worker {
   #stopController = new AbortController();
   #loops: Promise<void>[] = [];
   #renewTimer: ReturnType<typeof setInterval> | undefined;
+  #renewing = false;
+  /** Fetches still in flight when the worker began to stop; their jobs are handed back. */
+  readonly #lateFetches = new Set<Promise<unknown>>();
+  /** Jobs leased by those fetches, to hand back. */
+  #lateJobs: LeasedJob[] = [];
   #state: "idle" | "running" | "stopping" | "stopped" = "idle";
   #stopped: Promise<void> | undefined;
   #resolveRun: (() => void) | undefined;
@@ -391,45 +408,91 @@ export class Worker {
     const wasRunning = this.#state === "running";
     this.#state = "stopping";
     this.#stopController.abort();
+    // Every wait of the fetch loops ends on the abort, even a store call that
+    // hangs in an outage (see #fetchLoop): this is prompt.
     await Promise.all(this.#loops);
-    if (this.#running.size > 0) {
-      const all = Promise.all([...this.#running.values()].map((r) => r.done));
-      // Cancel the grace timer once the jobs are done: it would keep Node alive.
-      const graceOver = new AbortController();
-      await Promise.race([all, sleep(graceMs, graceOver.signal)]);
-      graceOver.abort();
+    // Running jobs, and fetches still in flight, have `graceMs`.
+    const late = [...this.#lateFetches];
+    if (this.#running.size > 0 || late.length > 0) {
+      await within(
+        Promise.all([...[...this.#running.values()].map((r) => r.done), ...late]),
+        graceMs,
+      );
     }
     // Jobs whose ack is in flight have finished running: let the ack land rather than hand them back.
     const left = [...this.#running.values()].filter((r) => !r.detached && !r.acking);
-    if (left.length > 0) {
-      for (const r of left) {
-        r.detached = true;
-        r.controller.abort(new Error("The worker is shutting down"));
-      }
-      const byQueue = groupByQueue(left.map((r) => r.job));
-      for (const [queue, jobs] of byQueue) {
-        try {
-          await this.#backend.release(queue, jobs.map((j) => ({ id: j.id, token: j.token })));
-          this.#log.info("handed back unfinished jobs", { queue, jobs: jobs.map((j) => j.id) });
-        } catch (error) {
-          this.#log.warn("could not hand back leases; they expire by themselves", { error });
-        }
+    for (const r of left) {
+      r.detached = true;
+      r.controller.abort(new Error("The worker is shutting down"));
+    }
+    const handBack = [...left.map((r) => r.job), ...this.#lateJobs];
+    this.#lateJobs = [];
+    if (this.#lateFetches.size > 0) {
+      this.#log.warn(
+        "a fetch was still in flight (the store does not answer); any job it leased is left to its lease",
+        { fetches: this.#lateFetches.size },
+      );
+    }
+    // Past the grace period, the store gets a bounded time to take the leases
+    // back and the acks in flight: when it does not answer (an outage), the
+    // jobs are left to their leases, which expire by themselves.
+    const margin = new AbortController();
+    const marginTimer = setTimeout(() => margin.abort(), STOP_MARGIN_MS);
+    for (const [queue, jobs] of groupByQueue(handBack)) {
+      const ids = jobs.map((j) => j.id);
+      try {
+        const released = await unlessAborted(
+          this.#backend.release(queue, jobs.map((j) => ({ id: j.id, token: j.token }))),
+          margin.signal,
+        );
+        if (released === GAVE_UP) {
+          this.#log.warn(
+            "could not hand back leases: the store does not answer; they expire by themselves",
+            {
+              queue,
+              jobs: ids,
+            },
+          );
+        } else this.#log.info("handed back unfinished jobs", { queue, jobs: ids });
+      } catch (error) {
+        this.#log.warn("could not hand back leases; they expire by themselves", {
+          queue,
+          jobs: ids,
+          error,
+        });
       }
     }
     const acking = [...this.#running.values()].filter((r) => r.acking && !r.detached);
     if (acking.length > 0) {
-      // Give acks in flight a moment to land; past it their leases expire by themselves.
-      const ackWait = new AbortController();
-      await Promise.race([Promise.all(acking.map((r) => r.done)), sleep(5_000, ackWait.signal)]);
-      ackWait.abort();
+      const landed = await unlessAborted(Promise.all(acking.map((r) => r.done)), margin.signal);
       for (const r of acking) r.detached = true;
+      if (landed === GAVE_UP) {
+        this.#log.warn(
+          "could not store the results of finished jobs: the store does not answer; they run again once their leases expire",
+          {
+            jobs: acking.map((r) => r.job.id),
+          },
+        );
+      }
     }
+    clearTimeout(marginTimer);
     clearInterval(this.#renewTimer);
     await this.#pool?.close();
-    if (this.#ownsBackend) await this.#backend.close();
+    if (this.#ownsBackend) await within(this.#backend.close(), STOP_MARGIN_MS);
     this.#state = "stopped";
     if (wasRunning) this.#log.info("worker stopped");
     this.#resolveRun?.();
+  }
+
+  /** Tracks a fetch the loop stopped waiting for, so that its jobs are handed back on stop. */
+  #keepLate(fetching: Promise<FetchResult | null>): void {
+    const late: Promise<unknown> = fetching.then(
+      (fetched) => {
+        if (fetched) this.#lateJobs.push(...fetched.jobs);
+      },
+      () => {},
+    ).finally(() => this.#lateFetches.delete(late));
+    this.#lateFetches.add(late);
   }
 
   async #fetchLoop(queue: string, lane: Lane): Promise<void> {
@@ -456,19 +519,22 @@ export class Worker {
         const token = `${this.#workerId}-${++this.#tokenSeq}`;
         const { leaseMs, maxStalls } = this.#opts;
         const acks = this.#batchers.get(batcherKey(queue, lane));
-        let fetched: FetchResult | null;
-        if (acks?.canRide) {
-          // Jobs of this lane just finished and their acks go out at the end of
-          // this turn: lease the next jobs in the same round trip, as many as
-          // slots are free by then (all those the finished jobs gave back).
-          fetched = await acks.ride(() => {
+        // Jobs of this lane just finished and their acks go out at the end of
+        // this turn: lease the next jobs in the same round trip, as many as
+        // slots are free by then (all those the finished jobs gave back).
+        const fetching = acks?.canRide
+          ? acks.ride(() => {
             const max = reserve();
             return max > 0 ? { max, leaseMs, token, maxStalls } : null;
-          });
-          if (fetched === null) continue;
-        } else {
-          fetched = await this.#backend.fetch(queue, reserve(), leaseMs, token, maxStalls);
+          })
+          : this.#backend.fetch(queue, reserve(), leaseMs, token, maxStalls);
+        // A store that does not answer (an outage) must not hold the loop past a stop.
+        const fetched = await unlessAborted(fetching, signal);
+        if (fetched === GAVE_UP) {
+          this.#keepLate(fetching);
+          break;
         }
+        if (fetched === null) continue;
         const want = reserved;
         const { jobs, wakeInMs } = fetched;
         unreserve(want - jobs.length); // each fetched job keeps one reserved slot
@@ -904,6 +970,17 @@ export class Worker {
   }
 
   async #renewLeases(): Promise<void> {
+    // In an outage a renewal can take long to fail: never pile them up.
+    if (this.#renewing) return;
+    this.#renewing = true;
+    try {
+      await this.#renewAll();
+    } finally {
+      this.#renewing = false;
+    }
+  }
+
+  async #renewAll(): Promise<void> {
     const live = [...this.#running.values()].filter((r) => !r.detached);
     if (live.length === 0) return;
     for (const [queue, jobs] of groupByQueue(live.map((r) => r.job))) {

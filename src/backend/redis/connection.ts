@@ -7,6 +7,7 @@
 
 import { Redis } from "ioredis";
 import { describe } from "../../core/names.ts";
+import { GAVE_UP, within } from "../../core/settle.ts";
 
 /**
  * The part of an ioredis client that Repid's types name. Any ioredis `Redis`
@@ -73,7 +74,14 @@ export function openClient(input: RedisInput, action: string): OwnedClient {
   return { client: input as unknown as Redis, owned: false };
 }
 
-/** Closes a client politely, or drops it when it cannot answer. */
+/** How long {@linkcode closeClient} waits for Redis to answer QUIT before it drops the connection. */
+const QUIT_WAIT_MS = 1_000;
+
+/**
+ * Closes a client politely, or drops it when it cannot answer: at once when
+ * it is not connected, after {@linkcode QUIT_WAIT_MS} when Redis does not
+ * answer QUIT (it went away, or the connection went silent).
+ */
 export async function closeClient(client: Redis): Promise<void> {
   if (client.status === "end") return;
   if (client.status !== "ready") {
@@ -81,7 +89,7 @@ export async function closeClient(client: Redis): Promise<void> {
     return;
   }
   try {
-    await client.quit();
+    if ((await within(client.quit(), QUIT_WAIT_MS)) === GAVE_UP) client.disconnect();
   } catch {
     client.disconnect();
   }

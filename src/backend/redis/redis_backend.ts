@@ -25,6 +25,7 @@ import {
   storedOptions,
 } from "../../core/job.ts";
 import { closeClient, openClient, type RedisInput } from "./connection.ts";
+import { GAVE_UP, unlessAborted } from "../../core/settle.ts";
 import { type QueueKeys, queueKeys } from "./keys.ts";
 import { scripts } from "./scripts/mod.ts";
 import { RedisSchedules } from "./schedules.ts";
@@ -219,27 +220,39 @@ export class RedisBackend implements Backend {
       this.#blocking.set(queue, client);
     }
     const blocking = client;
-    const onAbort = () => {
-      this.#blocking.delete(queue);
+    // The wait ends on the first of: work (or BLPOP's timeout), the signal,
+    // or the guard below. It never relies on the BLPOP's promise to settle:
+    // ioredis leaves the promise of a command pending forever when its
+    // connection is disconnected while reconnecting, which is what happens
+    // to it in an outage (issue 11).
+    let dropped = false;
+    const drop = () => {
+      if (dropped) return;
+      dropped = true;
+      if (this.#blocking.get(queue) === blocking) this.#blocking.delete(queue);
       blocking.disconnect();
     };
-    signal.addEventListener("abort", onAbort, { once: true });
     // ioredis resends a BLPOP cut by a dropped connection, which restarts its
-    // timeout: connections dropped more often than `timeoutMs` would keep the
-    // fetch loop (and the reclaim of expired leases) waiting forever. Past the
-    // timeout plus a margin, drop this connection and return.
-    let overdue = false;
-    const guard = setTimeout(() => {
-      overdue = true;
-      onAbort();
-    }, timeoutMs + 1_000);
+    // timeout, and keeps a BLPOP sent during an outage until it reconnects:
+    // past the timeout plus a margin, drop this connection and return, so the
+    // fetch loop (and the reclaim of expired leases) never waits longer.
+    const ended = new AbortController();
+    const end = () => ended.abort();
+    const stop = ended.signal;
+    const timer = setTimeout(end, timeoutMs + 1_000);
+    signal.addEventListener("abort", end, { once: true });
     try {
-      await blocking.blpop(this.keys(queue).signal, Math.max(0.01, timeoutMs / 1000));
+      const popped = await unlessAborted(
+        blocking.blpop(this.keys(queue).signal, Math.max(0.01, timeoutMs / 1000)),
+        stop,
+      );
+      if (popped === GAVE_UP) drop();
     } catch (error) {
-      if (!signal.aborted && !overdue) throw error;
+      if (!stop.aborted) throw error;
+      drop();
     } finally {
-      clearTimeout(guard);
-      signal.removeEventListener("abort", onAbort);
+      clearTimeout(timer);
+      signal.removeEventListener("abort", end);
     }
   }
 
