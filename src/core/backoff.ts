@@ -72,3 +72,29 @@ export function backoffDelay(
   if (backoff.jitter === false) return Math.round(raw);
   return Math.round(raw / 2 + random() * (raw / 2));
 }
+
+/**
+ * The wait between the retries of a store call that failed (the store cannot
+ * be reached): 100 ms, doubling, at most 2 s, without jitter.
+ */
+export const STORE_RETRY_BACKOFF: Backoff = {
+  type: "exponential",
+  baseMs: 100,
+  maxMs: 2_000,
+  jitter: false,
+};
+
+/**
+ * How long to wait before retrying a store call that has failed `failures`
+ * times in a row (1 after the first failure), by {@linkcode STORE_RETRY_BACKOFF}.
+ *
+ * @example
+ * ```ts
+ * import { storeRetryDelay } from "./backoff.ts";
+ *
+ * console.assert(storeRetryDelay(1) === 100 && storeRetryDelay(10) === 2_000);
+ * ```
+ */
+export function storeRetryDelay(failures: number): number {
+  return backoffDelay(STORE_RETRY_BACKOFF, failures);
+}

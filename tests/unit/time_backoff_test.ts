@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { toEpochMs } from "../../src/core/time.ts";
-import { backoffDelay, validateBackoff } from "../../src/core/backoff.ts";
+import { backoffDelay, storeRetryDelay, validateBackoff } from "../../src/core/backoff.ts";
 
 describe("toEpochMs()", () => {
   it("takes a Date or integer epoch milliseconds", () => {
@@ -50,5 +50,14 @@ describe("backoffDelay()", () => {
     assert.throws(() => validateBackoff({ type: "fixed", delayMs: -1 }, "x"), RangeError);
     assert.throws(() => validateBackoff({ type: "exponential", baseMs: 1.5 }, "x"), RangeError);
     assert.equal(validateBackoff(undefined, "x"), undefined);
+  });
+});
+
+describe("storeRetryDelay()", () => {
+  it("waits 100 ms after the first failure, doubling up to 2 s", () => {
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7, 50].map((f) => storeRetryDelay(f)),
+      [100, 200, 400, 800, 1_600, 2_000, 2_000, 2_000],
+    );
   });
 });

@@ -1,0 +1,361 @@
+/**
+ * The job runner: runs a leased job (its checks, schedule advance, attempts
+ * with their timeouts and retries) and stores its outcome.
+ *
+ * @module
+ */
+
+import type { Backend } from "../backend/backend.ts";
+import { backoffDelay } from "../core/backoff.ts";
+import { type Completion, type JobError, type LeasedJob, toJobError } from "../core/job.ts";
+import { jsonProblem } from "../core/json.ts";
+import { assertName } from "../core/names.ts";
+import { sleep } from "../core/sleep.ts";
+import { JobTimeoutError, NonJsonResultError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { ThreadPool } from "../threads/pool.ts";
+import type { ActorDefinition, JobContext } from "./actor.ts";
+import type { Lane } from "./lane.ts";
+import type { LeaseKeeper } from "./lease_keeper.ts";
+import type { Running } from "./running_job.ts";
+import { advanceOccurrence } from "./schedule_advance.ts";
+import type { Slots } from "./slots.ts";
+import type { StoreWriter } from "./store_writer.ts";
+import type { ResolvedWorkerOptions } from "./worker_options.ts";
+
+/** What a {@linkcode JobRunner} works with; the worker makes it when it starts running. */
+export interface JobRunnerContext {
+  backend: Backend;
+  log: Logger;
+  opts: ResolvedWorkerOptions;
+  /** The worker's actors, by name. */
+  actors: ReadonlyMap<string, ActorDefinition>;
+  /** The threads of sync actors (when the worker has any). */
+  pool: ThreadPool | undefined;
+  /** The worker's slots (those of all its lanes). */
+  slots: Slots;
+  leases: LeaseKeeper;
+  writer: StoreWriter;
+}
+
+/** Runs the jobs a worker leased. */
+export class JobRunner {
+  readonly #backend: Backend;
+  readonly #log: Logger;
+  readonly #opts: ResolvedWorkerOptions;
+  readonly #actors: ReadonlyMap<string, ActorDefinition>;
+  readonly #pool: ThreadPool | undefined;
+  readonly #slots: Slots;
+  readonly #leases: LeaseKeeper;
+  readonly #writer: StoreWriter;
+
+  /** @param context What the runner works with. */
+  constructor(context: JobRunnerContext) {
+    this.#backend = context.backend;
+    this.#log = context.log;
+    this.#opts = context.opts;
+    this.#actors = context.actors;
+    this.#pool = context.pool;
+    this.#slots = context.slots;
+    this.#leases = context.leases;
+    this.#writer = context.writer;
+  }
+
+  /** Runs a fetched job, which holds one slot (of the worker and of its lane) reserved by the fetch loop. */
+  start(job: LeasedJob, lane: Lane): void {
+    let controller: AbortController | undefined; // made when first used (most jobs never do)
+    const running: Running = {
+      job,
+      get controller() {
+        return controller ??= new AbortController();
+      },
+      detached: false,
+      slotHeld: true,
+      acking: false,
+      lane,
+      done: Promise.resolve(),
+    };
+    this.#leases.add(running);
+    running.done = this.#execute(running)
+      .catch((error) => this.#log.error("job handling failed", { id: job.id, error }))
+      .finally(() => {
+        this.#leases.remove(running);
+        this.#freeSlot(running);
+      });
+  }
+
+  /**
+   * Gives the job's slot back (once). A job that has run frees its slot
+   * before its ack is written, so the next fetch travels with the ack
+   * instead of after it; the job stays with the lease keeper (its lease renewed,
+   * handed back on shutdown) until the ack is stored.
+   */
+  #freeSlot(r: Running): void {
+    if (!r.slotHeld) return;
+    r.slotHeld = false;
+    r.lane.slots.release();
+    this.#slots!.release();
+  }
+
+  async #execute(r: Running): Promise<void> {
+    const { job } = r;
+    const actor = this.#actors.get(job.actor);
+    const badName = actor ? undefined : nameProblem(job.actor, `Cannot run job "${job.id}"`);
+    if (badName !== undefined) {
+      // No worker can have an actor by a name producers refuse: dead-letter, do not requeue.
+      await this.#deadLetterMalformed(r, badName, badName);
+      return;
+    }
+    if (!actor) {
+      const outcome = await this.#writer.retryWrite(
+        r,
+        "requeue",
+        () =>
+          this.#backend.requeue(job.queue, {
+            id: job.id,
+            token: job.token,
+            delayMs: this.#opts.unknownActorDelayMs,
+            maxDeliveries: this.#opts.unknownActorLimit,
+            reason: "unknown_actor",
+            ttlMs: this.#opts.resultTtlMs,
+          }),
+      );
+      if (outcome === "dead") {
+        this.#log.warn("dead-lettered job for unknown actor", { id: job.id, actor: job.actor });
+      } else if (outcome === "requeued") {
+        this.#log.debug("put back job for unknown actor", {
+          id: job.id,
+          actor: job.actor,
+          deliveries: job.deliveries,
+        });
+      } else if (outcome === "lost") this.#writer.refused(job, "requeue");
+      return;
+    }
+    if (job.options.schedule) {
+      // An occurrence of a recurring job: create the next one before running this one.
+      const advanced = await this.#writer.retryWrite(
+        r,
+        "advance the schedule of",
+        () => advanceOccurrence(this.#backend, job),
+      );
+      if (advanced === undefined) return;
+      this.#log.debug("schedule advanced", { id: job.id, outcome: advanced });
+    }
+    let args: unknown[];
+    try {
+      const parsed = JSON.parse(job.argsJson);
+      if (!Array.isArray(parsed)) throw new Error("arguments are not a JSON array");
+      args = parsed;
+    } catch (error) {
+      const reason = error instanceof SyntaxError
+        ? `arguments are not valid JSON (${error.message})`
+        : (error as Error).message;
+      await this.#deadLetterMalformed(r, `Cannot run job "${job.id}": ${reason}`, reason);
+      return;
+    }
+
+    const opts = actor.options;
+    const maxAttempts = 1 + (opts.retries ?? 0);
+    const timeoutMs = job.options.timeoutMs ?? opts.timeoutMs;
+    const ttlMs = job.options.resultTtlMs ?? opts.resultTtlMs ?? this.#opts.resultTtlMs;
+    const errors: JobError[] = [...job.errors];
+    let attempts = job.attempts;
+    this.#log.info("job started", { id: job.id, actor: actor.name, queue: job.queue });
+    while (true) {
+      attempts++;
+      const outcome = await this.#attempt(actor, args, r, attempts, timeoutMs);
+      if (r.detached) return; // lease lost or handed back: another worker owns the job now
+      if (outcome.ok) {
+        await this.#finish(r, {
+          id: job.id,
+          token: job.token,
+          status: "done",
+          valueJson: outcome.json,
+          error: null,
+          errors,
+          attempts,
+          ttlMs,
+        });
+        return;
+      }
+      errors.push(outcome.error);
+      if (attempts >= maxAttempts) {
+        await this.#finish(r, {
+          id: job.id,
+          token: job.token,
+          status: "failed",
+          valueJson: "null",
+          error: outcome.error,
+          errors,
+          attempts,
+          ttlMs,
+        });
+        return;
+      }
+      const stored = await this.#writer.retryWrite(
+        r,
+        "record attempt",
+        () => this.#backend.recordAttempt(job.queue, job.id, job.token, attempts, errors),
+      );
+      if (stored === false) {
+        this.#writer.refused(job, "retry");
+        r.detached = true;
+        return;
+      }
+      if (r.detached) return;
+      const wait = backoffDelay(opts.backoff, attempts);
+      this.#log.info("job failed, retrying", {
+        id: job.id,
+        actor: actor.name,
+        attempt: attempts,
+        retryInMs: wait,
+        error: outcome.error.message,
+      });
+      await sleep(wait, r.controller.signal);
+      if (r.detached) return;
+    }
+  }
+
+  /** Dead-letters a leased job that cannot run, with reason `malformed` and `message`. */
+  async #deadLetterMalformed(r: Running, message: string, reason: string): Promise<void> {
+    const { job } = r;
+    const ok = await this.#writer.retryWrite(r, "dead-letter", () =>
+      this.#backend.deadLetter(
+        job.queue,
+        job.id,
+        job.token,
+        "malformed",
+        { name: "MalformedJobError", message },
+        this.#opts.resultTtlMs,
+      ));
+    if (ok === false) this.#writer.refused(job, "dead-letter");
+    else if (ok) this.#log.warn("dead-lettered malformed job", { id: job.id, reason });
+  }
+
+  async #attempt(
+    actor: ActorDefinition,
+    args: unknown[],
+    r: Running,
+    attempt: number,
+    timeoutMs: number | undefined,
+  ): Promise<{ ok: true; json: string } | { ok: false; error: JobError }> {
+    // The attempt's AbortController is made only when needed (the actor reads
+    // `this.signal`, a timeout is set, or the actor runs on a thread): most
+    // actors never look at it, and one per job (with its listener and the
+    // abort event at the end) is a measurable part of a short job's cost.
+    let controller: AbortController | undefined;
+    let ended = false;
+    let parent!: AbortSignal;
+    const forward = () => controller!.abort(parent.reason);
+    const attemptController = (): AbortController => {
+      if (!controller) {
+        controller = new AbortController();
+        parent = r.controller.signal;
+        if (ended) controller.abort(new Error("The attempt has ended"));
+        else if (parent.aborted) controller.abort(parent.reason);
+        else parent.addEventListener("abort", forward, { once: true });
+      }
+      return controller;
+    };
+    const context: JobContext = {
+      jobId: r.job.id,
+      queue: r.job.queue,
+      actor: actor.name,
+      attempt,
+      deliveries: r.job.deliveries,
+      get signal() {
+        return attemptController().signal;
+      },
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const run = actor.module !== undefined
+        ? this.#pool!.run({
+          actor: actor.name,
+          module: actor.module,
+          exportName: actor.exportName ?? "default",
+          args,
+          context: {
+            jobId: context.jobId,
+            queue: context.queue,
+            actor: context.actor,
+            attempt,
+            deliveries: context.deliveries,
+          },
+        }, {
+          signal: attemptController().signal,
+          timeoutMs,
+          timeoutError: () => new JobTimeoutError(actor.name, timeoutMs!),
+        }).then((json) => JSON.parse(json))
+        : Promise.resolve().then(() => actor.fn.apply(context, args));
+      let value: unknown;
+      if (timeoutMs === undefined || actor.module !== undefined) {
+        value = await run;
+      } else {
+        const attemptAbort = attemptController();
+        value = await Promise.race([
+          run,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              const error = new JobTimeoutError(actor.name, timeoutMs);
+              attemptAbort.abort(error);
+              reject(error);
+            }, timeoutMs);
+          }),
+        ]);
+      }
+      if (value === undefined) value = null;
+      const problem = jsonProblem(value, "result");
+      if (problem) {
+        return { ok: false, error: toJobError(new NonJsonResultError(actor.name, problem)) };
+      }
+      return { ok: true, json: JSON.stringify(value) };
+    } catch (error) {
+      return { ok: false, error: toJobError(error) };
+    } finally {
+      clearTimeout(timer);
+      ended = true;
+      if (controller) {
+        parent.removeEventListener("abort", forward);
+        if (!controller.signal.aborted) {
+          controller.abort(new Error("The attempt has ended"));
+        }
+      }
+    }
+  }
+
+  async #finish(r: Running, completion: Completion): Promise<void> {
+    const { job } = r;
+    r.acking = true;
+    this.#freeSlot(r);
+    const ok = await this.#writer.retryWrite(
+      r,
+      "complete",
+      () => r.lane.acks.add(completion),
+    );
+    if (ok === false) {
+      this.#writer.refused(job, "complete");
+      return;
+    }
+    if (ok === undefined) return;
+    const fields = {
+      id: job.id,
+      actor: job.actor,
+      queue: job.queue,
+      attempts: completion.attempts,
+      ms: Date.now() - job.startedAt,
+    };
+    if (completion.status === "done") this.#log.info("job done", fields);
+    else this.#log.info("job failed", { ...fields, error: completion.error?.message });
+  }
+}
+
+/** Why `name` (from the store) is not a valid actor name, or `undefined` when it is. */
+function nameProblem(name: string, action: string): string | undefined {
+  try {
+    assertName("actor", name.length > 200 ? name.slice(0, 200) : name, action);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

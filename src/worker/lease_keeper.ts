@@ -1,0 +1,122 @@
+/**
+ * The lease keeper: the jobs this worker leased, their leases renewed while
+ * they run, and the end of a run whose lease is gone (lost, handed back, or
+ * a job aborted).
+ *
+ * @module
+ */
+
+import type { Backend } from "../backend/backend.ts";
+import { LeaseLostError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { groupByQueue, type Running } from "./running_job.ts";
+
+/** Keeps the leases of the jobs a worker runs. */
+export class LeaseKeeper {
+  readonly #backend: Backend;
+  readonly #log: Logger;
+  readonly #leaseMs: number;
+  readonly #running = new Map<string, Running>();
+  #renewTimer: ReturnType<typeof setInterval> | undefined;
+  #renewing = false;
+
+  /**
+   * @param backend The store holding the leases.
+   * @param log Where lost leases and failed renewals are logged.
+   * @param leaseMs How long a lease lasts; it is renewed every third of it.
+   */
+  constructor(backend: Backend, log: Logger, leaseMs: number) {
+    this.#backend = backend;
+    this.#log = log;
+    this.#leaseMs = leaseMs;
+  }
+
+  /** How many jobs are leased here now. */
+  get size(): number {
+    return this.#running.size;
+  }
+
+  /** The jobs leased here now. */
+  running(): Running[] {
+    return [...this.#running.values()];
+  }
+
+  /** Starts keeping the lease of `running`, until {@linkcode LeaseKeeper.remove}. */
+  add(running: Running): void {
+    const { job } = running;
+    // Leased again while an earlier run here still goes on: that run's lease expired.
+    const stale = this.#running.get(job.id);
+    if (stale && !stale.detached) this.leaseLost(stale);
+    this.#running.set(job.id, running);
+  }
+
+  /** Stops keeping the lease of `running` (its run has ended). */
+  remove(running: Running): void {
+    const { job } = running;
+    if (this.#running.get(job.id) === running) this.#running.delete(job.id);
+  }
+
+  /** Renews the leases every third of `leaseMs`, until {@linkcode LeaseKeeper.stop}. */
+  start(): void {
+    const renewEvery = Math.max(50, Math.floor(this.#leaseMs / 3));
+    this.#renewTimer = setInterval(() => void this.#renewLeases(), renewEvery);
+  }
+
+  /** Stops renewing the leases. */
+  stop(): void {
+    clearInterval(this.#renewTimer);
+  }
+
+  /**
+   * Ends the run of `r` here: no more writes for it, and its signal aborts
+   * with `reason`. The hook for whatever takes a job away from its run
+   * (a lost lease, a shutdown, a cancellation).
+   */
+  abort(r: Running, reason: unknown): void {
+    r.detached = true;
+    r.controller.abort(reason);
+  }
+
+  /** Stops a run whose lease is gone: no more writes for it, its signal aborts. */
+  leaseLost(r: Running): void {
+    const error = new LeaseLostError(r.job.id, "keep running");
+    this.abort(r, error);
+    this.#log.warn("lease lost; job stopped here", { id: r.job.id, error });
+  }
+
+  async #renewLeases(): Promise<void> {
+    // In an outage a renewal can take long to fail: never pile them up.
+    if (this.#renewing) return;
+    this.#renewing = true;
+    try {
+      await this.#renewAll();
+    } finally {
+      this.#renewing = false;
+    }
+  }
+
+  async #renewAll(): Promise<void> {
+    const live = [...this.#running.values()].filter((r) => !r.detached);
+    if (live.length === 0) return;
+    for (const [queue, jobs] of groupByQueue(live.map((r) => r.job))) {
+      try {
+        const lost = await this.#backend.extendLeases(
+          queue,
+          jobs.map((j) => ({ id: j.id, token: j.token })),
+          this.#leaseMs,
+        );
+        const sent = new Map(jobs.map((j) => [j.id, j]));
+        for (const id of lost) {
+          const r = this.#running.get(id);
+          // A job whose ack is in flight has stopped running; its ack (if
+          // already stored) is why the lease is gone, or it will be refused.
+          // A run started since (the job leased here again) is not the one asked about.
+          if (!r || r.job !== sent.get(id) || r.detached || r.acking) continue;
+          this.leaseLost(r);
+        }
+      } catch (error) {
+        this.#log.warn("cannot renew leases", { queue, error });
+      }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The options of a {@linkcode Worker} and of its `runForever()` and `stop()`,
+ * with their defaults and checks.
+ *
+ * @module
+ */
+
+import type { Backend } from "../backend/backend.ts";
+import { assertPrefix } from "../core/names.ts";
+import { assertCount, assertDuration } from "../core/time.ts";
+import type { Logger, LogLevel } from "../log.ts";
+
+/** Options of a {@linkcode Worker}. */
+export interface WorkerOptions {
+  /**
+   * The first part of every Redis key; producers must use the same.
+   * @default {"repid"}
+   */
+  prefix?: string;
+  /**
+   * How many jobs may run at once.
+   * @default {10}
+   */
+  concurrency?: number;
+  /**
+   * How long a lease lasts, in milliseconds. A running job's lease is renewed
+   * every third of it; a job whose worker died runs elsewhere once it expires.
+   * @default {30000}
+   */
+  leaseMs?: number;
+  /**
+   * How long an idle worker blocks in Redis before it looks again for expired
+   * leases, in milliseconds (it also wakes when work arrives or a deferred
+   * job falls due).
+   * @default {5000}
+   */
+  idleMs?: number;
+  /**
+   * How long `stop()` and the signal handlers let running jobs finish before
+   * their leases are handed back, in milliseconds. Past it the store gets at
+   * most 2 s to take the leases back and 2 s to close, so a stop returns
+   * within about `graceMs` + 4 s even while the store does not answer (jobs
+   * it could not hand back are then left to their leases, and logged).
+   * @default {10000}
+   */
+  graceMs?: number;
+  /**
+   * How long a finished job's result is kept, in milliseconds (actors and
+   * jobs may override it).
+   * @default {86400000 (one day)}
+   */
+  resultTtlMs?: number;
+  /**
+   * How long a job for an actor this worker lacks is held back before it is
+   * delivered again (to this or another worker), in milliseconds (at least
+   * 10, so that a worker lacking an actor never spins on its jobs).
+   * @default {1000}
+   */
+  unknownActorDelayMs?: number;
+  /**
+   * Dead-letter a job for an unknown actor, with reason `unknown_actor`, once
+   * it has been delivered this many times; 0 keeps putting it back.
+   * @default {0}
+   */
+  unknownActorLimit?: number;
+  /**
+   * How many times a job's lease may expire (its worker died, or the job
+   * stalled past `leaseMs` without its lease being renewed) before the job
+   * is dead-lettered with reason `stalled` instead of being delivered again;
+   * 0 puts it back every time.
+   * @default {5}
+   */
+  maxStalls?: number;
+  /**
+   * How many threads run sync actors (those registered by module URL). The
+   * threads start when first needed and are then reused; jobs of sync actors
+   * wait for a free thread.
+   * @default {the number of CPUs (at least 1)}
+   */
+  threads?: number;
+  /**
+   * Where to log, or the level of the console logger.
+   * @default {"warn"}
+   */
+  logger?: Logger | LogLevel;
+  /**
+   * The store; overrides the `redis` argument (for example an in-memory backend).
+   */
+  backend?: Backend;
+}
+
+/** Options of {@linkcode Worker.stop}. */
+export interface StopOptions {
+  /**
+   * How long running jobs may still finish, in milliseconds.
+   * @default {the worker's graceMs}
+   */
+  graceMs?: number;
+}
+
+/** Options of {@linkcode Worker.runForever}. */
+export interface RunOptions {
+  /**
+   * Stop gracefully on SIGINT and SIGTERM.
+   * @default {true}
+   */
+  handleSignals?: boolean;
+  /** Stops the worker gracefully when aborted. */
+  signal?: AbortSignal;
+}
+
+/** The defaults of the options a worker parses (the others have their own). */
+const DEFAULTS = {
+  prefix: "repid",
+  concurrency: 10,
+  leaseMs: 30_000,
+  idleMs: 5_000,
+  graceMs: 10_000,
+  resultTtlMs: 86_400_000,
+  unknownActorDelayMs: 1_000,
+  unknownActorLimit: 0,
+  maxStalls: 5,
+};
+
+/** A worker's options with their defaults filled in and checked. */
+export type ResolvedWorkerOptions = typeof DEFAULTS;
+
+/**
+ * Fills in the defaults of `options` and checks them; throws a
+ * `TypeError`/`RangeError` naming a bad value.
+ *
+ * @example
+ * ```ts
+ * import { resolveWorkerOptions } from "./worker_options.ts";
+ *
+ * const opts = resolveWorkerOptions({ concurrency: 4 }, "Cannot create worker");
+ * console.assert(opts.concurrency === 4 && opts.leaseMs === 30_000);
+ * ```
+ */
+export function resolveWorkerOptions(
+  options: WorkerOptions,
+  action: string,
+): ResolvedWorkerOptions {
+  const o = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
+    const v = options[key];
+    if (v !== undefined) (o as Record<string, unknown>)[key] = v;
+  }
+  assertCount(o.concurrency, "concurrency", action, 1);
+  assertDuration(o.leaseMs, "leaseMs", action, 100);
+  assertDuration(o.idleMs, "idleMs", action, 10);
+  assertDuration(o.graceMs, "graceMs", action);
+  assertDuration(o.resultTtlMs, "resultTtlMs", action, 1);
+  assertDuration(o.unknownActorDelayMs, "unknownActorDelayMs", action, 10);
+  assertCount(o.unknownActorLimit, "unknownActorLimit", action);
+  assertCount(o.maxStalls, "maxStalls", action);
+  assertPrefix(o.prefix, action);
+  return o;
+}
