@@ -17,7 +17,7 @@ import type { ThreadPool } from "../threads/pool.ts";
 import type { ActorDefinition, JobContext } from "./actor.ts";
 import type { Lane } from "./lane.ts";
 import type { LeaseKeeper } from "./lease_keeper.ts";
-import type { Running } from "./running_job.ts";
+import { RunningJob } from "./running_job.ts";
 import { advanceOccurrence } from "./schedule_advance.ts";
 import type { Slots } from "./slots.ts";
 import type { StoreWriter } from "./store_writer.ts";
@@ -63,41 +63,20 @@ export class JobRunner {
 
   /** Runs a fetched job, which holds one slot (of the worker and of its lane) reserved by the fetch loop. */
   start(job: LeasedJob, lane: Lane): void {
-    let controller: AbortController | undefined; // made when first used (most jobs never do)
-    const running: Running = {
-      job,
-      get controller() {
-        return controller ??= new AbortController();
-      },
-      detached: false,
-      slotHeld: true,
-      acking: false,
-      lane,
-      done: Promise.resolve(),
-    };
+    const running = new RunningJob(job, lane, () => {
+      lane.slots.release();
+      this.#slots.release();
+    });
     this.#leases.add(running);
     running.done = this.#execute(running)
       .catch((error) => this.#log.error("job handling failed", { id: job.id, error }))
       .finally(() => {
         this.#leases.remove(running);
-        this.#freeSlot(running);
+        running.end();
       });
   }
 
-  /**
-   * Gives the job's slot back (once). A job that has run frees its slot
-   * before its ack is written, so the next fetch travels with the ack
-   * instead of after it; the job stays with the lease keeper (its lease renewed,
-   * handed back on shutdown) until the ack is stored.
-   */
-  #freeSlot(r: Running): void {
-    if (!r.slotHeld) return;
-    r.slotHeld = false;
-    r.lane.slots.release();
-    this.#slots!.release();
-  }
-
-  async #execute(r: Running): Promise<void> {
+  async #execute(r: RunningJob): Promise<void> {
     const { job } = r;
     const actor = this.#actors.get(job.actor);
     const badName = actor ? undefined : nameProblem(job.actor, `Cannot run job "${job.id}"`);
@@ -164,7 +143,7 @@ export class JobRunner {
     while (true) {
       attempts++;
       const outcome = await this.#attempt(actor, args, r, attempts, timeoutMs);
-      if (r.detached) return; // lease lost or handed back: another worker owns the job now
+      if (!r.writable) return; // lease lost or handed back: another worker owns the job now
       if (outcome.ok) {
         await this.#finish(r, {
           id: job.id,
@@ -199,10 +178,10 @@ export class JobRunner {
       );
       if (stored === false) {
         this.#writer.refused(job, "retry");
-        r.detached = true;
+        r.detach();
         return;
       }
-      if (r.detached) return;
+      if (!r.writable) return;
       const wait = backoffDelay(opts.backoff, attempts);
       this.#log.info("job failed, retrying", {
         id: job.id,
@@ -212,12 +191,12 @@ export class JobRunner {
         error: outcome.error.message,
       });
       await sleep(wait, r.controller.signal);
-      if (r.detached) return;
+      if (!r.writable) return;
     }
   }
 
   /** Dead-letters a leased job that cannot run, with reason `malformed` and `message`. */
-  async #deadLetterMalformed(r: Running, message: string, reason: string): Promise<void> {
+  async #deadLetterMalformed(r: RunningJob, message: string, reason: string): Promise<void> {
     const { job } = r;
     const ok = await this.#writer.retryWrite(r, "dead-letter", () =>
       this.#backend.deadLetter(
@@ -235,7 +214,7 @@ export class JobRunner {
   async #attempt(
     actor: ActorDefinition,
     args: unknown[],
-    r: Running,
+    r: RunningJob,
     attempt: number,
     timeoutMs: number | undefined,
   ): Promise<{ ok: true; json: string } | { ok: false; error: JobError }> {
@@ -324,10 +303,12 @@ export class JobRunner {
     }
   }
 
-  async #finish(r: Running, completion: Completion): Promise<void> {
+  async #finish(r: RunningJob, completion: Completion): Promise<void> {
     const { job } = r;
-    r.acking = true;
-    this.#freeSlot(r);
+    // The job has run: its slot goes back now, so the next fetch travels with
+    // the ack instead of after it; the job stays with the lease keeper (its
+    // lease renewed, handed back on shutdown) until the ack is stored.
+    r.startAck();
     const ok = await this.#writer.retryWrite(
       r,
       "complete",

@@ -9,14 +9,14 @@
 import type { Backend } from "../backend/backend.ts";
 import { LeaseLostError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { groupByQueue, type Running } from "./running_job.ts";
+import { groupByQueue, type RunningJob } from "./running_job.ts";
 
 /** Keeps the leases of the jobs a worker runs. */
 export class LeaseKeeper {
   readonly #backend: Backend;
   readonly #log: Logger;
   readonly #leaseMs: number;
-  readonly #running = new Map<string, Running>();
+  readonly #running = new Map<string, RunningJob>();
   #renewTimer: ReturnType<typeof setInterval> | undefined;
   #renewing = false;
 
@@ -37,21 +37,21 @@ export class LeaseKeeper {
   }
 
   /** The jobs leased here now. */
-  running(): Running[] {
+  running(): RunningJob[] {
     return [...this.#running.values()];
   }
 
   /** Starts keeping the lease of `running`, until {@linkcode LeaseKeeper.remove}. */
-  add(running: Running): void {
+  add(running: RunningJob): void {
     const { job } = running;
     // Leased again while an earlier run here still goes on: that run's lease expired.
     const stale = this.#running.get(job.id);
-    if (stale && !stale.detached) this.leaseLost(stale);
+    if (stale?.writable) this.leaseLost(stale);
     this.#running.set(job.id, running);
   }
 
   /** Stops keeping the lease of `running` (its run has ended). */
-  remove(running: Running): void {
+  remove(running: RunningJob): void {
     const { job } = running;
     if (this.#running.get(job.id) === running) this.#running.delete(job.id);
   }
@@ -72,13 +72,13 @@ export class LeaseKeeper {
    * with `reason`. The hook for whatever takes a job away from its run
    * (a lost lease, a shutdown, a cancellation).
    */
-  abort(r: Running, reason: unknown): void {
-    r.detached = true;
+  abort(r: RunningJob, reason: unknown): void {
+    r.detach();
     r.controller.abort(reason);
   }
 
   /** Stops a run whose lease is gone: no more writes for it, its signal aborts. */
-  leaseLost(r: Running): void {
+  leaseLost(r: RunningJob): void {
     const error = new LeaseLostError(r.job.id, "keep running");
     this.abort(r, error);
     this.#log.warn("lease lost; job stopped here", { id: r.job.id, error });
@@ -96,7 +96,7 @@ export class LeaseKeeper {
   }
 
   async #renewAll(): Promise<void> {
-    const live = [...this.#running.values()].filter((r) => !r.detached);
+    const live = [...this.#running.values()].filter((r) => r.writable);
     if (live.length === 0) return;
     for (const [queue, jobs] of groupByQueue(live.map((r) => r.job))) {
       try {
@@ -111,7 +111,7 @@ export class LeaseKeeper {
           // A job whose ack is in flight has stopped running; its ack (if
           // already stored) is why the lease is gone, or it will be refused.
           // A run started since (the job leased here again) is not the one asked about.
-          if (!r || r.job !== sent.get(id) || r.detached || r.acking) continue;
+          if (!r || r.job !== sent.get(id) || r.state !== "running") continue;
           this.leaseLost(r);
         }
       } catch (error) {

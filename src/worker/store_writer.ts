@@ -11,7 +11,7 @@ import { storeRetryDelay } from "../core/backoff.ts";
 import { sleep } from "../core/sleep.ts";
 import { LeaseLostError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import type { Running } from "./running_job.ts";
+import type { RunningJob } from "./running_job.ts";
 
 /** Writes to the store for the jobs a worker leased. */
 export class StoreWriter {
@@ -29,7 +29,11 @@ export class StoreWriter {
    * write with an error reply three times (a corrupted record): the job is
    * then left to its lease, which expires and delivers it again.
    */
-  async retryWrite<T>(r: Running, what: string, write: () => Promise<T>): Promise<T | undefined> {
+  async retryWrite<T>(
+    r: RunningJob,
+    what: string,
+    write: () => Promise<T>,
+  ): Promise<T | undefined> {
     let failures = 0;
     let replyErrors = 0;
     while (true) {
@@ -45,12 +49,12 @@ export class StoreWriter {
             id: r.job.id,
             error,
           });
-          r.detached = true;
+          r.detach();
           return undefined;
         }
-        if (r.detached) return undefined;
+        if (!r.writable) return undefined;
         await sleep(storeRetryDelay(failures));
-        if (r.detached) return undefined;
+        if (!r.writable) return undefined;
       }
     }
   }

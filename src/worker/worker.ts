@@ -275,7 +275,7 @@ export class Worker {
       );
     }
     // Jobs whose ack is in flight have finished running: let the ack land rather than hand them back.
-    const left = this.#leases.running().filter((r) => !r.detached && !r.acking);
+    const left = this.#leases.running().filter((r) => r.state === "running");
     for (const r of left) this.#leases.abort(r, new Error("The worker is shutting down"));
     const handBack = [...left.map((r) => r.job), ...(this.#fetcher?.takeLateJobs() ?? [])];
     const stillLate = this.#fetcher?.lateFetches.length ?? 0;
@@ -314,10 +314,10 @@ export class Worker {
         });
       }
     }
-    const acking = this.#leases.running().filter((r) => r.acking && !r.detached);
+    const acking = this.#leases.running().filter((r) => r.state === "acking");
     if (acking.length > 0) {
       const landed = await unlessAborted(Promise.all(acking.map((r) => r.done)), margin.signal);
-      for (const r of acking) r.detached = true;
+      for (const r of acking) r.detach();
       if (landed === GAVE_UP) {
         this.#log.warn(
           "could not store the results of finished jobs: the store does not answer; they run again once their leases expire",
