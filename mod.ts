@@ -53,37 +53,36 @@ export type {
 export type { Backoff } from "./src/core/backoff.ts";
 export { consoleLogger } from "./src/log.ts";
 export type { Logger, LogLevel } from "./src/log.ts";
-export {
-  type ActorDefinition,
-  type ActorFunction,
-  type ActorLike,
-  type ActorMap,
-  type ActorOptions,
-  type ArgsOf,
-  defineActor,
-  type FunctionOf,
-  type JobContext,
-  type ModuleActorOptions,
-  type ResultOf,
-} from "./src/worker/actor.ts";
+export type {
+  ActorDefinition,
+  ActorFunction,
+  ActorLike,
+  ActorMap,
+  ActorOptions,
+  ArgsOf,
+  FunctionOf,
+  JobContext,
+  ModuleActorOptions,
+  ResultOf,
+} from "./src/core/actor_types.ts";
+export { defineActor } from "./src/worker/actor.ts";
 export {
   type RunOptions,
   type StopOptions,
   Worker,
   type WorkerOptions,
 } from "./src/worker/worker.ts";
-export {
-  type AnyActors,
-  type BulkJob,
-  type BulkResultOf,
-  type EnqueueArgs,
-  type EnqueueOptions,
-  Job,
-  type JobSettings,
-  Repid,
-  type RepidOptions,
-  type WaitOptions,
-} from "./src/producer/repid.ts";
+export type {
+  AnyActors,
+  BulkJob,
+  BulkResultOf,
+  EnqueueArgs,
+  EnqueueOptions,
+  JobSettings,
+} from "./src/producer/enqueue_options.ts";
+export { Job } from "./src/producer/job.ts";
+export { Repid, type RepidOptions } from "./src/producer/repid.ts";
+export type { WaitOptions } from "./src/producer/result_waiter.ts";
 export type { RedisClient, RedisInput } from "./src/backend/redis/connection.ts";
 export type { Backend, FetchRequest, FetchResult, RequeueRequest } from "./src/backend/backend.ts";
 export { days, hours, minutes, seconds } from "./src/core/schedule.ts";

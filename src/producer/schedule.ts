@@ -22,8 +22,9 @@ import {
   type ScheduleOutcome,
   type ScheduleSpec,
 } from "../core/schedule.ts";
-import { ConnectionError } from "../errors.ts";
-import type { EnqueueOptions, Job } from "./repid.ts";
+import { wrapStoreError } from "../backend/store_error.ts";
+import type { EnqueueOptions } from "./enqueue_options.ts";
+import type { Job, JobHandles } from "./job.ts";
 
 /**
  * The settings that make `enqueueJob` register a recurring job (give
@@ -64,11 +65,11 @@ export interface RecurringSettings {
 
 /** Registers a schedule for `job` (validated by `newJob`) and returns its handle. */
 export async function registerSchedule<T>(
-  backend: Backend,
+  handles: JobHandles,
   job: NewJob,
   options: RecurringSettings & { deferUntil?: unknown },
-  makeJob: (queue: string, id: string, actor: string) => Job<T>,
 ): Promise<Schedule<T>> {
+  const { backend } = handles;
   const action = "Cannot enqueue job";
   const spec = parseScheduleSpec(options, action) as ScheduleSpec;
   const id = job.customId
@@ -111,8 +112,7 @@ export async function registerSchedule<T>(
     });
     return new Schedule<T>(
       { id, queue: job.queue, actor: job.actor, outcome: result.outcome },
-      backend,
-      makeJob,
+      handles,
     );
   } catch (error) {
     throw wrapStoreError("register recurring job", error);
@@ -150,20 +150,19 @@ export class Schedule<T = unknown> {
    */
   readonly outcome: ScheduleOutcome;
   readonly #backend: Backend;
-  readonly #makeJob: (queue: string, id: string, actor: string) => Job<T>;
+  readonly #handles: JobHandles;
 
   /** @ignore */
   constructor(
     fields: { id: string; queue: string; actor: string; outcome: ScheduleOutcome },
-    backend: Backend,
-    makeJob: (queue: string, id: string, actor: string) => Job<T>,
+    handles: JobHandles,
   ) {
     this.id = fields.id;
     this.queue = fields.queue;
     this.actor = fields.actor;
     this.outcome = fields.outcome;
-    this.#backend = backend;
-    this.#makeJob = makeJob;
+    this.#backend = handles.backend;
+    this.#handles = handles;
   }
 
   /**
@@ -204,7 +203,7 @@ export class Schedule<T = unknown> {
    * ```
    */
   occurrence(at: number): Job<T> {
-    return this.#makeJob(this.queue, occurrenceId(this.id, at), this.actor);
+    return this.#handles.job<T>(this.queue, occurrenceId(this.id, at), this.actor);
   }
 
   /**
@@ -291,12 +290,6 @@ export class Schedule<T = unknown> {
   cancel(): Promise<boolean> {
     return this.#backend.cancelSchedule(this.queue, this.id);
   }
-}
-
-function wrapStoreError(action: string, error: unknown): unknown {
-  if (error instanceof TypeError || error instanceof RangeError) return error;
-  if (error instanceof Error && error.name === "ReplyError") return error;
-  return new ConnectionError(action, error);
 }
 
 /**

@@ -9,8 +9,9 @@ import { MemoryBackend, type MemoryQueueCounts } from "../backend/memory/memory_
 import { deferred } from "../core/sleep.ts";
 import { assertDuration, toEpochMs } from "../core/time.ts";
 import { RepidError } from "../errors.ts";
-import { type AnyActors, Repid, type RepidOptions } from "../producer/repid.ts";
-import type { ActorMap } from "../worker/actor.ts";
+import type { ActorMap } from "../core/actor_types.ts";
+import type { AnyActors } from "../producer/enqueue_options.ts";
+import { Repid, type RepidOptions } from "../producer/repid.ts";
 import { Worker, type WorkerOptions } from "../worker/worker.ts";
 
 /** Options of {@linkcode createTestEnv}. */

@@ -1,118 +1,35 @@
 /**
- * Actors: named job handlers, their options, and the types that tie an
- * actor's name to its arguments and result.
+ * Actors: defining named job handlers (`defineActor`) and the definition a
+ * worker registers. Their types, which producers need too, are in
+ * `src/core/actor_types.ts`.
  *
  * @module
  */
 
-import { type Backoff, validateBackoff } from "../core/backoff.ts";
+import {
+  type ActorDefinition,
+  type ActorFunction,
+  type ActorOptions,
+  isActorDefinition,
+  type ModuleActorOptions,
+} from "../core/actor_types.ts";
+import { validateBackoff } from "../core/backoff.ts";
 import { assertName, describe } from "../core/names.ts";
 import { assertCount, assertDuration } from "../core/time.ts";
 
-/** What an actor sees of the job it runs, as `this`. */
-export interface JobContext {
-  /** The job's id. */
-  readonly jobId: string;
-  /** The job's queue. */
-  readonly queue: string;
-  /** The actor's name. */
-  readonly actor: string;
-  /** This attempt's number, from 1. */
-  readonly attempt: number;
-  /** How many times the job was taken from its queue, counting this time. */
-  readonly deliveries: number;
-  /**
-   * Aborts when the job times out, the worker shuts down, or the worker lost
-   * the job's lease. Pass it on to `fetch()` and other cancellable work.
-   */
-  readonly signal: AbortSignal;
-}
-
-/** Any function usable as an actor. */
-// deno-lint-ignore no-explicit-any
-export type ActorFunction = (this: JobContext, ...args: any[]) => unknown;
-
-/** Options of one actor. */
-export interface ActorOptions {
-  /**
-   * The actor's name, which producers enqueue by.
-   * @default {the function's name}
-   */
-  name?: string;
-  /**
-   * The queue the actor's jobs are taken from.
-   * @default {"default"}
-   */
-  queue?: string;
-  /**
-   * How many more times to run a failing job after its first failure, on the
-   * same worker.
-   * @default {0}
-   */
-  retries?: number;
-  /**
-   * The delay before each retry.
-   * @default {no delay}
-   */
-  backoff?: Backoff;
-  /**
-   * How long a finished job's result is kept, in milliseconds.
-   * @default {the worker's resultTtlMs (one day)}
-   */
-  resultTtlMs?: number;
-  /**
-   * Stop a run after this many milliseconds: its `signal` aborts and the
-   * attempt fails with a `TimeoutError` (retried if retries remain).
-   * @default {no limit}
-   */
-  timeoutMs?: number;
-}
-
-/**
- * Options of a sync actor: a function exported from a module that runs on the
- * worker's pool of threads (see {@linkcode defineActor}).
- */
-export interface ModuleActorOptions extends ActorOptions {
-  /**
-   * The actor's name, which producers enqueue by. Required for the default
-   * export.
-   * @default {the export's name, when `export` is given}
-   */
-  name?: string;
-  /**
-   * The name of the exported function to run.
-   * @default {"default"}
-   */
-  export?: string;
-  /**
-   * Stop a run after this many milliseconds, counted from the moment a thread
-   * starts it: the thread is terminated and replaced, and the attempt fails
-   * with a `TimeoutError` (retried if retries remain).
-   * @default {no limit}
-   */
-  timeoutMs?: number;
-}
-
-/** A function together with its actor options, from {@linkcode defineActor}. */
-export interface ActorDefinition<F extends ActorFunction = ActorFunction> {
-  /** Marks the object as an actor definition. */
-  readonly kind: "repid.actor";
-  /** The actor's name. */
-  readonly name: string;
-  /** The actor's queue. */
-  readonly queue: string;
-  /**
-   * The function that runs each job. For a sync actor (from a module URL) a
-   * stand-in that throws: the real function runs in a thread.
-   */
-  readonly fn: F;
-  /** The validated options. */
-  readonly options: Readonly<ActorOptions | ModuleActorOptions>;
-  /** For a sync actor: the URL (`href`) of the module that exports its function. */
-  readonly module?: string;
-  /** For a sync actor: the name of the export to run (`"default"` for the default export). */
-  readonly exportName?: string;
-}
+export {
+  type ActorDefinition,
+  type ActorFunction,
+  type ActorLike,
+  type ActorMap,
+  type ActorOptions,
+  type ArgsOf,
+  type FunctionOf,
+  isActorDefinition,
+  type JobContext,
+  type ModuleActorOptions,
+  type ResultOf,
+} from "../core/actor_types.ts";
 
 /**
  * Binds a function to its actor options so that one module can export it to
@@ -266,29 +183,3 @@ export function toActorDefinition<F extends ActorFunction>(
     ? defineActor<F>(new URL(input.module), merged)
     : defineActor(input.fn, merged);
 }
-
-/** Whether `value` is an {@linkcode ActorDefinition}. */
-export function isActorDefinition(value: unknown): value is ActorDefinition {
-  return typeof value === "object" && value !== null &&
-    (value as { kind?: unknown }).kind === "repid.actor";
-}
-
-/** Something that names an actor's type: its function or its definition. */
-export type ActorLike = ActorFunction | ActorDefinition;
-
-/**
- * A map from actor name to its function or definition, such as the type of a
- * module of actors (`typeof import("./actors.ts")`).
- */
-export type ActorMap = Record<string, ActorLike>;
-
-/** The function of an actor-like type. */
-export type FunctionOf<A> = A extends ActorDefinition<infer F> ? F
-  : A extends ActorFunction ? A
-  : never;
-
-/** The argument tuple of an actor-like type. */
-export type ArgsOf<A> = Parameters<FunctionOf<A>>;
-
-/** The resolved result type of an actor-like type. */
-export type ResultOf<A> = Awaited<ReturnType<FunctionOf<A>>>;

@@ -1,0 +1,170 @@
+/**
+ * The options of an enqueue (the job's arguments and settings) and their
+ * validation into the job the store keeps.
+ *
+ * @module
+ */
+
+import {
+  type ActorDefinition,
+  type ActorFunction,
+  type ActorMap,
+  type ArgsOf,
+  isActorDefinition,
+  type ResultOf,
+} from "../core/actor_types.ts";
+import type { JobOptions, NewJob } from "../core/job.ts";
+import { toJson } from "../core/json.ts";
+import { assertJobId, assertName, describe } from "../core/names.ts";
+import { assertDuration, toEpochMs } from "../core/time.ts";
+
+/** Settings of one job, besides its arguments. */
+export interface JobSettings {
+  /**
+   * The queue to put the job on.
+   * @default {"default", or the actor definition's queue}
+   */
+  queue?: string;
+  /**
+   * Do not start the job before this time (`Date` or UTC epoch ms). A past
+   * time runs it now.
+   */
+  deferUntil?: Date | number;
+  /**
+   * A custom id. While a job with this id is unfinished, enqueueing it again
+   * returns that job instead of adding another; a finished one is replaced.
+   * @default {a random UUID}
+   */
+  jobId?: string;
+  /**
+   * How long to keep this job's result, in milliseconds.
+   * @default {the actor's resultTtlMs, else the worker's (one day)}
+   */
+  resultTtlMs?: number;
+  /**
+   * Stop this job's run after this many milliseconds.
+   * @default {the actor's timeoutMs, else no limit}
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * Options of {@linkcode Repid.enqueueJob}: the arguments (required when the
+ * actor's type has required parameters) and the job's settings.
+ */
+export type EnqueueOptions<Args extends unknown[] = unknown[]> =
+  & JobSettings
+  & ([] extends Args ? {
+      /**
+       * The actor's arguments, as JSON values.
+       * @default {[]}
+       */
+      args?: Args;
+    }
+    : {
+      /** The actor's arguments, as JSON values. */
+      args: Args;
+    });
+
+/** The options argument of `enqueueJob`: optional only when the actor needs no arguments. */
+export type EnqueueArgs<Args extends unknown[]> = [] extends Args ? [options?: EnqueueOptions<Args>]
+  : [options: EnqueueOptions<Args>];
+
+/** The actor map of an untyped producer: any name, any arguments. */
+export type AnyActors = Record<string, ActorFunction>;
+
+/**
+ * One job of {@linkcode Repid.enqueueJobs}: the actor (a name or a
+ * definition) and the same options as `enqueueJob` (arguments and
+ * settings). With a typed producer, the name and arguments are checked.
+ *
+ * @example
+ * ```ts ignore
+ * const items: BulkJob[] = [{ actor: "string_length", args: ["hello"] }];
+ * await producer.enqueueJobs(items);
+ * ```
+ */
+export type BulkJob<A extends ActorMap = AnyActors> =
+  & (
+    | {
+      [K in keyof A & string]: { actor: K } & EnqueueOptions<ArgsOf<A[K]>>;
+    }[keyof A & string]
+    | ({ actor: ActorDefinition } & EnqueueOptions)
+  )
+  & { deferBy?: never; cron?: never; tz?: never; catchUp?: never };
+
+/**
+ * The result type of the jobs of one {@linkcode BulkJob} type.
+ *
+ * @example
+ * ```ts ignore
+ * const jobs = await producer.enqueueJobs([{ actor: "string_length", args: ["hi"] }]);
+ * const value = (await jobs[0].result).value; // BulkResultOf<typeof actors, …>: number
+ * ```
+ */
+export type BulkResultOf<A extends ActorMap, T> = T extends { actor: infer K }
+  ? K extends ActorDefinition ? ResultOf<K> : K extends keyof A ? ResultOf<A[K]> : unknown
+  : unknown;
+
+/**
+ * Whether `options` asks for a recurring job (`deferBy`, `cron`, `tz` or
+ * `catchUp` given).
+ *
+ * @example
+ * ```ts
+ * import { isRecurring } from "./enqueue_options.ts";
+ *
+ * console.assert(isRecurring({ deferBy: 60_000 }) && !isRecurring({ args: [1] }));
+ * ```
+ */
+export function isRecurring(options: object): boolean {
+  const o = options as { deferBy?: unknown; cron?: unknown; tz?: unknown; catchUp?: unknown };
+  return o.deferBy !== undefined || o.cron !== undefined || o.tz !== undefined ||
+    o.catchUp !== undefined;
+}
+
+/**
+ * Validates enqueue arguments and builds the job to store; errors start with
+ * `action`.
+ *
+ * @example
+ * ```ts
+ * import { newJob } from "./enqueue_options.ts";
+ *
+ * const job = newJob("string_length", { args: ["hello"], queue: "text" });
+ * console.assert(job.queue === "text" && job.argsJson === `["hello"]`);
+ * ```
+ */
+export function newJob(
+  actor: string | ActorDefinition,
+  options: EnqueueOptions,
+  action = "Cannot enqueue job",
+): NewJob {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`${action}: options must be an object, got ${describe(options)}`);
+  }
+  const def = isActorDefinition(actor) ? actor : undefined;
+  const name = assertName("actor", def ? def.name : actor, action);
+  const queue = assertName("queue", options.queue ?? def?.queue ?? "default", action);
+  const args = options.args ?? [];
+  if (!Array.isArray(args)) {
+    throw new TypeError(`${action}: args must be an array of arguments, got ${typeof args}`);
+  }
+  const argsJson = toJson(args, "args", `${action} for actor "${name}"`);
+  const dueAt = options.deferUntil === undefined
+    ? 0
+    : toEpochMs(options.deferUntil, "deferUntil", action);
+  const customId = options.jobId !== undefined;
+  const id = customId ? assertJobId(options.jobId, action) : crypto.randomUUID();
+  let jobOptions: JobOptions | undefined;
+  if (options.resultTtlMs !== undefined) {
+    jobOptions = { resultTtlMs: assertDuration(options.resultTtlMs, "resultTtlMs", action, 1) };
+  }
+  if (options.timeoutMs !== undefined) {
+    jobOptions = {
+      ...jobOptions,
+      timeoutMs: assertDuration(options.timeoutMs, "timeoutMs", action, 1),
+    };
+  }
+  return { id, customId, queue, actor: name, argsJson, dueAt, options: jobOptions };
+}

@@ -1,0 +1,158 @@
+/**
+ * The handle on an enqueued job ({@linkcode Job}) and the one place that
+ * makes such handles ({@linkcode JobHandles}).
+ *
+ * @module
+ */
+
+import type { Backend } from "../backend/backend.ts";
+import type { JobInfo, JobResult, JobStatus } from "../core/job.ts";
+import { assertDuration } from "../core/time.ts";
+import type { ResultWaiter, WaitOptions } from "./result_waiter.ts";
+
+/**
+ * A handle on an enqueued job.
+ *
+ * @example
+ * ```ts ignore
+ * const job = await producer.enqueueJob("string_length", { args: ["hello"] });
+ * const result = await job.result; // waits until the job has finished
+ * console.log(result.success, result.value);
+ * ```
+ */
+export class Job<T = unknown> {
+  /** The job's id. */
+  readonly id: string;
+  /** The job's queue. */
+  readonly queue: string;
+  /** The actor's name. */
+  readonly actor: string;
+  /** `false` when an unfinished job with this custom id already existed. */
+  readonly created: boolean;
+  /**
+   * When the job was enqueued (epoch ms, store clock), or 0 when unknown. A
+   * wait on this handle ignores results of an earlier job that had the same
+   * custom id.
+   */
+  readonly enqueuedAt: number;
+  readonly #waiter: ResultWaiter;
+  readonly #backend: Backend;
+
+  /** @ignore */
+  constructor(
+    fields: { id: string; queue: string; actor: string; created: boolean; enqueuedAt?: number },
+    backend: Backend,
+    waiter: ResultWaiter,
+  ) {
+    this.id = fields.id;
+    this.queue = fields.queue;
+    this.actor = fields.actor;
+    this.created = fields.created;
+    this.enqueuedAt = fields.enqueuedAt ?? 0;
+    this.#backend = backend;
+    this.#waiter = waiter;
+  }
+
+  /** Waits until the job has finished and resolves with its result. */
+  get result(): Promise<JobResult<T>> {
+    return this.waitResult();
+  }
+
+  /**
+   * Waits until the job has finished; rejects with `ResultTimeoutError`
+   * after `timeoutMs`, with the signal's reason when `signal` aborts, and
+   * with `JobNotFoundError` when the id is unknown.
+   *
+   * @example
+   * ```ts ignore
+   * const result = await job.waitResult({ timeoutMs: 10_000 });
+   * ```
+   */
+  waitResult(options: WaitOptions = {}): Promise<JobResult<T>> {
+    if (options.timeoutMs !== undefined) {
+      assertDuration(options.timeoutMs, "timeoutMs", "Cannot wait for result");
+    }
+    return this.#waiter.wait(this.queue, this.id, options, this.enqueuedAt) as Promise<
+      JobResult<T>
+    >;
+  }
+
+  /**
+   * Reads the result without waiting: `null` while the job is unfinished
+   * (or unknown).
+   *
+   * @example
+   * ```ts ignore
+   * const result = await job.getResult(); // null while unfinished
+   * ```
+   */
+  async getResult(): Promise<JobResult<T> | null> {
+    return ((await this.info())?.result ?? null) as JobResult<T> | null;
+  }
+
+  /**
+   * Reads the job's state, or `null` when the id is unknown.
+   *
+   * @example
+   * ```ts ignore
+   * const info = await job.info();
+   * console.log(info?.status, info?.deliveries);
+   * ```
+   */
+  info(): Promise<JobInfo | null> {
+    return this.#backend.getJob(this.queue, this.id);
+  }
+
+  /**
+   * Reads the job's status, or `null` when the id is unknown.
+   *
+   * @example
+   * ```ts ignore
+   * console.log(await job.status()); // "queued", "in_progress", "done", …
+   * ```
+   */
+  async status(): Promise<JobStatus | null> {
+    return (await this.info())?.status ?? null;
+  }
+}
+
+/** What a {@linkcode Job} handle knows of its job besides its id, queue and actor. */
+export interface JobFacts {
+  /**
+   * `false` when an unfinished job with this custom id already existed.
+   * @default {false}
+   */
+  created?: boolean;
+  /**
+   * When the job was enqueued (epoch ms, store clock).
+   * @default {0 (unknown)}
+   */
+  enqueuedAt?: number;
+}
+
+/**
+ * Makes the {@linkcode Job} handles of one producer, which all read its store
+ * and wait on its result waiter.
+ *
+ * @example
+ * ```ts ignore
+ * const handles = new JobHandles(backend, waiter);
+ * const job = handles.job("default", id, "string_length", { created: true });
+ * ```
+ */
+export class JobHandles {
+  /**
+   * @param backend The store the handles read.
+   * @param waiter The producer's result waiter.
+   */
+  constructor(readonly backend: Backend, readonly waiter: ResultWaiter) {}
+
+  /** A handle on job `id` of `queue`, run by `actor`. */
+  job<T = unknown>(queue: string, id: string, actor: string, facts: JobFacts = {}): Job<T> {
+    return new Job<T>(
+      { id, queue, actor, created: facts.created ?? false, enqueuedAt: facts.enqueuedAt },
+      this.backend,
+      this.waiter,
+    );
+  }
+}
