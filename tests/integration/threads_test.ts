@@ -21,6 +21,9 @@ const busyActor = defineActor<typeof import("./fixtures/threads/busy.ts").defaul
   { name: "busy" },
 );
 
+/** Deno's `Worker.terminate()` cannot stop a busy loop; Node's and Bun's can. */
+const underDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
+
 /** How long an absent heartbeat must stay absent to count as stopped. */
 const QUIET_MS = 500;
 /** How long a stopped thread may take to go quiet (a failure guard, not a speed target). */
@@ -308,5 +311,21 @@ describe("Worker.stop() with sync actors", () => {
       assert.equal(info?.deliveries, 1);
       assert.equal(info?.result, null);
     }
+  });
+
+  it("`Worker.stop()` terminates a busy sync job without `timeoutMs` past the grace period", {
+    skip: underDeno &&
+      "Deno's Worker.terminate() does not interrupt a busy loop (denoland/deno#35657)",
+  }, async () => {
+    const worker = new Worker(REDIS_URL, { prefix, threads: 1, logger: "silent" });
+    worker.actor(actorsModule, { export: "spinForever", name: "spin" });
+    const running = worker.runForever({ handleSignals: false });
+    const heartbeat = join(dir, "spin-stop");
+    const job = await producer.enqueueJob("spin", { args: [heartbeat] });
+    await waitFor("the spinning job to start", () => existsSync(heartbeat), { timeoutMs: 30_000 });
+    await worker.stop({ graceMs: 200 });
+    await running;
+    assert.equal(await stopsBeating(heartbeat), true, "the spinning thread was stopped");
+    assert.equal((await job.info())?.status, "queued", "its lease was handed back");
   });
 });
