@@ -1,11 +1,14 @@
 /**
  * `deno task bench`: Repid (on Deno, and on Node through the npm build)
  * against BullMQ and Bee-Queue (on Node), the same workloads against the
- * same Redis, each measurement in its own child process, 3 runs each.
+ * same Redis, each measurement in its own child process, 3 runs each. With
+ * `--bun`, a "Repid on Bun" column too (the npm build, on the Bun pinned in
+ * `scripts/bun/package.json`, installed on first use).
  *
- * Usage: `deno task bench [--smoke] [--runs N] [--n N] [--latency-n N]
- * [--libs repid-deno,repid-node,bullmq,bee-queue] [--scenarios a,b] [--redis URL]
- * [--npm-dir DIR]` (the npm build Repid on Node uses; default `npm/`)
+ * Usage: `deno task bench [--smoke] [--bun] [--runs N] [--n N] [--latency-n N]
+ * [--libs repid-deno,repid-node,repid-bun,bullmq,bee-queue] [--scenarios a,b]
+ * [--redis URL] [--npm-dir DIR]` (the npm build Repid on Node and Bun uses;
+ * default `npm/`)
  *
  * By default a private `redis-server` is started on a free port in
  * 6460–6469 (and stopped at the end) so that the `INFO commandstats` and
@@ -24,6 +27,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "nod
 import { cpus } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import process from "node:process";
+import { bunPath } from "../scripts/bun_binary.ts";
 import { deletePrefix, openRaw } from "./drivers/resp.mjs";
 import {
   jsonLines,
@@ -41,6 +45,7 @@ const CHILD = new URL("./drivers/child.mjs", import.meta.url).pathname;
 
 interface Options {
   smoke: boolean;
+  bun: boolean;
   runs: number;
   n: number;
   latencyN: number;
@@ -56,6 +61,7 @@ interface Options {
 function parseArgs(argv: string[]): Options {
   const o: Options = {
     smoke: false,
+    bun: false,
     runs: 3,
     n: 20_000,
     latencyN: 2_000,
@@ -89,7 +95,8 @@ function parseArgs(argv: string[]): Options {
       o.warmup = 2;
       o.batch = 100;
       o.childTimeoutMs = 30_000;
-    } else if (a === "--runs") o.runs = count();
+    } else if (a === "--bun") o.bun = true;
+    else if (a === "--runs") o.runs = count();
     else if (a === "--n") o.n = count();
     else if (a === "--latency-n") o.latencyN = count();
     else if (a === "--libs") o.libs = value().split(",");
@@ -164,6 +171,20 @@ function libraries(o: Options, notes: string[]): Library[] {
     notes.push(
       `npm build not found in ${o.npmDir}: Repid on Node is skipped (run \`deno task build:npm\`)`,
     );
+  }
+  if (o.bun || o.libs?.includes("repid-bun")) {
+    if (existsSync(npmBuild)) {
+      all.push({
+        id: "repid-bun",
+        lib: "repid",
+        cmd: [bunPath(), CHILD],
+        env: { REPID_MODULE: relative(dirname(CHILD), npmBuild) },
+      });
+    } else {
+      notes.push(
+        `npm build not found in ${o.npmDir}: Repid on Bun is skipped (run \`deno task build:npm\`)`,
+      );
+    }
   }
   const peers = new URL("./node_modules/", import.meta.url).pathname;
   if (node && existsSync(peers + "bullmq") && existsSync(peers + "bee-queue")) {

@@ -10,6 +10,9 @@
  *    (20.19+, 22.12+), `npx repid worker --help`, and the `repid` bin running
  *    a worker for `./actors.js` that serves a job and stops on SIGTERM.
  *
+ * With `--bun`, as a Bun user would: `bun add <tarball>`, the same examples
+ * with `bun`, and `bunx --bun repid worker` (the Bun of `scripts/bun/`).
+ *
  * Each example uses its own key prefix on `$REDIS_URL` (default
  * `redis://127.0.0.1:6379`) and deletes its keys. The scratch project is
  * removed afterwards (kept with `--keep`).
@@ -23,6 +26,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { BuildError, buildNpm, NPM_DIR, ROOT } from "./build_npm.ts";
+import { bunPath } from "./bun_binary.ts";
 
 const EXAMPLES = join(ROOT, "scripts", "npm_pack");
 /** A failure guard per step, not a timing assertion. */
@@ -74,29 +78,38 @@ export function npmPackCheck(args: string[]): void {
       join(app, "package.json"),
       `${JSON.stringify({ name: "repid-pack-check", private: true, type: "module" }, null, 2)}\n`,
     );
-    run(
-      "npm",
-      ["install", "--no-audit", "--no-fund", join(scratch, tarball)],
-      app,
-      "npm install <tarball>",
-    );
+    const bun = args.includes("--bun") ? bunPath() : undefined;
+    if (bun) run(bun, ["add", join(scratch, tarball)], app, "bun add <tarball>");
+    else {
+      run(
+        "npm",
+        ["install", "--no-audit", "--no-fund", join(scratch, tarball)],
+        app,
+        "npm install <tarball>",
+      );
+    }
     for (const file of ["example.mjs", "example.cjs", "actors.js", "bin_check.mjs"]) {
       copyFileSync(join(EXAMPLES, file), join(app, file));
     }
 
-    const version = run("node", ["--version"], app, "node --version").stdout.trim();
-    run("node", ["example.mjs"], app, "the ES module example");
-    if (nodeRequiresEsm(version)) {
-      run("node", ["example.cjs"], app, 'the require("repid") example');
+    const runtime = bun ?? "node";
+    const version = bun
+      ? `Bun ${run(bun, ["--version"], app, "bun --version").stdout.trim()}`
+      : `Node ${run("node", ["--version"], app, "node --version").stdout.trim()}`;
+    run(runtime, ["example.mjs"], app, "the ES module example");
+    if (bun || nodeRequiresEsm(version.replace(/^Node /, ""))) {
+      run(runtime, ["example.cjs"], app, 'the require("repid") example');
     } else {
-      console.log(`skipped require("repid"): Node ${version} cannot require ES modules unflagged`);
+      console.log(`skipped require("repid"): ${version} cannot require ES modules unflagged`);
     }
-    const help = run("npx", ["--no-install", "repid", "worker", "--help"], app, "npx repid --help");
+    const help = bun
+      ? run(bun, ["x", "--bun", "repid", "worker", "--help"], app, "bunx --bun repid --help")
+      : run("npx", ["--no-install", "repid", "worker", "--help"], app, "npx repid --help");
     if (!help.stdout.includes("--queues")) {
-      throw new BuildError("`npx repid worker --help` printed no --queues option");
+      throw new BuildError("`repid worker --help` printed no --queues option");
     }
-    run("node", ["bin_check.mjs"], app, "the repid bin worker");
-    console.log(`npm pack check passed: ${tarball} on Node ${version}`);
+    run(runtime, ["bin_check.mjs"], app, "the repid bin worker");
+    console.log(`npm pack check passed: ${tarball} on ${version}`);
   } finally {
     if (args.includes("--keep")) console.log(`kept ${scratch}`);
     else rmSync(scratch, { recursive: true, force: true });

@@ -118,18 +118,28 @@ export function stageTests(stage: string, filters: string[] = []): string[] {
     .map((file) => file.replace(/\.ts$/, ".js"));
 }
 
+/** The tests of one run, staged and compiled. */
+export interface StagedTests {
+  /** The run's folder (its `node_modules/repid` is the package under test). */
+  stage: string;
+  /** The compiled `*_test.js` files to run, relative to `stage`. */
+  files: string[];
+}
+
 /**
  * Builds the package into a private folder of this run (or, with
- * `--no-build`, links `npm/`), stages and compiles the tests, and runs them
- * with `node --test`; returns its exit code. Each run has its own folder
- * under `.npm-test/`, removed afterwards unless `--keep` is given, so runs
- * side by side do not disturb each other.
+ * `--no-build`, links `npm/`), stages and compiles the tests, calls `run` and
+ * returns its exit code. Each run has its own folder under `.npm-test/`,
+ * removed afterwards unless `--keep` is given, so runs side by side do not
+ * disturb each other. Shared by the Node and the Bun runs.
  */
-export function testNode(args: string[]): number {
+export async function withStagedTests(
+  args: string[],
+  run: (staged: StagedTests) => number | Promise<number>,
+): Promise<number> {
   const build = !args.includes("--no-build");
   const keep = args.includes("--keep");
   const filters = args.filter((a) => !a.startsWith("--"));
-  console.log(`node ${nodeVersion()}`);
   mkdirSync(STAGE_ROOT, { recursive: true });
   const stage = mkdtempSync(join(STAGE_ROOT, "run-"));
   try {
@@ -141,8 +151,23 @@ export function testNode(args: string[]): number {
     } else symlinkSync(NPM_DIR, linked, "dir");
 
     const files = stageTests(stage, filters);
-    if (files.length === 0) throw new BuildError("No test file to run on Node");
+    if (files.length === 0) {
+      throw new BuildError(
+        `No test file to run${filters.length ? ` for ${filters.join(", ")}` : ""}`,
+      );
+    }
     for (const [file, why] of Object.entries(DENO_ONLY)) console.log(`left out ${file}: ${why}`);
+    return await run({ stage, files });
+  } finally {
+    if (keep) console.log(`kept ${stage}`);
+    else rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/** Stages the tests and runs them with `node --test`; returns its exit code. */
+export function testNode(args: string[]): Promise<number> {
+  console.log(`node ${nodeVersion()}`);
+  return withStagedTests(args, ({ stage, files }) => {
     const run = spawnSync(
       "node",
       ["--test", "--test-reporter=spec", "--test-timeout=120000", ...files],
@@ -150,15 +175,12 @@ export function testNode(args: string[]): number {
     );
     if (run.error) throw new BuildError(`node --test: ${run.error.message}`);
     return run.status ?? 1;
-  } finally {
-    if (keep) console.log(`kept ${stage}`);
-    else rmSync(stage, { recursive: true, force: true });
-  }
+  });
 }
 
 if (import.meta.main) {
   try {
-    process.exit(testNode(process.argv.slice(2)));
+    process.exit(await testNode(process.argv.slice(2)));
   } catch (error) {
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

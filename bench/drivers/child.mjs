@@ -1,5 +1,5 @@
 // One bench measurement in its own process: `child.mjs <config JSON>`.
-// Runs on Deno and on Node. Prints one JSON line with the figures.
+// Runs on Deno, Node and Bun. Prints one JSON line with the figures.
 //
 // Modes: enqueue-single | enqueue-bulk (a producer enqueues `n` jobs),
 // prefill (untimed bulk enqueue), process (a worker runs `n` queued no-op
@@ -18,7 +18,8 @@ const drivers = {
 
 function runtime() {
   const deno = globalThis.Deno;
-  return deno ? `deno ${deno.version.deno}` : `node ${process.versions.node}`;
+  if (deno) return `deno ${deno.version.deno}`;
+  return process.versions.bun ? `bun ${process.versions.bun}` : `node ${process.versions.node}`;
 }
 
 /** Peak resident set size of this process in bytes (VmHWM), else the current RSS. */

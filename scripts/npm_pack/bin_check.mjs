@@ -1,6 +1,8 @@
 // Runs the installed `repid` bin as a worker process (`repid worker ./actors.js
 // --queues default`), has it run one job, then stops it with SIGTERM and
-// expects a graceful exit (code 0). Run by scripts/npm_pack_check.ts.
+// expects a graceful exit (code 0). Run by scripts/npm_pack_check.ts, with
+// `node` (the bin on its shebang, Node) or with `bun` (`bunx --bun repid`, the
+// bin on Bun).
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { Redis } from "ioredis";
@@ -8,11 +10,21 @@ import { Repid } from "repid";
 
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `repid-npm-pack-bin-${process.pid}-${Date.now()}`;
-const child = spawn(
-  "node_modules/.bin/repid",
-  ["worker", "./actors.js", "--queues", "default", "--prefix", prefix, "--redis-url", url],
-  { stdio: ["ignore", "pipe", "pipe"] },
-);
+const workerArgs = [
+  "worker",
+  "./actors.js",
+  "--queues",
+  "default",
+  "--prefix",
+  prefix,
+  "--redis-url",
+  url,
+];
+const child = process.versions.bun
+  ? spawn(process.execPath, ["x", "--bun", "repid", ...workerArgs], {
+    stdio: ["ignore", "pipe", "pipe"],
+  })
+  : spawn("node_modules/.bin/repid", workerArgs, { stdio: ["ignore", "pipe", "pipe"] });
 let output = "";
 child.stdout.on("data", (chunk) => (output += chunk));
 child.stderr.on("data", (chunk) => (output += chunk));

@@ -28,32 +28,37 @@ async function openPort(): Promise<Port> {
   } catch {
     // Not a runtime with node:worker_threads: a plain Web Worker.
   }
-  if (parentPort) {
-    const port = parentPort;
-    // Uncaught errors end the thread; the pool hears of them through the
-    // worker's "error" event, with the error's stack.
-    return {
-      post: (message) => port.postMessage(message),
-      listen: (handler) => port.on("message", handler),
+  const scope = globalThis as unknown as Partial<WebScope>;
+  const port: Port = parentPort
+    ? {
+      post: (message) => parentPort.postMessage(message),
+      listen: (handler) => parentPort.on("message", handler),
+    }
+    : {
+      post: (message) => scope.postMessage!(message),
+      listen: (handler) =>
+        scope.addEventListener!("message", (event) => handler((event as MessageEvent).data)),
     };
+  if (typeof scope.addEventListener === "function") {
+    // A Web Worker (Deno; Bun, which offers parentPort there too): report
+    // uncaught errors with their stack, then the pool replaces the thread.
+    // Bun's own "error" event on the worker carries only a formatted message.
+    // In node:worker_threads (no such listener) an uncaught error ends the
+    // thread, and the pool hears of it, with the stack, from the worker.
+    scope.addEventListener("error", (event) => {
+      event.preventDefault();
+      const e = event as ErrorEvent;
+      port.post({
+        type: "crash",
+        error: toJobError(e.error ?? { name: "Error", message: e.message }),
+      });
+    });
+    scope.addEventListener("unhandledrejection", (event) => {
+      event.preventDefault();
+      port.post({ type: "crash", error: toJobError((event as PromiseRejectionEvent).reason) });
+    });
   }
-  const scope = globalThis as unknown as WebScope;
-  const post = (message: ThreadMessage) => scope.postMessage(message);
-  // Report uncaught errors with their stack; the pool then replaces the thread.
-  scope.addEventListener("error", (event) => {
-    event.preventDefault();
-    const e = event as ErrorEvent;
-    post({ type: "crash", error: toJobError(e.error ?? { name: "Error", message: e.message }) });
-  });
-  scope.addEventListener("unhandledrejection", (event) => {
-    event.preventDefault();
-    post({ type: "crash", error: toJobError((event as PromiseRejectionEvent).reason) });
-  });
-  return {
-    post,
-    listen: (handler) =>
-      scope.addEventListener("message", (event) => handler((event as MessageEvent).data)),
-  };
+  return port;
 }
 
 /** Where the function to call under a deadline is put for the `node:vm` script. */
