@@ -16,6 +16,7 @@ export class LeaseKeeper {
   readonly #backend: Backend;
   readonly #log: Logger;
   readonly #leaseMs: number;
+  /** The jobs leased here, by {@linkcode runKey} (ids are unique per queue only). */
   readonly #running = new Map<string, RunningJob>();
   #renewTimer: ReturnType<typeof setInterval> | undefined;
   #renewing = false;
@@ -45,15 +46,17 @@ export class LeaseKeeper {
   add(running: RunningJob): void {
     const { job } = running;
     // Leased again while an earlier run here still goes on: that run's lease expired.
-    const stale = this.#running.get(job.id);
+    const key = runKey(job.queue, job.id);
+    const stale = this.#running.get(key);
     if (stale?.writable) this.leaseLost(stale);
-    this.#running.set(job.id, running);
+    this.#running.set(key, running);
   }
 
   /** Stops keeping the lease of `running` (its run has ended). */
   remove(running: RunningJob): void {
     const { job } = running;
-    if (this.#running.get(job.id) === running) this.#running.delete(job.id);
+    const key = runKey(job.queue, job.id);
+    if (this.#running.get(key) === running) this.#running.delete(key);
   }
 
   /** Renews the leases every third of `leaseMs`, until {@linkcode LeaseKeeper.stop}. */
@@ -107,7 +110,7 @@ export class LeaseKeeper {
         );
         const sent = new Map(jobs.map((j) => [j.id, j]));
         for (const id of lost) {
-          const r = this.#running.get(id);
+          const r = this.#running.get(runKey(queue, id));
           // A job whose ack is in flight has stopped running; its ack (if
           // already stored) is why the lease is gone, or it will be refused.
           // A run started since (the job leased here again) is not the one asked about.
@@ -119,4 +122,9 @@ export class LeaseKeeper {
       }
     }
   }
+}
+
+/** The key of a leased job among the running jobs: its queue and id. */
+function runKey(queue: string, id: string): string {
+  return `${queue}\n${id}`;
 }
