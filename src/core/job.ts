@@ -91,30 +91,7 @@ export interface JobInfo {
   result: JobResult | null;
 }
 
-/** Turns anything thrown into a storable {@linkcode JobError}. */
-export function toJobError(thrown: unknown): JobError {
-  if (thrown instanceof Error) {
-    const error: JobError = { name: thrown.name, message: thrown.message };
-    if (thrown.stack) error.stack = thrown.stack;
-    return error;
-  }
-  if (thrown && typeof thrown === "object" && "message" in thrown) {
-    const t = thrown as { name?: unknown; message?: unknown; stack?: unknown };
-    const error: JobError = {
-      name: typeof t.name === "string" ? t.name : "Error",
-      message: String(t.message),
-    };
-    if (typeof t.stack === "string") error.stack = t.stack;
-    return error;
-  }
-  let message: string;
-  try {
-    message = typeof thrown === "string" ? thrown : JSON.stringify(thrown) ?? String(thrown);
-  } catch {
-    message = String(thrown);
-  }
-  return { name: "Error", message };
-}
+export { toJobError } from "./job_error.ts";
 
 /** Per-job settings stored with the job when the producer gave them. */
 export interface JobOptions {

@@ -90,7 +90,11 @@ async function callWithin(call: () => unknown, timeoutMs: number): Promise<unkno
 }
 
 function isDeadlineError(error: unknown): boolean {
-  return (error as { code?: unknown })?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT";
+  try {
+    return (error as { code?: unknown })?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT";
+  } catch {
+    return false; // a value whose properties cannot be read (a revoked Proxy…)
+  }
 }
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
@@ -144,14 +148,24 @@ async function run(message: RunMessage): Promise<ThreadMessage> {
     return failed("threw", toJobError(error));
   }
   if (value === undefined) value = null;
-  const problem = jsonProblem(value, "result");
-  if (problem) return failed("json", { name: "TypeError", message: problem });
-  return { type: "done", id, json: JSON.stringify(value) };
+  try {
+    const problem = jsonProblem(value, "result");
+    if (problem) return failed("json", { name: "TypeError", message: problem });
+    return { type: "done", id, json: JSON.stringify(value) };
+  } catch (error) {
+    // A result that cannot even be inspected (a revoked Proxy, throwing getters).
+    return failed("json", toJobError(error));
+  }
 }
 
 const port = await openPort();
 port.listen((message) => {
   if (message?.type !== "run") return;
-  void run(message).then((answer) => port.post(answer));
+  void run(message).then(
+    (answer) => port.post(answer),
+    // Unreachable by design: every failure of a run is answered, never left pending.
+    (error) =>
+      port.post({ type: "failed", id: message.id, kind: "threw", error: toJobError(error) }),
+  );
 });
 port.post({ type: "ready" });
