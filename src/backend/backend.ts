@@ -12,6 +12,7 @@ import type {
   EnqueueOutcome,
   JobError,
   JobInfo,
+  JobResult,
   LeasedJob,
   NewJob,
 } from "../core/job.ts";
@@ -123,6 +124,14 @@ export interface Backend extends ScheduleBackend {
   ): Promise<boolean>;
   /** Reads a job, or `null` when the id is unknown (or its result expired). */
   getJob(queue: string, id: string): Promise<JobInfo | null>;
+  /**
+   * Reads how jobs of `queue` stand, for waits on their results: per id, in
+   * order, the job's result once it has finished, `"unfinished"` before,
+   * or `null` when the id is unknown (or its result expired). Reads only the
+   * status of each job, and the result's fields of the finished ones: never
+   * the arguments. Callers keep `ids` to some hundreds per call.
+   */
+  readResults(queue: string, ids: string[]): Promise<(JobResult | "unfinished" | null)[]>;
   /**
    * Calls `listener` with the id of every job of `queue` that finishes from
    * now on, and with the job's finished state when the notification carries

@@ -1,14 +1,27 @@
 /**
  * Merges the enqueues made in the same synchronous run (for example
- * `Promise.all(items.map((i) => producer.enqueueJob(…)))`) into one call of
+ * `Promise.all(items.map((i) => producer.enqueueJob(…)))`) into few calls of
  * `Backend.enqueue`, which stores the jobs of one queue with one script
- * call. A lone enqueue waits only for a microtask.
+ * call. A lone enqueue waits only for a microtask. A merged call holds at
+ * most {@linkcode MERGED_JOBS_MAX} jobs and about {@linkcode MERGED_BYTES_MAX}
+ * of arguments, so that no script call holds Redis for more than a few
+ * milliseconds; the calls are sent together, in order.
  *
  * @module
  */
 
 import type { EnqueueOutcome, NewJob } from "../core/job.ts";
 import { type Deferred, deferred } from "../core/sleep.ts";
+
+/**
+ * The most jobs merged into one call. Redis spends about 10–15 µs per job
+ * of `enqueue_many` (measured with `INFO commandstats`), so a call of 200
+ * jobs holds it for 2–3 ms.
+ */
+export const MERGED_JOBS_MAX = 200;
+
+/** Past this many characters of arguments, a merged call takes no more jobs. */
+export const MERGED_BYTES_MAX = 1_048_576;
 
 /** Collects jobs until the current synchronous run ends, then enqueues them together. */
 export class EnqueueBatcher {
@@ -39,6 +52,20 @@ export class EnqueueBatcher {
     this.#jobs = [];
     this.#waiters = [];
     this.#scheduled = false;
+    let start = 0;
+    while (start < jobs.length) {
+      let end = start;
+      let bytes = 0;
+      while (end < jobs.length && end - start < MERGED_JOBS_MAX && bytes < MERGED_BYTES_MAX) {
+        bytes += jobs[end].argsJson.length;
+        end++;
+      }
+      this.#send(jobs.slice(start, end), waiters.slice(start, end));
+      start = end;
+    }
+  }
+
+  #send(jobs: NewJob[], waiters: Deferred<EnqueueOutcome>[]): void {
     let sent: Promise<EnqueueOutcome[]>;
     try {
       sent = this.enqueue(jobs);

@@ -11,12 +11,17 @@
  * few seconds, a bounded number of them). A reconnect of the subscriber
  * drops the watches (their waits read the state, as any other).
  *
+ * Reads are batched: the jobs to read are collected, and read a batch of
+ * {@linkcode READ_BATCH} jobs of one queue at a time (one store call each,
+ * one after the other), reading only their status and the results of the
+ * finished ones. A wait holds a few small objects and no closure of its own
+ * unless it has a timeout or a signal: a producer can await many jobs.
+ *
  * @module
  */
 
 import type { Backend } from "../backend/backend.ts";
 import type { JobInfo, JobResult } from "../core/job.ts";
-import { type Deferred, deferred } from "../core/sleep.ts";
 import { JobNotFoundError, ResultTimeoutError } from "../errors.ts";
 
 /** Options of a wait for a result. */
@@ -34,26 +39,59 @@ const WATCH_MAX = 10_000;
 const EARLY_MAX = 1_000;
 /** A result that came before its wait is used for this long; later the wait reads the state. */
 const EARLY_MAX_AGE_MS = 5_000;
+/** The most jobs read in one store call. */
+export const READ_BATCH = 200;
 
+/** One wait for a result. */
+interface Waiter {
+  resolve(result: JobResult): void;
+  reject(error: unknown): void;
+  /** The enqueue time below which a result is an earlier job's. */
+  since: number;
+  timer?: ReturnType<typeof setTimeout>;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/**
+ * Where a pending job stands with its reads: none queued or in flight,
+ * queued for the next batch, in a batch in flight, or in flight and to be
+ * read once more afterwards (a notification came meanwhile).
+ */
+type Read = "idle" | "queued" | "reading" | "again";
+
+/** A job with waits on its result. */
 interface Pending {
   queue: string;
   id: string;
-  /** Each wait, with the enqueue time below which a result is an earlier job's. */
-  waiters: Map<Deferred<JobResult>, number>;
-  checking: boolean;
-  again: boolean;
+  /** Its waits (most often one). */
+  waiters: Waiter[];
+  read: Read;
+}
+
+/** A queue's subscription to its finished channel. */
+interface Subscription {
+  /** Resolves with the unsubscribe function. */
+  promise: Promise<() => Promise<void>>;
+  /** Whether it is active (notifications cannot be missed from now on). */
+  active: boolean;
+  /** Jobs whose first read waits for the subscription to be active. */
+  waiting: Pending[];
 }
 
 /** Waits for results of many jobs over one subscription per queue. */
 export class ResultWaiter {
   readonly #backend: Backend;
   readonly #recheckMs: number;
-  readonly #subscriptions = new Map<string, Promise<() => Promise<void>>>();
-  readonly #pending = new Map<string, Pending>();
+  readonly #subscriptions = new Map<string, Subscription>();
+  /** Pending jobs by queue, then id. */
+  readonly #pending = new Map<string, Map<string, Pending>>();
+  #pendingCount = 0;
+  /** Pending jobs to read, by queue. */
+  readonly #toRead = new Map<string, Set<Pending>>();
+  #draining = false;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
-  /** Queues whose subscription is active. */
-  readonly #active = new Set<string>();
   /** Watched jobs (`queue\nid`) whose notification has not come yet. */
   readonly #watched = new Set<string>();
   /** Results whose notification came before their wait, and when. */
@@ -73,81 +111,136 @@ export class ResultWaiter {
    * was enqueued before `since` (epoch ms, store clock) belongs to an earlier
    * job with the same custom id and is ignored.
    */
-  async wait(
+  wait(
     queue: string,
     id: string,
     options: WaitOptions = {},
     since = 0,
   ): Promise<JobResult> {
     const { signal, timeoutMs } = options;
-    signal?.throwIfAborted();
-    if (this.#closed) throw new Error(CLOSED);
-    const d = deferred<JobResult>();
-    const onAbort = () => d.reject(signal!.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const timer = timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => d.reject(new ResultTimeoutError(id, timeoutMs)), timeoutMs);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#closed) return Promise.reject(new Error(CLOSED));
     const key = `${queue}\n${id}`;
-    try {
-      const early = this.#early.get(key);
-      if (early) {
-        this.#early.delete(key);
-        if (Date.now() - early.at <= EARLY_MAX_AGE_MS && early.result.enqueuedAt >= since) {
-          return early.result;
-        }
+    const early = this.#early.get(key);
+    if (early) {
+      this.#early.delete(key);
+      if (Date.now() - early.at <= EARLY_MAX_AGE_MS && early.result.enqueuedAt >= since) {
+        return Promise.resolve(early.result);
+      }
+    }
+    return new Promise<JobResult>((resolve, reject) => {
+      const w: Waiter = { resolve, reject, since };
+      const p = this.#add(queue, id, w);
+      if (timeoutMs !== undefined) {
+        w.timer = setTimeout(
+          () => this.#drop(p, w, new ResultTimeoutError(id, timeoutMs)),
+          timeoutMs,
+        );
+      }
+      if (signal) {
+        w.signal = signal;
+        w.onAbort = () => this.#drop(p, w, signal.reason);
+        signal.addEventListener("abort", w.onAbort, { once: true });
       }
       // Subscribe first, then read the state: a job finishing in between is never missed.
-      await Promise.race([this.#subscribe(queue), d.promise]);
-      if (this.#closed) throw new Error(CLOSED); // closed while subscribing
-      let p = this.#pending.get(key);
-      if (!p) {
-        p = { queue, id, waiters: new Map(), checking: false, again: false };
-        this.#pending.set(key, p);
-      }
-      p.waiters.set(d, since);
-      this.#ensureTimer();
+      const sub = this.#subscribe(queue);
+      if (!sub.active) sub.waiting.push(p);
       // A watched job's notification is still to come: no read needed.
-      if (!this.#watched.delete(key)) void this.#check(key);
-      return await d.promise;
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      const cur = this.#pending.get(key);
-      if (cur) {
-        cur.waiters.delete(d);
-        if (cur.waiters.size === 0) this.#pending.delete(key);
-      }
-      if (this.#pending.size === 0 && this.#timer !== undefined) {
+      else if (!this.#watched.delete(key)) this.#queueRead(p);
+    });
+  }
+
+  /** Adds a wait on a job, making it pending. */
+  #add(queue: string, id: string, w: Waiter): Pending {
+    let ofQueue = this.#pending.get(queue);
+    if (!ofQueue) this.#pending.set(queue, ofQueue = new Map());
+    let p = ofQueue.get(id);
+    if (!p) {
+      p = { queue, id, waiters: [], read: "idle" };
+      ofQueue.set(id, p);
+      this.#pendingCount++;
+    }
+    p.waiters.push(w);
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => this.#recheckAll(), this.#recheckMs);
+    }
+    return p;
+  }
+
+  /** Whether `p` is still the pending entry of its job. */
+  #isPending(p: Pending): boolean {
+    return this.#pending.get(p.queue)?.get(p.id) === p;
+  }
+
+  /** Ends one wait: removes it (and its job, once it has no wait left). */
+  #remove(p: Pending, w: Waiter): boolean {
+    const at = p.waiters.indexOf(w);
+    if (at < 0) return false;
+    p.waiters.splice(at, 1);
+    clearTimeout(w.timer);
+    if (w.onAbort) w.signal!.removeEventListener("abort", w.onAbort);
+    if (p.waiters.length === 0 && this.#isPending(p)) {
+      const ofQueue = this.#pending.get(p.queue)!;
+      ofQueue.delete(p.id);
+      if (ofQueue.size === 0) this.#pending.delete(p.queue);
+      if (--this.#pendingCount === 0 && this.#timer !== undefined) {
         clearInterval(this.#timer);
         this.#timer = undefined;
       }
     }
+    return true;
   }
 
-  #subscribe(queue: string): Promise<unknown> {
-    let s = this.#subscriptions.get(queue);
-    if (!s) {
-      s = this.#backend.onFinished(
+  /** Rejects one wait (its timeout, its signal). */
+  #drop(p: Pending, w: Waiter, error: unknown): void {
+    if (this.#remove(p, w)) w.reject(error);
+  }
+
+  /** Rejects every wait of a job. */
+  #rejectAll(p: Pending, error: unknown): void {
+    for (const w of [...p.waiters]) this.#drop(p, w, error);
+  }
+
+  /** Resolves the waits that `result` belongs to (not those of a later job with the same id). */
+  #resolve(p: Pending, result: JobResult): void {
+    for (const w of [...p.waiters]) {
+      if (result.enqueuedAt >= w.since && this.#remove(p, w)) w.resolve(result);
+    }
+  }
+
+  #subscribe(queue: string): Subscription {
+    const current = this.#subscriptions.get(queue);
+    if (current) return current;
+    const s: Subscription = {
+      promise: this.#backend.onFinished(
         queue,
-        (id, info) => this.#notified(`${queue}\n${id}`, info),
+        (id, info) => this.#notified(queue, id, info),
         () => this.#recheckAll(),
-      );
-      s.then(() => this.#active.add(queue), () => this.#subscriptions.delete(queue));
-      this.#subscriptions.set(queue, s);
-    }
+      ),
+      active: false,
+      waiting: [],
+    };
+    this.#subscriptions.set(queue, s);
+    s.promise.then(() => {
+      s.active = true;
+      const waiting = s.waiting;
+      s.waiting = [];
+      if (this.#closed) return;
+      for (const p of waiting) if (this.#isPending(p)) this.#queueRead(p);
+    }, (error) => {
+      if (this.#subscriptions.get(queue) === s) this.#subscriptions.delete(queue);
+      const waiting = s.waiting;
+      s.waiting = [];
+      for (const p of waiting) this.#rejectAll(p, error);
+    });
     return s;
-  }
-
-  #ensureTimer(): void {
-    if (this.#timer === undefined) {
-      this.#timer = setInterval(() => this.#recheckAll(), this.#recheckMs);
-    }
   }
 
   #recheckAll(): void {
     this.#watched.clear(); // notifications may have been missed: waits read the state
-    for (const key of this.#pending.keys()) void this.#check(key);
+    for (const ofQueue of this.#pending.values()) {
+      for (const p of ofQueue.values()) this.#queueRead(p);
+    }
   }
 
   /**
@@ -155,7 +248,7 @@ export class ResultWaiter {
    * its queue's subscription is active, so that waiting for it needs no read.
    */
   watch(queue: string, id: string): void {
-    if (this.#closed || !this.#active.has(queue)) return;
+    if (this.#closed || !this.#subscriptions.get(queue)?.active) return;
     const key = `${queue}\n${id}`;
     this.#watched.add(key);
     if (this.#watched.size > WATCH_MAX) {
@@ -169,47 +262,73 @@ export class ResultWaiter {
   }
 
   /** A job finished: its result came with the notification, or it is read. */
-  #notified(key: string, info: JobInfo | undefined): void {
-    const p = this.#pending.get(key);
+  #notified(queue: string, id: string, info: JobInfo | undefined): void {
+    const p = this.#pending.get(queue)?.get(id);
     if (!p) {
       // Not waited for (yet): keep a watched job's result for its wait.
+      const key = `${queue}\n${id}`;
       if (this.#watched.delete(key) && info?.result) {
         this.#early.set(key, { result: info.result, at: Date.now() });
         if (this.#early.size > EARLY_MAX) this.#early.delete(this.#early.keys().next().value!);
       }
       return;
     }
-    if (!info?.result) {
-      void this.#check(key);
-      return;
-    }
-    resolveWaiters(p, info.result);
+    if (info?.result) this.#resolve(p, info.result);
+    else this.#queueRead(p);
   }
 
-  async #check(key: string): Promise<void> {
-    const p = this.#pending.get(key);
-    if (!p) return;
-    if (p.checking) {
-      p.again = true; // a notification came in while reading: read once more afterwards
-      return;
+  /** Queues a read of a pending job (once; again after a read in flight). */
+  #queueRead(p: Pending): void {
+    if (p.read === "reading") p.read = "again";
+    if (p.read !== "idle") return;
+    p.read = "queued";
+    let set = this.#toRead.get(p.queue);
+    if (!set) this.#toRead.set(p.queue, set = new Set());
+    set.add(p);
+    if (!this.#draining) {
+      this.#draining = true;
+      queueMicrotask(() => void this.#drain());
     }
-    p.checking = true;
-    let info: JobInfo | null;
+  }
+
+  /** Reads the queued jobs, a batch of one queue at a time, until none is left. */
+  async #drain(): Promise<void> {
     try {
-      info = await this.#backend.getJob(p.queue, p.id);
-    } catch {
-      return; // the store is unreachable: the next notification or recheck tries again
-    } finally {
-      p.checking = false;
-      if (p.again) {
-        p.again = false;
-        queueMicrotask(() => void this.#check(key));
+      while (!this.#closed) {
+        const next = this.#toRead.entries().next();
+        if (next.done) break;
+        const [queue, set] = next.value;
+        const batch: Pending[] = [];
+        for (const p of set) {
+          set.delete(p);
+          if (!this.#isPending(p)) {
+            p.read = "idle";
+            continue;
+          }
+          p.read = "reading";
+          batch.push(p);
+          if (batch.length === READ_BATCH) break;
+        }
+        if (set.size === 0) this.#toRead.delete(queue);
+        if (batch.length === 0) continue;
+        let out: (JobResult | "unfinished" | null)[] | undefined;
+        try {
+          out = await this.#backend.readResults(queue, batch.map((p) => p.id));
+        } catch {
+          // The store is unreachable: the next notification or recheck tries again.
+        }
+        batch.forEach((p, i) => {
+          const again = p.read === "again";
+          p.read = "idle";
+          if (this.#closed || !this.#isPending(p)) return;
+          const got = out?.[i];
+          if (got === null) this.#rejectAll(p, new JobNotFoundError(p.id, p.queue));
+          else if (got !== undefined && got !== "unfinished") this.#resolve(p, got);
+          if (again && this.#isPending(p)) this.#queueRead(p);
+        });
       }
-    }
-    if (info === null) {
-      for (const w of p.waiters.keys()) w.reject(new JobNotFoundError(p.id, p.queue));
-    } else if (info.result) {
-      resolveWaiters(p, info.result);
+    } finally {
+      this.#draining = false;
     }
   }
 
@@ -218,26 +337,22 @@ export class ResultWaiter {
     this.#closed = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
-    for (const p of this.#pending.values()) {
-      for (const w of p.waiters.keys()) w.reject(new Error(CLOSED));
+    for (const ofQueue of [...this.#pending.values()]) {
+      for (const p of [...ofQueue.values()]) this.#rejectAll(p, new Error(CLOSED));
     }
     this.#pending.clear();
+    this.#pendingCount = 0;
+    this.#toRead.clear();
     this.#watched.clear();
     this.#early.clear();
-    this.#active.clear();
     const subs = [...this.#subscriptions.values()];
     this.#subscriptions.clear();
     await Promise.all(subs.map(async (s) => {
       try {
-        await (await s)();
+        await (await s.promise)();
       } catch {
         // already gone
       }
     }));
   }
-}
-
-/** Resolves the waits that `result` belongs to (not those of a later job with the same id). */
-function resolveWaiters(p: Pending, result: JobResult): void {
-  for (const [w, since] of p.waiters) if (result.enqueuedAt >= since) w.resolve(result);
 }

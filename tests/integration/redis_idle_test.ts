@@ -10,27 +10,11 @@ import { setTimeout as delay } from "node:timers/promises";
 import { type JobResult, Repid, Worker } from "../../mod.ts";
 import { fetchScript } from "../../src/backend/redis/scripts/fetch.ts";
 import { sleep } from "../../src/core/sleep.ts";
-import { CommandRecorder, countByName } from "../support/command_recorder.ts";
-import { RedisServer } from "../support/redis_server.ts";
+import { type CommandRecorder, countByName } from "../support/command_recorder.ts";
+import { withRecordedServer } from "../support/recorded_server.ts";
 import { waitFor } from "../support/wait.ts";
 
 const FETCH_SHA = createHash("sha1").update(fetchScript.lua).digest("hex");
-
-/** Starts a server, a command recorder on it, and hands both to `body`. */
-async function withServer(
-  port: number,
-  body: (server: RedisServer, recorder: CommandRecorder) => Promise<void>,
-): Promise<void> {
-  const server = await RedisServer.start({ port });
-  let recorder: CommandRecorder | undefined;
-  try {
-    recorder = await CommandRecorder.start(server.port);
-    await body(server, recorder);
-  } finally {
-    await recorder?.stop();
-    await server.stop();
-  }
-}
 
 async function blocked(recorder: CommandRecorder): Promise<void> {
   await waitFor(
@@ -41,7 +25,7 @@ async function blocked(recorder: CommandRecorder): Promise<void> {
 }
 
 test("Worker: an idle worker sends few commands over 3 seconds (it blocks in Redis)", async () => {
-  await withServer(6390, async (server, recorder) => {
+  await withRecordedServer(6390, async (server, recorder) => {
     const worker = new Worker(server.url, { logger: "silent" }); // idleMs: default 5000
     worker.actor(function idle_probe(): string {
       return "ran";
@@ -65,7 +49,7 @@ test("Worker: an idle worker sends few commands over 3 seconds (it blocks in Red
 });
 
 test("Worker: an idle worker wakes when a job is enqueued, not when its idle wait ends", async () => {
-  await withServer(6391, async (server, recorder) => {
+  await withRecordedServer(6391, async (server, recorder) => {
     // The idle wait is longer than the test's guard: only the wake-up on
     // enqueue can finish the job in time.
     const worker = new Worker(server.url, { idleMs: 120_000, logger: "silent" });
@@ -97,7 +81,7 @@ test("Worker: an idle worker wakes when a job is enqueued, not when its idle wai
 });
 
 test("Worker: with free slots a worker leases several jobs per fetch round trip", async () => {
-  await withServer(6392, async (server, recorder) => {
+  await withRecordedServer(6392, async (server, recorder) => {
     const producer = new Repid(server.url);
     const worker = new Worker(server.url, { concurrency: 10, logger: "silent" });
     let inFlight = 0;

@@ -25,9 +25,11 @@ import {
   DEAD_TTL_MS,
   deliveryLimitError,
   type EnqueueOutcome,
+  isFinished,
   type JobError,
   type JobInfo,
   jobInfoFromHash,
+  type JobResult,
   type JobStatus,
   type LeasedJob,
   type NewJob,
@@ -674,6 +676,17 @@ export class MemoryBackend implements Backend {
     const h = this.#get(this.#q(queue), id, this.#store.now())?.h;
     if (!h?.status) return Promise.resolve(null);
     return Promise.resolve(jobInfoFromHash(queue, id, h));
+  }
+
+  readResults(queue: string, ids: string[]): Promise<(JobResult | "unfinished" | null)[]> {
+    const q = this.#q(queue);
+    const now = this.#store.now();
+    return Promise.resolve(ids.map((id) => {
+      const h = this.#get(q, id, now)?.h;
+      if (!h?.status) return null;
+      if (!isFinished(h.status)) return "unfinished";
+      return jobInfoFromHash(queue, id, h).result;
+    }));
   }
 
   onFinished(

@@ -13,6 +13,7 @@ import type {
   EnqueueOutcome,
   JobError,
   JobInfo,
+  JobResult,
   JobStatus,
   LeasedJob,
   NewJob,
@@ -20,6 +21,7 @@ import type {
 import {
   DEAD_TTL_MS,
   deliveryLimitError,
+  isFinished,
   jobInfoFromHash,
   storedErrors,
   storedOptions,
@@ -354,6 +356,27 @@ export class RedisBackend implements Backend {
     return jobInfoFromHash(queue, id, h);
   }
 
+  /**
+   * One `statuses` script call for the batch (one field per job), then an
+   * HMGET of the result's fields for each finished job (never the arguments).
+   */
+  async readResults(queue: string, ids: string[]): Promise<(JobResult | "unfinished" | null)[]> {
+    if (ids.length === 0) return [];
+    const prefix = this.keys(queue).jobPrefix;
+    const statuses = (await this.#run("repidStatuses", prefix, ids)) as (string | null)[];
+    return await Promise.all(statuses.map(async (status, i) => {
+      if (!status) return null;
+      if (!isFinished(status)) return "unfinished";
+      const values = await this.client.hmget(prefix + ids[i], ...RESULT_FIELDS);
+      const h: Record<string, string> = {};
+      RESULT_FIELDS.forEach((name, n) => {
+        if (values[n] !== null) h[name] = values[n]!;
+      });
+      if (!h.status) return null; // expired in between
+      return jobInfoFromHash(queue, ids[i], h).result ?? "unfinished";
+    }));
+  }
+
   async onFinished(
     queue: string,
     listener: (id: string, info?: JobInfo) => void,
@@ -527,6 +550,9 @@ const FINISHED_FIELDS = [
   "started",
   "finished",
 ] as const;
+
+/** The fields of a job's hash that make up its result (see `jobInfoFromHash`). */
+const RESULT_FIELDS = [...FINISHED_FIELDS, "reason"] as const;
 
 /**
  * Reads a finished-channel message: the jobs it announces, each with its

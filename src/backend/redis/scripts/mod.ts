@@ -21,6 +21,7 @@ import { scheduleNextScript } from "./schedule_next.ts";
 import { schedulePauseScript } from "./schedule_pause.ts";
 import { scheduleResumeScript } from "./schedule_resume.ts";
 import { scheduleUpsertScript } from "./schedule_upsert.ts";
+import { statusesScript } from "./statuses.ts";
 
 export type { Script };
 
@@ -42,4 +43,5 @@ export const scripts: readonly Script[] = [
   scheduleResumeScript,
   scheduleCancelScript,
   scheduleListScript,
+  statusesScript,
 ];
