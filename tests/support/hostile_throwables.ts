@@ -97,7 +97,8 @@ export function hostileThrowables(): HostileThrowable[] {
       label: "an Error whose name and stack getters throw",
       value: () => {
         const e = new TypeError("kept message");
-        for (const key of ["name", "stack"]) {
+        // The stack first: Node formats a stack (reading the name) when it is replaced.
+        for (const key of ["stack", "name"]) {
           Object.defineProperty(e, key, {
             get() {
               throw new Error(`no ${key}`);
