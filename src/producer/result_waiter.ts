@@ -87,8 +87,10 @@ export class ResultWaiter {
   /** Pending jobs by queue, then id. */
   readonly #pending = new Map<string, Map<string, Pending>>();
   #pendingCount = 0;
-  /** Pending jobs to read, by queue. */
+  /** Pending jobs to read first (new waits, notifications without a result), by queue. */
   readonly #toRead = new Map<string, Set<Pending>>();
+  /** Pending jobs to read after those (the safety-net re-read), by queue. */
+  readonly #toRecheck = new Map<string, Set<Pending>>();
   #draining = false;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
@@ -239,7 +241,7 @@ export class ResultWaiter {
   #recheckAll(): void {
     this.#watched.clear(); // notifications may have been missed: waits read the state
     for (const ofQueue of this.#pending.values()) {
-      for (const p of ofQueue.values()) this.#queueRead(p);
+      for (const p of ofQueue.values()) this.#queueRead(p, true);
     }
   }
 
@@ -277,13 +279,21 @@ export class ResultWaiter {
     else this.#queueRead(p);
   }
 
-  /** Queues a read of a pending job (once; again after a read in flight). */
-  #queueRead(p: Pending): void {
+  /**
+   * Queues a read of a pending job (once; again after a read in flight). A
+   * recheck's reads come after the others, so that a new wait or a
+   * notification is not held up behind the re-read of many pending jobs.
+   */
+  #queueRead(p: Pending, recheck = false): void {
     if (p.read === "reading") p.read = "again";
+    if (p.read === "queued" && !recheck && this.#toRecheck.get(p.queue)?.delete(p)) {
+      p.read = "idle"; // queued for a recheck: read it among the first instead
+    }
     if (p.read !== "idle") return;
     p.read = "queued";
-    let set = this.#toRead.get(p.queue);
-    if (!set) this.#toRead.set(p.queue, set = new Set());
+    const lists = recheck ? this.#toRecheck : this.#toRead;
+    let set = lists.get(p.queue);
+    if (!set) lists.set(p.queue, set = new Set());
     set.add(p);
     if (!this.#draining) {
       this.#draining = true;
@@ -295,7 +305,8 @@ export class ResultWaiter {
   async #drain(): Promise<void> {
     try {
       while (!this.#closed) {
-        const next = this.#toRead.entries().next();
+        const lists = this.#toRead.size > 0 ? this.#toRead : this.#toRecheck;
+        const next = lists.entries().next();
         if (next.done) break;
         const [queue, set] = next.value;
         const batch: Pending[] = [];
@@ -309,7 +320,7 @@ export class ResultWaiter {
           batch.push(p);
           if (batch.length === READ_BATCH) break;
         }
-        if (set.size === 0) this.#toRead.delete(queue);
+        if (set.size === 0) lists.delete(queue);
         if (batch.length === 0) continue;
         let out: (JobResult | "unfinished" | null)[] | undefined;
         try {
@@ -343,6 +354,7 @@ export class ResultWaiter {
     this.#pending.clear();
     this.#pendingCount = 0;
     this.#toRead.clear();
+    this.#toRecheck.clear();
     this.#watched.clear();
     this.#early.clear();
     const subs = [...this.#subscriptions.values()];
