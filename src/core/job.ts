@@ -91,8 +91,6 @@ export interface JobInfo {
   result: JobResult | null;
 }
 
-export { toJobError } from "./job_error.ts";
-
 /** Per-job settings stored with the job when the producer gave them. */
 export interface JobOptions {
   /** Result retention for this job, overriding the actor's. */

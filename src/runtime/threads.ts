@@ -7,7 +7,8 @@
  */
 
 import os from "node:os";
-import { type JobError, toJobError } from "../core/job.ts";
+import type { JobError } from "../core/job.ts";
+import { toJobError } from "../core/job_error.ts";
 
 /** Which thread API to use: `"web"` (global `Worker`) or `"node"` (`node:worker_threads`). */
 export type ThreadApi = "web" | "node";

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { type JobError, toJobError } from "../core/job.ts";
+import type { JobError } from "../core/job.ts";
+import { toJobError } from "../core/job_error.ts";
 import { jsonProblem } from "../core/json.ts";
 import type { FailureKind, RunMessage, ThreadMessage } from "./protocol.ts";
 

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { type JobError, toJobError } from "../core/job.ts";
+import type { JobError } from "../core/job.ts";
+import { toJobError } from "../core/job_error.ts";
 import { type Deferred, deferred } from "../core/sleep.ts";
 import { ActorLoadError, NonJsonResultError, RepidError, ThreadCrashError } from "../errors.ts";
 import type { Logger } from "../log.ts";

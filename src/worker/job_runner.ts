@@ -7,7 +7,8 @@
 
 import type { Backend } from "../backend/backend.ts";
 import { backoffDelay } from "../core/backoff.ts";
-import { type Completion, type JobError, type LeasedJob, toJobError } from "../core/job.ts";
+import type { Completion, JobError, LeasedJob } from "../core/job.ts";
+import { toJobError } from "../core/job_error.ts";
 import { jsonProblem } from "../core/json.ts";
 import { assertName } from "../core/names.ts";
 import { sleep } from "../core/sleep.ts";
