@@ -12,6 +12,7 @@ import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { RepidError } from "../errors.ts";
 import { consoleLogger } from "../log.ts";
+import { onShutdownSignal, SIGNAL_REPEAT_WINDOW_MS } from "../runtime/signals.ts";
 import { Worker } from "../worker/worker.ts";
 import { parseWorkerArgs, WORKER_HELP, type WorkerArgs } from "./args.ts";
 import { type ExportedActor, exportedActors } from "./module_actors.ts";
@@ -48,13 +49,14 @@ export async function workerCommand(argv: readonly string[]): Promise<number> {
   }
 
   let worker: Worker;
+  const logger = consoleLogger(args.logLevel);
   try {
     worker = new Worker(args.redisUrl ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL, {
       prefix: args.prefix,
       concurrency: args.concurrency,
       leaseMs: args.leaseMs,
       graceMs: args.graceMs,
-      logger: consoleLogger(args.logLevel),
+      logger,
     });
   } catch (error) {
     return fail(error, 2);
@@ -68,19 +70,24 @@ export async function workerCommand(argv: readonly string[]): Promise<number> {
 
   // The worker stops gracefully on the first SIGINT/SIGTERM; a second one
   // ends the process at once (the leases of unfinished jobs then expire).
+  // The same signal delivered twice at once (to the process group and
+  // forwarded by `deno task`) counts once (see onShutdownSignal).
   let signals = 0;
-  const onSignal = () => {
+  const removeSignals = onShutdownSignal(() => {
     if (++signals < 2) return;
     process.stderr.write("error: second signal, exiting without waiting for running jobs\n");
     process.exit(130);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  }, {
+    onRepeat: (signal) =>
+      logger.info(
+        `received ${signal} again within ${SIGNAL_REPEAT_WINDOW_MS} ms: the same signal, ` +
+          `counted once (send it again to exit without waiting for running jobs)`,
+      ),
+  });
   try {
     await worker.runForever();
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    removeSignals();
   }
   return 0;
 }

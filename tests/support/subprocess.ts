@@ -27,17 +27,34 @@ export interface Run {
    * and exited with a code.
    */
   signal(name: "SIGTERM" | "SIGINT"): void;
+  /** Signals the whole process group of a process started with `detached` (as Ctrl-C does). */
+  signalGroup(name: "SIGTERM" | "SIGINT"): void;
   /** Kills the process if it is still running (a failure guard for `finally`). */
   kill(): void;
+}
+
+/** Options of {@linkcode runDeno}. */
+export interface RunOptions {
+  /**
+   * Start the process as the leader of a new process group (whose id is its
+   * pid), as a terminal or a supervisor does: `process.kill(-pid, signal)`
+   * then signals it and every process it started.
+   */
+  detached?: boolean;
 }
 
 /**
  * Runs `deno <args>` from the repository root (`process.execPath` is the deno
  * binary under `deno test`).
  */
-export function runDeno(args: string[], env: Record<string, string> = {}): Run {
+export function runDeno(
+  args: string[],
+  env: Record<string, string> = {},
+  options: RunOptions = {},
+): Run {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
+    detached: options.detached ?? false,
     env: { ...process.env, NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -92,10 +109,13 @@ export function runDeno(args: string[], env: Record<string, string> = {}): Run {
     signal(name) {
       process.kill(child.pid!, name);
     },
+    signalGroup(name) {
+      process.kill(-child.pid!, name);
+    },
     kill() {
       if (closed || child.exitCode !== null || child.signalCode !== null) return;
       try {
-        process.kill(child.pid!, "SIGKILL");
+        process.kill(options.detached ? -child.pid! : child.pid!, "SIGKILL");
       } catch {
         // already gone
       }
