@@ -54,6 +54,16 @@ const WEB_TYPES = "scripts/npm_web_types.d.ts";
 const DESCRIPTION =
   "A job queue for Deno and Node.js over Redis: actors, FIFO queues, retries, deferred and " +
   "recurring jobs, awaited results.";
+/**
+ * The project's repository: `repository`, `homepage` and `bugs` of the npm
+ * manifest, and the base of the README's links to files the package lacks.
+ */
+export const REPOSITORY_URL = "https://github.com/repid/repid-ts";
+const LINKS = {
+  repository: REPOSITORY_URL,
+  homepage: `${REPOSITORY_URL}#readme`,
+  bugs: `${REPOSITORY_URL}/issues`,
+};
 const KEYWORDS = ["queue", "job", "jobs", "redis", "worker", "task", "deno", "background"];
 
 /** The build failed; `message` lists every reason. */
@@ -211,6 +221,8 @@ export function buildNpm({ dir = NPM_DIR, log = console.log }: BuildOptions = {}
     description: DESCRIPTION,
     bin: { [PACKAGE_NAME]: BIN_SOURCE },
     keywords: KEYWORDS,
+    dependencyRanges: root.dependencies,
+    links: LINKS,
   });
   const bin = join(dir, compiledPath(BIN_SOURCE));
   const binJs = readFileSync(bin, "utf8");
@@ -218,7 +230,10 @@ export function buildNpm({ dir = NPM_DIR, log = console.log }: BuildOptions = {}
   chmodSync(bin, 0o755);
 
   writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  copyFileSync(join(ROOT, "README.md"), join(dir, "README.md"));
+  writeFileSync(
+    join(dir, "README.md"),
+    absoluteReadmeLinks(readFileSync(join(ROOT, "README.md"), "utf8"), REPOSITORY_URL),
+  );
   copyFileSync(join(ROOT, "LICENSE"), join(dir, "LICENSE"));
 
   // Check what was written, as npm will read it.
@@ -237,6 +252,19 @@ export function buildNpm({ dir = NPM_DIR, log = console.log }: BuildOptions = {}
     );
   }
   log(`${dir}: ${manifest.name}@${manifest.version} (${targets.length} entry files checked)`);
+}
+
+/**
+ * The README with its links to repository files (`[x](examples/)`,
+ * `[x](DEVELOPERS.md)`), which the npm package lacks, made absolute links
+ * into the repository; anchors and absolute URLs stay as they are.
+ */
+export function absoluteReadmeLinks(markdown: string, repository: string): string {
+  return markdown.replace(/\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)\)/gi, (_, target: string) => {
+    const path = target.replace(/^\.\//, "");
+    const kind = path.endsWith("/") ? "tree" : "blob";
+    return `](${repository}/${kind}/main/${path})`;
+  });
 }
 
 if (import.meta.main) {

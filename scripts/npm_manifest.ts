@@ -152,7 +152,9 @@ export function compiledPath(sourcePath: string): string {
  * manifest disagree, as one readable line each; empty when they agree.
  *
  * - each `npm:` import of `deno.json` is in the root `dependencies` with the
- *   same range, and each root dependency is an `npm:` import of `deno.json`;
+ *   same range (or a union of ranges that includes it, see
+ *   {@linkcode rangeAllows}), and each root dependency is an `npm:` import
+ *   of `deno.json`;
  * - the npm manifest has the version of `deno.json`, exactly the
  *   dependencies of its imports, and `exports` that map every `deno.json`
  *   export (and no other) to its compiled module and declarations.
@@ -178,9 +180,20 @@ export function manifestProblems(
   if (npm.version !== deno.version) {
     problems.push(`npm package.json version "${npm.version}" is not deno.json's "${deno.version}"`);
   }
-  problems.push(...compareDependencies(dependencies, "deno.json imports", npm.dependencies, {
-    label: 'npm/package.json "dependencies"',
-  }));
+  // The npm package carries the root package.json's ranges (which may widen Deno's).
+  problems.push(
+    ...compareDependencies(dependencies, "deno.json imports", npm.dependencies, {
+      label: 'npm/package.json "dependencies"',
+    }),
+  );
+  for (const [name, range] of Object.entries(root.dependencies ?? {})) {
+    const got = npm.dependencies?.[name];
+    if (got !== undefined && got !== range) {
+      problems.push(
+        `"${name}": package.json has range "${range}" but npm/package.json has "${got}"`,
+      );
+    }
+  }
   const want = denoExports(deno);
   const have = npm.exports ?? {};
   for (const [subpath, module] of Object.entries(want)) {
@@ -208,6 +221,16 @@ export function manifestProblems(
   return problems;
 }
 
+/**
+ * Whether the npm range `wide` is `narrow` or a union (`a || b`) that has
+ * `narrow` as one of its alternatives. Deno's `npm:` specifiers take one
+ * range; the npm package may accept more majors (ioredis `^5 || ^6`) so that
+ * npm installs one copy next to the user's own.
+ */
+export function rangeAllows(wide: string, narrow: string): boolean {
+  return wide === narrow || wide.split("||").some((alternative) => alternative.trim() === narrow);
+}
+
 function compareDependencies(
   fromImports: Record<string, string>,
   importsLabel: string,
@@ -219,7 +242,7 @@ function compareDependencies(
     const other = declared[name];
     if (other === undefined) {
       problems.push(`${importsLabel} has npm:${name}@${range} but ${label} lacks "${name}"`);
-    } else if (other !== range) {
+    } else if (!rangeAllows(other, range)) {
       problems.push(
         `"${name}": ${importsLabel} has range "${range}" but ${label} has "${other}"`,
       );
@@ -243,6 +266,14 @@ export interface NpmManifestOptions {
   bin?: Record<string, string>;
   /** Search keywords. */
   keywords?: string[];
+  /**
+   * npm ranges that replace those of `deno.json` `imports` (the root
+   * `package.json` dependencies, which may widen them).
+   * @default {the ranges of deno.json imports}
+   */
+  dependencyRanges?: Record<string, string>;
+  /** The repository, home page and issue tracker URLs. */
+  links?: { repository: string; homepage: string; bugs: string };
 }
 
 /**
@@ -273,7 +304,17 @@ export function npmManifest(deno: DenoConfig, options: NpmManifestOptions): Pack
   }
   manifest.files = [`${NPM_OUT_DIR}/`, "README.md", "LICENSE"];
   manifest.engines = { node: ">=20" };
-  manifest.dependencies = dependenciesFromImports(deno.imports).dependencies;
+  const dependencies = dependenciesFromImports(deno.imports).dependencies;
+  for (const name of Object.keys(dependencies)) {
+    const wider = options.dependencyRanges?.[name];
+    if (wider !== undefined && rangeAllows(wider, dependencies[name])) dependencies[name] = wider;
+  }
+  manifest.dependencies = dependencies;
+  if (options.links) {
+    manifest.repository = { type: "git", url: `git+${options.links.repository}.git` };
+    manifest.homepage = options.links.homepage;
+    manifest.bugs = { url: options.links.bugs };
+  }
   if (options.keywords) manifest.keywords = options.keywords;
   return manifest;
 }

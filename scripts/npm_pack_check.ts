@@ -4,11 +4,18 @@
  * 1. Builds the package into the scratch folder (with `--no-build`, takes
  *    `npm/` as built by `deno task build:npm`) and packs it (`npm pack`).
  * 2. Installs the tarball into a scratch project under the system temp
- *    folder (`npm install <tarball>`; ioredis comes from the registry).
+ *    folder as the README says (`npm install <tarball> ioredis`; ioredis,
+ *    its latest major, comes from the registry) and checks that npm
+ *    installed one copy of ioredis, shared by the app and repid.
  * 3. There, with plain `node`: an ES module example (enqueue, worker, awaited
  *    result), the same through `require("repid")` where Node allows it
  *    (20.19+, 22.12+), `npx repid worker --help`, and the `repid` bin running
- *    a worker for `./actors.js` that serves a job and stops on SIGTERM.
+ *    a worker for `./actors.js` that serves a job and stops on SIGTERM, and
+ *    the bin naming the file and line of a syntax error in an actors module.
+ *
+ * 4. Installs ioredis 5 instead (`npm install ioredis@5`), checks again
+ *    that there is one copy, and runs the ES module example on it: the
+ *    package accepts both majors (`^5.11.1 || ^6.0.0`).
  *
  * With `--bun`, as a Bun user would: `bun add <tarball>`, the same examples
  * with `bun`, and `bunx --bun repid worker` (the Bun of `scripts/bun/`).
@@ -21,7 +28,16 @@
  */
 
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -61,6 +77,22 @@ export function nodeRequiresEsm(version: string): boolean {
   return major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19);
 }
 
+/**
+ * The version of the one ioredis installed in `app`; throws when repid got a
+ * copy of its own (npm found the app's version outside repid's range).
+ */
+function oneIoredis(app: string): string {
+  const nested = join(app, "node_modules", "repid", "node_modules", "ioredis");
+  if (existsSync(nested)) {
+    throw new BuildError(`npm installed a second ioredis for repid (${nested})`);
+  }
+  const manifest = JSON.parse(
+    readFileSync(join(app, "node_modules", "ioredis", "package.json"), "utf8"),
+  ) as { version: string };
+  console.log(`one ioredis: ${manifest.version}`);
+  return manifest.version;
+}
+
 /** Runs the whole check; throws a `BuildError` at the first failing step. */
 export function npmPackCheck(args: string[]): void {
   const scratch = mkdtempSync(join(tmpdir(), "repid-npm-pack-"));
@@ -79,16 +111,26 @@ export function npmPackCheck(args: string[]): void {
       `${JSON.stringify({ name: "repid-pack-check", private: true, type: "module" }, null, 2)}\n`,
     );
     const bun = args.includes("--bun") ? bunPath() : undefined;
+    let latest: string | undefined;
     if (bun) run(bun, ["add", join(scratch, tarball)], app, "bun add <tarball>");
     else {
       run(
         "npm",
-        ["install", "--no-audit", "--no-fund", join(scratch, tarball)],
+        ["install", "--no-audit", "--no-fund", join(scratch, tarball), "ioredis"],
         app,
-        "npm install <tarball>",
+        "npm install <tarball> ioredis",
       );
+      latest = oneIoredis(app);
     }
-    for (const file of ["example.mjs", "example.cjs", "actors.js", "bin_check.mjs"]) {
+    for (
+      const file of [
+        "example.mjs",
+        "example.cjs",
+        "actors.js",
+        "bin_check.mjs",
+        "broken_actors.mjs",
+      ]
+    ) {
       copyFileSync(join(EXAMPLES, file), join(app, file));
     }
 
@@ -109,7 +151,30 @@ export function npmPackCheck(args: string[]): void {
       throw new BuildError("`repid worker --help` printed no --queues option");
     }
     run(runtime, ["bin_check.mjs"], app, "the repid bin worker");
-    console.log(`npm pack check passed: ${tarball} on ${version}`);
+    if (bun) {
+      console.log(`npm pack check passed: ${tarball} on ${version}`);
+      return;
+    }
+    const broken = spawnSync("npx", ["--no-install", "repid", "worker", "./broken_actors.mjs"], {
+      cwd: app,
+      encoding: "utf8",
+      timeout: STEP_LIMIT_MS,
+    });
+    if (broken.status !== 1 || !/broken_actors\.mjs:3\b/.test(broken.stderr)) {
+      throw new BuildError(
+        `repid worker with a syntax error did not name the file and line (exit ${broken.status}):\n` +
+          broken.stderr,
+      );
+    }
+    console.log(`syntax error reported: ${broken.stderr.trim()}`);
+
+    run("npm", ["install", "--no-audit", "--no-fund", "ioredis@5"], app, "npm install ioredis@5");
+    const five = oneIoredis(app);
+    if (!five.startsWith("5.")) throw new BuildError(`ioredis@5 installed ${five}`);
+    run("node", ["example.mjs"], app, "the ES module example on ioredis 5");
+    console.log(
+      `npm pack check passed: ${tarball} on ${version}, with ioredis ${latest} and ${five}`,
+    );
   } finally {
     if (args.includes("--keep")) console.log(`kept ${scratch}`);
     else rmSync(scratch, { recursive: true, force: true });

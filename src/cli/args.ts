@@ -49,7 +49,7 @@ Options:
                        (default: repid)
   --redis-url URL      The Redis to use (default: $REDIS_URL, else
                        redis://127.0.0.1:6379)
-  --log-level LEVEL    debug, info, warn or error (default: info, which logs
+  --log-level LEVEL    debug, info, warn, error or silent (default: info, which logs
                        every job started and finished)
   --lease-ms N         How long a job's lease lasts, in ms (default: 30000)
   --grace-ms N         How long running jobs may finish on shutdown, in ms
@@ -61,7 +61,7 @@ Examples:
   npx repid worker ./actors.js --queues default
 `;
 
-const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
 
 type ValueFlag =
   | "--queues"

@@ -16,6 +16,7 @@ import { onShutdownSignal, SIGNAL_REPEAT_WINDOW_MS } from "../runtime/signals.ts
 import { Worker } from "../worker/worker.ts";
 import { parseWorkerArgs, WORKER_HELP, type WorkerArgs } from "./args.ts";
 import { type ExportedActor, exportedActors } from "./module_actors.ts";
+import { syntaxErrorLocation } from "./syntax_location.ts";
 
 /** The Redis URL used when neither `--redis-url` nor `REDIS_URL` is given. */
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -99,7 +100,10 @@ async function loadModule(spec: string): Promise<Record<string, unknown>> {
     return await import(url);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new CommandError(`Cannot load module "${spec}": ${message}`);
+    const where = syntaxErrorLocation(error, url);
+    throw new CommandError(
+      `Cannot load module "${spec}": ${where ? `SyntaxError at ${where}: ${message}` : message}`,
+    );
   }
 }
 

@@ -108,3 +108,11 @@ test("`repid worker` runs the module's actors of the chosen queues until SIGTERM
     await cleanup(prefix);
   }
 });
+
+test("`repid worker` names the file and line of a syntax error in the actors module", async () => {
+  const run = runDeno([...CLI, "scripts/npm_pack/broken_actors.mjs"]);
+  const { code } = await within(run.exited, 60_000, "worker with a syntax error");
+  assert.equal(code, 1);
+  assert.match(run.stderr(), /^error: Cannot load module "scripts\/npm_pack\/broken_actors\.mjs"/);
+  assert.match(run.stderr(), /broken_actors\.mjs:3:\d+/);
+});

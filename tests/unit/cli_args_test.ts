@@ -44,6 +44,12 @@ test("`parseWorkerArgs()` defaults the log level to info and leaves the rest to 
   });
 });
 
+test("`parseWorkerArgs()` accepts every level the library accepts, silent included", () => {
+  for (const level of ["debug", "info", "warn", "error", "silent"]) {
+    assert.equal(parseWorkerArgs(["mod.ts", "--log-level", level]).logLevel, level);
+  }
+});
+
 test("`parseWorkerArgs()` accepts --help and -h without a module", () => {
   assert.equal(parseWorkerArgs(["--help"]).help, true);
   assert.equal(parseWorkerArgs(["x.ts", "-h"]).help, true);

@@ -7,7 +7,9 @@ import {
   npmManifest,
   type PackageJson,
   parseNpmSpecifier,
+  rangeAllows,
 } from "../../scripts/npm_manifest.ts";
+import { absoluteReadmeLinks } from "../../scripts/build_npm.ts";
 
 const deno: DenoConfig = {
   name: "@repid/repid",
@@ -130,7 +132,39 @@ describe("manifestProblems()", () => {
   });
 });
 
+describe("rangeAllows()", () => {
+  it("accepts the same range and a union that has it as one alternative, nothing else", () => {
+    assert.equal(rangeAllows("^5.11.1", "^5.11.1"), true);
+    assert.equal(rangeAllows("^5.11.1 || ^6.0.0", "^5.11.1"), true);
+    assert.equal(rangeAllows("^5.11.1 || ^6.0.0", "^6.0.0"), true);
+    assert.equal(rangeAllows("^5.0.0 || ^6.0.0", "^5.11.1"), false);
+    assert.equal(rangeAllows("^6.0.0", "^5.11.1"), false);
+  });
+});
+
 describe("npmManifest()", () => {
+  it("carries package.json's wider ranges (ioredis ^5 || ^6, one copy with the user's own)", () => {
+    const wide = { ioredis: "^5.11.1 || ^6.0.0" };
+    const npm = npmManifest(deno, { ...options, dependencyRanges: wide });
+    assert.deepEqual(npm.dependencies, wide);
+    assert.deepEqual(manifestProblems(deno, { dependencies: wide }, npm), []);
+    assert.deepEqual(manifestProblems(deno, { dependencies: wide }, npmManifest(deno, options)), [
+      '"ioredis": package.json has range "^5.11.1 || ^6.0.0" but npm/package.json has "^5.11.1"',
+    ]);
+  });
+
+  it("writes repository, homepage and bugs when given", () => {
+    const links = {
+      repository: "https://example.com/r",
+      homepage: "https://example.com/r#readme",
+      bugs: "https://example.com/r/issues",
+    };
+    const npm = npmManifest(deno, { ...options, links });
+    assert.deepEqual(npm.repository, { type: "git", url: "git+https://example.com/r.git" });
+    assert.equal(npm.homepage, links.homepage);
+    assert.deepEqual(npm.bugs, { url: links.bugs });
+  });
+
   it("writes an ESM package for Node 20+ with deno.json's version, exports and dependencies", () => {
     const npm = npmManifest(deno, options);
     assert.equal(npm.name, "repid");
@@ -147,5 +181,19 @@ describe("npmManifest()", () => {
       name: "TypeError",
       message: /deno.json has no version/,
     });
+  });
+});
+
+describe("absoluteReadmeLinks()", () => {
+  it("points links to repository files at the repository, keeps anchors and URLs", () => {
+    const md = "See [`examples/`](examples/), [guide](DEVELOPERS.md), [x](./a/b.ts), " +
+      "[top](#installation) and [npm](https://www.npmjs.com/package/croner).";
+    assert.equal(
+      absoluteReadmeLinks(md, "https://example.com/r"),
+      "See [`examples/`](https://example.com/r/tree/main/examples/), " +
+        "[guide](https://example.com/r/blob/main/DEVELOPERS.md), " +
+        "[x](https://example.com/r/blob/main/a/b.ts), " +
+        "[top](#installation) and [npm](https://www.npmjs.com/package/croner).",
+    );
   });
 });
