@@ -2,10 +2,12 @@
  * `deno task worker`: the real command, run as a subprocess.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { Repid } from "../../mod.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
-import { runDeno, within } from "../support/subprocess.ts";
+import { ROOT, runDeno, within } from "../support/subprocess.ts";
 
 const CLI = ["run", "-A", "src/cli/main.ts", "worker"];
 const FIXTURES = "tests/integration/fixtures";
@@ -115,4 +117,14 @@ test("`repid worker` names the file and line of a syntax error in the actors mod
   assert.equal(code, 1);
   assert.match(run.stderr(), /^error: Cannot load module "scripts\/npm_pack\/broken_actors\.mjs"/);
   assert.match(run.stderr(), /broken_actors\.mjs:3:\d+/);
+});
+
+test("the package exports the command as `./cli` (`deno run -A jsr:@repid/repid/cli worker …`)", async () => {
+  const deno = JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8"));
+  const cli = deno.exports["./cli"];
+  assert.equal(typeof cli, "string", "deno.json exports ./cli");
+  assert.ok(deno.publish.include.some((p: string) => cli.replace(/^\.\//, "").startsWith(p)));
+  const run = runDeno(["run", "-A", cli, "worker", "--help"]);
+  assert.equal((await within(run.exited, 60_000, "./cli worker --help")).code, 0);
+  assert.match(run.stdout(), /^Usage: deno task worker <module>/);
 });
