@@ -73,6 +73,7 @@ export {
   type WorkerOptions,
 } from "./src/worker/worker.ts";
 export type {
+  ActorOf,
   AnyActors,
   BulkJob,
   BulkResultOf,

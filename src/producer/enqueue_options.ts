@@ -70,6 +70,19 @@ export type EnqueueOptions<Args extends unknown[] = unknown[]> =
 export type EnqueueArgs<Args extends unknown[]> = [] extends Args ? [options?: EnqueueOptions<Args>]
   : [options: EnqueueOptions<Args>];
 
+/**
+ * The actor named by `T` in the actor map `A`, or the definition `T` itself.
+ *
+ * @example
+ * ```ts
+ * import type { ActorOf } from "@repid/repid";
+ *
+ * type Actors = { hello: (name: string) => Promise<string> };
+ * type Hello = ActorOf<Actors, "hello">; // (name: string) => Promise<string>
+ * ```
+ */
+export type ActorOf<A, T> = T extends keyof A ? A[T] : T;
+
 /** The actor map of an untyped producer: any name, any arguments. */
 export type AnyActors = Record<string, ActorFunction>;
 

@@ -15,6 +15,7 @@ import { assertDuration } from "../core/time.ts";
 import { wrapStoreError } from "../backend/store_error.ts";
 import { EnqueueBatcher } from "./enqueue_batcher.ts";
 import {
+  type ActorOf,
   type AnyActors,
   type BulkJob,
   type BulkResultOf,
@@ -109,17 +110,18 @@ export class Repid<A extends ActorMap = AnyActors> {
    * await producer.enqueueJob("report", { cron: "0 9 * * 1-5", tz: "Europe/Berlin" });
    * ```
    */
-  enqueueJob<K extends keyof A & string>(
-    actor: K,
-    options: RecurringOptions<ArgsOf<A[K]>>,
-  ): Promise<Schedule<ResultOf<A[K]>>>;
-  /** Registers a recurring job for an actor definition. */
-  enqueueJob<D extends ActorDefinition>(
-    actor: D,
-    options: RecurringOptions<ArgsOf<D>>,
-  ): Promise<Schedule<ResultOf<D>>>;
+  enqueueJob<T extends (keyof A & string) | ActorDefinition>(
+    actor: T,
+    options: RecurringOptions<ArgsOf<ActorOf<A, T>>>,
+  ): Promise<Schedule<ResultOf<ActorOf<A, T>>>>;
   /**
-   * Enqueues a job for an actor, by name or by definition.
+   * Enqueues a job for an actor, by name or by definition (a definition's
+   * queue is its own unless `options.queue` says otherwise).
+   *
+   * One signature for names and definitions, declared last: when a call
+   * fits no signature, TypeScript reports the last one's error, which is
+   * then about the wrong argument (`Type 'number' is not assignable to type
+   * 'string'` at `42`) rather than about the actor.
    *
    * @example
    * ```ts ignore
@@ -127,15 +129,10 @@ export class Repid<A extends ActorMap = AnyActors> {
    * await producer.enqueueJob("happy_new_year", { deferUntil: new Date("2027-01-01T00:00:00Z") });
    * ```
    */
-  enqueueJob<K extends keyof A & string>(
-    actor: K,
-    ...options: EnqueueArgs<ArgsOf<A[K]>>
-  ): Promise<Job<ResultOf<A[K]>>>;
-  /** Enqueues a job for an actor definition (its queue is the default queue). */
-  enqueueJob<D extends ActorDefinition>(
-    actor: D,
-    ...options: EnqueueArgs<ArgsOf<D>>
-  ): Promise<Job<ResultOf<D>>>;
+  enqueueJob<T extends (keyof A & string) | ActorDefinition>(
+    actor: T,
+    ...options: EnqueueArgs<ArgsOf<ActorOf<A, T>>>
+  ): Promise<Job<ResultOf<ActorOf<A, T>>>>;
   async enqueueJob(
     actor: string | ActorDefinition,
     options: EnqueueOptions = {},
