@@ -145,6 +145,13 @@ export interface Backend extends ScheduleBackend {
     listener: (id: string, info?: JobInfo) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>>;
+  /**
+   * Optional: resolves once the store answers; rejects with a
+   * `ConnectionError` naming the store's address and the cause when it does
+   * not within a few seconds (a worker checks this at start), or when
+   * `signal` aborts.
+   */
+  checkConnection?(action: string, signal?: AbortSignal): Promise<void>;
   /** Closes every connection the backend opened. */
   close(): Promise<void>;
 }

@@ -16,11 +16,11 @@ import { RedisBackend } from "./redis/redis_backend.ts";
  */
 export function openBackend(
   input: RedisInput,
-  options: { prefix: string },
+  options: { prefix: string; lazyConnect?: boolean },
   action: string,
 ): Backend {
   if (typeof input === "string" && input.startsWith("memory:")) {
-    return memoryBackendFromUrl(input, options, action);
+    return memoryBackendFromUrl(input, { prefix: options.prefix }, action);
   }
   return new RedisBackend(input, options);
 }

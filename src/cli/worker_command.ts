@@ -87,6 +87,9 @@ export async function workerCommand(argv: readonly string[]): Promise<number> {
   });
   try {
     await worker.runForever();
+  } catch (error) {
+    // The worker could not start: Redis unreachable, a thread actor's module unusable.
+    return fail(error, 1);
   } finally {
     removeSignals();
   }

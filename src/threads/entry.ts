@@ -10,6 +10,7 @@
 import type { JobError } from "../core/job.ts";
 import { toJobError } from "../core/job_error.ts";
 import { jsonProblem } from "../core/json.ts";
+import { nodeParentPort } from "./parent_port.ts";
 import type { FailureKind, RunMessage, ThreadMessage } from "./protocol.ts";
 
 interface Port {
@@ -23,12 +24,7 @@ interface WebScope {
 }
 
 async function openPort(): Promise<Port> {
-  let parentPort: import("node:worker_threads").MessagePort | null = null;
-  try {
-    ({ parentPort } = await import("node:worker_threads"));
-  } catch {
-    // Not a runtime with node:worker_threads: a plain Web Worker.
-  }
+  const parentPort = await nodeParentPort();
   const scope = globalThis as unknown as Partial<WebScope>;
   const port: Port = parentPort
     ? {

@@ -29,6 +29,7 @@ import { LeaseKeeper } from "./lease_keeper.ts";
 import { groupByQueue } from "./running_job.ts";
 import { Slots } from "./slots.ts";
 import { StoreWriter } from "./store_writer.ts";
+import { checkThreadActors, threadActorRefs } from "../threads/probe.ts";
 import {
   type ResolvedWorkerOptions,
   resolveWorkerOptions,
@@ -102,7 +103,8 @@ export class Worker {
       this.#ownsBackend = false;
     } else {
       if (redis === null) throw new TypeError(`${action}: give a Redis client, a URL or a backend`);
-      this.#backend = openBackend(redis, { prefix: o.prefix }, action);
+      // No connection yet: a constructed worker holds nothing open (runForever() connects).
+      this.#backend = openBackend(redis, { prefix: o.prefix, lazyConnect: true }, action);
       this.#ownsBackend = true;
     }
     this.#leases = new LeaseKeeper(this.#backend, this.#log, o.leaseMs);
@@ -205,6 +207,39 @@ export class Worker {
     const onAbort = () => void this.stop();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
+    const started = this.#checkBeforeStart().then(() => {
+      if (this.#state === "running") this.#startLoops();
+    });
+    return started.then(
+      () => finished,
+      async (error) => {
+        // Stopped during the checks: a normal end. Otherwise the worker cannot start.
+        if (this.#stopController.signal.aborted) return finished;
+        await this.stop({ graceMs: 0 });
+        throw error;
+      },
+    ).finally(() => {
+      removeSignals?.();
+      options.signal?.removeEventListener("abort", onAbort);
+    });
+  }
+
+  /**
+   * Before fetching: the store answers (a wrong URL fails here, naming the
+   * address and the cause) and each sync actor's module loads in a thread
+   * with the export it names.
+   */
+  async #checkBeforeStart(): Promise<void> {
+    await Promise.all([
+      this.#backend.checkConnection?.("start worker", this.#stopController.signal),
+      this.#opts.checkThreadActors
+        ? checkThreadActors(threadActorRefs(this.#actors.values()))
+        : undefined,
+    ]);
+  }
+
+  /** Starts the thread pool, the job runner, the lease keeper and the fetch loops. */
+  #startLoops(): void {
     const slots = new Slots(this.#opts.concurrency);
     if ([...this.#actors.values()].some((a) => a.module !== undefined)) {
       this.#pool = new ThreadPool({ size: this.#threads, logger: this.#log });
@@ -235,10 +270,6 @@ export class Worker {
       actors: this.actorNames,
       concurrency: this.#opts.concurrency,
     });
-    return finished.finally(() => {
-      removeSignals?.();
-      options.signal?.removeEventListener("abort", onAbort);
-    });
   }
 
   /**
@@ -260,7 +291,7 @@ export class Worker {
   }
 
   async #shutdown(graceMs: number): Promise<void> {
-    const wasRunning = this.#state === "running";
+    const wasRunning = this.#state === "running" && this.#fetcher !== undefined; // loops started
     this.#state = "stopping";
     this.#stopController.abort();
     // Every wait of the fetch loops ends on the abort, even a store call that

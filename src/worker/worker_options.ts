@@ -79,6 +79,14 @@ export interface WorkerOptions {
    */
   threads?: number;
   /**
+   * Load each sync actor's module once in a thread at `runForever()`, and
+   * refuse to start (an `ActorLoadError` naming the URL and the exports
+   * found) when one does not load or lacks its export. With `false`, such
+   * jobs fail with `ActorLoadError` when they run.
+   * @default {true}
+   */
+  checkThreadActors?: boolean;
+  /**
    * Where to log, or the level of the console logger.
    * @default {"warn"}
    */
@@ -120,6 +128,7 @@ const DEFAULTS = {
   unknownActorDelayMs: 1_000,
   unknownActorLimit: 0,
   maxStalls: 5,
+  checkThreadActors: true,
 };
 
 /** A worker's options with their defaults filled in and checked. */
@@ -154,6 +163,11 @@ export function resolveWorkerOptions(
   assertDuration(o.unknownActorDelayMs, "unknownActorDelayMs", action, 10);
   assertCount(o.unknownActorLimit, "unknownActorLimit", action);
   assertCount(o.maxStalls, "maxStalls", action);
+  if (typeof o.checkThreadActors !== "boolean") {
+    throw new TypeError(
+      `${action}: checkThreadActors is ${JSON.stringify(o.checkThreadActors)}, expected a boolean`,
+    );
+  }
   assertPrefix(o.prefix, action);
   return o;
 }

@@ -128,3 +128,21 @@ test("the package exports the command as `./cli` (`deno run -A jsr:@repid/repid/
   assert.equal((await within(run.exited, 60_000, "./cli worker --help")).code, 0);
   assert.match(run.stdout(), /^Usage: deno task worker <module>/);
 });
+
+test("`repid worker` with a Redis that refuses connections exits 1, naming host, port and cause", async () => {
+  const run = runDeno([
+    ...CLI,
+    `${FIXTURES}/cli_actors.ts`,
+    "--redis-url",
+    "redis://127.0.0.1:1",
+    "--log-level",
+    "silent",
+  ]);
+  const { code } = await within(run.exited, 60_000, "worker with an unreachable Redis");
+  assert.equal(code, 1, run.stderr());
+  assert.match(
+    run.stderr(),
+    /^error: Cannot start worker \(Redis at 127\.0\.0\.1:1\): .*ECONNREFUSED.*\n$/,
+  );
+  assert.equal(run.stdout(), "", "silent: nothing logged");
+});

@@ -13,7 +13,7 @@ import { ROOT, runDeno, within } from "../support/subprocess.ts";
 
 const MOD = pathToFileURL(join(ROOT, "mod.ts")).href;
 
-/** The diagnostics of `deno check` on `source` (ANSI colours removed). */
+/** The diagnostics of `deno check` on `source`. */
 async function diagnostics(source: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "repid-types-"));
   try {
@@ -21,7 +21,7 @@ async function diagnostics(source: string): Promise<string> {
     writeFileSync(file, source);
     const run = runDeno(["check", "--quiet", file]);
     await within(run.exited, 120_000, "deno check");
-    return (run.stdout() + run.stderr()).replace(/\x1b\[[0-9;]*m/g, "");
+    return run.stdout() + run.stderr(); // NO_COLOR is set by runDeno
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

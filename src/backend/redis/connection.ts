@@ -49,15 +49,31 @@ const BATCHED_SCRIPTS = [
   "repidCompleteFetch",
 ] as const;
 
-/** Opens a client for a URL, or adopts the given client. */
-export function openClient(input: RedisInput, action: string): OwnedClient {
+/** Throws the `TypeError` that {@linkcode openClient} would for `input`, without opening anything. */
+export function assertRedisInput(input: RedisInput, action: string): void {
   if (typeof input === "string") {
-    if (!/^rediss?:\/\//.test(input)) {
-      throw new TypeError(
-        `${action}: Redis URL ${JSON.stringify(input)} must start with redis:// or rediss://`,
-      );
-    }
+    if (/^rediss?:\/\//.test(input)) return;
+    throw new TypeError(
+      `${action}: Redis URL ${JSON.stringify(input)} must start with redis:// or rediss://`,
+    );
+  }
+  if (!input || typeof (input as Redis).duplicate !== "function") {
+    throw new TypeError(
+      `${action}: expected an ioredis client or a redis:// URL, got ${describe(input)}`,
+    );
+  }
+}
+
+/** Opens a client for a URL, or adopts the given client. */
+export function openClient(
+  input: RedisInput,
+  action: string,
+  { lazyConnect = false }: { lazyConnect?: boolean } = {},
+): OwnedClient {
+  assertRedisInput(input, action);
+  if (typeof input === "string") {
     const client = new Redis(input, {
+      lazyConnect,
       enableAutoPipelining: true,
       autoPipeliningIgnoredCommands: [...BATCHED_SCRIPTS],
     });
@@ -65,11 +81,6 @@ export function openClient(input: RedisInput, action: string): OwnedClient {
     // a listener it would print every failed reconnect attempt to stderr.
     client.on("error", () => {});
     return { client, owned: true };
-  }
-  if (!input || typeof (input as Redis).duplicate !== "function") {
-    throw new TypeError(
-      `${action}: expected an ioredis client or a redis:// URL, got ${describe(input)}`,
-    );
   }
   return { client: input as unknown as Redis, owned: false };
 }

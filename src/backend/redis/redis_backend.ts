@@ -29,6 +29,7 @@ import {
 import { closeClient, openClient, type RedisInput } from "./connection.ts";
 import { GAVE_UP, unlessAborted } from "../../core/settle.ts";
 import { type QueueKeys, queueKeys } from "./keys.ts";
+import { READY_CHECK_MS, waitUntilReady } from "./ready_check.ts";
 import { scripts } from "./scripts/mod.ts";
 import { RedisSchedules } from "./schedules.ts";
 import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
@@ -45,6 +46,12 @@ export interface RedisBackendOptions {
    * @default {"repid"}
    */
   prefix?: string;
+  /**
+   * For a URL: connect on the first command (or `checkConnection()`), not at
+   * once, so that an unused backend holds no socket.
+   * @default {false}
+   */
+  lazyConnect?: boolean;
 }
 
 /** The Redis store. */
@@ -71,7 +78,9 @@ export class RedisBackend implements Backend {
    * @param options The key prefix.
    */
   constructor(redis: RedisInput, options: RedisBackendOptions = {}) {
-    const { client, owned } = openClient(redis, "Cannot connect to Redis");
+    const { client, owned } = openClient(redis, "Cannot connect to Redis", {
+      lazyConnect: options.lazyConnect ?? false,
+    });
     this.client = client;
     this.#owned = owned;
     this.#prefix = options.prefix ?? "repid";
@@ -79,6 +88,11 @@ export class RedisBackend implements Backend {
       if (!(s.name in client)) client.defineCommand(s.name, { numberOfKeys: s.keys, lua: s.lua });
     }
     this.#schedules = new RedisSchedules(client, (queue) => this.keys(queue));
+  }
+
+  /** Waits (a few seconds at most) until the client is connected; see {@linkcode waitUntilReady}. */
+  checkConnection(action: string, signal?: AbortSignal): Promise<void> {
+    return waitUntilReady(this.client, action, READY_CHECK_MS, signal);
   }
 
   #run(name: string, ...args: ScriptArg[]): Promise<unknown> {
