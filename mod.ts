@@ -37,6 +37,7 @@ export {
   RepidError,
   ResultTimeoutError,
   ThreadCrashError,
+  UnknownActorError,
 } from "./src/errors.ts";
 export type {
   Completion,
@@ -84,6 +85,8 @@ export type {
 export { Job } from "./src/producer/job.ts";
 export { Repid, type RepidOptions } from "./src/producer/repid.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";
+export type { UnknownActorsPolicy } from "./src/producer/actor_presence.ts";
+export type { WorkerAnnouncement, WorkerInfo } from "./src/core/worker_info.ts";
 export type { RedisClient, RedisInput } from "./src/backend/redis/connection.ts";
 export type { Backend, FetchRequest, FetchResult, RequeueRequest } from "./src/backend/backend.ts";
 export { days, hours, minutes, seconds } from "./src/core/schedule.ts";

@@ -242,3 +242,42 @@ export class ThreadCrashError extends RepidError {
     super(`Thread running actor "${actor}" crashed: ${detail}`);
   }
 }
+
+/**
+ * `enqueueJob()` with `unknownActors: "refuse"`: no running worker has the
+ * actor on that queue (per the workers' registry), so the job would wait
+ * until one does. Nothing was enqueued.
+ *
+ * @example
+ * ```ts
+ * import { UnknownActorError } from "@repid/repid";
+ *
+ * console.log(new UnknownActorError("strng_length", "default", ["string_length (default)"]).message);
+ * ```
+ */
+export class UnknownActorError extends RepidError {
+  /** The actor asked for. */
+  readonly actor: string;
+  /** The queue it was asked for on. */
+  readonly queue: string;
+  /**
+   * Creates the error for an actor no running worker has.
+   *
+   * @param actor The actor's name.
+   * @param queue The queue.
+   * @param served What the running workers serve, as `actor (queue)`.
+   */
+  constructor(actor: string, queue: string, served: readonly string[]) {
+    super(
+      `Cannot enqueue job: no running worker has actor "${actor}" on queue "${queue}" (${
+        served.length === 0
+          ? "no worker is running"
+          : `running workers serve ${served.slice(0, 20).join(", ")}${
+            served.length > 20 ? ", …" : ""
+          }`
+      })`,
+    );
+    this.actor = actor;
+    this.queue = queue;
+  }
+}

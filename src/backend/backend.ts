@@ -17,6 +17,7 @@ import type {
   NewJob,
 } from "../core/job.ts";
 import type { ScheduleBackend } from "./schedule_backend.ts";
+import type { WorkerAnnouncement, WorkerInfo } from "../core/worker_info.ts";
 
 /** What one fetch returned. */
 export interface FetchResult {
@@ -145,6 +146,15 @@ export interface Backend extends ScheduleBackend {
     listener: (id: string, info?: JobInfo) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>>;
+  /**
+   * Optional (the workers' registry): registers a running worker, or renews
+   * its registration, for `ttlMs` from now (store clock).
+   */
+  heartbeatWorker?(worker: WorkerAnnouncement, ttlMs: number): Promise<void>;
+  /** Optional: removes a worker's registration (on stop). */
+  unregisterWorker?(id: string): Promise<void>;
+  /** Optional: the workers whose registration has not expired. */
+  listWorkers?(): Promise<WorkerInfo[]>;
   /**
    * Optional: resolves once the store answers; rejects with a
    * `ConnectionError` naming the store's address and the cause when it does

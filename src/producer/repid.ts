@@ -6,6 +6,12 @@
  * @module
  */
 
+import {
+  ActorPresence,
+  assertUnknownActorsPolicy,
+  type UnknownActorsPolicy,
+} from "./actor_presence.ts";
+import { type Logger, type LogLevel, resolveLogger } from "../log.ts";
 import type { Backend } from "../backend/backend.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
 import { openBackend } from "../backend/open_backend.ts";
@@ -44,6 +50,20 @@ export interface RepidOptions {
   recheckMs?: number;
   /** The store; overrides the `redis` argument (for example an in-memory backend). */
   backend?: Backend;
+  /**
+   * What to do when no running worker has the actor on the job's queue (per
+   * the workers' registry, read at most every 2 s): `"warn"` logs one
+   * warning per actor and queue when workers run but none has it (a
+   * mistyped name), `"refuse"` rejects the enqueue with an
+   * `UnknownActorError` (also when no worker runs), `"ignore"` checks nothing.
+   * @default {"warn"}
+   */
+  unknownActors?: UnknownActorsPolicy;
+  /**
+   * Where to log (the warnings of `unknownActors`), or the level of the console logger.
+   * @default {"warn"}
+   */
+  logger?: Logger | LogLevel;
 }
 
 /**
@@ -67,6 +87,7 @@ export class Repid<A extends ActorMap = AnyActors> {
   readonly #waiter: ResultWaiter;
   readonly #handles: JobHandles;
   readonly #enqueues: EnqueueBatcher;
+  readonly #presence: ActorPresence;
 
   /**
    * Creates a producer.
@@ -90,6 +111,11 @@ export class Repid<A extends ActorMap = AnyActors> {
       this.#backend = openBackend(redis, { prefix }, action);
       this.#ownsBackend = true;
     }
+    this.#presence = new ActorPresence(
+      this.#backend,
+      assertUnknownActorsPolicy(options.unknownActors ?? "warn", action),
+      resolveLogger(options.logger),
+    );
     this.#waiter = new ResultWaiter(this.#backend, recheckMs);
     this.#handles = new JobHandles(this.#backend, this.#waiter);
     const backend = this.#backend;
@@ -138,6 +164,7 @@ export class Repid<A extends ActorMap = AnyActors> {
     options: EnqueueOptions = {},
   ): Promise<Job<unknown> | Schedule<unknown>> {
     const job = newJob(actor, options);
+    await this.#presence.check([job]);
     if (isRecurring(options)) return await registerSchedule(this.#handles, job, options);
     let outcome;
     this.#waiter.watch(job.queue, job.id); // before the enqueue: its notification is not missed
@@ -190,6 +217,7 @@ export class Repid<A extends ActorMap = AnyActors> {
       return newJob(item.actor, item as EnqueueOptions, at);
     });
     if (jobs.length === 0) return [];
+    await this.#presence.check(jobs);
     let outcomes;
     for (const job of jobs) this.#waiter.watch(job.queue, job.id);
     try {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { UnknownActorWarnings } from "./unknown_actor_warnings.ts";
 import type { Backend } from "../backend/backend.ts";
 import { backoffDelay } from "../core/backoff.ts";
 import type { Completion, JobError, LeasedJob } from "../core/job.ts";
@@ -49,6 +50,7 @@ export class JobRunner {
   readonly #slots: Slots;
   readonly #leases: LeaseKeeper;
   readonly #writer: StoreWriter;
+  readonly #unknownActors: UnknownActorWarnings;
 
   /** @param context What the runner works with. */
   constructor(context: JobRunnerContext) {
@@ -60,6 +62,7 @@ export class JobRunner {
     this.#slots = context.slots;
     this.#leases = context.leases;
     this.#writer = context.writer;
+    this.#unknownActors = new UnknownActorWarnings(context.log);
   }
 
   /** Runs a fetched job, which holds one slot (of the worker and of its lane) reserved by the fetch loop. */
@@ -103,11 +106,7 @@ export class JobRunner {
       if (outcome === "dead") {
         this.#log.warn("dead-lettered job for unknown actor", { id: job.id, actor: job.actor });
       } else if (outcome === "requeued") {
-        this.#log.debug("put back job for unknown actor", {
-          id: job.id,
-          actor: job.actor,
-          deliveries: job.deliveries,
-        });
+        this.#unknownActors.putBack(job, [...this.#actors.keys()]);
       } else if (outcome === "lost") this.#writer.refused(job, "requeue");
       return;
     }

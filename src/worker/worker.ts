@@ -30,6 +30,7 @@ import { groupByQueue } from "./running_job.ts";
 import { Slots } from "./slots.ts";
 import { StoreWriter } from "./store_writer.ts";
 import { checkThreadActors, threadActorRefs } from "../threads/probe.ts";
+import { actorsByQueue, WorkerRegistration } from "./registration.ts";
 import {
   type ResolvedWorkerOptions,
   resolveWorkerOptions,
@@ -80,6 +81,9 @@ export class Worker {
   #state: "idle" | "running" | "stopping" | "stopped" = "idle";
   #stopped: Promise<void> | undefined;
   #resolveRun: (() => void) | undefined;
+  /** The worker's id in the workers' registry. */
+  readonly #workerId = crypto.randomUUID();
+  #registration: WorkerRegistration | undefined;
 
   /**
    * Creates a worker; register actors with {@linkcode Worker.actor}, then
@@ -227,7 +231,8 @@ export class Worker {
   /**
    * Before fetching: the store answers (a wrong URL fails here, naming the
    * address and the cause) and each sync actor's module loads in a thread
-   * with the export it names.
+   * with the export it names. Then the worker registers in the workers'
+   * registry.
    */
   async #checkBeforeStart(): Promise<void> {
     await Promise.all([
@@ -236,6 +241,14 @@ export class Worker {
         ? checkThreadActors(threadActorRefs(this.#actors.values()))
         : undefined,
     ]);
+    // So that producers can tell whether an actor has a worker.
+    this.#registration = new WorkerRegistration(this.#backend, {
+      id: this.#workerId,
+      queues: this.queues,
+      actors: actorsByQueue(this.#actors.values()),
+      concurrency: this.#opts.concurrency,
+    }, this.#log);
+    this.#registration.start();
   }
 
   /** Starts the thread pool, the job runner, the lease keeper and the fetch loops. */
@@ -360,6 +373,7 @@ export class Worker {
     }
     clearTimeout(marginTimer);
     this.#leases.stop();
+    await this.#registration?.stop();
     await this.#pool?.close();
     if (this.#ownsBackend) await within(this.#backend.close(), STOP_MARGIN_MS);
     this.#state = "stopped";

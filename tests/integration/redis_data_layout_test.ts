@@ -61,9 +61,10 @@ test("RedisBackend: every key of a queue shares the queue's hash tag, and KEYS i
       cursor = next;
       keys.push(...batch);
     } while (cursor !== "0");
-    const tagged = /^([^{}]+):\{(default|myqueue)\}:[^{}]*$/;
+    // Each queue in its slot; the workers' registry in its own (`{:workers}`).
+    const tagged = /^([^{}]+):\{(default|myqueue|:workers)\}:[^{}]*$/;
     const stray = keys.filter((k) => !tagged.test(k) || !k.startsWith(`${prefix}:`));
-    assert.deepEqual(stray, [], "keys outside <prefix>:{<queue>}:");
+    assert.deepEqual(stray, [], "keys outside <prefix>:{<queue>}: and <prefix>:{:workers}:");
     for (
       const part of [
         `${prefix}:{default}:job:custom-id`,

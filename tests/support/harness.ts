@@ -56,7 +56,7 @@ function redisCase(): BackendCase {
           return w;
         },
         producer(options = {}) {
-          const p = new Repid(REDIS_URL, { prefix, ...options });
+          const p = new Repid(REDIS_URL, { prefix, logger: "silent", ...options });
           producers.push(p);
           return p;
         },
@@ -90,7 +90,7 @@ function memoryCase(): BackendCase {
           return w;
         },
         producer(options = {}) {
-          const p = new Repid(null, { ...options, backend });
+          const p = new Repid(null, { logger: "silent", ...options, backend });
           producers.push(p);
           return p;
         },

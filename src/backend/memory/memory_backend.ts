@@ -8,6 +8,8 @@
  * @module
  */
 
+import { MemoryWorkerRegistry } from "./worker_registry.ts";
+import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 import { createHash } from "node:crypto";
 import { clearInterval, setImmediate, setInterval } from "node:timers";
 import type { Backend, FetchResult, RequeueRequest } from "../backend.ts";
@@ -123,6 +125,7 @@ interface QueueState {
 /** Data shared by the backends that open it. */
 class MemoryStore {
   readonly queues = new Map<string, QueueState>();
+  readonly workers = new MemoryWorkerRegistry();
   readonly changeListeners = new Set<() => void>();
   refs = 0;
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
@@ -1017,6 +1020,23 @@ export class MemoryBackend implements Backend {
    * (a named store is forgotten once no backend uses it and it holds no
    * job); a private store's timer is stopped.
    */
+  /** Registers or renews a worker (the workers' registry). */
+  heartbeatWorker(worker: WorkerAnnouncement, ttlMs: number): Promise<void> {
+    this.#store.workers.heartbeat(this.#prefix, worker, ttlMs, this.#store.now());
+    return Promise.resolve();
+  }
+
+  /** Removes a worker's registration. */
+  unregisterWorker(id: string): Promise<void> {
+    this.#store.workers.unregister(this.#prefix, id);
+    return Promise.resolve();
+  }
+
+  /** The workers whose registration has not expired. */
+  listWorkers(): Promise<WorkerInfo[]> {
+    return Promise.resolve(this.#store.workers.list(this.#prefix, this.#store.now()));
+  }
+
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;

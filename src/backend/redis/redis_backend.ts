@@ -30,6 +30,8 @@ import { closeClient, openClient, type RedisInput } from "./connection.ts";
 import { GAVE_UP, unlessAborted } from "../../core/settle.ts";
 import { type QueueKeys, queueKeys } from "./keys.ts";
 import { READY_CHECK_MS, waitUntilReady } from "./ready_check.ts";
+import { redisHeartbeat, redisListWorkers, redisUnregister } from "./worker_registry.ts";
+import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 import { scripts } from "./scripts/mod.ts";
 import { RedisSchedules } from "./schedules.ts";
 import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
@@ -88,6 +90,21 @@ export class RedisBackend implements Backend {
       if (!(s.name in client)) client.defineCommand(s.name, { numberOfKeys: s.keys, lua: s.lua });
     }
     this.#schedules = new RedisSchedules(client, (queue) => this.keys(queue));
+  }
+
+  /** Registers or renews a worker (see `worker_registry.ts`). */
+  heartbeatWorker(worker: WorkerAnnouncement, ttlMs: number): Promise<void> {
+    return redisHeartbeat(this.client, this.#prefix, worker, ttlMs);
+  }
+
+  /** Removes a worker's registration. */
+  unregisterWorker(id: string): Promise<void> {
+    return redisUnregister(this.client, this.#prefix, id);
+  }
+
+  /** The workers whose registration has not expired. */
+  listWorkers(): Promise<WorkerInfo[]> {
+    return redisListWorkers(this.client, this.#prefix);
   }
 
   /** Waits (a few seconds at most) until the client is connected; see {@linkcode waitUntilReady}. */

@@ -22,6 +22,7 @@ import { schedulePauseScript } from "./schedule_pause.ts";
 import { scheduleResumeScript } from "./schedule_resume.ts";
 import { scheduleUpsertScript } from "./schedule_upsert.ts";
 import { statusesScript } from "./statuses.ts";
+import { workerHeartbeatScript } from "./worker_heartbeat.ts";
 
 export type { Script };
 
@@ -44,4 +45,5 @@ export const scripts: readonly Script[] = [
   scheduleCancelScript,
   scheduleListScript,
   statusesScript,
+  workerHeartbeatScript,
 ];

@@ -1,0 +1,92 @@
+/**
+ * A running worker's entry in the workers' registry: registered when the
+ * worker starts, renewed every `WORKER_HEARTBEAT_MS`, removed when it stops.
+ * A store without a registry is skipped; a failed heartbeat is logged once
+ * and tried again at the next beat (the registry is advisory: it tells
+ * producers whether an actor has a worker, it never gates jobs).
+ *
+ * @module
+ */
+
+import os from "node:os";
+import process from "node:process";
+import type { Backend } from "../backend/backend.ts";
+import {
+  WORKER_HEARTBEAT_MS,
+  WORKER_TTL_MS,
+  type WorkerAnnouncement,
+} from "../core/worker_info.ts";
+import type { Logger } from "../log.ts";
+import { sleep } from "../core/sleep.ts";
+
+/** How long a stopping worker waits for its registration to be removed. */
+const UNREGISTER_WAIT_MS = 1_000;
+
+/** Registers a worker and keeps its registration alive until {@linkcode WorkerRegistration.stop}. */
+export class WorkerRegistration {
+  readonly #backend: Backend;
+  readonly #log: Logger;
+  readonly #announcement: WorkerAnnouncement;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #failing = false;
+
+  /**
+   * @param backend The store.
+   * @param worker The worker's id, queues, actors per queue and concurrency.
+   * @param log Where a failed heartbeat is reported.
+   */
+  constructor(
+    backend: Backend,
+    worker: Omit<WorkerAnnouncement, "host" | "pid">,
+    log: Logger,
+  ) {
+    this.#backend = backend;
+    this.#log = log;
+    this.#announcement = { ...worker, host: os.hostname(), pid: process.pid };
+  }
+
+  /** Registers now, then renews every `WORKER_HEARTBEAT_MS` (the timer never holds the process). */
+  async start(): Promise<void> {
+    if (!this.#backend.heartbeatWorker) return;
+    await this.#beat();
+    this.#timer = setInterval(() => void this.#beat(), WORKER_HEARTBEAT_MS);
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  /** Stops the heartbeat and removes the registration (best effort). */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    // Bounded: while the store is unreachable the registration expires by itself.
+    const bound = new AbortController();
+    try {
+      await Promise.race([
+        this.#backend.unregisterWorker?.(this.#announcement.id),
+        sleep(UNREGISTER_WAIT_MS, bound.signal),
+      ]);
+    } catch {
+      // It expires by itself.
+    } finally {
+      bound.abort();
+    }
+  }
+
+  async #beat(): Promise<void> {
+    try {
+      await this.#backend.heartbeatWorker!(this.#announcement, WORKER_TTL_MS);
+      this.#failing = false;
+    } catch (error) {
+      if (!this.#failing) this.#log.warn("cannot renew the worker's registration", { error });
+      this.#failing = true;
+    }
+  }
+}
+
+/** The actors of `actors` grouped by queue. */
+export function actorsByQueue(
+  actors: Iterable<{ name: string; queue: string }>,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const a of actors) (out[a.queue] ??= []).push(a.name);
+  return out;
+}
