@@ -29,6 +29,7 @@ export class WorkerRegistration {
   readonly #announcement: WorkerAnnouncement;
   #timer: ReturnType<typeof setInterval> | undefined;
   #failing = false;
+  #beating: Promise<void> = Promise.resolve();
 
   /**
    * @param backend The store.
@@ -45,11 +46,15 @@ export class WorkerRegistration {
     this.#announcement = { ...worker, host: os.hostname(), pid: process.pid };
   }
 
-  /** Registers now, then renews every `WORKER_HEARTBEAT_MS` (the timer never holds the process). */
-  async start(): Promise<void> {
+  /**
+   * Registers now (without waiting for the store: a worker never waits on
+   * its registration), then renews every `WORKER_HEARTBEAT_MS` (the timer
+   * never holds the process).
+   */
+  start(): void {
     if (!this.#backend.heartbeatWorker) return;
-    await this.#beat();
-    this.#timer = setInterval(() => void this.#beat(), WORKER_HEARTBEAT_MS);
+    this.#beating = this.#beat();
+    this.#timer = setInterval(() => (this.#beating = this.#beat()), WORKER_HEARTBEAT_MS);
     (this.#timer as { unref?: () => void }).unref?.();
   }
 
@@ -60,10 +65,11 @@ export class WorkerRegistration {
     // Bounded: while the store is unreachable the registration expires by itself.
     const bound = new AbortController();
     try {
-      await Promise.race([
-        this.#backend.unregisterWorker?.(this.#announcement.id),
-        sleep(UNREGISTER_WAIT_MS, bound.signal),
-      ]);
+      // After the heartbeat in flight, which would register the worker again.
+      const unregister = this.#beating.then(() =>
+        this.#backend.unregisterWorker?.(this.#announcement.id)
+      );
+      await Promise.race([unregister, sleep(UNREGISTER_WAIT_MS, bound.signal)]);
     } catch {
       // It expires by itself.
     } finally {
