@@ -61,6 +61,10 @@ export const DENO_ONLY: Readonly<Record<string, string>> = {
   "tests/integration/cli_test.ts":
     "runs `deno task worker` subprocesses; the npm bin is checked by test:npm-pack",
   "tests/integration/examples_test.ts": "runs the .ts examples with `deno run`",
+  "tests/integration/cli_signals_test.ts":
+    "runs `repid worker` with `deno run` under a signal-forwarding parent",
+  "tests/integration/no_deno_on_path_test.ts":
+    "checks that Deno's own test runs never start a `deno` from the PATH",
   "tests/integration/threads_node_test.ts":
     "drives Node from Deno (`deno bundle`); on Node, threads_test.ts covers worker_threads",
 };
