@@ -36,7 +36,14 @@ export const WORKER_HEARTBEAT_MS = 5_000;
 /** How long a registration lives without a heartbeat (a killed worker drops out after it). */
 export const WORKER_TTL_MS = 3 * WORKER_HEARTBEAT_MS;
 
-/** Whether any of `workers` has the actor `actor` on `queue`. */
+/**
+ * Whether any of `workers` has the actor `actor` on `queue`.
+ *
+ * @example
+ * ```ts ignore
+ * servesActor(await backend.listWorkers(), "default", "string_length"); // true or false
+ * ```
+ */
 export function servesActor(workers: readonly WorkerInfo[], queue: string, actor: string): boolean {
   return workers.some((w) => w.actors[queue]?.includes(actor) ?? false);
 }

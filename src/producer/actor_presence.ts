@@ -27,7 +27,14 @@ export const PRESENCE_CACHE_MS = 2_000;
 
 const POLICIES: readonly UnknownActorsPolicy[] = ["warn", "refuse", "ignore"];
 
-/** Throws a `TypeError` unless `value` is a policy. */
+/**
+ * Throws a `TypeError` unless `value` is a policy.
+ *
+ * @example
+ * ```ts ignore
+ * assertUnknownActorsPolicy("refuse", "Cannot create producer"); // "refuse"
+ * ```
+ */
 export function assertUnknownActorsPolicy(value: unknown, action: string): UnknownActorsPolicy {
   if (!POLICIES.includes(value as UnknownActorsPolicy)) {
     throw new TypeError(
@@ -39,7 +46,15 @@ export function assertUnknownActorsPolicy(value: unknown, action: string): Unkno
   return value as UnknownActorsPolicy;
 }
 
-/** The producer's check of actors against the workers' registry. */
+/**
+ * The producer's check of actors against the workers' registry.
+ *
+ * @example
+ * ```ts ignore
+ * const presence = new ActorPresence(backend, "refuse", log);
+ * await presence.check([{ queue: "default", actor: "string_length" }]); // UnknownActorError?
+ * ```
+ */
 export class ActorPresence {
   readonly #backend: Backend;
   readonly #policy: UnknownActorsPolicy;

@@ -32,6 +32,12 @@ export interface ShutdownSignalOptions {
  * within {@linkcode SIGNAL_REPEAT_WINDOW_MS} of the last one handled is the
  * same event delivered twice and is ignored. Returns a function that stops
  * listening.
+ *
+ * @example
+ * ```ts ignore
+ * const stopListening = onShutdownSignal((signal) => console.log(`got ${signal}, stopping`));
+ * stopListening();
+ * ```
  */
 export function onShutdownSignal(
   handler: (signal: string) => void,

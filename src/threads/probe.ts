@@ -33,7 +33,14 @@ export interface ThreadActorRef {
   exportName: string;
 }
 
-/** The sync actors (those with a module) among `actors`. */
+/**
+ * The sync actors (those with a module) among `actors`.
+ *
+ * @example
+ * ```ts ignore
+ * await checkThreadActors(threadActorRefs(definitions));
+ * ```
+ */
 export function threadActorRefs(
   actors: Iterable<{ name: string; module?: string; exportName?: string }>,
 ): ThreadActorRef[] {

@@ -22,7 +22,16 @@ import { sleep } from "../core/sleep.ts";
 /** How long a stopping worker waits for its registration to be removed. */
 const UNREGISTER_WAIT_MS = 1_000;
 
-/** Registers a worker and keeps its registration alive until {@linkcode WorkerRegistration.stop}. */
+/**
+ * Registers a worker and keeps its registration alive until {@linkcode WorkerRegistration.stop}.
+ *
+ * @example
+ * ```ts ignore
+ * const registration = new WorkerRegistration(backend, { id, queues, actors, concurrency: 10 }, log);
+ * registration.start();
+ * await registration.stop();
+ * ```
+ */
 export class WorkerRegistration {
   readonly #backend: Backend;
   readonly #log: Logger;
@@ -88,7 +97,14 @@ export class WorkerRegistration {
   }
 }
 
-/** The actors of `actors` grouped by queue. */
+/**
+ * The actors of `actors` grouped by queue.
+ *
+ * @example
+ * ```ts ignore
+ * actorsByQueue([{ name: "a", queue: "default" }]); // { default: ["a"] }
+ * ```
+ */
 export function actorsByQueue(
   actors: Iterable<{ name: string; queue: string }>,
 ): Record<string, string[]> {

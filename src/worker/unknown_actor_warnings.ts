@@ -13,7 +13,15 @@ import type { Logger } from "../log.ts";
 /** How often a worker repeats its warning about one unknown actor on one queue. */
 export const UNKNOWN_ACTOR_WARN_EVERY_MS = 60_000;
 
-/** Decides, per actor and queue, whether a job for an unknown actor is warned about. */
+/**
+ * Decides, per actor and queue, whether a job for an unknown actor is warned about.
+ *
+ * @example
+ * ```ts ignore
+ * const warnings = new UnknownActorWarnings(log);
+ * warnings.putBack(job, worker.actorNames); // warn the first time, then once a minute
+ * ```
+ */
 export class UnknownActorWarnings {
   readonly #log: Logger;
   readonly #everyMs: number;

@@ -13,7 +13,16 @@ interface Entry {
   expiresAt: number;
 }
 
-/** The registrations of one store, by prefix and worker id. */
+/**
+ * The registrations of one store, by prefix and worker id.
+ *
+ * @example
+ * ```ts ignore
+ * const registry = new MemoryWorkerRegistry();
+ * registry.heartbeat("repid", announcement, 15_000, Date.now());
+ * registry.list("repid", Date.now()); // [the worker]
+ * ```
+ */
 export class MemoryWorkerRegistry {
   readonly #byPrefix = new Map<string, Map<string, Entry>>();
 

@@ -49,7 +49,14 @@ const BATCHED_SCRIPTS = [
   "repidCompleteFetch",
 ] as const;
 
-/** Throws the `TypeError` that {@linkcode openClient} would for `input`, without opening anything. */
+/**
+ * Throws the `TypeError` that {@linkcode openClient} would for `input`, without opening anything.
+ *
+ * @example
+ * ```ts ignore
+ * assertRedisInput("localhost:6379", "Cannot create worker"); // TypeError: … must start with redis://
+ * ```
+ */
 export function assertRedisInput(input: RedisInput, action: string): void {
   if (typeof input === "string") {
     if (/^rediss?:\/\//.test(input)) return;

@@ -13,7 +13,14 @@ import { ConnectionError } from "../../errors.ts";
 /** How long a worker waits at start for Redis to answer. */
 export const READY_CHECK_MS = 3_000;
 
-/** `host:port` (or the socket path) the client connects to. */
+/**
+ * `host:port` (or the socket path) the client connects to.
+ *
+ * @example
+ * ```ts ignore
+ * redisAddress(new Redis("redis://127.0.0.1:1", { lazyConnect: true })); // "127.0.0.1:1"
+ * ```
+ */
 export function redisAddress(client: Redis): string {
   const o = client.options as { host?: string; port?: number; path?: string; tls?: unknown };
   if (o.path) return o.path;
@@ -24,6 +31,11 @@ export function redisAddress(client: Redis): string {
  * Resolves once `client` is ready; rejects with a {@linkcode ConnectionError}
  * naming the address and the last connection error after `timeoutMs`, and
  * with the signal's reason when `signal` aborts first.
+ *
+ * @example
+ * ```ts ignore
+ * await waitUntilReady(client, "start worker"); // ConnectionError after 3 s without Redis
+ * ```
  */
 export function waitUntilReady(
   client: Redis,

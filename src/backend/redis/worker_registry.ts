@@ -14,7 +14,14 @@
 import type { Redis } from "ioredis";
 import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 
-/** The registry's keys under `prefix`. */
+/**
+ * The registry's keys under `prefix`.
+ *
+ * @example
+ * ```ts ignore
+ * workerKeys("repid").ids; // "repid:{:workers}:ids"
+ * ```
+ */
 export function workerKeys(prefix: string): { ids: string; workerPrefix: string } {
   const base = `${prefix}:{:workers}`;
   return { ids: `${base}:ids`, workerPrefix: `${base}:worker:` };
