@@ -21,6 +21,7 @@ test("mod.ts exports exactly the pinned runtime names", async () => {
     "ResultTimeoutError",
     "Schedule",
     "ThreadCrashError",
+    "UnknownActorError",
     "Worker",
     "consoleLogger",
     "days",

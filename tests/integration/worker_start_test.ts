@@ -6,12 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { ActorLoadError, ConnectionError, Worker } from "../../mod.ts";
 import { spawnScript } from "../support/child_script.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { within } from "../support/subprocess.ts";
 
 const actorsModule = new URL("./fixtures/threads/actors.ts", import.meta.url);
+// A literal URL, so that the Node run of the tests (scripts/test_node.ts) maps it to .js.
+const PRODUCER_BESIDE_WORKER = fileURLToPath(
+  new URL("./fixtures/producer_beside_worker.ts", import.meta.url),
+);
 
 function workerFor(url: string): Worker {
   const worker = new Worker(url, { logger: "silent", prefix: testPrefix("start") });
@@ -88,7 +93,7 @@ describe("Worker.runForever() start-up checks", () => {
 
   it("a script that constructs a Worker beside its producer exits by itself", async () => {
     const prefix = testPrefix("start-lazy");
-    const child = spawnScript("tests/integration/fixtures/producer_beside_worker.ts", {
+    const child = spawnScript(PRODUCER_BESIDE_WORKER, {
       REPID_PREFIX: prefix,
       REDIS_URL,
     });
