@@ -7,7 +7,7 @@
  * @module
  */
 
-import { toJobError } from "../core/job.ts";
+import { toJobError } from "../core/job_error.ts";
 import { nodeParentPort } from "./parent_port.ts";
 import type { ProbeAnswer, ProbeRequest } from "./probe.ts";
 
