@@ -61,6 +61,8 @@ export const DENO_ONLY: Readonly<Record<string, string>> = {
   "tests/integration/cli_test.ts":
     "runs `deno task worker` subprocesses; the npm bin is checked by test:npm-pack",
   "tests/integration/examples_test.ts": "runs the .ts examples with `deno run`",
+  "tests/unit/check_docs_test.ts": "runs scripts/check_docs.ts, which drives `deno doc`",
+  "tests/unit/store_rules_test.ts": "reads the TypeScript sources of src/, which npm does not ship",
   "tests/integration/threads_node_test.ts":
     "drives Node from Deno (`deno bundle`); on Node, threads_test.ts covers worker_threads",
 };

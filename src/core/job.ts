@@ -93,11 +93,20 @@ export interface JobInfo {
 
 /** Per-job settings stored with the job when the producer gave them. */
 export interface JobOptions {
-  /** Result retention for this job, overriding the actor's. */
+  /**
+   * Result retention for this job, overriding the actor's.
+   * @default {undefined (the actor's)}
+   */
   resultTtlMs?: number;
-  /** Run-time limit for this job, overriding the actor's. */
+  /**
+   * Run-time limit for this job, overriding the actor's.
+   * @default {undefined (the actor's)}
+   */
   timeoutMs?: number;
-  /** Set on an occurrence of a recurring job: its schedule and due time (epoch ms). */
+  /**
+   * Set on an occurrence of a recurring job: its schedule and due time (epoch ms).
+   * @default {undefined (not an occurrence)}
+   */
   schedule?: { id: string; at: number };
 }
 

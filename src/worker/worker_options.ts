@@ -85,6 +85,7 @@ export interface WorkerOptions {
   logger?: Logger | LogLevel;
   /**
    * The store; overrides the `redis` argument (for example an in-memory backend).
+   * @default {undefined (the store of the `redis` argument)}
    */
   backend?: Backend;
 }
@@ -105,7 +106,10 @@ export interface RunOptions {
    * @default {true}
    */
   handleSignals?: boolean;
-  /** Stops the worker gracefully when aborted. */
+  /**
+   * Stops the worker gracefully when aborted.
+   * @default {undefined (only `stop()` and the signals stop it)}
+   */
   signal?: AbortSignal;
 }
 
