@@ -7,9 +7,8 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { MemoryBackend } from "../../mod.ts";
 import type { Backend } from "../../src/backend/backend.ts";
-import { storedJobFields } from "../../src/backend/memory/memory_backend.ts";
+import { MemoryBackend, storedJobFields } from "../../src/backend/memory/memory_backend.ts";
 import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
 import type { Completion, JobInfo, NewJob } from "../../src/core/job.ts";
 import type { NewSchedule } from "../../src/core/schedule.ts";
