@@ -59,10 +59,13 @@ describe("the store's rules", () => {
     }
   });
 
-  it("the lease check and the dead-letter steps are one Lua fragment each", () => {
+  it("the lease check, the dead-letter steps, the new job record and the announcement are one Lua fragment each", () => {
     assert.deepEqual(filesWith("'token', 'status'"), ["backend/redis/scripts/includes/lease.ts"]);
     assert.deepEqual(filesWith("'status', 'dead'"), [
       "backend/redis/scripts/includes/dead_letter.ts",
+    ]);
+    assert.deepEqual(filesWith("'deliveries', 0, 'attempts', 0"), [
+      "backend/redis/scripts/includes/new_job.ts",
     ]);
     assert.deepEqual(filesWith("redis.call('PUBLISH', channel, id)"), [
       "backend/redis/scripts/includes/announce.ts",

@@ -436,17 +436,8 @@ export class MemoryBackend implements Backend {
       if (existing) q.jobs.delete(job.id);
       const due = job.dueAt;
       const status: JobStatus = due > now ? "deferred" : "queued";
-      const h: JobFields = {
-        actor: job.actor,
-        args: job.argsJson,
-        status,
-        enq: String(now),
-        due: String(due),
-        deliveries: "0",
-        attempts: "0",
-      };
-      if (job.options) h.opts = JSON.stringify(job.options);
-      q.jobs.set(job.id, { h });
+      const opts = job.options ? JSON.stringify(job.options) : undefined;
+      q.jobs.set(job.id, { h: newJobFields(job.actor, job.argsJson, status, now, due, opts) });
       if (status === "deferred") q.deferred.add(job.id, due);
       else q.ready.pushBack(job.id);
       this.#signalWork(q);
@@ -946,18 +937,8 @@ export class MemoryBackend implements Backend {
   ): boolean {
     const id = `${sid}@${at}`;
     if (this.#get(q, id, now)) return false;
-    q.jobs.set(id, {
-      h: {
-        actor,
-        args,
-        status: "deferred",
-        enq: String(now),
-        due: at,
-        deliveries: "0",
-        attempts: "0",
-        opts: occurrenceOptions(opts, sid, at),
-      },
-    });
+    const options = occurrenceOptions(opts, sid, at);
+    q.jobs.set(id, { h: newJobFields(actor, args, "deferred", now, Number(at), options) });
     q.deferred.add(id, Number(at));
     this.#signalWork(q);
     return true;
@@ -1133,6 +1114,31 @@ function occurrenceOptions(opts: string | undefined, sid: string, at: string): s
   const v: unknown = opts ? parseJsonOr(opts, null) : null;
   const base = v !== null && typeof v === "object" && !Array.isArray(v) ? v : {};
   return JSON.stringify({ ...base, schedule: { id: sid, at: Number(at) } });
+}
+
+/**
+ * `new_job`: the record of a new job (its options JSON only when given);
+ * the caller puts the id in the ready or the deferred queue.
+ */
+function newJobFields(
+  actor: string,
+  args: string,
+  status: "queued" | "deferred",
+  now: number,
+  due: number,
+  opts: string | undefined,
+): JobFields {
+  const h: JobFields = {
+    actor,
+    args,
+    status,
+    enq: String(now),
+    due: String(due),
+    deliveries: "0",
+    attempts: "0",
+  };
+  if (opts) h.opts = opts;
+  return h;
 }
 
 /** Whether a result of these JSON texts is carried by its announcement (≤ INLINE_RESULT_MAX bytes). */

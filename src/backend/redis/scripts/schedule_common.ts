@@ -21,6 +21,7 @@
  * occurrence `<sid>@<at>` if it has not started (status deferred or queued).
  */
 export const LUA_SCHEDULE = `
+--- @include new_job
 local function occurrence_opts(opts, sid, at)
   local tail = '"schedule":{"id":' .. cjson.encode(sid) .. ',"at":' .. at .. '}}'
   local inner = opts and string.match(opts, '^%s*{(.*)}%s*$')
@@ -33,8 +34,7 @@ local function create_occurrence(jobPrefix, deferred, signal, sid, at, actor, ar
   local id = sid .. '@' .. at
   local key = jobPrefix .. id
   if redis.call('EXISTS', key) == 1 then return 0 end
-  redis.call('HSET', key, 'actor', actor, 'args', args, 'status', 'deferred', 'enq', now,
-    'due', at, 'deliveries', 0, 'attempts', 0, 'opts', occurrence_opts(opts, sid, at))
+  new_job(key, actor, args, 'deferred', now, at, occurrence_opts(opts, sid, at))
   redis.call('ZADD', deferred, at, id)
   signal_work(signal)
   return 1

@@ -8,6 +8,7 @@
 import { ANNOUNCE } from "./announce.ts";
 import { DEAD_LETTER } from "./dead_letter.ts";
 import { LEASE } from "./lease.ts";
+import { NEW_JOB } from "./new_job.ts";
 
 /**
  * Every fragment by its include name.
@@ -16,11 +17,12 @@ import { LEASE } from "./lease.ts";
  * ```ts
  * import { FRAGMENTS } from "./mod.ts";
  *
- * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "lease" ]
+ * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "lease", "new_job" ]
  * ```
  */
 export const FRAGMENTS: Readonly<Record<string, string>> = {
   announce: ANNOUNCE,
   dead_letter: DEAD_LETTER,
   lease: LEASE,
+  new_job: NEW_JOB,
 };
