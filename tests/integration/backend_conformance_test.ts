@@ -160,6 +160,18 @@ for (const store of stores) {
       assert.equal(await b.getJob("q", "unknown"), null);
     });
 
+    it("`readResults()` answers per id: the result, unfinished, or null", async () => {
+      const b = open().backend;
+      await b.enqueue([job("fin"), job("open")]);
+      await b.fetch("q", 1, 30_000, "t");
+      await b.complete("q", [done("fin", "t", '"ok"')]);
+      const [fin, open_, unknown] = await b.readResults("q", ["fin", "open", "nope"]);
+      assert.deepEqual(fin, (await b.getJob("q", "fin"))?.result);
+      assert.equal(open_, "unfinished");
+      assert.equal(unknown, null);
+      assert.deepEqual(await b.readResults("q", []), []);
+    });
+
     it("`release()` puts jobs back at the head in their order", async () => {
       const b = open().backend;
       await b.enqueue([job("a"), job("b"), job("c")]);

@@ -36,14 +36,26 @@ function filesWith(needle: string): string[] {
 describe("the store's rules", () => {
   it("each shared limit, reason, error name and message is written in one file of src/", () => {
     const once: [string, string][] = [
-      ["8_192", "core/store_limits.ts"],
-      ["65_536", "core/store_limits.ts"],
-      ["7 * 86_400_000", "core/store_limits.ts"],
-      ["SCHEDULE_RUNS_KEPT = ", "core/store_limits.ts"],
-      ["RECLAIM_BATCH = ", "core/store_limits.ts"],
-      ["MALFORMED_RAW_MAX = ", "core/store_limits.ts"],
-      ["Math.max(1, ", "core/store_limits.ts"],
+      ["Math.max(1, ", "core/store_limits.ts"], // the TTL clamp
     ];
+    for (
+      const name of [
+        "DEAD_TTL_MS",
+        "INLINE_RESULT_MAX",
+        "FINISHED_MESSAGE_MAX",
+        "RECLAIM_BATCH",
+        "QUEUE_ENTRY_MAX",
+        "MALFORMED_RAW_MAX",
+        "STATUS_QUOTED_MAX",
+        "SCHEDULE_RUNS_KEPT",
+      ]
+    ) once.push([`const ${name} = `, "core/store_limits.ts"]);
+    // the stores use the limits by name, never by value
+    const stores = sources().filter((f) => f.path.startsWith("backend/"));
+    for (const value of [/\b8_?192\b/, /\b65_?536\b/, /86_400_000/, /'LIMIT', 0, \d/]) {
+      const hits = stores.filter((f) => value.test(f.text)).map((f) => f.path);
+      assert.deepEqual(hits, [], `${value} written in a store`);
+    }
     for (const reason of Object.values(REASON)) {
       once.push([`"${reason}"`, "core/store_errors.ts"]);
       assert.deepEqual(filesWith(`'${reason}'`), [], `no Lua literal '${reason}'`);
