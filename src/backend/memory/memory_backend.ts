@@ -380,7 +380,9 @@ export class MemoryBackend implements Backend {
   #publish(q: QueueState, id: string, info?: JobInfo): void {
     if (q.finished.size === 0) return;
     const listeners = [...q.finished];
-    queueMicrotask(() => {
+    // on a later turn, after the writer's own answer, as a server's message
+    // on another connection would arrive
+    setImmediate(() => {
       for (const f of listeners) if (q.finished.has(f)) f(id, info);
     });
   }
