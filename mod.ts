@@ -6,16 +6,16 @@
  * runs again elsewhere, so write actors that may safely run twice.
  *
  * @example Worker and producer
- * ```ts ignore
+ * ```ts
  * import { Repid, Worker } from "@repid/repid";
  *
- * const worker = new Worker("redis://127.0.0.1:6379", { concurrency: 50 });
+ * const worker = new Worker("memory://", { concurrency: 50, logger: "silent" });
  * worker.actor(async function string_length(theString: string): Promise<number> {
  *   return theString.length;
  * });
- * const running = worker.runForever();
+ * const running = worker.runForever({ handleSignals: false });
  *
- * const producer = new Repid("redis://127.0.0.1:6379");
+ * const producer = new Repid("memory://");
  * const job = await producer.enqueueJob("string_length", { args: ["hello"] });
  * console.log((await job.result).value); // 5
  *

@@ -65,6 +65,8 @@ export const DENO_ONLY: Readonly<Record<string, string>> = {
     "runs `repid worker` with `deno run` under a signal-forwarding parent",
   "tests/integration/no_deno_on_path_test.ts":
     "checks that Deno's own test runs never start a `deno` from the PATH",
+  "tests/unit/check_docs_test.ts": "runs scripts/check_docs.ts, which drives `deno doc`",
+  "tests/unit/store_rules_test.ts": "reads the TypeScript sources of src/, which npm does not ship",
   "tests/integration/threads_node_test.ts":
     "drives Node from Deno (`deno bundle`); on Node, threads_test.ts covers worker_threads",
 };

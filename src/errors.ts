@@ -35,14 +35,17 @@ export class RepidError extends Error {
  * Waiting for a job's result took longer than the `timeoutMs` that was given.
  *
  * @example
- * ```ts ignore
- * import { ResultTimeoutError } from "@repid/repid";
+ * ```ts
+ * import { Repid, ResultTimeoutError } from "@repid/repid";
  *
+ * const producer = new Repid("memory://");
+ * const job = await producer.enqueueJob("nobody_runs_this", { queue: "docs-unserved" });
  * try {
- *   await job.waitResult({ timeoutMs: 1_000 });
+ *   await job.waitResult({ timeoutMs: 100 });
  * } catch (error) {
  *   if (error instanceof ResultTimeoutError) console.log("still running");
  * }
+ * await producer.close();
  * ```
  */
 export class ResultTimeoutError extends RepidError {

@@ -93,11 +93,20 @@ export interface JobInfo {
 
 /** Per-job settings stored with the job when the producer gave them. */
 export interface JobOptions {
-  /** Result retention for this job, overriding the actor's. */
+  /**
+   * Result retention for this job, overriding the actor's.
+   * @default {undefined (the actor's)}
+   */
   resultTtlMs?: number;
-  /** Run-time limit for this job, overriding the actor's. */
+  /**
+   * Run-time limit for this job, overriding the actor's.
+   * @default {undefined (the actor's)}
+   */
   timeoutMs?: number;
-  /** Set on an occurrence of a recurring job: its schedule and due time (epoch ms). */
+  /**
+   * Set on an occurrence of a recurring job: its schedule and due time (epoch ms).
+   * @default {undefined (not an occurrence)}
+   */
   schedule?: { id: string; at: number };
 }
 
@@ -175,9 +184,6 @@ export interface Completion {
   ttlMs: number;
 }
 
-/** How long the record of a dead-lettered job is kept: seven days. */
-export const DEAD_TTL_MS = 7 * 86_400_000;
-
 /** Parses `text` as JSON, or returns `fallback` when it is not valid JSON. */
 export function parseJsonOr<T>(text: string, fallback: T): T {
   try {
@@ -214,25 +220,6 @@ export function storedOptions(text: string | undefined): JobOptions {
     out.schedule = { id: sched.id, at: sched.at as number };
   }
   return out;
-}
-
-/** The error stored with a job dead-lettered after `maxDeliveries` deliveries. */
-export function deliveryLimitError(reason: string, maxDeliveries: number): JobError {
-  return {
-    name: "DeadLetterError",
-    message: `Dead-lettered (${reason}) after ${maxDeliveries} deliveries`,
-  };
-}
-
-/**
- * The error stored with a job dead-lettered as `stalled`: its lease expired
- * `stalls` times (the fetch script writes the same).
- */
-export function stalledError(stalls: number): JobError {
-  return {
-    name: "StalledJobError",
-    message: `Lease expired ${stalls} times: the job stalled or killed its worker each time`,
-  };
 }
 
 /**

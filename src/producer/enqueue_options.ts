@@ -92,9 +92,13 @@ export type AnyActors = Record<string, ActorFunction>;
  * settings). With a typed producer, the name and arguments are checked.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { type BulkJob, Repid } from "@repid/repid";
+ *
+ * const producer = new Repid("memory://");
  * const items: BulkJob[] = [{ actor: "string_length", args: ["hello"] }];
  * await producer.enqueueJobs(items);
+ * await producer.close();
  * ```
  */
 export type BulkJob<A extends ActorMap = AnyActors> =
@@ -110,9 +114,21 @@ export type BulkJob<A extends ActorMap = AnyActors> =
  * The result type of the jobs of one {@linkcode BulkJob} type.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { Repid, Worker } from "@repid/repid";
+ *
+ * const worker = new Worker("memory://", { logger: "silent" });
+ * worker.actor(async function string_length(s: string) {
+ *   return s.length;
+ * });
+ * const running = worker.runForever({ handleSignals: false });
+ * const producer = new Repid("memory://");
  * const jobs = await producer.enqueueJobs([{ actor: "string_length", args: ["hi"] }]);
  * const value = (await jobs[0].result).value; // BulkResultOf<typeof actors, …>: number
+ * console.log(value); // 2
+ * await worker.stop();
+ * await running;
+ * await producer.close();
  * ```
  */
 export type BulkResultOf<A extends ActorMap, T> = T extends { actor: infer K }

@@ -14,10 +14,21 @@ import type { ResultWaiter, WaitOptions } from "./result_waiter.ts";
  * A handle on an enqueued job.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { Repid, Worker } from "@repid/repid";
+ *
+ * const worker = new Worker("memory://", { logger: "silent" });
+ * worker.actor(async function string_length(s: string) {
+ *   return s.length;
+ * });
+ * const running = worker.runForever({ handleSignals: false });
+ * const producer = new Repid("memory://");
  * const job = await producer.enqueueJob("string_length", { args: ["hello"] });
  * const result = await job.result; // waits until the job has finished
- * console.log(result.success, result.value);
+ * console.log(result.success, result.value); // true 5
+ * await worker.stop();
+ * await running;
+ * await producer.close();
  * ```
  */
 export class Job<T = unknown> {
@@ -64,8 +75,21 @@ export class Job<T = unknown> {
    * with `JobNotFoundError` when the id is unknown.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { Repid, Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://", { logger: "silent" });
+   * worker.actor(async function string_length(s: string) {
+   *   return s.length;
+   * });
+   * const running = worker.runForever({ handleSignals: false });
+   * const producer = new Repid("memory://");
+   * const job = await producer.enqueueJob("string_length", { args: ["hello"] });
    * const result = await job.waitResult({ timeoutMs: 10_000 });
+   * console.log(result.value); // 5
+   * await worker.stop();
+   * await running;
+   * await producer.close();
    * ```
    */
   waitResult(options: WaitOptions = {}): Promise<JobResult<T>> {
@@ -82,8 +106,14 @@ export class Job<T = unknown> {
    * (or unknown).
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const job = await producer.enqueueJob("string_length", { args: ["hello"] });
    * const result = await job.getResult(); // null while unfinished
+   * console.log(result); // null
+   * await producer.close();
    * ```
    */
   async getResult(): Promise<JobResult<T> | null> {
@@ -94,9 +124,14 @@ export class Job<T = unknown> {
    * Reads the job's state, or `null` when the id is unknown.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const job = await producer.enqueueJob("string_length", { args: ["hello"] });
    * const info = await job.info();
-   * console.log(info?.status, info?.deliveries);
+   * console.log(info?.status, info?.deliveries); // queued 0
+   * await producer.close();
    * ```
    */
   info(): Promise<JobInfo | null> {
@@ -107,8 +142,13 @@ export class Job<T = unknown> {
    * Reads the job's status, or `null` when the id is unknown.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const job = await producer.enqueueJob("string_length", { args: ["hello"] });
    * console.log(await job.status()); // "queued", "in_progress", "done", …
+   * await producer.close();
    * ```
    */
   async status(): Promise<JobStatus | null> {

@@ -48,7 +48,10 @@ export interface RepidOptions {
    * @default {5000}
    */
   recheckMs?: number;
-  /** The store; overrides the `redis` argument (for example an in-memory backend). */
+  /**
+   * The store; overrides the `redis` argument (for example an in-memory backend).
+   * @default {undefined (the store of the `redis` argument)}
+   */
   backend?: Backend;
   /**
    * What to do when no running worker has the actor on the job's queue (per
@@ -72,12 +75,19 @@ export interface RepidOptions {
  * the actor's name, its arguments and its result type at compile time.
  *
  * @example
- * ```ts ignore
- * import { Repid } from "@repid/repid";
+ * ```ts
+ * import { Repid, Worker } from "@repid/repid";
  *
- * const producer = new Repid("redis://127.0.0.1:6379");
+ * const worker = new Worker("memory://", { logger: "silent" });
+ * worker.actor(async function string_length(s: string) {
+ *   return s.length;
+ * });
+ * const running = worker.runForever({ handleSignals: false });
+ * const producer = new Repid("memory://");
  * const job = await producer.enqueueJob("string_length", { args: ["hello"] });
  * console.log((await job.result).value); // 5
+ * await worker.stop();
+ * await running;
  * await producer.close();
  * ```
  */
@@ -129,11 +139,15 @@ export class Repid<A extends ActorMap = AnyActors> {
    * it when a setting changed; it is never duplicated.
    *
    * @example
-   * ```ts ignore
-   * import { days } from "@repid/repid";
+   * ```ts
+   * import { days, Repid } from "@repid/repid";
    *
+   * const producer = new Repid("memory://");
    * const daily = await producer.enqueueJob("good_morning", { deferBy: days(1) });
    * await producer.enqueueJob("report", { cron: "0 9 * * 1-5", tz: "Europe/Berlin" });
+   * await daily.cancel();
+   * await (await producer.getSchedule("report"))?.cancel();
+   * await producer.close();
    * ```
    */
   enqueueJob<T extends (keyof A & string) | ActorDefinition>(
@@ -150,9 +164,14 @@ export class Repid<A extends ActorMap = AnyActors> {
    * 'string'` at `42`) rather than about the actor.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
    * const job = await producer.enqueueJob("string_length", { args: ["hello"] });
    * await producer.enqueueJob("happy_new_year", { deferUntil: new Date("2027-01-01T00:00:00Z") });
+   * console.log(job.id);
+   * await producer.close();
    * ```
    */
   enqueueJob<T extends (keyof A & string) | ActorDefinition>(
@@ -191,12 +210,16 @@ export class Repid<A extends ActorMap = AnyActors> {
    * some hundreds of jobs (for example 200 per call).
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
    * const jobs = await producer.enqueueJobs([
    *   { actor: "string_length", args: ["hello"] },
    *   { actor: "string_length", args: ["world"], queue: "other" },
    * ]);
    * console.log(jobs.map((job) => job.id));
+   * await producer.close();
    * ```
    */
   async enqueueJobs<T extends BulkJob<A>>(
@@ -236,9 +259,14 @@ export class Repid<A extends ActorMap = AnyActors> {
    * or `null` when no job with that id exists in the queue.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const { id } = await producer.enqueueJob("string_length", { args: ["hello"] });
    * const job = await producer.getJob(id);
-   * if (job) console.log(await job.result);
+   * if (job) console.log(await job.getResult()); // null: not finished yet
+   * await producer.close();
    * ```
    */
   async getJob(id: string, options: { queue?: string } = {}): Promise<Job<unknown> | null> {
@@ -254,10 +282,14 @@ export class Repid<A extends ActorMap = AnyActors> {
    * The recurring jobs of a queue with their next run times, soonest first.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
    * for (const s of await producer.schedules({ queue: "default" })) {
    *   console.log(s.id, s.status, s.nextRunAt && new Date(s.nextRunAt));
    * }
+   * await producer.close();
    * ```
    */
   schedules(options: { queue?: string } = {}): Promise<ScheduleInfo[]> {
@@ -270,9 +302,13 @@ export class Repid<A extends ActorMap = AnyActors> {
    * no such schedule in the queue.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
    * const schedule = await producer.getSchedule("nightly-report");
    * await schedule?.pause();
+   * await producer.close();
    * ```
    */
   async getSchedule(
@@ -291,7 +327,11 @@ export class Repid<A extends ActorMap = AnyActors> {
    * Ends result subscriptions and closes the connections the producer opened.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * await producer.enqueueJob("string_length", { args: ["hello"] });
    * await producer.close();
    * ```
    */

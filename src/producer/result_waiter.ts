@@ -26,9 +26,15 @@ import { JobNotFoundError, ResultTimeoutError } from "../errors.ts";
 
 /** Options of a wait for a result. */
 export interface WaitOptions {
-  /** Give up after this many milliseconds with a `ResultTimeoutError`. */
+  /**
+   * Give up after this many milliseconds with a `ResultTimeoutError`.
+   * @default {undefined (no time limit)}
+   */
   timeoutMs?: number;
-  /** Give up when this signal aborts (rejecting with its reason). */
+  /**
+   * Give up when this signal aborts (rejecting with its reason).
+   * @default {undefined (no signal)}
+   */
   signal?: AbortSignal;
 }
 

@@ -126,14 +126,16 @@ export async function registerSchedule<T>(
  * schedule.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { days, Repid } from "@repid/repid";
  *
- * const producer = new Repid("redis://127.0.0.1:6379");
+ * const producer = new Repid("memory://");
  * const schedule = await producer.enqueueJob("good_morning", { deferBy: days(1) });
  * console.log(schedule.id, new Date((await schedule.nextRunAt())!));
  * const daily = await producer.enqueueJob("report", { cron: "0 9 * * *", tz: "Europe/Berlin" });
  * await daily.pause();
+ * await Promise.all([schedule.cancel(), daily.cancel()]);
+ * await producer.close();
  * ```
  */
 export class Schedule<T = unknown> {
@@ -169,9 +171,15 @@ export class Schedule<T = unknown> {
    * Reads the schedule, or `null` once it was cancelled.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { days, Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const schedule = await producer.enqueueJob("good_morning", { deferBy: days(1) });
    * const info = await schedule.info();
-   * console.log(info?.status, info?.nextRunAt, info?.lastRunAt);
+   * console.log(info?.status, info?.nextRunAt, info?.lastRunAt); // active … null
+   * await schedule.cancel();
+   * await producer.close();
    * ```
    */
   info(): Promise<ScheduleInfo | null> {
@@ -183,9 +191,15 @@ export class Schedule<T = unknown> {
    * or once cancelled.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { days, Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const schedule = await producer.enqueueJob("good_morning", { deferBy: days(1) });
    * const at = await schedule.nextRunAt();
    * if (at !== null) console.log(new Date(at).toISOString());
+   * await schedule.cancel();
+   * await producer.close();
    * ```
    */
   async nextRunAt(): Promise<number | null> {
@@ -197,9 +211,16 @@ export class Schedule<T = unknown> {
    * exists (its `info()` is then `null`).
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { days, Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const schedule = await producer.enqueueJob("good_morning", { deferBy: days(1) });
+   * const at = (await schedule.nextRunAt())!;
    * const job = schedule.occurrence(at);
-   * console.log(await job.getResult());
+   * console.log(await job.getResult()); // null until it has run
+   * await schedule.cancel();
+   * await producer.close();
    * ```
    */
   occurrence(at: number): Job<T> {
@@ -211,9 +232,15 @@ export class Schedule<T = unknown> {
    * while paused or once cancelled.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { days, Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const schedule = await producer.enqueueJob("good_morning", { deferBy: days(1) });
    * const next = await schedule.nextJob();
-   * if (next) console.log((await next.result).value);
+   * if (next) console.log(next.id, await next.status()); // good_morning…@… deferred
+   * await schedule.cancel();
+   * await producer.close();
    * ```
    */
   async nextJob(): Promise<Job<T> | null> {
@@ -227,9 +254,15 @@ export class Schedule<T = unknown> {
    * their results expired).
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { days, Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const schedule = await producer.enqueueJob("good_morning", { deferBy: days(1) });
    * const result = await schedule.latestResult();
-   * console.log(result?.success, result?.value);
+   * console.log(result?.success, result?.value); // undefined undefined: none has run yet
+   * await schedule.cancel();
+   * await producer.close();
    * ```
    */
   async latestResult(): Promise<JobResult<T> | null> {
@@ -248,8 +281,14 @@ export class Schedule<T = unknown> {
    * paused. Resolves `false` when the schedule no longer exists.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { days, Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const schedule = await producer.enqueueJob("good_morning", { deferBy: days(1) });
    * await schedule.pause();
+   * await schedule.cancel();
+   * await producer.close();
    * ```
    */
   pause(): Promise<boolean> {
@@ -263,8 +302,15 @@ export class Schedule<T = unknown> {
    * otherwise (also when it was not paused).
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { days, Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const schedule = await producer.enqueueJob("good_morning", { deferBy: days(1) });
+   * await schedule.pause();
    * await schedule.resume();
+   * await schedule.cancel();
+   * await producer.close();
    * ```
    */
   async resume(): Promise<boolean> {
@@ -283,8 +329,13 @@ export class Schedule<T = unknown> {
    * expire). Resolves `false` when it did not exist.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { days, Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const schedule = await producer.enqueueJob("good_morning", { deferBy: days(1) });
    * await schedule.cancel();
+   * await producer.close();
    * ```
    */
   cancel(): Promise<boolean> {

@@ -57,14 +57,20 @@ export interface DrainOptions {
  * of the environment takes, or the environment was closed.
  *
  * @example
- * ```ts ignore
- * import { DrainError } from "@repid/repid/testing";
+ * ```ts
+ * import { createTestEnv, DrainError } from "@repid/repid/testing";
  *
+ * const env = createTestEnv();
+ * env.worker.actor(async function forever() {
+ *   await new Promise(() => {});
+ * }, { timeoutMs: 60_000 });
+ * await env.producer.enqueueJob("forever");
  * try {
- *   await env.drain({ timeoutMs: 1_000 });
+ *   await env.drain({ timeoutMs: 100 });
  * } catch (error) {
  *   if (error instanceof DrainError) console.log(error.message);
  * }
+ * await env.close();
  * ```
  */
 export class DrainError extends RepidError {}
@@ -122,9 +128,15 @@ export class TestEnv<A extends ActorMap = AnyActors> {
    * Starts the worker if it is not running yet (`drain()` does it too).
    *
    * @example
-   * ```ts ignore
-   * env.worker.actor(async function ping() { return "pong"; });
+   * ```ts
+   * import { createTestEnv } from "@repid/repid/testing";
+   *
+   * const env = createTestEnv();
+   * env.worker.actor(async function ping() {
+   *   return "pong";
+   * });
    * env.start();
+   * await env.close();
    * ```
    */
   start(): void {
@@ -142,9 +154,14 @@ export class TestEnv<A extends ActorMap = AnyActors> {
    * `options.timeoutMs`.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { createTestEnv } from "@repid/repid/testing";
+   *
+   * const env = createTestEnv();
+   * env.worker.actor(async function later() {});
    * await env.producer.enqueueJob("later", { deferUntil: Date.now() + 500 });
    * await env.drain({ until: Date.now() + 500 });
+   * await env.close();
    * ```
    */
   async drain(options: DrainOptions = {}): Promise<void> {
@@ -183,8 +200,13 @@ export class TestEnv<A extends ActorMap = AnyActors> {
    * How many jobs are queued, deferred, due and in progress now.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { createTestEnv } from "@repid/repid/testing";
+   *
+   * const env = createTestEnv();
+   * await env.producer.enqueueJob("later", { deferUntil: Date.now() + 60_000 });
    * console.log(env.counts()); // { queued: 0, deferred: 1, due: 0, inProgress: 0, nextDueAt: … }
+   * await env.close();
    * ```
    */
   counts(): MemoryQueueCounts {
@@ -196,7 +218,10 @@ export class TestEnv<A extends ActorMap = AnyActors> {
    * drops the store.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { createTestEnv } from "@repid/repid/testing";
+   *
+   * const env = createTestEnv();
    * await env.close();
    * ```
    */

@@ -13,6 +13,7 @@ import { toJobError } from "../core/job_error.ts";
 import { jsonProblem } from "../core/json.ts";
 import { assertName } from "../core/names.ts";
 import { sleep } from "../core/sleep.ts";
+import { malformedError, REASON } from "../core/store_errors.ts";
 import { JobTimeoutError, NonJsonResultError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { ThreadPool } from "../threads/pool.ts";
@@ -99,7 +100,7 @@ export class JobRunner {
             token: job.token,
             delayMs: this.#opts.unknownActorDelayMs,
             maxDeliveries: this.#opts.unknownActorLimit,
-            reason: "unknown_actor",
+            reason: REASON.unknownActor,
             ttlMs: this.#opts.resultTtlMs,
           }),
       );
@@ -203,8 +204,8 @@ export class JobRunner {
         job.queue,
         job.id,
         job.token,
-        "malformed",
-        { name: "MalformedJobError", message },
+        REASON.malformed,
+        malformedError(message),
         this.#opts.resultTtlMs,
       ));
     if (ok === false) this.#writer.refused(job, "dead-letter");

@@ -55,13 +55,14 @@ const STOP_MARGIN_MS = 2_000;
  * runs, and the result is stored together with the ack.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Worker } from "@repid/repid";
  *
- * const worker = new Worker("redis://127.0.0.1:6379", { concurrency: 50 });
+ * const worker = new Worker("memory://", { concurrency: 50, logger: "silent" });
  * worker.actor(async function string_length(theString: string): Promise<number> {
  *   return theString.length;
  * });
+ * setTimeout(() => worker.stop(), 100);
  * await worker.runForever(); // until SIGINT/SIGTERM or worker.stop()
  * ```
  */
@@ -120,8 +121,13 @@ export class Worker {
    * is given) or a definition from {@linkcode defineActor}.
    *
    * @example
-   * ```ts ignore
-   * worker.actor(async function hello() { console.log("hi"); }, { queue: "myqueue", retries: 3 });
+   * ```ts
+   * import { Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://", { logger: "silent" });
+   * worker.actor(async function hello() {
+   *   console.log("hi");
+   * }, { queue: "myqueue", retries: 3 });
    * ```
    *
    * @param fn The function, or a definition.
@@ -188,7 +194,13 @@ export class Worker {
    * (by default) the process gets SIGINT or SIGTERM; then stops gracefully.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://", { logger: "silent" });
+   * worker.actor(async function ping() {
+   *   return "pong";
+   * });
    * const controller = new AbortController();
    * const running = worker.runForever({ signal: controller.signal });
    * controller.abort(); // graceful stop
@@ -291,8 +303,16 @@ export class Worker {
    * the connections the worker opened are closed; `runForever()` resolves.
    *
    * @example
-   * ```ts ignore
+   * ```ts
+   * import { Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://", { logger: "silent" });
+   * worker.actor(async function ping() {
+   *   return "pong";
+   * });
+   * const running = worker.runForever({ handleSignals: false });
    * await worker.stop({ graceMs: 5_000 });
+   * await running;
    * ```
    */
   stop(options: StopOptions = {}): Promise<void> {

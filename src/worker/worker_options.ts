@@ -93,6 +93,7 @@ export interface WorkerOptions {
   logger?: Logger | LogLevel;
   /**
    * The store; overrides the `redis` argument (for example an in-memory backend).
+   * @default {undefined (the store of the `redis` argument)}
    */
   backend?: Backend;
 }
@@ -113,7 +114,10 @@ export interface RunOptions {
    * @default {true}
    */
   handleSignals?: boolean;
-  /** Stops the worker gracefully when aborted. */
+  /**
+   * Stops the worker gracefully when aborted.
+   * @default {undefined (only `stop()` and the signals stop it)}
+   */
   signal?: AbortSignal;
 }
 

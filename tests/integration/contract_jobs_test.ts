@@ -161,6 +161,35 @@ for (const backend of backends) {
       await running;
     });
 
+    it("runs at most `concurrency` jobs at once across all of its queues", async () => {
+      const producer = h.producer();
+      let now = 0;
+      let peak = 0;
+      const body = async () => {
+        now++;
+        peak = Math.max(peak, now);
+        await new Promise((r) => setTimeout(r, 50));
+        now--;
+      };
+      const jobs = [];
+      for (let i = 0; i < 6; i++) {
+        jobs.push(await producer.enqueueJob("conc_a", { queue: "conc-a" }));
+        jobs.push(await producer.enqueueJob("conc_b", { queue: "conc-b" }));
+      }
+      const worker = h.worker({ concurrency: 2 });
+      worker.actor(async function conc_a() {
+        await body();
+      }, { queue: "conc-a" });
+      worker.actor(async function conc_b() {
+        await body();
+      }, { queue: "conc-b" });
+      const running = worker.runForever({ handleSignals: false });
+      await Promise.all(jobs.map((j) => j.result));
+      await worker.stop();
+      await running;
+      assert.ok(peak <= 2, `${peak} jobs ran at once with concurrency 2 over two queues`);
+    });
+
     it("`getResult()` returns null while unfinished; `status()` follows the job", async () => {
       const producer = h.producer();
       const job = await producer.enqueueJob("slow_status", { queue: "status" });
@@ -204,6 +233,20 @@ for (const backend of backends) {
         job.waitResult({ signal: AbortSignal.abort(new Error("already")) }),
         /already/,
       );
+    });
+
+    it("`close()` ends a result wait that was still subscribing", async () => {
+      const producer = h.producer({ recheckMs: 100 });
+      const job = await producer.enqueueJob("never_runs", { queue: "close-wait" });
+      const waiting = job.waitResult().then(() => "resolved", (e: Error) => e.message);
+      await producer.close();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const outcome = await Promise.race([
+        waiting,
+        new Promise<string>((r) => (timer = setTimeout(() => r("still pending"), 2_000))),
+      ]);
+      clearTimeout(timer);
+      assert.equal(outcome, "The producer was closed");
     });
 
     it("`getJob(id)` on another producer reads and awaits the result", async () => {

@@ -1,5 +1,7 @@
 /**
- * Redis only: a worker whose connections are cut again and again (CLIENT
+ * Redis only: an idle worker whose blocking connection goes silent (a dead
+ * network path that is not closed) still wakes after `idleMs` and fetches;
+ * a worker whose connections are cut again and again (CLIENT
  * KILL every 300 ms) still wakes up to reclaim an expired lease. ioredis
  * resends a blocking read cut by a dropped connection, which restarts its
  * timeout; the fault suite's cut-connections scenario found idle workers
@@ -8,10 +10,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
+import net from "node:net";
 import { Redis } from "ioredis";
 import { Repid, Worker } from "../../mod.ts";
 import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
+import { waitFor } from "../support/wait.ts";
 
 /** Closes every connection named `name` (ours only: the Redis is shared). */
 async function cut(redis: Redis, name: string): Promise<number> {
@@ -68,6 +72,58 @@ test("Worker: an idle worker whose connections keep being cut still reclaims an 
     await orphaner.close();
     workerClient.disconnect();
     admin.disconnect();
+    await cleanup(prefix);
+  }
+});
+
+test("Worker: an idle worker whose blocking connection went silent keeps fetching", async () => {
+  const prefix = testPrefix("silent-connection");
+  // A proxy in front of Redis that can swallow the traffic of one connection
+  // without closing it, as a dead network path (NAT, a cut cable) does.
+  const upstream = new URL(REDIS_URL);
+  let accepted = 0;
+  let silenced = 0;
+  const blocking = new Set<number>(); // connections that sent BLPOP
+  const sockets: net.Socket[] = [];
+  const proxy = net.createServer((client) => {
+    const index = ++accepted;
+    const server = net.connect(Number(upstream.port || 6379), upstream.hostname);
+    sockets.push(client, server);
+    client.on("data", (d) => {
+      if (/blpop/i.test(d.toString())) blocking.add(index);
+      if (index !== silenced) server.write(d);
+    });
+    server.on("data", (d) => index !== silenced && client.write(d));
+    for (const s of [client, server]) s.on("error", () => {});
+    client.on("close", () => server.destroy());
+    server.on("close", () => client.destroy());
+  });
+  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+  const port = (proxy.address() as net.AddressInfo).port;
+  const worker = new Worker(`redis://127.0.0.1:${port}`, {
+    prefix,
+    logger: "silent",
+    idleMs: 300,
+  });
+  worker.actor(function zombie_echo(n: number) {
+    return n;
+  }, { queue: "zombie" });
+  const running = worker.runForever({ handleSignals: false });
+  const producer = new Repid(REDIS_URL, { prefix });
+  try {
+    const first = await producer.enqueueJob("zombie_echo", { queue: "zombie", args: [1] });
+    assert.equal((await first.waitResult({ timeoutMs: 10_000 })).value, 1);
+    // The worker's connections: one runs the scripts, one blocks while idle.
+    const idle = await waitFor("a blocking read", () => [...blocking][0]);
+    silenced = idle;
+    const second = await producer.enqueueJob("zombie_echo", { queue: "zombie", args: [2] });
+    assert.equal((await second.waitResult({ timeoutMs: 10_000 })).value, 2);
+  } finally {
+    await worker.stop({ graceMs: 0 });
+    await running;
+    await producer.close();
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => proxy.close(r));
     await cleanup(prefix);
   }
 });

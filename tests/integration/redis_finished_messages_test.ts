@@ -2,13 +2,14 @@
  * Redis only: results announced on the finished channel. The jobs acked in
  * one call are announced in one message that carries their results (so a
  * waiting producer reads nothing), except results over 8 KiB, which the
- * producer reads.
+ * producer reads. `onFinished` resolves only once the channel's subscription
+ * is active, for every listener of a queue.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { Repid, Worker } from "../../mod.ts";
-import { parseFinished } from "../../src/backend/redis/redis_backend.ts";
+import { parseFinished, RedisBackend } from "../../src/backend/redis/redis_backend.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 
 describe("Redis finished-channel messages", () => {
@@ -93,6 +94,31 @@ describe("Redis finished-channel messages", () => {
       await producer.close();
       await redis.quit();
       await cleanup(prefix);
+    }
+  });
+
+  it("`onFinished` resolves for every listener only once the subscription is active", async () => {
+    const prefix = testPrefix("finished-subscribe");
+    const backend = new RedisBackend(REDIS_URL, { prefix });
+    try {
+      const order: string[] = [];
+      const first = backend.onFinished("sub", () => {}).then((off) => {
+        order.push("first");
+        return off;
+      });
+      const second = backend.onFinished("sub", () => {}).then((off) => {
+        order.push("second");
+        return off;
+      });
+      const offs = await Promise.all([first, second]);
+      assert.deepEqual(
+        order,
+        ["first", "second"],
+        "the second listener did not wait for SUBSCRIBE",
+      );
+      for (const off of offs) await off();
+    } finally {
+      await backend.close();
     }
   });
 });

@@ -1,7 +1,10 @@
 // deno-lint-ignore-file require-await -- actors are async functions, as in the guide
 /**
  * Redis only: foreign or malformed entries written straight into a queue's
- * keys are dead-lettered with their reason while the worker keeps running.
+ * keys are dead-lettered with their reason while the worker keeps running;
+ * stored fields that are valid JSON of the wrong type (errors that are not
+ * an array, options that are not an object, option values that are not
+ * durations) do not derail the job.
  * (The in-memory backend has no raw keys a foreign writer could touch.)
  */
 import { after, before, describe, it } from "node:test";
@@ -73,5 +76,43 @@ describe("Worker with malformed queue entries (redis)", () => {
     await worker.stop();
     await running;
     await producer.close();
+  });
+
+  it("runs jobs whose stored errors or options are JSON of the wrong type", async () => {
+    const fields = { status: "queued", actor: "double", deliveries: "0", attempts: "0" };
+    const jobs: Record<string, Record<string, string>> = {
+      "errors-object": { ...fields, args: "[1]", errors: "{}" },
+      "errors-number": { ...fields, args: "[2]", errors: "7", opts: "[1,2]" },
+      "opts-null": { ...fields, args: "[3]", opts: "null" },
+      "opts-bad-values": {
+        ...fields,
+        args: "[4]",
+        opts: '{"resultTtlMs":"soon","timeoutMs":"x","schedule":5}',
+      },
+    };
+    for (const [id, h] of Object.entries(jobs)) {
+      await redis.hset(`${base}:job:${id}`, { ...h, enq: String(Date.now()) });
+      await redis.rpush(`${base}:ready`, id);
+    }
+    const worker = new Worker(REDIS_URL, { prefix, logger: "silent", leaseMs: 1_000 });
+    worker.actor(async function double(n: number) {
+      await new Promise((r) => setTimeout(r, 5));
+      return n * 2;
+    });
+    const running = worker.runForever({ handleSignals: false });
+    const producer = new Repid(REDIS_URL, { prefix, recheckMs: 60_000 });
+    try {
+      for (const [id, h] of Object.entries(jobs)) {
+        const job = await producer.getJob(id);
+        const result = await job!.waitResult({ timeoutMs: 10_000 });
+        assert.equal(result.status, "done", `${id}: ${JSON.stringify(result.error)}`);
+        assert.equal(result.value, (JSON.parse(h.args) as number[])[0] * 2);
+        assert.ok((await redis.pttl(`${base}:job:${id}`)) > 0, `${id}: the result expires`);
+      }
+    } finally {
+      await worker.stop();
+      await running;
+      await producer.close();
+    }
   });
 });

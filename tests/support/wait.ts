@@ -27,3 +27,12 @@ export function latch(): { opened: Promise<void>; open: () => void } {
   const opened = new Promise<void>((r) => (open = r));
   return { opened, open };
 }
+
+/** Rejects if `promise` has not settled within `timeoutMs` (a failure guard, not a timing). */
+export function within<T>(promise: Promise<T>, what: string, timeoutMs = 20_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen`)), timeoutMs);
+  });
+  return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
+}

@@ -1,14 +1,14 @@
 /**
- * Details of the in-memory backend that the contract suite cannot show:
+ * Details of the in-memory backend that the contract and conformance suites
+ * (tests/integration/backend_conformance_test.ts) cannot show:
  * an injected clock (TTL and lease expiry without waiting), the wake-up of
  * idle workers, and named `memory://` stores shared in one process.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { MemoryBackend, Repid, Worker } from "../../mod.ts";
 import type { NewJob } from "../../src/core/job.ts";
-import { waitFor } from "../support/wait.ts";
+import { waitFor, within } from "../support/wait.ts";
 
 function clock(start = 1_700_000_000_000) {
   let t = start;
@@ -30,17 +30,6 @@ function job(id: string, fields: Partial<NewJob> = {}): NewJob {
     dueAt: 0,
     ...fields,
   };
-}
-
-const FAILSAFE_MS = 20_000;
-
-/** Rejects if `promise` has not settled within the failure guard. */
-function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen`)), FAILSAFE_MS);
-  });
-  return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
 }
 
 describe("MemoryBackend", () => {
@@ -138,154 +127,38 @@ describe("MemoryBackend", () => {
     await b.close();
   });
 
-  it("`MemoryBackend.release()` puts jobs back at the head in their order", async () => {
-    const b = new MemoryBackend();
-    await b.enqueue([job("a"), job("b"), job("c")]);
-    const { jobs } = await b.fetch("q", 2, 30_000, "t");
-    const res = await b.release("q", [
-      ...jobs.map((j) => ({ id: j.id, token: j.token })),
-      { id: "c", token: "t" },
-    ]);
-    assert.deepEqual(res, [true, true, false]);
-    const again = await b.fetch("q", 3, 30_000, "t2");
-    assert.deepEqual(again.jobs.map((j) => j.id), ["a", "b", "c"]);
-    await b.close();
-  });
-
-  it("`MemoryBackend.requeue()` delays a job, then dead-letters it at the delivery limit", async () => {
+  it("`MemoryBackend.requeue()` holds a job back for its delay (injected clock)", async () => {
     const c = clock();
     const b = new MemoryBackend({ now: c.now });
-    const seen: string[] = [];
-    await b.onFinished("q", (id) => seen.push(id));
     await b.enqueue([job("x", { actor: "unknown" })]);
-    const request = (token: string) => ({
+    await b.fetch("q", 1, 30_000, "t1");
+    const requeued = await b.requeue("q", {
       id: "x",
-      token,
+      token: "t1",
       delayMs: 100,
-      maxDeliveries: 2,
+      maxDeliveries: 0,
       reason: "unknown_actor",
       ttlMs: 60_000,
     });
-    await b.fetch("q", 1, 30_000, "t1");
-    assert.equal(await b.requeue("q", request("t1")), "requeued");
+    assert.equal(requeued, "requeued");
     assert.equal((await b.getJob("q", "x"))?.dueAt, c.now() + 100);
     assert.equal((await b.fetch("q", 1, 30_000, "t2")).jobs.length, 0, "not before its delay");
     c.advance(100);
-    await b.fetch("q", 1, 30_000, "t2");
-    assert.equal(await b.requeue("q", request("t1")), "lost");
-    assert.equal(await b.requeue("q", request("t2")), "dead");
-    const info = await b.getJob("q", "x");
-    assert.equal(info?.result?.reason, "unknown_actor");
-    assert.equal(info?.result?.error?.name, "DeadLetterError");
-    await waitFor("the finished notification", () => seen.length === 1);
-    assert.deepEqual(seen, ["x"]);
+    assert.deepEqual((await b.fetch("q", 1, 30_000, "t2")).jobs.map((j) => j.id), ["x"]);
     await b.close();
   });
-
-  it("`MemoryBackend.fetch()` dead-letters an over-long queue entry as malformed", async () => {
-    const b = new MemoryBackend();
-    const long = "x".repeat(300);
-    await b.enqueue([job(long), job("fine")]);
-    const { jobs } = await b.fetch("q", 2, 30_000, "t");
-    assert.deepEqual(jobs.map((j) => j.id), ["fine"], "the bad entry does not stop the queue");
-    const hashed = `malformed:${createHash("sha1").update(long).digest("hex")}`;
-    const info = await b.getJob("q", hashed);
-    assert.equal(info?.status, "dead");
-    assert.equal(info?.result?.reason, "malformed");
-    assert.equal(info?.result?.error?.name, "MalformedJobError");
-    assert.match(info?.result?.error?.message ?? "", /300 bytes long/);
-    await b.close();
-  });
-
-  it("`MemoryBackend.enqueue()` keeps an unfinished job with the same id", async () => {
-    const b = new MemoryBackend();
-    const [first] = await b.enqueue([job("same", { argsJson: "[1]" })]);
-    const [second] = await b.enqueue([job("same", { argsJson: "[2]" })]);
-    assert.deepEqual(first, { created: true, status: "queued", enqueuedAt: first.enqueuedAt });
-    assert.ok(first.enqueuedAt > 0);
-    assert.deepEqual(second, {
-      created: false,
-      status: "queued",
-      enqueuedAt: first.enqueuedAt,
-    }, "the kept job's enqueue time");
-    const { jobs } = await b.fetch("q", 5, 30_000, "t");
-    assert.deepEqual(jobs.map((j) => j.argsJson), ["[1]"]);
-    await b.close();
-  });
-
-  it("`MemoryBackend.waitForWork()` wakes at once on enqueue, release and requeue", async () => {
-    const b = new MemoryBackend();
-    const signal = new AbortController().signal;
-    // nothing to do: the marker is cleared by an empty fetch
-    await b.fetch("q", 1, 30_000, "t");
-
-    const onEnqueue = b.waitForWork("q", 600_000, signal);
-    await b.enqueue([job("e")]);
-    await within(onEnqueue, "wake-up on enqueue");
-    const { jobs } = await b.fetch("q", 1, 30_000, "t");
-
-    const onRelease = b.waitForWork("q", 600_000, signal);
-    await b.release("q", [{ id: jobs[0].id, token: "t" }]);
-    await within(onRelease, "wake-up on release");
-    await b.fetch("q", 1, 30_000, "t2");
-
-    const onRequeue = b.waitForWork("q", 600_000, signal);
-    await b.requeue("q", {
-      id: "e",
-      token: "t2",
-      delayMs: 0,
-      maxDeliveries: 0,
-      reason: "unknown_actor",
-      ttlMs: 1_000,
-    });
-    await within(onRequeue, "wake-up on requeue");
-    await b.close();
-  });
-
-  it("`MemoryBackend.waitForWork()` ends after its timeout, on abort, and on close", async () => {
+  it("`MemoryBackend.waitForWork()` ends on close, and only for work on its own queue", async () => {
     const b = new MemoryBackend();
     await b.fetch("q", 1, 30_000, "t");
     let woke = false;
     const other = b.waitForWork("other", 600_000, new AbortController().signal);
     void other.then(() => (woke = true));
-    await within(b.waitForWork("q", 20, new AbortController().signal), "the timeout");
-    const controller = new AbortController();
-    const aborted = b.waitForWork("q", 600_000, controller.signal);
-    controller.abort();
-    await within(aborted, "the abort");
-    assert.equal(woke, false, "work on no queue: the other waiter still waits");
+    await b.enqueue([job("e")]);
+    await b.fetch("q", 1, 30_000, "t");
+    assert.equal(woke, false, "work on another queue: the waiter still waits");
     await b.close();
     await within(other, "the close");
   });
-
-  it("`MemoryBackend.onFinished()` notifies after the commit, until unsubscribed", async () => {
-    const b = new MemoryBackend();
-    const seen: { id: string; status: string | undefined }[] = [];
-    const stop = await b.onFinished("q", (id) => {
-      void b.getJob("q", id).then((info) => seen.push({ id, status: info?.status }));
-    });
-    await b.enqueue([job("a"), job("b")]);
-    await b.fetch("q", 2, 30_000, "t");
-    const done = (id: string) => ({
-      id,
-      token: "t",
-      status: "done" as const,
-      valueJson: "null",
-      error: null,
-      errors: [],
-      attempts: 1,
-      ttlMs: 60_000,
-    });
-    await b.complete("q", [done("a")]);
-    await waitFor("the notification", () => seen.length === 1);
-    assert.deepEqual(seen, [{ id: "a", status: "done" }]);
-    await stop();
-    await b.complete("q", [done("b")]);
-    assert.equal((await b.getJob("q", "b"))?.status, "done");
-    assert.equal(seen.length, 1, "no call after unsubscribing");
-    await b.close();
-  });
-
   it("`MemoryBackend.counts()` reports queued, deferred, due and in-progress jobs", async () => {
     const c = clock();
     const b = new MemoryBackend({ now: c.now });

@@ -20,12 +20,8 @@ import {
   scheduleInfoFromFields,
   type ScheduleStatus,
 } from "../../core/schedule.ts";
-// a constant of the schedule model; the module imports ioredis for types only
-import { SCHEDULE_RUNS_KEPT } from "../redis/schedules.ts";
 import {
   type Completion,
-  DEAD_TTL_MS,
-  deliveryLimitError,
   type EnqueueOutcome,
   isFinished,
   type JobError,
@@ -36,10 +32,28 @@ import {
   type LeasedJob,
   type NewJob,
   parseJsonOr,
-  stalledError,
   storedErrors,
   storedOptions,
 } from "../../core/job.ts";
+import { FINISHED_FIELDS, isJobStatus, type JobFields } from "../../core/job_record.ts";
+import {
+  deliveryLimitError,
+  formatMessage,
+  malformedError,
+  MESSAGE,
+  REASON,
+  stalledError,
+} from "../../core/store_errors.ts";
+import {
+  clampTtlMs,
+  DEAD_TTL_MS,
+  INLINE_RESULT_MAX,
+  MALFORMED_RAW_MAX,
+  QUEUE_ENTRY_MAX,
+  RECLAIM_BATCH,
+  SCHEDULE_RUNS_KEPT,
+  STATUS_QUOTED_MAX,
+} from "../../core/store_limits.ts";
 import { describe } from "../../core/names.ts";
 import { Deque } from "./deque.ts";
 import { SortedSet } from "./sorted_set.ts";
@@ -90,7 +104,7 @@ export interface MemoryQueueCounts {
 type Hash = Record<string, string>;
 
 interface JobRecord {
-  h: Hash;
+  h: JobFields;
   /** When the record expires (epoch ms), like a Redis `PEXPIRE`. */
   expiresAt?: number;
 }
@@ -113,7 +127,7 @@ interface QueueState {
   /** Blocked `waitForWork` calls, longest waiting first (like `BLPOP` clients). */
   readonly waiters: Waiter[];
   /** `onFinished` listeners (the finished channel's subscribers). */
-  readonly finished: Set<(id: string) => void>;
+  readonly finished: Set<(id: string, info?: JobInfo) => void>;
   /** Schedule records by id (the schedule hashes). */
   readonly scheduleRecords: Map<string, Hash>;
   /** Schedule ids scored by next run time. */
@@ -213,6 +227,27 @@ class MemoryStore {
   }
 }
 
+/**
+ * For tests of the stores only (not exported by `mod.ts`): the stored
+ * fields of a job, live, as a Redis `HGETALL` would show them, or
+ * `undefined` when the job is absent. Writing to the object changes the
+ * stored job, like an `HSET` by a foreign writer.
+ *
+ * @example
+ * ```ts
+ * import { MemoryBackend } from "@repid/repid";
+ * import { storedJobFields } from "./memory_backend.ts";
+ *
+ * const backend = new MemoryBackend();
+ * console.log(storedJobFields(backend, "default", "nope")); // undefined
+ * ```
+ */
+export let storedJobFields: (
+  backend: MemoryBackend,
+  queue: string,
+  id: string,
+) => Record<string, string> | undefined;
+
 /** The named stores of this process. */
 const registry = new Map<string, MemoryStore>();
 
@@ -249,10 +284,20 @@ const DEFAULT_SWEEP_MS = 60_000;
  * ```
  */
 export class MemoryBackend implements Backend {
+  static {
+    storedJobFields = (backend, queue, id) => {
+      const q = backend.#q(queue);
+      return backend.#get(q, id, backend.#store.now())?.h;
+    };
+  }
+
   readonly #store: MemoryStore;
   readonly #prefix: string;
   readonly #waits = new Set<Waiter>();
-  readonly #subscriptions = new Set<{ q: QueueState; listener: (id: string) => void }>();
+  readonly #subscriptions = new Set<{
+    q: QueueState;
+    listener: (id: string, info?: JobInfo) => void;
+  }>();
   readonly #changeListeners = new Set<() => void>();
   #closed = false;
 
@@ -330,12 +375,56 @@ export class MemoryBackend implements Backend {
     else q.marker = true;
   }
 
-  #publish(q: QueueState, id: string): void {
+  /**
+   * `announce_finished`: tells the `onFinished` listeners that job `id`
+   * finished, with its finished state when given (as the `complete` script's
+   * message carries it).
+   */
+  #publish(q: QueueState, id: string, info?: JobInfo): void {
     if (q.finished.size === 0) return;
     const listeners = [...q.finished];
-    queueMicrotask(() => {
-      for (const f of listeners) if (q.finished.has(f)) f(id);
+    // on a later turn, after the writer's own answer, as a server's message
+    // on another connection would arrive
+    setImmediate(() => {
+      for (const f of listeners) if (q.finished.has(f)) f(id, info);
     });
+  }
+
+  /**
+   * `leased`: the record of job `id` when `token` holds its lease (the job
+   * is in progress under that token), else `undefined`.
+   */
+  #leased(q: QueueState, id: string, token: string, now: number): JobRecord | undefined {
+    const rec = this.#get(q, id, now);
+    return rec && rec.h.token === token && rec.h.status === "in_progress" ? rec : undefined;
+  }
+
+  /**
+   * `dead_letter`: ends job `id` as dead with `reason` and `error`, keeps its
+   * record for `ttlMs`, lists it among the dead (dropping those older than
+   * `ttlMs`) and, when `announce`, tells the `onFinished` listeners. The
+   * caller removes the job from the set it was in.
+   */
+  #deadLetterRecord(
+    q: QueueState,
+    rec: JobRecord,
+    id: string,
+    reason: string,
+    error: JobError,
+    ttlMs: number,
+    now: number,
+    announce: boolean,
+  ): void {
+    const h = rec.h;
+    delete h.token;
+    h.status = "dead";
+    h.reason = reason;
+    h.error = JSON.stringify(error);
+    h.finished = String(now);
+    this.#expire(rec, now, ttlMs);
+    q.dead.add(id, now);
+    q.dead.removeTo(now - ttlMs);
+    if (announce) this.#publish(q, id);
   }
 
   enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
@@ -352,17 +441,8 @@ export class MemoryBackend implements Backend {
       if (existing) q.jobs.delete(job.id);
       const due = job.dueAt;
       const status: JobStatus = due > now ? "deferred" : "queued";
-      const h: Hash = {
-        actor: job.actor,
-        args: job.argsJson,
-        status,
-        enq: String(now),
-        due: String(due),
-        deliveries: "0",
-        attempts: "0",
-      };
-      if (job.options) h.opts = JSON.stringify(job.options);
-      q.jobs.set(job.id, { h });
+      const opts = job.options ? JSON.stringify(job.options) : undefined;
+      q.jobs.set(job.id, { h: newJobFields(job.actor, job.argsJson, status, now, due, opts) });
       if (status === "deferred") q.deferred.add(job.id, due);
       else q.ready.pushBack(job.id);
       this.#signalWork(q);
@@ -384,7 +464,7 @@ export class MemoryBackend implements Backend {
 
     // (1) expired leases go back to the head of the queue, the earliest first;
     // a job whose lease expired more than maxStalls times is dead-lettered
-    const expired = q.active.rangeTo(now, 1000);
+    const expired = q.active.rangeTo(now, RECLAIM_BATCH);
     for (let i = expired.length - 1; i >= 0; i--) {
       const id = expired[i];
       q.active.remove(id);
@@ -393,17 +473,19 @@ export class MemoryBackend implements Backend {
         const h = rec.h;
         const stalls = (toNumber(h.stalls) ?? 0) + 1;
         h.stalls = String(stalls);
-        delete h.token;
         if (maxStalls > 0 && stalls > maxStalls) {
-          h.status = "dead";
-          h.reason = "stalled";
-          h.error = JSON.stringify(stalledError(stalls));
-          h.finished = String(now);
-          this.#expire(rec, now, DEAD_TTL_MS);
-          q.dead.add(id, now);
-          q.dead.removeTo(now - DEAD_TTL_MS);
-          this.#publish(q, id);
+          this.#deadLetterRecord(
+            q,
+            rec,
+            id,
+            REASON.stalled,
+            stalledError(stalls),
+            DEAD_TTL_MS,
+            now,
+            true,
+          );
         } else {
+          delete h.token;
           h.status = "queued";
           q.ready.pushFront(id);
         }
@@ -414,19 +496,26 @@ export class MemoryBackend implements Backend {
     const jobs: LeasedJob[] = [];
     const take = (id: string) => {
       const bytes = byteLength(id);
-      if (bytes > 256) {
-        this.#malformed(q, id, `queue entry is ${bytes} bytes long, not a job id`, now);
+      if (bytes > QUEUE_ENTRY_MAX) {
+        this.#malformed(q, id, formatMessage(MESSAGE.entryTooLong, { bytes }), now);
         return;
       }
       const rec = this.#get(q, id, now);
       if (!rec) {
-        this.#malformed(q, id, `queue entry "${id}" has no job data`, now);
+        this.#malformed(q, id, formatMessage(MESSAGE.noJobData, { id }), now);
         return;
       }
       const h = rec.h;
-      if (h.status !== "queued" && h.status !== "deferred") return;
+      if (h.status !== "queued" && h.status !== "deferred") {
+        // in_progress or finished: a stale entry; anything else is not a status
+        if (!isJobStatus(h.status)) {
+          const status = truncateBytes(String(h.status), STATUS_QUOTED_MAX);
+          this.#malformed(q, id, formatMessage(MESSAGE.unknownStatus, { id, status }), now);
+        }
+        return;
+      }
       if (h.actor === undefined || h.args === undefined) {
-        this.#malformed(q, id, `job "${id}" lacks its actor or arguments`, now);
+        this.#malformed(q, id, formatMessage(MESSAGE.lacksActorOrArgs, { id }), now);
         return;
       }
       const deliveries = (toNumber(h.deliveries) ?? 0) + 1;
@@ -482,7 +571,7 @@ export class MemoryBackend implements Backend {
 
   /** Dead-letters a queue entry that is not a job, as the fetch script does. */
   #malformed(q: QueueState, entry: string, why: string, now: number): void {
-    const id = byteLength(entry) > 200
+    const id = byteLength(entry) > MALFORMED_RAW_MAX
       ? `malformed:${createHash("sha1").update(entry).digest("hex")}`
       : entry;
     let rec = this.#get(q, id, now);
@@ -490,17 +579,10 @@ export class MemoryBackend implements Backend {
       rec = { h: {} };
       q.jobs.set(id, rec);
     }
-    Object.assign(rec.h, {
-      status: "dead",
-      reason: "malformed",
-      error: JSON.stringify({ name: "MalformedJobError", message: why }),
-      finished: String(now),
-      raw: truncateBytes(entry, 200),
-    });
+    rec.h.raw = truncateBytes(entry, MALFORMED_RAW_MAX);
     if (rec.h.enq === undefined) rec.h.enq = String(now);
-    this.#expire(rec, now, DEAD_TTL_MS);
-    q.dead.add(id, now);
-    q.dead.removeTo(now - DEAD_TTL_MS);
+    const error = malformedError(why);
+    this.#deadLetterRecord(q, rec, id, REASON.malformed, error, DEAD_TTL_MS, now, false);
   }
 
   waitForWork(queue: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
@@ -538,8 +620,7 @@ export class MemoryBackend implements Backend {
     const now = this.#store.now();
     const lost: string[] = [];
     for (const l of leases) {
-      const h = this.#get(q, l.id, now)?.h;
-      if (h && h.token === l.token && h.status === "in_progress") q.active.add(l.id, now + leaseMs);
+      if (this.#leased(q, l.id, l.token, now)) q.active.add(l.id, now + leaseMs);
       else lost.push(l.id);
     }
     return Promise.resolve(lost);
@@ -553,8 +634,8 @@ export class MemoryBackend implements Backend {
     errors: JobError[],
   ): Promise<boolean> {
     const q = this.#q(queue);
-    const h = this.#get(q, id, this.#store.now())?.h;
-    if (!h || h.token !== token || h.status !== "in_progress") return Promise.resolve(false);
+    const h = this.#leased(q, id, token, this.#store.now())?.h;
+    if (!h) return Promise.resolve(false);
     h.attempts = String(attempts);
     h.errors = JSON.stringify(errors);
     this.#store.changed();
@@ -566,23 +647,26 @@ export class MemoryBackend implements Backend {
     const now = this.#store.now();
     const res: boolean[] = [];
     for (const c of completions) {
-      const rec = this.#get(q, c.id, now);
-      const h = rec?.h;
-      if (!rec || !h || h.token !== c.token || h.status !== "in_progress") {
+      const rec = this.#leased(q, c.id, c.token, now);
+      if (!rec) {
         res.push(false);
         continue;
       }
+      const h = rec.h;
       h.status = c.status;
       h.value = c.valueJson;
       h.errors = c.errors.length ? JSON.stringify(c.errors) : "[]";
       h.attempts = String(c.attempts);
       h.finished = String(now);
-      if (c.error) h.error = JSON.stringify(c.error);
+      const errorJson = c.error ? JSON.stringify(c.error) : "";
+      if (errorJson) h.error = errorJson;
       delete h.token;
       delete h.args;
       q.active.remove(c.id);
-      this.#expire(rec, now, Math.max(1, c.ttlMs));
-      this.#publish(q, c.id);
+      this.#expire(rec, now, clampTtlMs(c.ttlMs));
+      // the finished state rides with the announcement unless it is large
+      const inline = fitsInline([h.value, errorJson, h.errors]);
+      this.#publish(q, c.id, inline ? finishedInfo(queue, c.id, h) : undefined);
       res.push(true);
     }
     this.#store.changed();
@@ -597,8 +681,8 @@ export class MemoryBackend implements Backend {
     // the last first, so that the first ends at the head of the queue
     for (let i = leases.length - 1; i >= 0; i--) {
       const { id, token } = leases[i];
-      const h = this.#get(q, id, now)?.h;
-      if (h && h.token === token && h.status === "in_progress") {
+      const h = this.#leased(q, id, token, now)?.h;
+      if (h) {
         h.status = "queued";
         delete h.token;
         q.active.remove(id);
@@ -616,26 +700,17 @@ export class MemoryBackend implements Backend {
   requeue(queue: string, r: RequeueRequest): Promise<"requeued" | "dead" | "lost"> {
     const q = this.#q(queue);
     const now = this.#store.now();
-    const rec = this.#get(q, r.id, now);
-    const h = rec?.h;
-    if (!rec || !h || h.token !== r.token || h.status !== "in_progress") {
-      return Promise.resolve("lost");
-    }
+    const rec = this.#leased(q, r.id, r.token, now);
+    if (!rec) return Promise.resolve("lost");
+    const h = rec.h;
     q.active.remove(r.id);
-    delete h.token;
     if (r.maxDeliveries > 0 && (toNumber(h.deliveries) ?? 0) >= r.maxDeliveries) {
-      h.status = "dead";
-      h.reason = r.reason;
-      h.error = JSON.stringify(deliveryLimitError(r.reason, r.maxDeliveries));
-      h.finished = String(now);
-      const ttlMs = Math.max(1, r.ttlMs);
-      q.dead.add(r.id, now);
-      this.#expire(rec, now, ttlMs);
-      q.dead.removeTo(now - ttlMs);
-      this.#publish(q, r.id);
+      const error = deliveryLimitError(r.reason, r.maxDeliveries);
+      this.#deadLetterRecord(q, rec, r.id, r.reason, error, clampTtlMs(r.ttlMs), now, true);
       this.#store.changed();
       return Promise.resolve("dead");
     }
+    delete h.token;
     const due = now + r.delayMs;
     h.status = "deferred";
     h.due = String(due);
@@ -655,22 +730,10 @@ export class MemoryBackend implements Backend {
   ): Promise<boolean> {
     const q = this.#q(queue);
     const now = this.#store.now();
-    const rec = this.#get(q, id, now);
-    const h = rec?.h;
-    if (!rec || !h || h.token !== token || h.status !== "in_progress") {
-      return Promise.resolve(false);
-    }
-    const ttl = Math.max(1, ttlMs);
+    const rec = this.#leased(q, id, token, now);
+    if (!rec) return Promise.resolve(false);
     q.active.remove(id);
-    delete h.token;
-    h.status = "dead";
-    h.reason = reason;
-    h.error = JSON.stringify(error);
-    h.finished = String(now);
-    q.dead.add(id, now);
-    this.#expire(rec, now, ttl);
-    q.dead.removeTo(now - ttl);
-    this.#publish(q, id);
+    this.#deadLetterRecord(q, rec, id, reason, error, clampTtlMs(ttlMs), now, true);
     this.#store.changed();
     return Promise.resolve(true);
   }
@@ -678,7 +741,7 @@ export class MemoryBackend implements Backend {
   getJob(queue: string, id: string): Promise<JobInfo | null> {
     const h = this.#get(this.#q(queue), id, this.#store.now())?.h;
     if (!h?.status) return Promise.resolve(null);
-    return Promise.resolve(jobInfoFromHash(queue, id, h));
+    return Promise.resolve(jobInfoFromHash(queue, id, h as Record<string, string>));
   }
 
   readResults(queue: string, ids: string[]): Promise<(JobResult | "unfinished" | null)[]> {
@@ -694,12 +757,12 @@ export class MemoryBackend implements Backend {
 
   onFinished(
     queue: string,
-    listener: (id: string) => void,
+    listener: (id: string, info?: JobInfo) => void,
     _onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
     const q = this.#q(queue);
     // a listener added twice is called once per subscription
-    const own = (id: string) => listener(id);
+    const own = (id: string, info?: JobInfo) => listener(id, info);
     const sub = { q, listener: own };
     q.finished.add(own);
     this.#subscriptions.add(sub);
@@ -812,7 +875,7 @@ export class MemoryBackend implements Backend {
     if (Number(h.next) !== at) return Promise.resolve("stale");
     if (h.status !== "active") return Promise.resolve("paused");
     if (nextAt <= at) {
-      return Promise.reject(new Error(`ERR next occurrence ${nextAt} is not after ${at}`));
+      return Promise.reject(new Error(formatMessage(MESSAGE.nextNotAfter, { next: nextAt, at })));
     }
     h.next = String(nextAt);
     q.schedules.add(id, nextAt);
@@ -879,18 +942,8 @@ export class MemoryBackend implements Backend {
   ): boolean {
     const id = `${sid}@${at}`;
     if (this.#get(q, id, now)) return false;
-    q.jobs.set(id, {
-      h: {
-        actor,
-        args,
-        status: "deferred",
-        enq: String(now),
-        due: at,
-        deliveries: "0",
-        attempts: "0",
-        opts: occurrenceOptions(opts, sid, at),
-      },
-    });
+    const options = occurrenceOptions(opts, sid, at);
+    q.jobs.set(id, { h: newJobFields(actor, args, "deferred", now, Number(at), options) });
     q.deferred.add(id, Number(at));
     this.#signalWork(q);
     return true;
@@ -1076,11 +1129,58 @@ export function memoryBackendFromUrl(
 
 /**
  * `occurrence_opts`: the options JSON of an occurrence, the schedule's
- * options plus `schedule: {id, at}`.
+ * options plus `schedule: {id, at}`; text that is not a JSON object counts
+ * as `{}`, as in the script.
  */
 function occurrenceOptions(opts: string | undefined, sid: string, at: string): string {
-  const base = opts ? parseJsonOr<Record<string, unknown>>(opts, {}) : {};
+  const v: unknown = opts ? parseJsonOr(opts, null) : null;
+  const base = v !== null && typeof v === "object" && !Array.isArray(v) ? v : {};
   return JSON.stringify({ ...base, schedule: { id: sid, at: Number(at) } });
+}
+
+/**
+ * `new_job`: the record of a new job (its options JSON only when given);
+ * the caller puts the id in the ready or the deferred queue.
+ */
+function newJobFields(
+  actor: string,
+  args: string,
+  status: "queued" | "deferred",
+  now: number,
+  due: number,
+  opts: string | undefined,
+): JobFields {
+  const h: JobFields = {
+    actor,
+    args,
+    status,
+    enq: String(now),
+    due: String(due),
+    deliveries: "0",
+    attempts: "0",
+  };
+  if (opts) h.opts = opts;
+  return h;
+}
+
+/** Whether a result of these JSON texts is carried by its announcement (≤ INLINE_RESULT_MAX bytes). */
+function fitsInline(texts: (string | undefined)[]): boolean {
+  let chars = 0;
+  for (const t of texts) chars += t?.length ?? 0;
+  if (chars * 3 <= INLINE_RESULT_MAX) return true;
+  let bytes = 0;
+  for (const t of texts) bytes += t ? encoder.encode(t).length : 0;
+  return bytes <= INLINE_RESULT_MAX;
+}
+
+/** A finished job's state as its announcement carries it: the FINISHED_FIELDS only. */
+function finishedInfo(queue: string, id: string, h: JobFields): JobInfo {
+  const fields: Record<string, string> = {};
+  for (const name of FINISHED_FIELDS) {
+    const v = h[name];
+    if (v !== undefined && v !== "") fields[name] = v;
+  }
+  return jobInfoFromHash(queue, id, fields);
 }
 
 function toNumber(s: string | undefined): number | undefined {

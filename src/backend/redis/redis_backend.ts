@@ -18,14 +18,10 @@ import type {
   LeasedJob,
   NewJob,
 } from "../../core/job.ts";
-import {
-  DEAD_TTL_MS,
-  deliveryLimitError,
-  isFinished,
-  jobInfoFromHash,
-  storedErrors,
-  storedOptions,
-} from "../../core/job.ts";
+import { isFinished, jobInfoFromHash, storedErrors, storedOptions } from "../../core/job.ts";
+import { FINISHED_FIELDS } from "../../core/job_record.ts";
+import { deliveryLimitError } from "../../core/store_errors.ts";
+import { clampTtlMs, DEAD_TTL_MS } from "../../core/store_limits.ts";
 import { closeClient, openClient, type RedisInput } from "./connection.ts";
 import { GAVE_UP, unlessAborted } from "../../core/settle.ts";
 import { type QueueKeys, queueKeys } from "./keys.ts";
@@ -353,7 +349,7 @@ export class RedisBackend implements Backend {
       r.reason,
       JSON.stringify(deliveryLimitError(r.reason, r.maxDeliveries)),
       k.finished,
-      Math.max(1, r.ttlMs),
+      clampTtlMs(r.ttlMs),
     )) as "requeued" | "dead" | "lost";
   }
 
@@ -376,7 +372,7 @@ export class RedisBackend implements Backend {
       reason,
       JSON.stringify(error),
       k.finished,
-      Math.max(1, ttlMs),
+      clampTtlMs(ttlMs),
     );
     return ok === 1;
   }
@@ -541,7 +537,7 @@ function pushCompletions(args: (string | number)[], completions: Completion[]): 
       c.error ? JSON.stringify(c.error) : "",
       c.errors.length ? JSON.stringify(c.errors) : "[]",
       c.attempts,
-      Math.max(1, c.ttlMs),
+      clampTtlMs(c.ttlMs),
     );
   }
 }
@@ -567,20 +563,6 @@ function fetchResult(queue: string, token: string, out: (string | number)[]): Fe
   }
   return { jobs, wakeInMs: Number(out[0]) };
 }
-
-/** The fields of a finished-channel message after the id (see scripts/complete.ts). */
-const FINISHED_FIELDS = [
-  "actor",
-  "status",
-  "value",
-  "error",
-  "errors",
-  "attempts",
-  "deliveries",
-  "enq",
-  "started",
-  "finished",
-] as const;
 
 /** The fields of a job's hash that make up its result (see `jobInfoFromHash`). */
 const RESULT_FIELDS = [...FINISHED_FIELDS, "reason"] as const;

@@ -15,11 +15,9 @@ import {
 } from "../../core/schedule.ts";
 import type { AdvanceOutcome, ScheduleBackend, ScheduleUpsertResult } from "../schedule_backend.ts";
 import type { QueueKeys } from "./keys.ts";
+import { SCHEDULE_RUNS_KEPT } from "../../core/store_limits.ts";
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
-
-/** How many recent occurrence ids a schedule keeps (for its latest result). */
-export const SCHEDULE_RUNS_KEPT = 20;
 
 /** Schedule storage on one Redis client. */
 export class RedisSchedules implements ScheduleBackend {

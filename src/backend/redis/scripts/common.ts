@@ -1,8 +1,12 @@
 /**
- * Lua helpers shared by the scripts, pasted in front of each script body.
+ * Lua helpers shared by the scripts, pasted in front of each script body,
+ * and the step that builds a script (its `--- @include` lines resolved, see
+ * `./include.ts`).
  *
  * @module
  */
+
+import { resolveIncludes } from "./include.ts";
 
 /** A Redis script: its name, how many KEYS it takes, and its source. */
 export interface Script {
@@ -28,7 +32,10 @@ local function signal_work(signal)
 end
 `;
 
-/** Builds a script from its name, key count and body (the prelude is added). */
+/**
+ * Builds a script from its name, key count and body: the prelude, then the
+ * fragments the body includes, then the body.
+ */
 export function script(name: string, keys: number, body: string): Script {
-  return { name, keys, lua: LUA_PRELUDE + body };
+  return { name, keys, lua: LUA_PRELUDE + resolveIncludes(body) };
 }

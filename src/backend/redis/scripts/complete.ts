@@ -1,7 +1,5 @@
 import { script } from "./common.ts";
-
-/** Results larger than this (value plus errors, in bytes) are not sent inline on the channel. */
-export const INLINE_RESULT_MAX = 8_192;
+import { FINISHED_MESSAGE_MAX, INLINE_RESULT_MAX } from "../../../core/store_limits.ts";
 
 /**
  * complete: ack leased jobs and store their results, in one step per job.
@@ -12,7 +10,8 @@ export const INLINE_RESULT_MAX = 8_192;
  * Returns one 1 (stored) or 0 (refused: the token no longer holds the lease) per job.
  * A stored job leaves the active set, keeps its result for the TTL, and is announced
  * on the finished channel. One message announces the jobs of the call (a new message
- * is started past 64 KiB): 11 lines per job, "id\nactor\nstatus\nvalue\nerror\nerrors\n
+ * is started past FINISHED_MESSAGE_MAX bytes): 11 lines per job, the id then the
+ * FINISHED_FIELDS of src/core/job_record.ts, "id\nactor\nstatus\nvalue\nerror\nerrors\n
  * attempts\ndeliveries\nenq\nstarted\nfinished", so that a waiting producer needs no
  * read; a job whose value and errors take more than INLINE_RESULT_MAX bytes has its
  * 10 fields left empty (the producer reads it). The JSON fields are written by
@@ -21,6 +20,7 @@ export const INLINE_RESULT_MAX = 8_192;
  * The body is exported as `COMPLETE_BODY` so that `complete_fetch` can run it too.
  */
 export const COMPLETE_BODY = `
+--- @include lease
 local now = now_ms()
 local res = {}
 local msg, size = {}, 0
@@ -31,8 +31,8 @@ end
 for i = 2, #ARGV, 8 do
   local id = ARGV[i]
   local key = KEYS[2] .. id
-  local f = redis.call('HMGET', key, 'token', 'status', 'actor', 'deliveries', 'enq', 'started')
-  if f[1] == ARGV[i + 1] and f[2] == 'in_progress' then
+  local f = leased(key, ARGV[i + 1], 'actor', 'deliveries', 'enq', 'started')
+  if f then
     redis.call('HSET', key, 'status', ARGV[i + 2], 'value', ARGV[i + 3], 'errors', ARGV[i + 5],
       'attempts', ARGV[i + 6], 'finished', now)
     if ARGV[i + 4] ~= '' then redis.call('HSET', key, 'error', ARGV[i + 4]) end
@@ -48,7 +48,7 @@ for i = 2, #ARGV, 8 do
     else
       msg[#msg + 1] = id .. '\\n\\n\\n\\n\\n\\n\\n\\n\\n\\n'
     end
-    if size > 65536 then announce() end
+    if size > ${FINISHED_MESSAGE_MAX} then announce() end
     res[#res + 1] = 1
   else
     res[#res + 1] = 0

@@ -13,17 +13,11 @@ export const deadLetterScript = script(
   "repidDeadLetter",
   3,
   `
-local f = redis.call('HMGET', KEYS[3], 'token', 'status')
-if f[1] ~= ARGV[2] or f[2] ~= 'in_progress' then return 0 end
-local now = now_ms()
+--- @include lease
+--- @include dead_letter
+if not leased(KEYS[3], ARGV[2]) then return 0 end
 redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[3], 'token')
-redis.call('HSET', KEYS[3], 'status', 'dead', 'reason', ARGV[3], 'error', ARGV[4],
-  'finished', now)
-redis.call('ZADD', KEYS[2], now, ARGV[1])
-redis.call('PEXPIRE', KEYS[3], ARGV[6])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[6]))
-redis.call('PUBLISH', ARGV[5], ARGV[1])
+dead_letter(KEYS[3], KEYS[2], ARGV[1], ARGV[3], ARGV[4], ARGV[6], now_ms(), ARGV[5])
 return 1
 `,
 );

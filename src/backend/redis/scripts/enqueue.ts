@@ -13,6 +13,7 @@ export const enqueueScript = script(
   "repidEnqueue",
   4,
   `
+--- @include new_job
 local st = redis.call('HGET', KEYS[1], 'status')
 if st == 'queued' or st == 'deferred' or st == 'in_progress' then
   return {0, st, tonumber(redis.call('HGET', KEYS[1], 'enq')) or 0}
@@ -22,9 +23,7 @@ local now = now_ms()
 local due = tonumber(ARGV[4])
 local status = 'queued'
 if due > now then status = 'deferred' end
-redis.call('HSET', KEYS[1], 'actor', ARGV[2], 'args', ARGV[3], 'status', status,
-  'enq', now, 'due', due, 'deliveries', 0, 'attempts', 0)
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'opts', ARGV[5]) end
+new_job(KEYS[1], ARGV[2], ARGV[3], status, now, due, ARGV[5])
 if status == 'deferred' then
   redis.call('ZADD', KEYS[3], due, ARGV[1])
 else

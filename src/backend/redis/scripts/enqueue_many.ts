@@ -17,6 +17,7 @@ export const enqueueManyScript = script(
   "repidEnqueueMany",
   4,
   `
+--- @include new_job
 local ready, deferred, signal, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now = now_ms()
 local out = {}
@@ -41,13 +42,7 @@ for i = 1, #ARGV, 5 do
     local due = tonumber(ARGV[i + 3])
     local status = 'queued'
     if due > now then status = 'deferred' end
-    if ARGV[i + 4] ~= '' then
-      redis.call('HSET', key, 'actor', ARGV[i + 1], 'args', ARGV[i + 2], 'status', status,
-        'enq', now, 'due', due, 'deliveries', 0, 'attempts', 0, 'opts', ARGV[i + 4])
-    else
-      redis.call('HSET', key, 'actor', ARGV[i + 1], 'args', ARGV[i + 2], 'status', status,
-        'enq', now, 'due', due, 'deliveries', 0, 'attempts', 0)
-    end
+    new_job(key, ARGV[i + 1], ARGV[i + 2], status, now, due, ARGV[i + 4])
     if status == 'deferred' then
       redis.call('ZADD', deferred, due, id)
     else

@@ -11,13 +11,13 @@ export const extendScript = script(
   "repidExtend",
   2,
   `
+--- @include lease
 local now = now_ms()
 local lease = tonumber(ARGV[1])
 local lost = {}
 for i = 2, #ARGV, 2 do
   local id = ARGV[i]
-  local f = redis.call('HMGET', KEYS[2] .. id, 'token', 'status')
-  if f[1] == ARGV[i + 1] and f[2] == 'in_progress' then
+  if leased(KEYS[2] .. id, ARGV[i + 1]) then
     redis.call('ZADD', KEYS[1], now + lease, id)
   else
     lost[#lost + 1] = id

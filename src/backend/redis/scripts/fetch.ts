@@ -1,4 +1,13 @@
 import { script } from "./common.ts";
+import { luaMessage, luaString } from "./lua_text.ts";
+import { ERROR_NAME, MESSAGE, REASON } from "../../../core/store_errors.ts";
+import { JOB_STATUSES } from "../../../core/job_record.ts";
+import {
+  MALFORMED_RAW_MAX,
+  QUEUE_ENTRY_MAX,
+  RECLAIM_BATCH,
+  STATUS_QUOTED_MAX,
+} from "../../../core/store_limits.ts";
 
 /**
  * fetch: lease up to N jobs of one queue to a worker.
@@ -11,19 +20,22 @@ import { script } from "./common.ts";
  * Returns { wakeInMs, now, id, actor, args, deliveries, attempts, errors, enq, opts, ... }
  * with 8 fields per job.
  *
- * Steps: (1) jobs whose lease expired go back to the head of the ready list, their
- * 'stalls' count raised by one; a job whose count exceeds the max stalls (when above 0)
- * is dead-lettered as 'stalled' instead, and its id is announced on the finished channel;
- * (2) due deferred jobs are leased first, oldest due first, then ready jobs in
- * FIFO order; an entry with no job data, an unknown status, a job key that is
- * not a hash (recorded under 'malformed:<sha1 of the entry>'), or an oversized
- * id, is dead-lettered as 'malformed'; (3) the work marker is kept when work remains and removed
- * otherwise; (4) wakeInMs tells an idle worker when the next deferred job is
- * due or the next lease expires (-1: neither).
+ * Steps: (1) jobs whose lease expired (up to RECLAIM_BATCH of them) go back to the
+ * head of the ready list, their 'stalls' count raised by one; a job whose count
+ * exceeds the max stalls (when above 0) is dead-lettered with reason stalled instead,
+ * and its id is announced on the finished channel; (2) due deferred jobs are leased
+ * first, oldest due first, then ready jobs in FIFO order; an entry with no job data,
+ * an unknown status, a job key that is not a hash (recorded under
+ * 'malformed:<sha1 of the entry>'), or an oversized id, is dead-lettered with reason
+ * malformed; (3) the work marker is kept when work remains and removed otherwise;
+ * (4) wakeInMs tells an idle worker when the next deferred job is due or the next
+ * lease expires (-1: neither). Limits, reasons, error names and messages come from
+ * src/core/store_limits.ts and src/core/store_errors.ts.
  *
  * The body is exported as `FETCH_BODY` so that `complete_fetch` can run it too.
  */
 export const FETCH_BODY = `
+--- @include dead_letter
 local ready, deferred, active, signal, dead, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local max = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
@@ -31,7 +43,7 @@ local token = ARGV[3]
 local maxStalls = tonumber(ARGV[6]) or 0
 local now = now_ms()
 
-local expired = redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, 1000)
+local expired = redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, ${RECLAIM_BATCH})
 for i = #expired, 1, -1 do
   local id = expired[i]
   redis.call('ZREM', active, id)
@@ -43,39 +55,33 @@ for i = #expired, 1, -1 do
       stalls = 1
       redis.call('HSET', key, 'stalls', 1)
     end
-    redis.call('HDEL', key, 'token')
     if maxStalls > 0 and stalls > maxStalls then
-      local err = cjson.encode({name = 'StalledJobError', message = 'Lease expired ' .. stalls ..
-        ' times: the job stalled or killed its worker each time'})
-      redis.call('HSET', key, 'status', 'dead', 'reason', 'stalled', 'error', err, 'finished', now)
-      redis.call('PEXPIRE', key, ARGV[4])
-      redis.call('ZADD', dead, now, id)
-      redis.call('ZREMRANGEBYSCORE', dead, '-inf', now - tonumber(ARGV[4]))
-      redis.call('PUBLISH', ARGV[5], id)
+      local err = cjson.encode({name = ${luaString(ERROR_NAME.stalled)},
+        message = ${luaMessage(MESSAGE.stalled, { stalls: "stalls" })}})
+      dead_letter(key, dead, id, ${luaString(REASON.stalled)}, err, ARGV[4], now, ARGV[5])
     else
+      redis.call('HDEL', key, 'token')
       redis.call('HSET', key, 'status', 'queued')
       redis.call('LPUSH', ready, id)
     end
   end
 end
 
+local known_status = {${JOB_STATUSES.map((s) => `[${luaString(s)}] = true`).join(", ")}}
 local out = {0, now}
 local n = 0
 local function malformed(entry, why, elsewhere)
   local id = entry
-  if elsewhere or #entry > 200 then id = 'malformed:' .. redis.sha1hex(entry) end
+  if elsewhere or #entry > ${MALFORMED_RAW_MAX} then id = 'malformed:' .. redis.sha1hex(entry) end
   local key = prefix .. id
-  local err = cjson.encode({name = 'MalformedJobError', message = why})
-  redis.call('HSET', key, 'status', 'dead', 'reason', 'malformed', 'error', err,
-    'finished', now, 'raw', string.sub(entry, 1, 200))
+  local err = cjson.encode({name = ${luaString(ERROR_NAME.malformed)}, message = why})
+  redis.call('HSET', key, 'raw', string.sub(entry, 1, ${MALFORMED_RAW_MAX}))
   if redis.call('HEXISTS', key, 'enq') == 0 then redis.call('HSET', key, 'enq', now) end
-  redis.call('PEXPIRE', key, ARGV[4])
-  redis.call('ZADD', dead, now, id)
-  redis.call('ZREMRANGEBYSCORE', dead, '-inf', now - tonumber(ARGV[4]))
+  dead_letter(key, dead, id, ${luaString(REASON.malformed)}, err, ARGV[4], now, false)
 end
 local function take(id)
-  if #id > 256 then
-    malformed(id, 'queue entry is ' .. #id .. ' bytes long, not a job id')
+  if #id > ${QUEUE_ENTRY_MAX} then
+    malformed(id, ${luaMessage(MESSAGE.entryTooLong, { bytes: "#id" })})
     return
   end
   local key = prefix .. id
@@ -83,23 +89,28 @@ local function take(id)
   -- the ids already popped (Redis keeps a script's writes made before an error).
   local f = redis.pcall('HMGET', key, 'status', 'actor', 'args', 'deliveries', 'attempts', 'errors', 'enq', 'opts')
   if f.err then
-    malformed(id, 'the job key of queue entry "' .. id .. '" is not a hash', true)
+    malformed(id, ${luaMessage(MESSAGE.notAHash, { id: "id" })}, true)
     return
   end
   local st = f[1]
   if not st then
-    malformed(id, 'queue entry "' .. id .. '" has no job data')
+    malformed(id, ${luaMessage(MESSAGE.noJobData, { id: "id" })})
     return
   end
   if st ~= 'queued' and st ~= 'deferred' then
     -- in_progress or finished: a stale entry; anything else is not a status.
-    if st ~= 'in_progress' and st ~= 'done' and st ~= 'failed' and st ~= 'dead' then
-      malformed(id, 'job "' .. id .. '" has an unknown status "' .. string.sub(st, 1, 40) .. '"')
+    if not known_status[st] then
+      malformed(id, ${
+  luaMessage(MESSAGE.unknownStatus, {
+    id: "id",
+    status: `string.sub(st, 1, ${STATUS_QUOTED_MAX})`,
+  })
+})
     end
     return
   end
   if not f[2] or not f[3] then
-    malformed(id, 'job "' .. id .. '" lacks its actor or arguments')
+    malformed(id, ${luaMessage(MESSAGE.lacksActorOrArgs, { id: "id" })})
     return
   end
   local deliveries = (tonumber(f[4]) or 0) + 1

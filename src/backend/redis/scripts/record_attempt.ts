@@ -11,8 +11,8 @@ export const recordAttemptScript = script(
   "repidRecordAttempt",
   1,
   `
-local f = redis.call('HMGET', KEYS[1], 'token', 'status')
-if f[1] ~= ARGV[1] or f[2] ~= 'in_progress' then return 0 end
+--- @include lease
+if not leased(KEYS[1], ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'attempts', ARGV[2], 'errors', ARGV[3])
 return 1
 `,

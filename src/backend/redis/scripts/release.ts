@@ -12,12 +12,12 @@ export const releaseScript = script(
   "repidRelease",
   4,
   `
+--- @include lease
 local res = {}
 for i = #ARGV - 1, 1, -2 do
   local id = ARGV[i]
   local key = KEYS[4] .. id
-  local f = redis.call('HMGET', key, 'token', 'status')
-  if f[1] == ARGV[i + 1] and f[2] == 'in_progress' then
+  if leased(key, ARGV[i + 1]) then
     redis.call('HSET', key, 'status', 'queued')
     redis.call('HDEL', key, 'token')
     redis.call('ZREM', KEYS[1], id)

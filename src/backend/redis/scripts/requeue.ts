@@ -15,22 +15,19 @@ export const requeueScript = script(
   "repidRequeue",
   5,
   `
-local f = redis.call('HMGET', KEYS[5], 'token', 'status', 'deliveries')
-if f[1] ~= ARGV[2] or f[2] ~= 'in_progress' then return 'lost' end
+--- @include lease
+--- @include dead_letter
+local f = leased(KEYS[5], ARGV[2], 'deliveries')
+if not f then return 'lost' end
 local now = now_ms()
 local id = ARGV[1]
 redis.call('ZREM', KEYS[1], id)
-redis.call('HDEL', KEYS[5], 'token')
 local limit = tonumber(ARGV[4])
 if limit > 0 and (tonumber(f[3]) or 0) >= limit then
-  redis.call('HSET', KEYS[5], 'status', 'dead', 'reason', ARGV[5], 'error', ARGV[6],
-    'finished', now)
-  redis.call('ZADD', KEYS[4], now, id)
-  redis.call('PEXPIRE', KEYS[5], ARGV[8])
-  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[8]))
-  redis.call('PUBLISH', ARGV[7], id)
+  dead_letter(KEYS[5], KEYS[4], id, ARGV[5], ARGV[6], ARGV[8], now, ARGV[7])
   return 'dead'
 end
+redis.call('HDEL', KEYS[5], 'token')
 local due = now + tonumber(ARGV[3])
 redis.call('HSET', KEYS[5], 'status', 'deferred', 'due', due)
 redis.call('ZADD', KEYS[2], due, id)

@@ -8,7 +8,10 @@
 
 /**
  * `occurrence_opts(opts, sid, at)`: the per-job options JSON of an
- * occurrence: the schedule's options object plus `schedule: {id, at}`.
+ * occurrence: the schedule's options object plus `schedule: {id, at}`. Text
+ * that is not a JSON object counts as `{}`; the object's own text is kept
+ * (white space included), so no number goes through cjson. The memory
+ * store's `occurrenceOptions` gives the same options.
  *
  * `create_occurrence(jobPrefix, deferred, signal, sid, at, actor, args, opts, now)`:
  * stores the occurrence job `<sid>@<at>` as a deferred job due at `at`,
@@ -18,17 +21,20 @@
  * occurrence `<sid>@<at>` if it has not started (status deferred or queued).
  */
 export const LUA_SCHEDULE = `
+--- @include new_job
 local function occurrence_opts(opts, sid, at)
   local tail = '"schedule":{"id":' .. cjson.encode(sid) .. ',"at":' .. at .. '}}'
-  if not opts or opts == '' or opts == '{}' then return '{' .. tail end
-  return string.sub(opts, 1, -2) .. ',' .. tail
+  local inner = opts and string.match(opts, '^%s*{(.*)}%s*$')
+  if not inner or not string.find(inner, '%S') then return '{' .. tail end
+  local ok, v = pcall(cjson.decode, opts)
+  if not ok or type(v) ~= 'table' then return '{' .. tail end
+  return '{' .. inner .. ',' .. tail
 end
 local function create_occurrence(jobPrefix, deferred, signal, sid, at, actor, args, opts, now)
   local id = sid .. '@' .. at
   local key = jobPrefix .. id
   if redis.call('EXISTS', key) == 1 then return 0 end
-  redis.call('HSET', key, 'actor', actor, 'args', args, 'status', 'deferred', 'enq', now,
-    'due', at, 'deliveries', 0, 'attempts', 0, 'opts', occurrence_opts(opts, sid, at))
+  new_job(key, actor, args, 'deferred', now, at, occurrence_opts(opts, sid, at))
   redis.call('ZADD', deferred, at, id)
   signal_work(signal)
   return 1

@@ -1,5 +1,7 @@
 import { script } from "./common.ts";
 import { LUA_SCHEDULE } from "./schedule_common.ts";
+import { luaMessage } from "./lua_text.ts";
+import { MESSAGE } from "../../../core/store_errors.ts";
 
 /**
  * schedule_next: a worker started the occurrence due at ARGV[2]; record it
@@ -33,7 +35,7 @@ if not f[6] or f[6] == '' or tonumber(f[6]) < at then redis.call('HSET', rec, 'l
 if tonumber(f[2]) ~= at then return 'stale' end
 if f[1] ~= 'active' then return 'paused' end
 if tonumber(ARGV[3]) <= at then
-  return redis.error_reply('ERR next occurrence ' .. ARGV[3] .. ' is not after ' .. ARGV[2])
+  return redis.error_reply(${luaMessage(MESSAGE.nextNotAfter, { next: "ARGV[3]", at: "ARGV[2]" })})
 end
 redis.call('HSET', rec, 'next', ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[3], sid)

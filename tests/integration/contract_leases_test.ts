@@ -1,9 +1,8 @@
 /**
- * Review findings in the worker, run against each backend:
- * - the concurrency limit holds across the queues of one worker;
- * - a job whose lease expired and that the same worker leases again is
- *   tracked once: the stale run is told to stop, the live run keeps its
- *   lease and is handed back on shutdown.
+ * Contract tests of leases, run against each backend with a way to make a
+ * lease expire at once: a job whose lease expired and that the same worker
+ * leases again is tracked once: the stale run is told to stop, the live run
+ * keeps its lease and is handed back on shutdown.
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -23,7 +22,7 @@ interface Store {
 }
 
 function redisStore(): Store {
-  const prefix = testPrefix("review-worker");
+  const prefix = testPrefix("contract-leases");
   const redis = new Redis(REDIS_URL);
   const closers: (() => Promise<void>)[] = [];
   return {
@@ -79,37 +78,8 @@ function memoryStore(): Store {
 
 for (const make of [redisStore, memoryStore]) {
   const store = make();
-  describe(`[${store.name}] review: worker`, () => {
+  describe(`[${store.name}] leases`, () => {
     after(() => store.close());
-
-    it("runs at most `concurrency` jobs at once across all of its queues", async () => {
-      const producer = store.producer();
-      let now = 0;
-      let peak = 0;
-      const body = async () => {
-        now++;
-        peak = Math.max(peak, now);
-        await new Promise((r) => setTimeout(r, 50));
-        now--;
-      };
-      const jobs = [];
-      for (let i = 0; i < 6; i++) {
-        jobs.push(await producer.enqueueJob("conc_a", { queue: "conc-a" }));
-        jobs.push(await producer.enqueueJob("conc_b", { queue: "conc-b" }));
-      }
-      const worker = store.worker({ concurrency: 2 });
-      worker.actor(async function conc_a() {
-        await body();
-      }, { queue: "conc-a" });
-      worker.actor(async function conc_b() {
-        await body();
-      }, { queue: "conc-b" });
-      const running = worker.runForever({ handleSignals: false });
-      await Promise.all(jobs.map((j) => j.result));
-      await worker.stop();
-      await running;
-      assert.ok(peak <= 2, `${peak} jobs ran at once with concurrency 2 over two queues`);
-    });
 
     it("a job leased again by the same worker stops its stale run and keeps the live one", async () => {
       const producer = store.producer();

@@ -1,0 +1,28 @@
+/**
+ * The Lua fragments that scripts include with `--- @include <name>` (see
+ * `../include.ts`), by name.
+ *
+ * @module
+ */
+
+import { ANNOUNCE } from "./announce.ts";
+import { DEAD_LETTER } from "./dead_letter.ts";
+import { LEASE } from "./lease.ts";
+import { NEW_JOB } from "./new_job.ts";
+
+/**
+ * Every fragment by its include name.
+ *
+ * @example
+ * ```ts
+ * import { FRAGMENTS } from "./mod.ts";
+ *
+ * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "lease", "new_job" ]
+ * ```
+ */
+export const FRAGMENTS: Readonly<Record<string, string>> = {
+  announce: ANNOUNCE,
+  dead_letter: DEAD_LETTER,
+  lease: LEASE,
+  new_job: NEW_JOB,
+};

@@ -1,0 +1,127 @@
+/**
+ * The limits every store applies, in one place: the Lua scripts get them
+ * substituted into their source and the memory store imports them, so the
+ * two stores cannot drift apart.
+ *
+ * @module
+ */
+
+import { MAX_JOB_ID_LENGTH } from "./names.ts";
+
+/**
+ * How long the record of a dead-lettered job is kept: seven days.
+ *
+ * @example
+ * ```ts
+ * import { DEAD_TTL_MS } from "./store_limits.ts";
+ *
+ * console.log(DEAD_TTL_MS / 86_400_000); // 7
+ * ```
+ */
+export const DEAD_TTL_MS = 7 * 86_400_000;
+
+/**
+ * Results larger than this (value plus errors, in UTF-8 bytes) are not
+ * carried by the finished notification: a waiting producer reads them.
+ *
+ * @example
+ * ```ts
+ * import { INLINE_RESULT_MAX } from "./store_limits.ts";
+ *
+ * console.log(INLINE_RESULT_MAX); // 8192
+ * ```
+ */
+export const INLINE_RESULT_MAX = 8_192;
+
+/**
+ * A finished message is sent once the results it carries pass this many
+ * bytes, and a new one is started.
+ *
+ * @example
+ * ```ts
+ * import { FINISHED_MESSAGE_MAX } from "./store_limits.ts";
+ *
+ * console.log(FINISHED_MESSAGE_MAX); // 65536
+ * ```
+ */
+export const FINISHED_MESSAGE_MAX = 65_536;
+
+/**
+ * How many expired leases one fetch returns to their queue at most (the
+ * rest wait for the next fetch).
+ *
+ * @example
+ * ```ts
+ * import { RECLAIM_BATCH } from "./store_limits.ts";
+ *
+ * console.log(RECLAIM_BATCH); // 1000
+ * ```
+ */
+export const RECLAIM_BATCH = 1_000;
+
+/**
+ * A queue entry longer than this (in UTF-8 bytes) is not a job id: it is
+ * dead-lettered as malformed.
+ *
+ * @example
+ * ```ts
+ * import { QUEUE_ENTRY_MAX } from "./store_limits.ts";
+ *
+ * console.log(QUEUE_ENTRY_MAX); // 256
+ * ```
+ */
+export const QUEUE_ENTRY_MAX = MAX_JOB_ID_LENGTH;
+
+/**
+ * A malformed queue entry longer than this (in UTF-8 bytes) is recorded
+ * under `malformed:<sha1 of the entry>`, and at most this many bytes of it
+ * are kept (field `raw`).
+ *
+ * @example
+ * ```ts
+ * import { MALFORMED_RAW_MAX } from "./store_limits.ts";
+ *
+ * console.log(MALFORMED_RAW_MAX); // 200
+ * ```
+ */
+export const MALFORMED_RAW_MAX = 200;
+
+/**
+ * At most this many bytes of an unknown stored status are quoted in the
+ * error of the job dead-lettered for it.
+ *
+ * @example
+ * ```ts
+ * import { STATUS_QUOTED_MAX } from "./store_limits.ts";
+ *
+ * console.log(STATUS_QUOTED_MAX); // 40
+ * ```
+ */
+export const STATUS_QUOTED_MAX = 40;
+
+/**
+ * How many recent occurrence ids a schedule keeps (for its latest result).
+ *
+ * @example
+ * ```ts
+ * import { SCHEDULE_RUNS_KEPT } from "./store_limits.ts";
+ *
+ * console.log(SCHEDULE_RUNS_KEPT); // 20
+ * ```
+ */
+export const SCHEDULE_RUNS_KEPT = 20;
+
+/**
+ * The retention a store applies for a requested one: at least 1 ms (a
+ * record kept for 0 ms or less would vanish before it is read once).
+ *
+ * @example
+ * ```ts
+ * import { clampTtlMs } from "./store_limits.ts";
+ *
+ * console.log(clampTtlMs(0), clampTtlMs(5_000)); // 1 5000
+ * ```
+ */
+export function clampTtlMs(ttlMs: number): number {
+  return Math.max(1, ttlMs);
+}

@@ -1,0 +1,371 @@
+/**
+ * The backend conformance suite: every case drives the `Backend` interface
+ * directly (no `Worker`, no `Repid`) and runs on each store, so that the two
+ * stores give the same answers to the same calls. A new store passes it
+ * before anything else.
+ */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import type { Backend } from "../../src/backend/backend.ts";
+import { MemoryBackend, storedJobFields } from "../../src/backend/memory/memory_backend.ts";
+import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
+import type { Completion, JobInfo, NewJob } from "../../src/core/job.ts";
+import type { NewSchedule } from "../../src/core/schedule.ts";
+import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
+import { waitFor, within } from "../support/wait.ts";
+
+/** One store under test. */
+interface Store {
+  readonly backend: Backend;
+  /** Overwrites one stored field of a job, as a damaged or foreign writer would. */
+  setJobField(queue: string, id: string, field: string, value: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface StoreCase {
+  name: string;
+  open(): Store;
+}
+
+const stores: StoreCase[] = [
+  {
+    name: "redis",
+    open() {
+      const prefix = testPrefix("conformance");
+      const backend = new RedisBackend(REDIS_URL, { prefix });
+      return {
+        backend,
+        async setJobField(queue, id, field, value) {
+          await backend.client.hset(backend.keys(queue).jobPrefix + id, field, value);
+        },
+        async close() {
+          await backend.close();
+          await cleanup(prefix);
+        },
+      };
+    },
+  },
+  {
+    name: "memory",
+    open() {
+      const backend = new MemoryBackend();
+      return {
+        backend,
+        setJobField(queue, id, field, value) {
+          const fields = storedJobFields(backend, queue, id);
+          assert.ok(fields, `job ${id} is stored`);
+          fields[field] = value;
+          return Promise.resolve();
+        },
+        async close() {
+          backend.clear();
+          await backend.close();
+        },
+      };
+    },
+  },
+];
+
+function job(id: string, fields: Partial<NewJob> = {}): NewJob {
+  return { id, customId: true, queue: "q", actor: "a", argsJson: "[]", dueAt: 0, ...fields };
+}
+
+function done(id: string, token: string, valueJson = "null"): Completion {
+  return {
+    id,
+    token,
+    status: "done",
+    valueJson,
+    error: null,
+    errors: [],
+    attempts: 1,
+    ttlMs: 60_000,
+  };
+}
+
+for (const store of stores) {
+  describe(`Backend conformance (${store.name})`, () => {
+    const opened: Store[] = [];
+    const open = () => {
+      const s = store.open();
+      opened.push(s);
+      return s;
+    };
+    after(async () => {
+      await Promise.all(opened.map((s) => s.close()));
+    });
+
+    it("`enqueue()` keeps an unfinished job with the same id", async () => {
+      const b = open().backend;
+      const [first] = await b.enqueue([job("same", { argsJson: "[1]" })]);
+      const [second] = await b.enqueue([job("same", { argsJson: "[2]" })]);
+      assert.deepEqual(first, { created: true, status: "queued", enqueuedAt: first.enqueuedAt });
+      assert.ok(first.enqueuedAt > 0);
+      assert.deepEqual(second, {
+        created: false,
+        status: "queued",
+        enqueuedAt: first.enqueuedAt,
+      }, "the kept job's enqueue time");
+      const { jobs } = await b.fetch("q", 5, 30_000, "t");
+      assert.deepEqual(jobs.map((j) => j.argsJson), ["[1]"]);
+    });
+
+    it("`enqueue()` of many jobs on one queue keeps their order and dedupes a repeated id", async () => {
+      const b = open().backend;
+      const out = await b.enqueue([job("a"), job("b"), job("a"), job("c")]);
+      assert.deepEqual(out.map((o) => o.created), [true, true, false, true]);
+      const { jobs } = await b.fetch("q", 10, 30_000, "t");
+      assert.deepEqual(jobs.map((j) => j.id), ["a", "b", "c"]);
+      assert.deepEqual(jobs.map((j) => j.deliveries), [1, 1, 1]);
+    });
+
+    it("`fetch()` leases jobs that a stale token can no longer write", async () => {
+      const b = open().backend;
+      await b.enqueue([job("j", { options: { timeoutMs: 5_000 } })]);
+      const { jobs } = await b.fetch("q", 1, 30_000, "t1");
+      assert.equal(jobs.length, 1);
+      assert.deepEqual(jobs[0].options, { timeoutMs: 5_000 });
+      assert.equal((await b.getJob("q", "j"))?.status, "in_progress");
+      assert.deepEqual(await b.extendLeases("q", [{ id: "j", token: "other" }], 30_000), ["j"]);
+      assert.deepEqual(await b.extendLeases("q", [{ id: "j", token: "t1" }], 30_000), []);
+      assert.equal(await b.recordAttempt("q", "j", "other", 1, []), false);
+      assert.deepEqual(await b.complete("q", [done("j", "other")]), [false]);
+      assert.equal(
+        await b.deadLetter("q", "j", "other", "x", { name: "E", message: "m" }, 1_000),
+        false,
+      );
+      assert.deepEqual(await b.release("q", [{ id: "j", token: "other" }]), [false]);
+      assert.equal((await b.getJob("q", "j"))?.status, "in_progress", "nothing changed");
+    });
+
+    it("`recordAttempt()` then `complete()` store the attempts and the result", async () => {
+      const b = open().backend;
+      await b.enqueue([job("j")]);
+      await b.fetch("q", 1, 30_000, "t");
+      const err = { name: "Error", message: "first try" };
+      assert.equal(await b.recordAttempt("q", "j", "t", 1, [err]), true);
+      assert.deepEqual(
+        await b.complete("q", [{ ...done("j", "t", '{"n":1}'), attempts: 2, errors: [err] }]),
+        [
+          true,
+        ],
+      );
+      const info = await b.getJob("q", "j");
+      assert.equal(info?.status, "done");
+      assert.deepEqual(info?.result?.value, { n: 1 });
+      assert.equal(info?.result?.attempts, 2);
+      assert.deepEqual(info?.result?.errors, [err]);
+      assert.equal(info?.result?.success, true);
+      assert.equal(await b.getJob("q", "unknown"), null);
+    });
+
+    it("`readResults()` answers per id: the result, unfinished, or null", async () => {
+      const b = open().backend;
+      await b.enqueue([job("fin"), job("open")]);
+      await b.fetch("q", 1, 30_000, "t");
+      await b.complete("q", [done("fin", "t", '"ok"')]);
+      const [fin, open_, unknown] = await b.readResults("q", ["fin", "open", "nope"]);
+      assert.deepEqual(fin, (await b.getJob("q", "fin"))?.result);
+      assert.equal(open_, "unfinished");
+      assert.equal(unknown, null);
+      assert.deepEqual(await b.readResults("q", []), []);
+    });
+
+    it("`release()` puts jobs back at the head in their order", async () => {
+      const b = open().backend;
+      await b.enqueue([job("a"), job("b"), job("c")]);
+      const { jobs } = await b.fetch("q", 2, 30_000, "t");
+      const res = await b.release("q", [
+        ...jobs.map((j) => ({ id: j.id, token: j.token })),
+        { id: "c", token: "t" },
+      ]);
+      assert.deepEqual(res, [true, true, false]);
+      const again = await b.fetch("q", 3, 30_000, "t2");
+      assert.deepEqual(again.jobs.map((j) => j.id), ["a", "b", "c"]);
+    });
+
+    it("`requeue()` puts a job back, then dead-letters it at the delivery limit", async () => {
+      const b = open().backend;
+      const seen: { id: string; info?: JobInfo }[] = [];
+      await b.onFinished("q", (id, info) => seen.push({ id, info }));
+      await b.enqueue([job("x", { actor: "unknown" })]);
+      const request = (token: string) => ({
+        id: "x",
+        token,
+        delayMs: 0,
+        maxDeliveries: 2,
+        reason: "unknown_actor",
+        ttlMs: 60_000,
+      });
+      await b.fetch("q", 1, 30_000, "t1");
+      assert.equal(await b.requeue("q", request("t1")), "requeued");
+      const redelivered = await b.fetch("q", 1, 30_000, "t2");
+      assert.deepEqual(redelivered.jobs.map((j) => j.deliveries), [2]);
+      assert.equal(await b.requeue("q", request("t1")), "lost");
+      assert.equal(await b.requeue("q", request("t2")), "dead");
+      const info = await b.getJob("q", "x");
+      assert.equal(info?.status, "dead");
+      assert.equal(info?.result?.reason, "unknown_actor");
+      assert.equal(info?.result?.error?.name, "DeadLetterError");
+      await waitFor("the finished notification", () => seen.length === 1);
+      assert.deepEqual(seen, [{ id: "x", info: undefined }], "a dead letter is announced by id");
+    });
+
+    it("`deadLetter()` ends a leased job with its reason", async () => {
+      const b = open().backend;
+      await b.enqueue([job("d")]);
+      await b.fetch("q", 1, 30_000, "t");
+      const error = { name: "MalformedJobError", message: "bad arguments" };
+      assert.equal(await b.deadLetter("q", "d", "t", "malformed", error, 60_000), true);
+      const info = await b.getJob("q", "d");
+      assert.equal(info?.status, "dead");
+      assert.equal(info?.result?.reason, "malformed");
+      assert.deepEqual(info?.result?.error, error);
+      assert.equal((await b.fetch("q", 1, 30_000, "t")).jobs.length, 0);
+    });
+
+    it("`fetch()` dead-letters an over-long queue entry as malformed", async () => {
+      const b = open().backend;
+      const long = "x".repeat(300);
+      await b.enqueue([job(long), job("fine")]);
+      const { jobs } = await b.fetch("q", 2, 30_000, "t");
+      assert.deepEqual(jobs.map((j) => j.id), ["fine"], "the bad entry does not stop the queue");
+      const hashed = `malformed:${createHash("sha1").update(long).digest("hex")}`;
+      const info = await b.getJob("q", hashed);
+      assert.equal(info?.status, "dead");
+      assert.equal(info?.result?.reason, "malformed");
+      assert.equal(info?.result?.error?.name, "MalformedJobError");
+      assert.match(info?.result?.error?.message ?? "", /300 bytes long/);
+    });
+
+    it("`fetch()` dead-letters a job whose stored status is unknown", async () => {
+      const s = open();
+      const b = s.backend;
+      await b.enqueue([job("odd"), job("fine")]);
+      await s.setJobField("q", "odd", "status", "paused-by-hand");
+      const { jobs } = await b.fetch("q", 2, 30_000, "t");
+      assert.deepEqual(jobs.map((j) => j.id), ["fine"]);
+      const info = await b.getJob("q", "odd");
+      assert.equal(info?.status, "dead");
+      assert.equal(info?.result?.reason, "malformed");
+      assert.equal(info?.result?.error?.name, "MalformedJobError");
+      assert.equal(
+        info?.result?.error?.message,
+        'job "odd" has an unknown status "paused-by-hand"',
+      );
+    });
+
+    it("`onFinished()` carries the finished job's state, until unsubscribed", async () => {
+      const b = open().backend;
+      const seen: { id: string; info?: JobInfo }[] = [];
+      const stop = await b.onFinished("q", (id, info) => seen.push({ id, info }));
+      await b.enqueue([job("a"), job("b")]);
+      await b.fetch("q", 2, 30_000, "t");
+      await b.complete("q", [done("a", "t", '{"v":[1,2]}')]);
+      await waitFor("the notification", () => seen.length === 1);
+      assert.equal(seen[0].id, "a");
+      assert.deepEqual(seen[0].info, await b.getJob("q", "a"), "the result, without a read");
+      assert.deepEqual(seen[0].info?.result?.value, { v: [1, 2] });
+      await stop();
+      await b.complete("q", [done("b", "t")]);
+      assert.equal((await b.getJob("q", "b"))?.status, "done");
+      assert.equal(seen.length, 1, "no call after unsubscribing");
+    });
+
+    it("`onFinished()` announces a result over the inline limit by id only", async () => {
+      const b = open().backend;
+      const seen: { id: string; info?: JobInfo }[] = [];
+      await b.onFinished("q", (id, info) => seen.push({ id, info }));
+      await b.enqueue([job("big")]);
+      await b.fetch("q", 1, 30_000, "t");
+      await b.complete("q", [done("big", "t", JSON.stringify("x".repeat(10_000)))]);
+      await waitFor("the notification", () => seen.length === 1);
+      assert.deepEqual(seen, [{ id: "big", info: undefined }]);
+    });
+
+    it("`waitForWork()` wakes at once on enqueue, release and requeue", async () => {
+      const b = open().backend;
+      const signal = new AbortController().signal;
+      // nothing to do: the marker is cleared by an empty fetch
+      await b.fetch("q", 1, 30_000, "t");
+
+      const onEnqueue = b.waitForWork("q", 600_000, signal);
+      await b.enqueue([job("e")]);
+      await within(onEnqueue, "wake-up on enqueue");
+      const { jobs } = await b.fetch("q", 1, 30_000, "t");
+
+      const onRelease = b.waitForWork("q", 600_000, signal);
+      await b.release("q", [{ id: jobs[0].id, token: "t" }]);
+      await within(onRelease, "wake-up on release");
+      await b.fetch("q", 1, 30_000, "t2");
+
+      const onRequeue = b.waitForWork("q", 600_000, signal);
+      await b.requeue("q", {
+        id: "e",
+        token: "t2",
+        delayMs: 0,
+        maxDeliveries: 0,
+        reason: "unknown_actor",
+        ttlMs: 1_000,
+      });
+      await within(onRequeue, "wake-up on requeue");
+    });
+
+    it("`waitForWork()` ends after its timeout and on abort", async () => {
+      const b = open().backend;
+      await b.fetch("q", 1, 30_000, "t");
+      await within(b.waitForWork("q", 20, new AbortController().signal), "the timeout");
+      const controller = new AbortController();
+      const aborted = b.waitForWork("q", 600_000, controller.signal);
+      controller.abort();
+      await within(aborted, "the abort");
+    });
+
+    it("`completeAndFetch()` acks first, then leases the next jobs", async (t) => {
+      const b = open().backend;
+      if (!b.completeAndFetch) return t.skip("the store does not offer it (it is optional)");
+      await b.enqueue([job("a"), job("b")]);
+      await b.fetch("q", 1, 30_000, "t");
+      const { acked, fetched } = await b.completeAndFetch("q", [done("a", "t", "7")], {
+        max: 5,
+        leaseMs: 30_000,
+        token: "t2",
+      });
+      assert.deepEqual(acked, [true]);
+      assert.deepEqual(fetched.jobs.map((j) => j.id), ["b"]);
+      assert.equal((await b.getJob("q", "a"))?.result?.value, 7);
+    });
+
+    it("a schedule occurrence carries the schedule's options, whatever their JSON spacing", async () => {
+      const b = open().backend;
+      const now = await b.time();
+      const schedule = (id: string, optionsJson: string): NewSchedule => ({
+        id,
+        queue: "q",
+        actor: "tick",
+        argsJson: "[]",
+        optionsJson,
+        rule: { kind: "every", everyMs: 3_600_000, anchor: now - 1 },
+        catchUp: false,
+        ruleKey: "every:3600000",
+        definitionKey: `def-${optionsJson}`,
+        now,
+        firstAt: now - 1,
+      });
+      await b.upsertSchedule(schedule("plain", '{"timeoutMs":5000}'));
+      await b.upsertSchedule(schedule("spaced", ' { "timeoutMs" : 5000 } '));
+      await b.upsertSchedule(schedule("empty", "{ }"));
+      await b.upsertSchedule(schedule("not-object", "[]"));
+      const { jobs } = await b.fetch("q", 10, 30_000, "t");
+      const options = Object.fromEntries(jobs.map((j) => [j.id.split("@")[0], j.options]));
+      const at = now - 1;
+      assert.deepEqual(options, {
+        plain: { timeoutMs: 5_000, schedule: { id: "plain", at } },
+        spaced: { timeoutMs: 5_000, schedule: { id: "spaced", at } },
+        empty: { schedule: { id: "empty", at } },
+        "not-object": { schedule: { id: "not-object", at } },
+      });
+    });
+  });
+}
