@@ -6,7 +6,7 @@
  */
 
 import type { Backend } from "./backend.ts";
-import { memoryBackendFromUrl } from "./memory/memory_backend.ts";
+import { memoryBackendFromUrl } from "./memory/memory_url.ts";
 import type { RedisInput } from "./redis/connection.ts";
 import { RedisBackend } from "./redis/redis_backend.ts";
 

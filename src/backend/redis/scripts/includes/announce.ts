@@ -5,7 +5,7 @@
  * on the queue's finished channel; a waiting producer reads its result.
  * (The `complete` script announces the jobs it acks with their results
  * instead, see `complete.ts`.) The memory store's counterpart is
- * `MemoryBackend#publish`.
+ * `announceFinished` in `src/backend/memory/records.ts`.
  *
  * @module
  */

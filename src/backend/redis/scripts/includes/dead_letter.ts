@@ -7,7 +7,7 @@
  * listed in the `dead` zset (whose entries older than `ttl` are dropped).
  * When `channel` is given, the id is announced on it. The caller removes
  * the job from the set it was in. The memory store's counterpart is
- * `MemoryBackend#deadLetterRecord`.
+ * `deadLetterRecord` in `src/backend/memory/records.ts`.
  *
  * @module
  */

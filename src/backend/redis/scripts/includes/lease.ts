@@ -5,7 +5,7 @@
  * the fields named in `...` (one `HMGET`) when `token` holds the job's
  * lease (the job is in progress under that token), else `nil`. Every
  * transition of a leased job starts with it. The memory store's
- * counterpart is `MemoryBackend#leased`.
+ * counterpart is `leasedRecord` in `src/backend/memory/records.ts`.
  *
  * @module
  */

@@ -6,7 +6,7 @@
  * time `now`, due time, no deliveries and no attempts, and the per-job
  * options JSON `opts` unless it is `''` or `nil`. The caller puts the id on
  * the ready list or the deferred zset. The memory store's counterpart is
- * `newJobFields`.
+ * `newJobFields` in `src/backend/memory/records.ts`.
  *
  * @module
  */

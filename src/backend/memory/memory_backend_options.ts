@@ -1,0 +1,34 @@
+/**
+ * The options of a `MemoryBackend`.
+ *
+ * @module
+ */
+
+/** Options of a `MemoryBackend`. */
+export interface MemoryBackendOptions {
+  /**
+   * The name of a store shared by every `MemoryBackend` of this process that
+   * gives the same name (the URL `memory://name` opens it too; `memory://`
+   * opens the one named `""`). Without a name, the backend has a private
+   * store of its own.
+   * @default {undefined (a private store)}
+   */
+  store?: string;
+  /**
+   * Separates the data of backends on one store, like the Redis key prefix.
+   * @default {"repid"}
+   */
+  prefix?: string;
+  /**
+   * The store's clock, in UTC epoch milliseconds. Taken when the store is
+   * created; a backend joining an existing named store uses that store's.
+   * @default {Date.now}
+   */
+  now?: () => number;
+  /**
+   * How often expired results are removed besides on access, in
+   * milliseconds (the timer never keeps the process alive).
+   * @default {60000}
+   */
+  sweepMs?: number;
+}

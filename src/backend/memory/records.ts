@@ -1,0 +1,162 @@
+/**
+ * The rules the in-memory store's operations share, the counterparts of the
+ * Lua fragments in `src/backend/redis/scripts/includes/`: reading a record
+ * (with lazy expiry), the lease check, the work signal, the finished
+ * announcement (and what it carries), the record of a new job and the
+ * dead-lettering of a job; and the byte counts of Lua's strings.
+ *
+ * @module
+ */
+
+import { setImmediate } from "node:timers";
+import { type JobError, type JobInfo, jobInfoFromHash } from "../../core/job.ts";
+import { FINISHED_FIELDS, type JobFields } from "../../core/job_record.ts";
+import { INLINE_RESULT_MAX } from "../../core/store_limits.ts";
+import type { MemoryStore } from "./memory_store.ts";
+import type { JobRecord, QueueState } from "./queue_state.ts";
+
+/** The job record, or `undefined` when absent or expired (lazy expiry, like Redis). */
+export function getRecord(q: QueueState, id: string, now: number): JobRecord | undefined {
+  const rec = q.jobs.get(id);
+  if (rec?.expiresAt !== undefined && rec.expiresAt < now) {
+    q.jobs.delete(id);
+    return undefined;
+  }
+  return rec;
+}
+
+/**
+ * `leased`: the record of job `id` when `token` holds its lease (the job
+ * is in progress under that token), else `undefined`.
+ */
+export function leasedRecord(
+  q: QueueState,
+  id: string,
+  token: string,
+  now: number,
+): JobRecord | undefined {
+  const rec = getRecord(q, id, now);
+  return rec && rec.h.token === token && rec.h.status === "in_progress" ? rec : undefined;
+}
+
+/** `signal_work`: leaves the marker, or hands it to the longest waiting waiter. */
+export function signalWork(q: QueueState): void {
+  if (q.marker) return;
+  const waiter = q.waiters.shift();
+  if (waiter) waiter.wake();
+  else q.marker = true;
+}
+
+/**
+ * `announce_finished`: tells the `onFinished` listeners that job `id`
+ * finished, with its finished state when given (as the `complete` script's
+ * message carries it).
+ */
+export function announceFinished(q: QueueState, id: string, info?: JobInfo): void {
+  if (q.finished.size === 0) return;
+  const listeners = [...q.finished];
+  // on a later turn, after the writer's own answer, as a server's message
+  // on another connection would arrive
+  setImmediate(() => {
+    for (const f of listeners) if (q.finished.has(f)) f(id, info);
+  });
+}
+
+/**
+ * `dead_letter`: ends job `id` as dead with `reason` and `error`, keeps its
+ * record for `ttlMs`, lists it among the dead (dropping those older than
+ * `ttlMs`) and, when `announce`, tells the `onFinished` listeners. The
+ * caller removes the job from the set it was in.
+ */
+export function deadLetterRecord(
+  store: MemoryStore,
+  q: QueueState,
+  rec: JobRecord,
+  id: string,
+  reason: string,
+  error: JobError,
+  ttlMs: number,
+  now: number,
+  announce: boolean,
+): void {
+  const h = rec.h;
+  delete h.token;
+  h.status = "dead";
+  h.reason = reason;
+  h.error = JSON.stringify(error);
+  h.finished = String(now);
+  store.expire(rec, now, ttlMs);
+  q.dead.add(id, now);
+  q.dead.removeTo(now - ttlMs);
+  if (announce) announceFinished(q, id);
+}
+
+/**
+ * `new_job`: the record of a new job (its options JSON only when given);
+ * the caller puts the id in the ready or the deferred queue.
+ */
+export function newJobFields(
+  actor: string,
+  args: string,
+  status: "queued" | "deferred",
+  now: number,
+  due: number,
+  opts: string | undefined,
+): JobFields {
+  const h: JobFields = {
+    actor,
+    args,
+    status,
+    enq: String(now),
+    due: String(due),
+    deliveries: "0",
+    attempts: "0",
+  };
+  if (opts) h.opts = opts;
+  return h;
+}
+
+/** Whether a result of these JSON texts is carried by its announcement (≤ INLINE_RESULT_MAX bytes). */
+export function fitsInline(texts: (string | undefined)[]): boolean {
+  let chars = 0;
+  for (const t of texts) chars += t?.length ?? 0;
+  if (chars * 3 <= INLINE_RESULT_MAX) return true;
+  let bytes = 0;
+  for (const t of texts) bytes += t ? encoder.encode(t).length : 0;
+  return bytes <= INLINE_RESULT_MAX;
+}
+
+/** A finished job's state as its announcement carries it: the FINISHED_FIELDS only. */
+export function finishedInfo(queue: string, id: string, h: JobFields): JobInfo {
+  const fields: Record<string, string> = {};
+  for (const name of FINISHED_FIELDS) {
+    const v = h[name];
+    if (v !== undefined && v !== "") fields[name] = v;
+  }
+  return jobInfoFromHash(queue, id, fields);
+}
+
+/** `tonumber`: the number in `s`, or `undefined`. */
+export function toNumber(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  return Number.isNaN(n) ? undefined : n;
+}
+
+/** UTF-8, as the store counts bytes. */
+export const encoder = new TextEncoder();
+
+/**
+ * The UTF-8 length of `s` (Lua's `#` on a Redis string); exact whenever it
+ * may exceed 200, which is all the callers compare it with.
+ */
+export function byteLength(s: string): number {
+  return s.length * 3 <= 200 ? s.length : encoder.encode(s).length;
+}
+
+/** The first `max` bytes of `s` as UTF-8, decoded back (a cut character is dropped). */
+export function truncateBytes(s: string, max: number): string {
+  const bytes = encoder.encode(s);
+  if (bytes.length <= max) return s;
+  return new TextDecoder().decode(bytes.subarray(0, max)).replace(/\uFFFD$/, "");
+}
