@@ -34,10 +34,15 @@ export {
   JobTimeoutError,
   LeaseLostError,
   NonJsonResultError,
+  ProducerClosedError,
   RepidError,
   ResultTimeoutError,
+  type StoreCondition,
+  StoreRefusedError,
+  StoreUnavailableError,
   ThreadCrashError,
   UnknownActorError,
+  WorkerShutdownError,
 } from "./src/errors.ts";
 export type {
   Completion,

@@ -140,8 +140,73 @@ export class NonJsonResultError extends RepidError {
 }
 
 /**
+ * Why a store cannot serve a command for now (see
+ * {@linkcode StoreUnavailableError}): `"unreachable"` (no connection),
+ * `"out_of_memory"` (Redis `maxmemory` reached under the `noeviction`
+ * policy), `"loading"` (Redis is loading its data after a restart), `"busy"`
+ * (a long script blocks Redis), `"read_only"` (connected to a replica, as
+ * after a failover), or `"unavailable"` (another passing state, such as a
+ * cluster that is down).
+ */
+export type StoreCondition =
+  | "unreachable"
+  | "out_of_memory"
+  | "loading"
+  | "busy"
+  | "read_only"
+  | "unavailable";
+
+/** What a user can do about each condition, for the messages. */
+const CONDITION_TEXT: Record<StoreCondition, string> = {
+  unreachable: "the store did not answer",
+  out_of_memory: "the store is out of memory (Redis maxmemory reached with the noeviction " +
+    "policy); free memory (shorter resultTtlMs, fewer waiting jobs) or raise maxmemory, then retry",
+  loading: "the store is loading its data after a restart; retry in a moment",
+  busy: "the store is busy running a long script; retry in a moment",
+  read_only: "the store is a read-only replica (after a failover?); connect to the primary",
+  unavailable: "the store cannot serve commands for now; retry in a moment",
+};
+
+/**
+ * The store cannot serve a command for now: the connection is down, Redis is
+ * out of memory, loading its data, busy with a long script, or read-only.
+ * The command may work later: a worker waits and retries by itself (and
+ * leases no new jobs while its writes are refused); a producer's call
+ * rejects with this error, whose message says what to do.
+ *
+ * @example Retrying an enqueue later
+ * ```ts ignore
+ * import { StoreUnavailableError } from "@repid/repid";
+ *
+ * try {
+ *   await producer.enqueueJob("resize", { args: [url] });
+ * } catch (error) {
+ *   if (error instanceof StoreUnavailableError && error.condition === "out_of_memory") {
+ *     console.log("Redis is full: try again later");
+ *   } else throw error;
+ * }
+ * ```
+ */
+export class StoreUnavailableError extends RepidError {
+  /** Why the store cannot serve the command. */
+  readonly condition: StoreCondition;
+  /**
+   * Creates the error for a command the store could not serve.
+   *
+   * @param action What could not be done, such as `"enqueue job"`.
+   * @param condition Why the store could not serve it.
+   * @param cause The store's own error.
+   */
+  constructor(action: string, condition: StoreCondition, cause: unknown) {
+    super(`Cannot ${action}: ${CONDITION_TEXT[condition]} (${messageOf(cause)})`, { cause });
+    this.condition = condition;
+  }
+}
+
+/**
  * A command could not reach the store (for example Redis is down and the
- * client gave up retrying).
+ * client gave up retrying): a {@linkcode StoreUnavailableError} whose
+ * `condition` is `"unreachable"`.
  *
  * @example
  * ```ts
@@ -150,7 +215,7 @@ export class NonJsonResultError extends RepidError {
  * console.log(new ConnectionError("enqueue job", new Error("ECONNREFUSED")).message);
  * ```
  */
-export class ConnectionError extends RepidError {
+export class ConnectionError extends StoreUnavailableError {
   /**
    * Creates the error for a command the store did not answer.
    *
@@ -158,13 +223,89 @@ export class ConnectionError extends RepidError {
    * @param cause The underlying client error.
    */
   constructor(action: string, cause: unknown) {
-    super(
-      `Cannot ${action}: the store did not answer (${
-        cause instanceof Error ? cause.message : String(cause)
-      })`,
-      { cause },
-    );
+    super(action, "unreachable", cause);
   }
+}
+
+/**
+ * The store refused a command for good: retrying it unchanged fails again
+ * (for example a key of another type where a queue's key should be, or a
+ * record a script cannot read). The store's own error is the `cause`.
+ *
+ * @example
+ * ```ts
+ * import { StoreRefusedError } from "@repid/repid";
+ *
+ * const error = new StoreRefusedError("enqueue job", new Error("WRONGTYPE"));
+ * console.log(error.message);
+ * ```
+ */
+export class StoreRefusedError extends RepidError {
+  /**
+   * Creates the error for a refused command.
+   *
+   * @param action What was refused, such as `"enqueue job"`.
+   * @param cause The store's own error.
+   */
+  constructor(action: string, cause: unknown) {
+    super(`Cannot ${action}: the store refused it (${messageOf(cause)})`, { cause });
+  }
+}
+
+/**
+ * The producer was closed: a wait for a result that was pending, or any
+ * call made after `close()` (an enqueue, a wait, a look-up), rejects with
+ * this error.
+ *
+ * @example
+ * ```ts ignore
+ * import { ProducerClosedError } from "@repid/repid";
+ *
+ * const waiting = job.result;
+ * await producer.close();
+ * await waiting.catch((error) => console.log(error instanceof ProducerClosedError));
+ * ```
+ */
+export class ProducerClosedError extends RepidError {
+  /**
+   * Creates the error for a call on a closed producer.
+   *
+   * @param action What could not be done, such as `get the result of job "a"`.
+   */
+  constructor(action: string) {
+    super(`Cannot ${action}: the producer was closed`);
+  }
+}
+
+/**
+ * The reason a running job's `signal` aborts when the worker stops before
+ * the job finished within the grace period (its lease is handed back and
+ * the job runs again elsewhere).
+ *
+ * @example
+ * ```ts ignore
+ * import { WorkerShutdownError } from "@repid/repid";
+ *
+ * worker.actor(async function crawl(this: JobContext, url: string) {
+ *   try {
+ *     return await fetch(url, { signal: this.signal });
+ *   } catch (error) {
+ *     if (this.signal.reason instanceof WorkerShutdownError) console.log("handed back");
+ *     throw error;
+ *   }
+ * });
+ * ```
+ */
+export class WorkerShutdownError extends RepidError {
+  /** Creates the abort reason of a job stopped by a shutdown. */
+  constructor() {
+    super("The worker is shutting down");
+  }
+}
+
+/** The message of an error, or the value as text. */
+function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 /**

@@ -19,6 +19,7 @@ import type { ActorDefinition, ActorMap, ArgsOf, ResultOf } from "../core/actor_
 import { assertJobId, assertName, assertPrefix } from "../core/names.ts";
 import { assertDuration } from "../core/time.ts";
 import { wrapStoreError } from "../backend/store_error.ts";
+import { ProducerClosedError } from "../errors.ts";
 import { EnqueueBatcher } from "./enqueue_batcher.ts";
 import {
   type ActorOf,
@@ -98,6 +99,7 @@ export class Repid<A extends ActorMap = AnyActors> {
   readonly #handles: JobHandles;
   readonly #enqueues: EnqueueBatcher;
   readonly #presence: ActorPresence;
+  #closed = false;
 
   /**
    * Creates a producer.
@@ -182,6 +184,7 @@ export class Repid<A extends ActorMap = AnyActors> {
     actor: string | ActorDefinition,
     options: EnqueueOptions = {},
   ): Promise<Job<unknown> | Schedule<unknown>> {
+    this.#assertOpen("enqueue job");
     const job = newJob(actor, options);
     await this.#presence.check([job]);
     if (isRecurring(options)) return await registerSchedule(this.#handles, job, options);
@@ -226,6 +229,7 @@ export class Repid<A extends ActorMap = AnyActors> {
     items: readonly T[],
   ): Promise<Job<BulkResultOf<A, T>>[]> {
     const action = "Cannot enqueue jobs";
+    this.#assertOpen("enqueue jobs");
     if (!Array.isArray(items)) {
       throw new TypeError(`${action}: expected an array of jobs, got ${typeof items}`);
     }
@@ -271,6 +275,7 @@ export class Repid<A extends ActorMap = AnyActors> {
    */
   async getJob(id: string, options: { queue?: string } = {}): Promise<Job<unknown> | null> {
     const action = "Cannot get job";
+    this.#assertOpen("get job");
     assertJobId(id, action);
     const queue = assertName("queue", options.queue ?? "default", action);
     const info = await this.#backend.getJob(queue, id);
@@ -293,6 +298,7 @@ export class Repid<A extends ActorMap = AnyActors> {
    * ```
    */
   schedules(options: { queue?: string } = {}): Promise<ScheduleInfo[]> {
+    if (this.#closed) return Promise.reject(new ProducerClosedError("list schedules"));
     const queue = assertName("queue", options.queue ?? "default", "Cannot list schedules");
     return this.#backend.listSchedules(queue);
   }
@@ -316,6 +322,7 @@ export class Repid<A extends ActorMap = AnyActors> {
     options: { queue?: string } = {},
   ): Promise<Schedule<unknown> | null> {
     const action = "Cannot get schedule";
+    this.#assertOpen("get schedule");
     assertJobId(id, action);
     const queue = assertName("queue", options.queue ?? "default", action);
     const info = await this.#backend.getSchedule(queue, id);
@@ -336,7 +343,13 @@ export class Repid<A extends ActorMap = AnyActors> {
    * ```
    */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#waiter.close();
     if (this.#ownsBackend) await this.#backend.close();
+  }
+
+  /** Throws `ProducerClosedError` for `action` once `close()` was called. */
+  #assertOpen(action: string): void {
+    if (this.#closed) throw new ProducerClosedError(action);
   }
 }

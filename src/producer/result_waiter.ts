@@ -22,7 +22,7 @@
 
 import type { Backend } from "../backend/backend.ts";
 import type { JobInfo, JobResult } from "../core/job.ts";
-import { JobNotFoundError, ResultTimeoutError } from "../errors.ts";
+import { JobNotFoundError, ProducerClosedError, ResultTimeoutError } from "../errors.ts";
 
 /** Options of a wait for a result. */
 export interface WaitOptions {
@@ -38,7 +38,6 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-const CLOSED = "The producer was closed";
 /** At most this many jobs are watched; the oldest watches are dropped first. */
 const WATCH_MAX = 10_000;
 /** At most this many results that came before their wait are kept. */
@@ -127,7 +126,7 @@ export class ResultWaiter {
   ): Promise<JobResult> {
     const { signal, timeoutMs } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#closed) return Promise.reject(new Error(CLOSED));
+    if (this.#closed) return Promise.reject(closedError(id));
     const key = `${queue}\n${id}`;
     const early = this.#early.get(key);
     if (early) {
@@ -355,7 +354,7 @@ export class ResultWaiter {
     clearInterval(this.#timer);
     this.#timer = undefined;
     for (const ofQueue of [...this.#pending.values()]) {
-      for (const p of [...ofQueue.values()]) this.#rejectAll(p, new Error(CLOSED));
+      for (const p of [...ofQueue.values()]) this.#rejectAll(p, closedError(p.id));
     }
     this.#pending.clear();
     this.#pendingCount = 0;
@@ -373,4 +372,9 @@ export class ResultWaiter {
       }
     }));
   }
+}
+
+/** The error of a wait on a closed producer. */
+function closedError(id: string): ProducerClosedError {
+  return new ProducerClosedError(`get the result of job "${id}"`);
 }

@@ -15,6 +15,8 @@ import type { Logger } from "../log.ts";
 import { type Lane, newLane } from "./lane.ts";
 import type { Slots } from "./slots.ts";
 import type { ResolvedWorkerOptions } from "./worker_options.ts";
+import type { StoreWriter } from "./store_writer.ts";
+import { WakeList } from "./wake_list.ts";
 
 /** How many fetch loops (lanes) a queue gets, at a concurrency of at least 4. */
 const LANES = 2;
@@ -30,6 +32,8 @@ export interface FetchContext {
   signal: AbortSignal;
   /** Runs a leased job, which holds one slot (of the worker and of its lane). */
   start(job: LeasedJob, lane: Lane): void;
+  /** The writes for leased jobs: while any is being retried, nothing new is leased. */
+  writer: StoreWriter;
 }
 
 /** The fetch loops of a worker, two lanes per queue when the concurrency allows. */
@@ -40,6 +44,7 @@ export class FetchLoops {
   readonly #slots: Slots;
   readonly #signal: AbortSignal;
   readonly #start: (job: LeasedJob, lane: Lane) => void;
+  readonly #writer: StoreWriter;
   readonly #workerId = crypto.randomUUID().slice(0, 8);
   #tokenSeq = 0;
   /** Fetches still in flight when the worker began to stop; their jobs are handed back. */
@@ -55,6 +60,7 @@ export class FetchLoops {
     this.#slots = context.slots;
     this.#signal = context.signal;
     this.#start = context.start;
+    this.#writer = context.writer;
   }
 
   /** Starts the lanes of `queues`; each promise resolves when its loop has ended. */
@@ -100,6 +106,8 @@ export class FetchLoops {
     while (!signal.aborted) {
       await lane.slots.waitFree(signal);
       await slots.waitFree(signal);
+      // While the store refuses writes for leased jobs (Redis out of memory, say), lease nothing new.
+      await this.#writer.writesLanded(signal);
       if (signal.aborted) break;
       // Reserve the slots during the round trip: the loops of the other queues share them.
       let reserved = 0;
@@ -180,7 +188,7 @@ export class FetchLoops {
   /** The lane of each queue that waits on the store for work; the others wait for it. */
   readonly #waitingLane = new Map<string, Lane>();
   /** Lanes of a queue waiting for the lane that waits on the store. */
-  readonly #laneWaits = new Map<string, (() => void)[]>();
+  readonly #laneWaits = new Map<string, WakeList>();
 
   /** Makes `lane` the one that waits on the store for `queue`, unless another lane is. */
   #claimWaiting(queue: string, lane: Lane): boolean {
@@ -195,24 +203,13 @@ export class FetchLoops {
   }
 
   #wakeLanes(queue: string): void {
-    const waiting = this.#laneWaits.get(queue);
-    if (!waiting?.length) return;
-    this.#laneWaits.set(queue, []);
-    for (const wake of waiting) wake();
+    this.#laneWaits.get(queue)?.wakeAll();
   }
 
   #laneWake(queue: string, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      let waiting = this.#laneWaits.get(queue);
-      if (!waiting) this.#laneWaits.set(queue, waiting = []);
-      waiting.push(done);
-      signal.addEventListener("abort", done, { once: true });
-    });
+    let waiting = this.#laneWaits.get(queue);
+    if (!waiting) this.#laneWaits.set(queue, waiting = new WakeList());
+    return waiting.wait(signal);
   }
 }
 

@@ -4,10 +4,12 @@
  * @module
  */
 
+import { WakeList } from "./wake_list.ts";
+
 /** Free slots out of a fixed capacity. */
 export class Slots {
   #free: number;
-  #waiters: (() => void)[] = [];
+  readonly #waiters = new WakeList();
 
   /** @param capacity How many jobs may run at once. */
   constructor(readonly capacity: number) {
@@ -28,21 +30,11 @@ export class Slots {
   release(n = 1): void {
     if (n <= 0) return;
     this.#free += n;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) w();
+    this.#waiters.wakeAll();
   }
 
   /** Resolves when at least one slot is free, or when `signal` aborts. */
   waitFree(signal: AbortSignal): Promise<void> {
-    if (this.#free > 0 || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      this.#waiters.push(done);
-      signal.addEventListener("abort", done, { once: true });
-    });
+    return this.#free > 0 ? Promise.resolve() : this.#waiters.wait(signal);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The store writer: the writes for a leased job (ack, retry record,
- * requeue, dead-letter, schedule advance), retried while the store cannot be
- * reached.
+ * requeue, dead-letter, schedule advance), retried while the store cannot
+ * take them for now (unreachable, out of memory, loading…); while any is
+ * being retried, the fetch loops lease nothing new.
  *
  * @module
  */
@@ -9,13 +10,18 @@
 import type { LeasedJob } from "../core/job.ts";
 import { storeRetryDelay } from "../core/backoff.ts";
 import { sleep } from "../core/sleep.ts";
-import { LeaseLostError } from "../errors.ts";
+import { LeaseLostError, StoreRefusedError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { RunningJob } from "./running_job.ts";
+import { WakeList } from "./wake_list.ts";
 
 /** Writes to the store for the jobs a worker leased. */
 export class StoreWriter {
   readonly #log: Logger;
+  /** How many writes are being retried. */
+  #failing = 0;
+  /** Fetch loops waiting for them to land. */
+  readonly #landed = new WakeList();
 
   /** @param log Where retries and refusals are logged. */
   constructor(log: Logger) {
@@ -23,11 +29,21 @@ export class StoreWriter {
   }
 
   /**
-   * Runs a store write for a leased job, retrying while the store is
-   * unreachable; gives up (returning `undefined`) once the job is detached,
-   * since its lease is then gone anyway, or after the store refused the
-   * write with an error reply three times (a corrupted record): the job is
-   * then left to its lease, which expires and delivers it again.
+   * Resolves at once when no write is being retried, else once those being
+   * retried have landed or given up (or when `signal` aborts).
+   */
+  writesLanded(signal: AbortSignal): Promise<void> {
+    return this.#failing === 0 ? Promise.resolve() : this.#landed.wait(signal);
+  }
+
+  /**
+   * Runs a store write for a leased job, retrying while the store cannot
+   * take it for now (unreachable, out of memory, loading…) until it lands or
+   * the job is detached (its lease is then gone anyway; an ack's own reply
+   * says when its lease is lost). Gives up (returning `undefined`) once the
+   * store refused the write for good three times (`StoreRefusedError`, a
+   * corrupted record, say): the job is then left to its lease, which
+   * expires and delivers it again.
    */
   async retryWrite<T>(
     r: RunningJob,
@@ -35,26 +51,37 @@ export class StoreWriter {
     write: () => Promise<T>,
   ): Promise<T | undefined> {
     let failures = 0;
-    let replyErrors = 0;
-    while (true) {
-      try {
-        return await write();
-      } catch (error) {
-        failures++;
-        if (failures === 1) {
-          this.#log.warn(`cannot ${what} job, retrying`, { id: r.job.id, error });
+    let refusals = 0;
+    try {
+      while (true) {
+        try {
+          return await write();
+        } catch (error) {
+          if (++failures === 1) {
+            if (this.#failing++ === 0) {
+              this.#log.warn("cannot write to the store; fetching no new jobs until writes land", {
+                error,
+              });
+            }
+            this.#log.warn(`cannot ${what} job, retrying`, { id: r.job.id, error });
+          }
+          if (error instanceof StoreRefusedError && ++refusals >= 3) {
+            this.#log.error(
+              `cannot ${what} job: the store keeps refusing; leaving it to its lease`,
+              { id: r.job.id, error },
+            );
+            r.detach();
+            return undefined;
+          }
+          if (!r.writable) return undefined;
+          await sleep(storeRetryDelay(failures));
+          if (!r.writable) return undefined;
         }
-        if (error instanceof Error && error.name === "ReplyError" && ++replyErrors >= 3) {
-          this.#log.error(`cannot ${what} job: the store keeps refusing; leaving it to its lease`, {
-            id: r.job.id,
-            error,
-          });
-          r.detach();
-          return undefined;
-        }
-        if (!r.writable) return undefined;
-        await sleep(storeRetryDelay(failures));
-        if (!r.writable) return undefined;
+      }
+    } finally {
+      if (failures > 0 && --this.#failing === 0) {
+        this.#log.info("writes land again; fetching resumes");
+        this.#landed.wakeAll();
       }
     }
   }

@@ -12,6 +12,7 @@ import { openBackend } from "../backend/open_backend.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
 import { GAVE_UP, unlessAborted, within } from "../core/settle.ts";
 import { assertCount, assertDuration } from "../core/time.ts";
+import { WorkerShutdownError } from "../errors.ts";
 import { type Logger, resolveLogger } from "../log.ts";
 import { onShutdownSignal } from "../runtime/signals.ts";
 import {
@@ -288,6 +289,7 @@ export class Worker {
       slots,
       signal: this.#stopController.signal,
       start: (job, lane) => runner.start(job, lane),
+      writer: this.#writer,
     });
     this.#loops = this.#fetcher.run(this.queues);
     this.#log.info("worker started", {
@@ -340,7 +342,7 @@ export class Worker {
     }
     // Jobs whose ack is in flight have finished running: let the ack land rather than hand them back.
     const left = this.#leases.running().filter((r) => r.state === "running");
-    for (const r of left) this.#leases.abort(r, new Error("The worker is shutting down"));
+    for (const r of left) this.#leases.abort(r, new WorkerShutdownError());
     const handBack = [...left.map((r) => r.job), ...(this.#fetcher?.takeLateJobs() ?? [])];
     const stillLate = this.#fetcher?.lateFetches.length ?? 0;
     if (stillLate > 0) {

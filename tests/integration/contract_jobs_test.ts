@@ -5,7 +5,14 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { JobNotFoundError, type JobResult, type JobStatus, ResultTimeoutError } from "../../mod.ts";
+import {
+  JobNotFoundError,
+  type JobResult,
+  type JobStatus,
+  ProducerClosedError,
+  RepidError,
+  ResultTimeoutError,
+} from "../../mod.ts";
 import { backends, type Harness } from "../support/harness.ts";
 import { latch, waitFor } from "../support/wait.ts";
 
@@ -238,7 +245,7 @@ for (const backend of backends) {
     it("`close()` ends a result wait that was still subscribing", async () => {
       const producer = h.producer({ recheckMs: 100 });
       const job = await producer.enqueueJob("never_runs", { queue: "close-wait" });
-      const waiting = job.waitResult().then(() => "resolved", (e: Error) => e.message);
+      const waiting = job.waitResult().then(() => "resolved", (e: Error) => e);
       await producer.close();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const outcome = await Promise.race([
@@ -246,7 +253,21 @@ for (const backend of backends) {
         new Promise<string>((r) => (timer = setTimeout(() => r("still pending"), 2_000))),
       ]);
       clearTimeout(timer);
-      assert.equal(outcome, "The producer was closed");
+      assert.ok(outcome instanceof ProducerClosedError, `got ${outcome}`);
+      assert.ok(outcome instanceof RepidError);
+      assert.equal(
+        outcome.message,
+        `Cannot get the result of job "${job.id}": the producer was closed`,
+      );
+      // Calls made after the close are refused the same way.
+      await assert.rejects(job.waitResult(), ProducerClosedError);
+      await assert.rejects(
+        producer.enqueueJob("never_runs", { queue: "close-wait" }),
+        (e) => e instanceof ProducerClosedError && /^Cannot enqueue job: /.test(e.message),
+      );
+      await assert.rejects(producer.enqueueJobs([{ actor: "a" }]), ProducerClosedError);
+      await assert.rejects(producer.getJob(job.id), ProducerClosedError);
+      await assert.rejects(producer.schedules(), ProducerClosedError);
     });
 
     it("`getJob(id)` on another producer reads and awaits the result", async () => {

@@ -5,25 +5,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { Repid, Worker } from "../../mod.ts";
 import { scripts } from "../../src/backend/redis/scripts/mod.ts";
 import { CommandRecorder } from "../support/command_recorder.ts";
 import { testPrefix } from "../support/redis.ts";
 import { RedisServer } from "../support/redis_server.ts";
-
-const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return path.endsWith(".ts") ? [path] : [];
-  });
-}
+import { sourceFiles, SRC } from "../support/source_files.ts";
 
 test("RedisBackend: every key of a queue shares the queue's hash tag, and KEYS is never sent", async () => {
   const server = await RedisServer.start({ port: 6395 });

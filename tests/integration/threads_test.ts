@@ -9,7 +9,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { defineActor, type JobContext, type JobResult, Repid, Worker } from "../../mod.ts";
+import {
+  defineActor,
+  type JobContext,
+  type JobResult,
+  Repid,
+  Worker,
+  WorkerShutdownError,
+} from "../../mod.ts";
 import { deferred } from "../../src/core/sleep.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { latch, waitFor } from "../support/wait.ts";
@@ -311,7 +318,9 @@ describe("Worker.stop() with sync actors", () => {
     await started.opened;
     await worker.stop({ graceMs: 200 });
     await running;
-    assert.match(String((await aborted.promise as Error)?.message), /shutting down/);
+    const reason = await aborted.promise;
+    assert.ok(reason instanceof WorkerShutdownError, `the abort reason is ${reason}`);
+    assert.match(reason.message, /shutting down/);
     for (const job of [busy, waits]) {
       const info = await job.info();
       assert.equal(info?.status, "queued", `${job.actor} was handed back`);

@@ -1,14 +1,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { wrapStoreError } from "../../src/backend/store_error.ts";
-import { ConnectionError } from "../../mod.ts";
+import { ConnectionError, StoreRefusedError } from "../../mod.ts";
 
 describe("wrapStoreError()", () => {
-  it("passes bad-argument errors and the store's error replies through", () => {
+  it("passes bad-argument errors and Repid's own store errors through", () => {
     const bad = new RangeError("too long");
-    const reply = Object.assign(new Error("ERR corrupted"), { name: "ReplyError" });
+    const refused = new StoreRefusedError("enqueue job", new Error("ERR corrupted"));
     assert.equal(wrapStoreError("enqueue job", bad), bad);
-    assert.equal(wrapStoreError("register recurring job", reply), reply);
+    assert.equal(wrapStoreError("register recurring job", refused), refused);
   });
 
   it("reports anything else as a lost connection, naming the action and keeping the cause", () => {

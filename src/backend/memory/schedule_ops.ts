@@ -15,6 +15,7 @@ import {
 import { parseJsonOr } from "../../core/job.ts";
 import { formatMessage, MESSAGE } from "../../core/store_errors.ts";
 import { SCHEDULE_RUNS_KEPT } from "../../core/store_limits.ts";
+import { StoreRefusedError } from "../../errors.ts";
 import { SortedSet } from "./sorted_set.ts";
 
 import type { MemoryContext } from "./memory_context.ts";
@@ -129,7 +130,12 @@ export function advanceSchedule(
   if (Number(h.next) !== at) return Promise.resolve("stale");
   if (h.status !== "active") return Promise.resolve("paused");
   if (nextAt <= at) {
-    return Promise.reject(new Error(formatMessage(MESSAGE.nextNotAfter, { next: nextAt, at })));
+    return Promise.reject(
+      new StoreRefusedError(
+        `advance schedule "${id}"`,
+        new Error(formatMessage(MESSAGE.nextNotAfter, { next: nextAt, at })),
+      ),
+    );
   }
   h.next = String(nextAt);
   q.schedules.add(id, nextAt);

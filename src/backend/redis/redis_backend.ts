@@ -29,6 +29,8 @@ import { READY_CHECK_MS, waitUntilReady } from "./ready_check.ts";
 import { redisHeartbeat, redisListWorkers, redisUnregister } from "./worker_registry.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 import { scripts } from "./scripts/mod.ts";
+import { withoutFlags } from "./scripts/common.ts";
+import { isShebangUnsupported, redisStoreError, storeCall } from "./redis_errors.ts";
 import { RedisSchedules } from "./schedules.ts";
 import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
 import type { AdvanceOutcome, ScheduleUpsertResult } from "../schedule_backend.ts";
@@ -36,6 +38,8 @@ import type { AdvanceOutcome, ScheduleUpsertResult } from "../schedule_backend.t
 /** Script arguments; an array argument is sent as its elements (no spread of long lists). */
 type ScriptArg = string | number | (string | number)[];
 type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
+/** The suffix of the name a script is defined under without its flags line (Redis < 7). */
+const NO_FLAGS = "NoFlags";
 
 /** Options of {@linkcode RedisBackend}. */
 export interface RedisBackendOptions {
@@ -52,7 +56,12 @@ export interface RedisBackendOptions {
   lazyConnect?: boolean;
 }
 
-/** The Redis store. */
+/**
+ * The Redis store. Every call rejects with Repid's errors only: a
+ * `StoreUnavailableError` while Redis cannot serve it for now (connection
+ * down, out of memory, loading…), a `StoreRefusedError` for an error reply,
+ * each with the ioredis error as `cause`.
+ */
 export class RedisBackend implements Backend {
   /** The client that runs the scripts. */
   readonly client: Redis;
@@ -70,6 +79,8 @@ export class RedisBackend implements Backend {
   readonly #reconnectListeners = new Set<() => void>();
   readonly #schedules: RedisSchedules;
   #closed = false;
+  /** Set once the server refused a script's flags line (Redis < 7): scripts run without it. */
+  #noFlags = false;
 
   /**
    * @param redis An ioredis client (used as is, never closed by us) or a URL.
@@ -84,23 +95,37 @@ export class RedisBackend implements Backend {
     this.#prefix = options.prefix ?? "repid";
     for (const s of scripts) {
       if (!(s.name in client)) client.defineCommand(s.name, { numberOfKeys: s.keys, lua: s.lua });
+      const plain = withoutFlags(s.lua);
+      if (plain !== s.lua && !(s.name + NO_FLAGS in client)) {
+        client.defineCommand(s.name + NO_FLAGS, { numberOfKeys: s.keys, lua: plain });
+      }
     }
-    this.#schedules = new RedisSchedules(client, (queue) => this.keys(queue));
+    this.#schedules = new RedisSchedules(
+      client,
+      (queue) => this.keys(queue),
+      (action, name, ...args) => this.#run(action, name, ...args),
+    );
   }
 
   /** Registers or renews a worker (see `worker_registry.ts`). */
   heartbeatWorker(worker: WorkerAnnouncement, ttlMs: number): Promise<void> {
-    return redisHeartbeat(this.client, this.#prefix, worker, ttlMs);
+    return storeCall(
+      "renew the worker's registration",
+      () => redisHeartbeat(this.client, this.#prefix, worker, ttlMs),
+    );
   }
 
   /** Removes a worker's registration. */
   unregisterWorker(id: string): Promise<void> {
-    return redisUnregister(this.client, this.#prefix, id);
+    return storeCall(
+      "remove the worker's registration",
+      () => redisUnregister(this.client, this.#prefix, id),
+    );
   }
 
   /** The workers whose registration has not expired. */
   listWorkers(): Promise<WorkerInfo[]> {
-    return redisListWorkers(this.client, this.#prefix);
+    return storeCall("list workers", () => redisListWorkers(this.client, this.#prefix));
   }
 
   /** Waits (a few seconds at most) until the client is connected; see {@linkcode waitUntilReady}. */
@@ -108,8 +133,22 @@ export class RedisBackend implements Backend {
     return waitUntilReady(this.client, action, READY_CHECK_MS, signal);
   }
 
-  #run(name: string, ...args: ScriptArg[]): Promise<unknown> {
-    return (this.client as unknown as Record<string, ScriptFn>)[name](...args);
+  async #run(action: string, name: string, ...args: ScriptArg[]): Promise<unknown> {
+    const commands = this.client as unknown as Record<string, ScriptFn>;
+    try {
+      if (this.#noFlags && name + NO_FLAGS in commands) {
+        return await commands[name + NO_FLAGS](...args);
+      }
+      try {
+        return await commands[name](...args);
+      } catch (error) {
+        if (!isShebangUnsupported(error) || !(name + NO_FLAGS in commands)) throw error;
+        this.#noFlags = true;
+        return await commands[name + NO_FLAGS](...args);
+      }
+    } catch (error) {
+      throw redisStoreError(action, error);
+    }
   }
 
   /** The keys of `queue`. */
@@ -153,7 +192,8 @@ export class RedisBackend implements Backend {
           job.options ? JSON.stringify(job.options) : "",
         );
       }
-      const res = (await this.#run("repidEnqueueMany", args)) as (number | JobStatus)[];
+      const res =
+        (await this.#run("enqueue jobs", "repidEnqueueMany", args)) as (number | JobStatus)[];
       indexes.forEach((i, n) => {
         out[i] = {
           created: res[3 * n] === 1,
@@ -168,6 +208,7 @@ export class RedisBackend implements Backend {
   async #enqueueOne(job: NewJob): Promise<EnqueueOutcome> {
     const k = this.keys(job.queue);
     const [created, status, enqueuedAt] = await this.#run(
+      "enqueue job",
       "repidEnqueue",
       k.jobPrefix + job.id,
       k.ready,
@@ -191,6 +232,7 @@ export class RedisBackend implements Backend {
   ): Promise<FetchResult> {
     const k = this.keys(queue);
     const out = await this.#run(
+      "fetch jobs",
       "repidFetch",
       k.ready,
       k.deferred,
@@ -233,10 +275,11 @@ export class RedisBackend implements Backend {
       fetch.maxStalls ?? 0,
     ];
     pushCompletions(args, completions);
-    const [acks, out] = (await this.#run("repidCompleteFetch", args)) as [
-      number[],
-      (string | number)[],
-    ];
+    const [acks, out] =
+      (await this.#run("complete and fetch jobs", "repidCompleteFetch", args)) as [
+        number[],
+        (string | number)[],
+      ];
     return { acked: acks.map((r) => r === 1), fetched: fetchResult(queue, fetch.token, out) };
   }
 
@@ -277,7 +320,7 @@ export class RedisBackend implements Backend {
       );
       if (popped === GAVE_UP) drop();
     } catch (error) {
-      if (!stop.aborted) throw error;
+      if (!stop.aborted) throw redisStoreError("wait for work", error);
       drop();
     } finally {
       clearTimeout(timer);
@@ -294,7 +337,7 @@ export class RedisBackend implements Backend {
     const k = this.keys(queue);
     const args: (string | number)[] = [k.active, k.jobPrefix, leaseMs];
     for (const l of leases) args.push(l.id, l.token);
-    return (await this.#run("repidExtend", ...args)) as string[];
+    return (await this.#run("renew leases", "repidExtend", ...args)) as string[];
   }
 
   async recordAttempt(
@@ -306,6 +349,7 @@ export class RedisBackend implements Backend {
   ): Promise<boolean> {
     const k = this.keys(queue);
     const ok = await this.#run(
+      "record attempt of job",
       "repidRecordAttempt",
       k.jobPrefix + id,
       token,
@@ -320,7 +364,7 @@ export class RedisBackend implements Backend {
     const k = this.keys(queue);
     const args: (string | number)[] = [k.active, k.jobPrefix, k.finished];
     pushCompletions(args, completions);
-    const res = (await this.#run("repidComplete", args)) as number[];
+    const res = (await this.#run("complete jobs", "repidComplete", args)) as number[];
     return res.map((r) => r === 1);
   }
 
@@ -329,13 +373,14 @@ export class RedisBackend implements Backend {
     const k = this.keys(queue);
     const args: (string | number)[] = [k.active, k.ready, k.signal, k.jobPrefix];
     for (const l of leases) args.push(l.id, l.token);
-    const res = (await this.#run("repidRelease", ...args)) as number[];
+    const res = (await this.#run("hand back jobs", "repidRelease", ...args)) as number[];
     return res.map((r) => r === 1);
   }
 
   async requeue(queue: string, r: RequeueRequest): Promise<"requeued" | "dead" | "lost"> {
     const k = this.keys(queue);
     return (await this.#run(
+      "requeue job",
       "repidRequeue",
       k.active,
       k.deferred,
@@ -363,6 +408,7 @@ export class RedisBackend implements Backend {
   ): Promise<boolean> {
     const k = this.keys(queue);
     const ok = await this.#run(
+      "dead-letter job",
       "repidDeadLetter",
       k.active,
       k.dead,
@@ -378,7 +424,10 @@ export class RedisBackend implements Backend {
   }
 
   async getJob(queue: string, id: string): Promise<JobInfo | null> {
-    const h = await this.client.hgetall(this.keys(queue).jobPrefix + id);
+    const h = await storeCall(
+      `read job "${id}"`,
+      () => this.client.hgetall(this.keys(queue).jobPrefix + id),
+    );
     if (!h.status) return null;
     return jobInfoFromHash(queue, id, h);
   }
@@ -390,11 +439,15 @@ export class RedisBackend implements Backend {
   async readResults(queue: string, ids: string[]): Promise<(JobResult | "unfinished" | null)[]> {
     if (ids.length === 0) return [];
     const prefix = this.keys(queue).jobPrefix;
-    const statuses = (await this.#run("repidStatuses", prefix, ids)) as (string | null)[];
+    const statuses =
+      (await this.#run("read job statuses", "repidStatuses", prefix, ids)) as (string | null)[];
     return await Promise.all(statuses.map(async (status, i) => {
       if (!status) return null;
       if (!isFinished(status)) return "unfinished";
-      const values = await this.client.hmget(prefix + ids[i], ...RESULT_FIELDS);
+      const values = await storeCall(
+        `read job "${ids[i]}"`,
+        () => this.client.hmget(prefix + ids[i], ...RESULT_FIELDS),
+      );
       const h: Record<string, string> = {};
       RESULT_FIELDS.forEach((name, n) => {
         if (values[n] !== null) h[name] = values[n]!;
@@ -405,6 +458,18 @@ export class RedisBackend implements Backend {
   }
 
   async onFinished(
+    queue: string,
+    listener: (id: string, info?: JobInfo) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>> {
+    try {
+      return await this.#onFinished(queue, listener, onReconnect);
+    } catch (error) {
+      throw redisStoreError(`subscribe to the finished jobs of queue "${queue}"`, error);
+    }
+  }
+
+  async #onFinished(
     queue: string,
     listener: (id: string, info?: JobInfo) => void,
     onReconnect?: () => void,

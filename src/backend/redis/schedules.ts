@@ -16,35 +16,41 @@ import {
 import type { AdvanceOutcome, ScheduleBackend, ScheduleUpsertResult } from "../schedule_backend.ts";
 import type { QueueKeys } from "./keys.ts";
 import { SCHEDULE_RUNS_KEPT } from "../../core/store_limits.ts";
+import { storeCall } from "./redis_errors.ts";
 
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+/** Runs a script by name; it rejects with Repid's store errors, naming `action`. */
+export type ScriptRunner = (
+  action: string,
+  name: string,
+  ...args: (string | number | (string | number)[])[]
+) => Promise<unknown>;
 
 /** Schedule storage on one Redis client. */
 export class RedisSchedules implements ScheduleBackend {
   readonly #client: Redis;
   readonly #keys: (queue: string) => QueueKeys;
+  readonly #run: ScriptRunner;
 
   /**
    * @param client A client with the scripts defined on it.
    * @param keys The keys of a queue.
+   * @param run Runs one of the scripts (errors in Repid's terms).
    */
-  constructor(client: Redis, keys: (queue: string) => QueueKeys) {
+  constructor(client: Redis, keys: (queue: string) => QueueKeys, run: ScriptRunner) {
     this.#client = client;
     this.#keys = keys;
-  }
-
-  #run(name: string, ...args: (string | number)[]): Promise<unknown> {
-    return (this.#client as unknown as Record<string, ScriptFn>)[name](...args);
+    this.#run = run;
   }
 
   async time(): Promise<number> {
-    const [s, us] = await this.#client.time();
+    const [s, us] = await storeCall("read the store's clock", () => this.#client.time());
     return Number(s) * 1000 + Math.floor(Number(us) / 1000);
   }
 
   async upsertSchedule(s: NewSchedule): Promise<ScheduleUpsertResult> {
     const k = this.#keys(s.queue);
     const [outcome, status, next] = await this.#run(
+      "register recurring job",
       "repidScheduleUpsert",
       k.schedulePrefix + s.id,
       k.schedules,
@@ -70,14 +76,22 @@ export class RedisSchedules implements ScheduleBackend {
   }
 
   async getSchedule(queue: string, id: string): Promise<ScheduleInfo | null> {
-    const h = await this.#client.hgetall(this.#keys(queue).schedulePrefix + id);
+    const h = await storeCall(
+      `read schedule "${id}"`,
+      () => this.#client.hgetall(this.#keys(queue).schedulePrefix + id),
+    );
     if (!h.status) return null;
     return scheduleInfoFromFields(queue, id, h);
   }
 
   async listSchedules(queue: string): Promise<ScheduleInfo[]> {
     const k = this.#keys(queue);
-    const out = await this.#run("repidScheduleList", k.schedules, k.schedulePrefix) as (
+    const out = await this.#run(
+      "list schedules",
+      "repidScheduleList",
+      k.schedules,
+      k.schedulePrefix,
+    ) as (
       | string
       | string[]
     )[];
@@ -99,6 +113,7 @@ export class RedisSchedules implements ScheduleBackend {
   ): Promise<AdvanceOutcome> {
     const k = this.#keys(queue);
     return await this.#run(
+      `advance schedule "${id}"`,
       "repidScheduleNext",
       k.schedulePrefix + id,
       k.schedules,
@@ -116,6 +131,7 @@ export class RedisSchedules implements ScheduleBackend {
   async pauseSchedule(queue: string, id: string): Promise<boolean> {
     const k = this.#keys(queue);
     const ok = await this.#run(
+      `pause schedule "${id}"`,
       "repidSchedulePause",
       k.schedulePrefix + id,
       k.deferred,
@@ -133,6 +149,7 @@ export class RedisSchedules implements ScheduleBackend {
   ): Promise<"resumed" | "active" | "gone"> {
     const k = this.#keys(queue);
     return await this.#run(
+      `resume schedule "${id}"`,
       "repidScheduleResume",
       k.schedulePrefix + id,
       k.schedules,
@@ -147,6 +164,7 @@ export class RedisSchedules implements ScheduleBackend {
   async cancelSchedule(queue: string, id: string): Promise<boolean> {
     const k = this.#keys(queue);
     const ok = await this.#run(
+      `cancel schedule "${id}"`,
       "repidScheduleCancel",
       k.schedulePrefix + id,
       k.schedules,
@@ -160,6 +178,9 @@ export class RedisSchedules implements ScheduleBackend {
   }
 
   scheduleRuns(queue: string, id: string, limit: number): Promise<string[]> {
-    return this.#client.zrevrange(this.#keys(queue).scheduleRunsPrefix + id, 0, limit - 1);
+    return storeCall(
+      `read the runs of schedule "${id}"`,
+      () => this.#client.zrevrange(this.#keys(queue).scheduleRunsPrefix + id, 0, limit - 1),
+    );
   }
 }

@@ -33,9 +33,30 @@ end
 `;
 
 /**
- * Builds a script from its name, key count and body: the prelude, then the
- * fragments the body includes, then the body.
+ * How a script behaves when Redis is out of memory (`maxmemory` reached under
+ * `noeviction`), set by its first line (Redis 7 script flags):
+ * - `"allow-oom"`: it runs anyway. For the scripts that free memory or do
+ *   not grow it (ack, dead-letter, renew or hand back leases), so that a
+ *   worker can finish what it holds while Redis is full.
+ * - `"refuse-oom"`: it is refused before it starts (Redis replies `OOM`).
+ *   For the scripts that lease new jobs, which should wait until memory is
+ *   freed.
+ * - not given: no first line; Redis refuses the script's first write that
+ *   may grow memory (as on every Redis before 7).
  */
-export function script(name: string, keys: number, body: string): Script {
-  return { name, keys, lua: LUA_PRELUDE + resolveIncludes(body) };
+export type OomRule = "allow-oom" | "refuse-oom";
+
+/**
+ * Builds a script from its name, key count and body: its flags line (when
+ * `oom` is given), the prelude, then the fragments the body includes, then
+ * the body.
+ */
+export function script(name: string, keys: number, body: string, oom?: OomRule): Script {
+  const shebang = oom === "allow-oom" ? "#!lua flags=allow-oom\n" : oom ? "#!lua\n" : "";
+  return { name, keys, lua: shebang + LUA_PRELUDE + resolveIncludes(body) };
+}
+
+/** The script without its flags line, for Redis servers before 7 (which lack script flags). */
+export function withoutFlags(lua: string): string {
+  return lua.startsWith("#!") ? lua.slice(lua.indexOf("\n") + 1) : lua;
 }

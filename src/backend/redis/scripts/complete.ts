@@ -59,4 +59,4 @@ return res
 `;
 
 /** The `complete` script. */
-export const completeScript = script("repidComplete", 2, COMPLETE_BODY);
+export const completeScript = script("repidComplete", 2, COMPLETE_BODY, "allow-oom");

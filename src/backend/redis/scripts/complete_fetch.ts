@@ -30,4 +30,5 @@ local acks = complete_part({KEYS[3], KEYS[6]}, cargv)
 local fetched = fetch_part(KEYS, {ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]})
 return {acks, fetched}
 `,
+  "refuse-oom",
 );

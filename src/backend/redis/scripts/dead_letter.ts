@@ -20,4 +20,5 @@ redis.call('ZREM', KEYS[1], ARGV[1])
 dead_letter(KEYS[3], KEYS[2], ARGV[1], ARGV[3], ARGV[4], ARGV[6], now_ms(), ARGV[5])
 return 1
 `,
+  "allow-oom",
 );

@@ -25,4 +25,5 @@ for i = 2, #ARGV, 2 do
 end
 return lost
 `,
+  "allow-oom",
 );

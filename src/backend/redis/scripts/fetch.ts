@@ -158,4 +158,4 @@ return out
 `;
 
 /** The `fetch` script. */
-export const fetchScript = script("repidFetch", 6, FETCH_BODY);
+export const fetchScript = script("repidFetch", 6, FETCH_BODY, "refuse-oom");

@@ -30,4 +30,5 @@ end
 signal_work(KEYS[3])
 return res
 `,
+  "allow-oom",
 );

@@ -34,4 +34,5 @@ redis.call('ZADD', KEYS[2], due, id)
 signal_work(KEYS[3])
 return 'requeued'
 `,
+  "allow-oom",
 );
