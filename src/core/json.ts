@@ -11,16 +11,21 @@
  *
  * Accepted: `null`, booleans, finite numbers, strings, arrays without holes or
  * `undefined`, and plain objects (their `undefined` properties are dropped,
- * as `JSON.stringify` does). Refused: functions, symbols, BigInt, NaN and
- * ±Infinity, `undefined` outside an object property, cycles, and class
- * instances such as `Date`, `Map` or `Set` (convert them first).
+ * as `JSON.stringify` does), nested to any depth (the walk keeps its own
+ * stack, so a value nested 10,000 deep is checked like a flat one).
+ * Refused: functions, symbols, BigInt, NaN and ±Infinity, `undefined`
+ * outside an object property, cycles, and class instances such as `Date`,
+ * `Map` or `Set` (convert them first).
  */
 export function jsonProblem(value: unknown, path: string): string | null {
   // The path of the value being checked is kept as segments and spelled out
   // only for a problem, and the cycle check's set is made only for objects:
-  // this runs for every job's arguments and result.
+  // this runs for every job's arguments and result. The walk is iterative
+  // (an explicit stack of open arrays and objects) so that depth never
+  // exhausts the call stack.
   let seen: Set<object> | undefined;
   const segments: (string | number)[] = [];
+  const stack: Frame[] = [];
   const at = (): string => {
     let out = path;
     for (const s of segments) {
@@ -32,58 +37,87 @@ export function jsonProblem(value: unknown, path: string): string | null {
     }
     return out;
   };
-  const walk = (v: unknown, inObject: boolean): string | null => {
-    switch (typeof v) {
-      case "string":
-      case "boolean":
-        return null;
-      case "number":
-        return Number.isFinite(v) ? null : `${at()} is ${v}, which JSON cannot hold`;
-      case "undefined":
-        return inObject ? null : `${at()} is undefined, which JSON cannot hold`;
-      case "bigint":
-        return `${at()} is a BigInt (${v}n), which JSON cannot hold; pass it as a string`;
-      case "symbol":
-        return `${at()} is a symbol, which JSON cannot hold`;
-      case "function":
-        return `${at()} is a function, which JSON cannot hold`;
-    }
-    if (v === null) return null;
-    const obj = v as object;
-    seen ??= new Set();
-    if (seen.has(obj)) {
-      return `${at()} refers back to itself (a cycle), which JSON cannot hold`;
-    }
-    if (Array.isArray(obj)) {
-      seen.add(obj);
-      for (let i = 0; i < obj.length; i++) {
-        segments.push(i);
-        const problem = !(i in obj)
-          ? `${at()} is a hole in a sparse array, which JSON cannot hold`
-          : walk(obj[i], false);
-        segments.pop();
-        if (problem) return problem;
+  let v = value;
+  let inObject = false;
+  while (true) {
+    const problem = leafProblem(v, inObject, at);
+    if (problem !== null) {
+      if (problem !== OBJECT) return problem;
+      const obj = v as object;
+      seen ??= new Set();
+      if (seen.has(obj)) return `${at()} refers back to itself (a cycle), which JSON cannot hold`;
+      if (Array.isArray(obj)) {
+        stack.push({ obj, keys: null, next: 0 });
+      } else {
+        const proto = Object.getPrototypeOf(obj);
+        if (proto !== Object.prototype && proto !== null) {
+          const kind = (obj as { constructor?: { name?: string } }).constructor?.name ||
+            "object";
+          return `${at()} is a ${kind} instance, expected a plain object, array or primitive`;
+        }
+        stack.push({ obj, keys: Object.keys(obj), next: 0 });
       }
-      seen.delete(obj);
+      seen.add(obj);
+    }
+    // Move on to the next value: the next child of the innermost open
+    // container, closing those that are done.
+    let found = false;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      segments.length = stack.length;
+      if (top.keys === null) {
+        const arr = top.obj as unknown[];
+        if (top.next < arr.length) {
+          const i = top.next++;
+          segments[stack.length - 1] = i;
+          if (!(i in arr)) return `${at()} is a hole in a sparse array, which JSON cannot hold`;
+          v = arr[i];
+          inObject = false;
+          found = true;
+          break;
+        }
+      } else if (top.next < top.keys.length) {
+        const key = top.keys[top.next++];
+        segments[stack.length - 1] = key;
+        v = (top.obj as Record<string, unknown>)[key];
+        inObject = true;
+        found = true;
+        break;
+      }
+      stack.pop();
+      seen!.delete(top.obj);
+    }
+    if (!found) return null;
+  }
+}
+
+/** An array or object being walked: its keys (`null` for an array) and the next one to check. */
+interface Frame {
+  obj: object;
+  keys: string[] | null;
+  next: number;
+}
+
+/** Returned by `leafProblem` for an array or object, which the walk opens. */
+const OBJECT = "\0object";
+
+function leafProblem(v: unknown, inObject: boolean, at: () => string): string | null {
+  switch (typeof v) {
+    case "string":
+    case "boolean":
       return null;
-    }
-    const proto = Object.getPrototypeOf(obj);
-    if (proto !== Object.prototype && proto !== null) {
-      const kind = (obj as { constructor?: { name?: string } }).constructor?.name ||
-        "object";
-      return `${at()} is a ${kind} instance, expected a plain object, array or primitive`;
-    }
-    seen.add(obj);
-    for (const key of Object.keys(obj)) {
-      segments.push(key);
-      const problem = walk((obj as Record<string, unknown>)[key], true);
-      segments.pop();
-      if (problem) return problem;
-    }
-    seen.delete(obj);
-    return null;
-  };
-  return walk(value, false);
+    case "number":
+      return Number.isFinite(v) ? null : `${at()} is ${v}, which JSON cannot hold`;
+    case "undefined":
+      return inObject ? null : `${at()} is undefined, which JSON cannot hold`;
+    case "bigint":
+      return `${at()} is a BigInt (${v}n), which JSON cannot hold; pass it as a string`;
+    case "symbol":
+      return `${at()} is a symbol, which JSON cannot hold`;
+    case "function":
+      return `${at()} is a function, which JSON cannot hold`;
+  }
+  return v === null ? null : OBJECT;
 }
 
 /**

@@ -138,7 +138,8 @@ async function run(message: RunMessage): Promise<ThreadMessage> {
   let value: unknown;
   try {
     const context = { ...message.context, signal: new AbortController().signal };
-    const call = () => fn.apply(context, message.args);
+    const args = JSON.parse(message.argsJson) as unknown[];
+    const call = () => fn.apply(context, args);
     value = await (message.timeoutMs === undefined ? call() : callWithin(call, message.timeoutMs));
   } catch (error) {
     if (isDeadlineError(error)) return failed("timeout", toJobError(error));

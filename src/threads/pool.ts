@@ -47,8 +47,12 @@ export interface ThreadCall {
   module: string;
   /** The export to call. */
   exportName: string;
-  /** The arguments (JSON values). */
-  args: unknown[];
+  /**
+   * The arguments as JSON text (a JSON array), parsed in the thread: text
+   * crosses to the thread at any nesting depth, where a structured clone of
+   * deeply nested values would exhaust the stack.
+   */
+  argsJson: string;
   /** The function's `this`. */
   context: ThreadJobContext;
 }
@@ -91,7 +95,7 @@ interface Thread {
  *   actor: "count",
  *   module: new URL("./count.ts", import.meta.url).href,
  *   exportName: "default",
- *   args: ["hello"],
+ *   argsJson: '["hello"]',
  *   context: { jobId: "1", queue: "default", actor: "count", attempt: 1, deliveries: 1 },
  * });
  * await pool.close();
@@ -196,7 +200,7 @@ export class ThreadPool {
       id: task.id,
       module: call.module,
       exportName: call.exportName,
-      args: call.args,
+      argsJson: call.argsJson,
       context: call.context,
       timeoutMs: options.timeoutMs,
     });

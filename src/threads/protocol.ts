@@ -30,8 +30,8 @@ export interface RunMessage {
   module: string;
   /** The export to call (`"default"` for the default export). */
   exportName: string;
-  /** The arguments (JSON values). */
-  args: unknown[];
+  /** The arguments as JSON text (a JSON array). */
+  argsJson: string;
   /** The job's context, the function's `this`. */
   context: ThreadJobContext;
   /**

@@ -254,7 +254,7 @@ export class JobRunner {
           actor: actor.name,
           module: actor.module,
           exportName: actor.exportName ?? "default",
-          args,
+          argsJson: r.job.argsJson,
           context: {
             jobId: context.jobId,
             queue: context.queue,

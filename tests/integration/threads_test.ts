@@ -262,6 +262,20 @@ describe("Worker sync actors on threads", () => {
     assert.equal(nothing.value, null);
   });
 
+  it("`Worker` passes arguments nested 10,000 deep to a sync actor and stores its result", async () => {
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const { result } = await run("echo", [deep]);
+    assert.equal(result.success, true, JSON.stringify(result.error));
+    let v = (result.value as { args: unknown[] }).args[0];
+    let depth = 0;
+    while (Array.isArray(v)) {
+      v = v[0];
+      depth++;
+    }
+    assert.deepEqual([depth, v], [10_000, "leaf"]);
+  });
+
   it("`Worker` refuses a non-JSON result of a sync actor", async () => {
     const { result } = await run("non_json");
     assert.equal(result.status, "failed");

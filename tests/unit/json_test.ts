@@ -38,6 +38,28 @@ describe("jsonProblem()", () => {
     assert.match(jsonProblem([new Map()], "args") ?? "", /^args\[0\] is a Map instance/);
   });
 
+  it("checks values nested 10,000 deep without exhausting the call stack", () => {
+    let arr: unknown = 0;
+    let obj: unknown = "x";
+    for (let i = 0; i < 10_000; i++) {
+      arr = [arr];
+      obj = { k: obj };
+    }
+    assert.equal(jsonProblem(arr, "args"), null);
+    assert.equal(jsonProblem(obj, "result"), null);
+    let bad: unknown = Symbol("s");
+    for (let i = 0; i < 10_000; i++) bad = { k: [bad] };
+    assert.equal(
+      jsonProblem(bad, "args"),
+      `args${".k[0]".repeat(10_000)} is a symbol, which JSON cannot hold`,
+    );
+    const deepCycle: Record<string, unknown> = {};
+    let cur = deepCycle;
+    for (let i = 0; i < 10_000; i++) cur = (cur.k = {}) as Record<string, unknown>;
+    cur.back = deepCycle;
+    assert.match(jsonProblem(deepCycle, "args") ?? "", /\.back refers back to itself/);
+  });
+
   it("accepts the same object twice when it is not a cycle", () => {
     const shared = { x: 1 };
     assert.equal(jsonProblem([shared, shared, { shared }], "args"), null);
