@@ -9,14 +9,15 @@
  */
 
 import { Cron } from "croner";
-import { describe } from "./names.ts";
+import { describe, MAX_JOB_ID_LENGTH, utf8Length } from "./names.ts";
 
 /** The shortest period a fixed-rate schedule accepts: one second. */
 export const MIN_PERIOD_MS = 1_000;
 
 /**
- * The longest schedule id accepted, so that an occurrence id
- * (`<scheduleId>@<epochMs>`) stays within the 256 characters of a job id.
+ * The longest schedule id accepted, in bytes of UTF-8, so that an occurrence
+ * id (`<scheduleId>@<epochMs>`, at most 17 bytes more) stays within the 256
+ * bytes of a job id.
  */
 export const MAX_SCHEDULE_ID_LENGTH = 200;
 
@@ -323,17 +324,27 @@ export async function derivedScheduleId(
   return `${actor}~${hex.slice(0, 32)}`;
 }
 
-/** The deterministic job id of a schedule's occurrence due at `at`: `<scheduleId>@<at>`. */
+/**
+ * The deterministic job id of a schedule's occurrence due at `at`:
+ * `<scheduleId>@<at>`. Within {@linkcode MAX_JOB_ID_LENGTH} bytes for any
+ * schedule id that {@linkcode assertScheduleIdLength} accepts and any safe
+ * integer `at`.
+ */
 export function occurrenceId(scheduleId: string, at: number): string {
   return `${scheduleId}@${at}`;
 }
 
-/** Throws a `TypeError` unless `id` fits as a schedule id (≤ 200 characters). */
+/**
+ * Throws a `TypeError` unless `id` fits as a schedule id (≤ 200 bytes of
+ * UTF-8, leaving room for the `@<epoch ms>` of its occurrences' ids).
+ */
 export function assertScheduleIdLength(id: string, action: string): string {
-  if (id.length > MAX_SCHEDULE_ID_LENGTH) {
+  const bytes = utf8Length(id);
+  if (bytes > MAX_SCHEDULE_ID_LENGTH) {
     throw new TypeError(
-      `${action}: the jobId of a recurring job is ${id.length} characters long, expected at most ` +
-        `${MAX_SCHEDULE_ID_LENGTH} (occurrence ids append "@<epoch ms>")`,
+      `${action}: the jobId of a recurring job "${id.slice(0, 40)}…" is ${bytes} bytes long in ` +
+        `UTF-8 (${id.length} characters), expected at most ${MAX_SCHEDULE_ID_LENGTH} bytes ` +
+        `(occurrence ids append "@<epoch ms>" within the ${MAX_JOB_ID_LENGTH} bytes of a job id)`,
     );
   }
   return id;

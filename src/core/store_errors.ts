@@ -68,6 +68,8 @@ export const MESSAGE = {
   noJobData: 'queue entry "{id}" has no job data',
   /** A job whose stored status is none of the statuses. */
   unknownStatus: 'job "{id}" has an unknown status "{status}"',
+  /** A job whose id is longer than a job id may be (written by an older version or by hand). */
+  idTooLong: 'job id "{id}..." is {bytes} bytes long, expected at most {max} bytes',
   /** A job without its actor or its arguments. */
   lacksActorOrArgs: 'job "{id}" lacks its actor or arguments',
   /** Reason `stalled`. */

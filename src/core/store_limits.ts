@@ -87,6 +87,19 @@ export const QUEUE_ENTRY_MAX = MAX_JOB_ID_LENGTH;
 export const MALFORMED_RAW_MAX = 200;
 
 /**
+ * At most this many bytes of an over-long id are quoted in the error of the
+ * entry dead-lettered for it.
+ *
+ * @example
+ * ```ts
+ * import { ID_QUOTED_MAX } from "./store_limits.ts";
+ *
+ * console.log(ID_QUOTED_MAX); // 40
+ * ```
+ */
+export const ID_QUOTED_MAX = 40;
+
+/**
  * At most this many bytes of an unknown stored status are quoted in the
  * error of the job dead-lettered for it.
  *

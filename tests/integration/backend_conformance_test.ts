@@ -225,18 +225,26 @@ for (const store of stores) {
       assert.equal((await b.fetch("q", 1, 30_000, "t")).jobs.length, 0);
     });
 
-    it("`fetch()` dead-letters an over-long queue entry as malformed", async () => {
+    it("`fetch()` dead-letters a job with an over-long id in its own record and announces it", async () => {
       const b = open().backend;
-      const long = "x".repeat(300);
+      const long = "é".repeat(150); // 300 bytes
+      const seen: string[] = [];
+      await b.onFinished("q", (id) => seen.push(id));
       await b.enqueue([job(long), job("fine")]);
       const { jobs } = await b.fetch("q", 2, 30_000, "t");
       assert.deepEqual(jobs.map((j) => j.id), ["fine"], "the bad entry does not stop the queue");
-      const hashed = `malformed:${createHash("sha1").update(long).digest("hex")}`;
-      const info = await b.getJob("q", hashed);
+      await waitFor("the finished notification", () => seen.length === 1);
+      assert.deepEqual(seen, [long]);
+      const info = await b.getJob("q", long);
       assert.equal(info?.status, "dead");
       assert.equal(info?.result?.reason, "malformed");
       assert.equal(info?.result?.error?.name, "MalformedJobError");
-      assert.match(info?.result?.error?.message ?? "", /300 bytes long/);
+      assert.match(
+        info?.result?.error?.message ?? "",
+        /300 bytes long, expected at most 256 bytes/,
+      );
+      const hashed = `malformed:${createHash("sha1").update(long).digest("hex")}`;
+      assert.equal(await b.getJob("q", hashed), null, "nothing recorded elsewhere");
     });
 
     it("`fetch()` dead-letters a job whose stored status is unknown", async () => {

@@ -54,7 +54,10 @@ for (const backend of backends) {
         name: "TypeError",
         message: "Cannot enqueue job: queue name is empty",
       });
-      await assert.rejects(producer.enqueueJob("a".repeat(200)), /200 characters long/);
+      await assert.rejects(
+        producer.enqueueJob("a".repeat(200)),
+        /200 bytes long, expected at most 128 bytes/,
+      );
       await assert.rejects(producer.enqueueJob("a", { queue: "my queue" }), /"my queue"/);
       await assert.rejects(producer.enqueueJob("a", { queue: "{x}" }), /malformed/);
       await assert.rejects(producer.enqueueJob("a", { jobId: "" }), /job id is empty/);

@@ -37,16 +37,17 @@ import {
 import {
   clampTtlMs,
   DEAD_TTL_MS,
+  ID_QUOTED_MAX,
   MALFORMED_RAW_MAX,
   QUEUE_ENTRY_MAX,
   RECLAIM_BATCH,
   STATUS_QUOTED_MAX,
 } from "../../core/store_limits.ts";
 
+import { utf8Length } from "../../core/names.ts";
 import type { MemoryContext } from "./memory_context.ts";
 import {
   announceFinished,
-  byteLength,
   deadLetterRecord,
   finishedInfo,
   fitsInline,
@@ -129,14 +130,15 @@ export function fetch(
   // (2) due deferred jobs first, then queued ones in FIFO order
   const jobs: LeasedJob[] = [];
   const take = (id: string) => {
-    const bytes = byteLength(id);
-    if (bytes > QUEUE_ENTRY_MAX) {
-      malformed(ctx, q, id, formatMessage(MESSAGE.entryTooLong, { bytes }), now);
-      return;
-    }
+    const bytes = utf8Length(id);
+    const long = bytes > QUEUE_ENTRY_MAX;
+    const shown = long ? truncateBytes(id, ID_QUOTED_MAX) : id;
     const rec = getRecord(q, id, now);
     if (!rec) {
-      malformed(ctx, q, id, formatMessage(MESSAGE.noJobData, { id }), now);
+      const why = long
+        ? formatMessage(MESSAGE.entryTooLong, { bytes })
+        : formatMessage(MESSAGE.noJobData, { id });
+      malformed(ctx, q, id, why, now);
       return;
     }
     const h = rec.h;
@@ -144,12 +146,18 @@ export function fetch(
       // in_progress or finished: a stale entry; anything else is not a status
       if (!isJobStatus(h.status)) {
         const status = truncateBytes(String(h.status), STATUS_QUOTED_MAX);
-        malformed(ctx, q, id, formatMessage(MESSAGE.unknownStatus, { id, status }), now);
+        const why = formatMessage(MESSAGE.unknownStatus, { id: shown, status });
+        malformed(ctx, q, id, why, now, true);
       }
       return;
     }
+    if (long) {
+      const why = formatMessage(MESSAGE.idTooLong, { id: shown, bytes, max: QUEUE_ENTRY_MAX });
+      malformed(ctx, q, id, why, now, true);
+      return;
+    }
     if (h.actor === undefined || h.args === undefined) {
-      malformed(ctx, q, id, formatMessage(MESSAGE.lacksActorOrArgs, { id }), now);
+      malformed(ctx, q, id, formatMessage(MESSAGE.lacksActorOrArgs, { id }), now, true);
       return;
     }
     const deliveries = (toNumber(h.deliveries) ?? 0) + 1;
@@ -203,15 +211,21 @@ export function fetch(
   return new Promise((resolve) => setImmediate(() => resolve({ jobs, wakeInMs })));
 }
 
-/** Dead-letters a queue entry that is not a job, as the fetch script does. */
+/**
+ * Dead-letters a queue entry fetch cannot take, as the fetch script does:
+ * in the entry's own job record (`own`), else under its own id when at most
+ * MALFORMED_RAW_MAX bytes long, else under `malformed:<sha1>`. A record
+ * under the entry's id is announced, so that its waiters learn of it.
+ */
 function malformed(
   ctx: MemoryContext,
   q: QueueState,
   entry: string,
   why: string,
   now: number,
+  own = false,
 ): void {
-  const id = byteLength(entry) > MALFORMED_RAW_MAX
+  const id = !own && utf8Length(entry) > MALFORMED_RAW_MAX
     ? `malformed:${createHash("sha1").update(entry).digest("hex")}`
     : entry;
   let rec = getRecord(q, id, now);
@@ -222,7 +236,7 @@ function malformed(
   rec.h.raw = truncateBytes(entry, MALFORMED_RAW_MAX);
   if (rec.h.enq === undefined) rec.h.enq = String(now);
   const error = malformedError(why);
-  deadLetterRecord(ctx.store, q, rec, id, REASON.malformed, error, DEAD_TTL_MS, now, false);
+  deadLetterRecord(ctx.store, q, rec, id, REASON.malformed, error, DEAD_TTL_MS, now, id === entry);
 }
 
 export function extendLeases(

@@ -146,14 +146,6 @@ export function toNumber(s: string | undefined): number | undefined {
 /** UTF-8, as the store counts bytes. */
 export const encoder = new TextEncoder();
 
-/**
- * The UTF-8 length of `s` (Lua's `#` on a Redis string); exact whenever it
- * may exceed 200, which is all the callers compare it with.
- */
-export function byteLength(s: string): number {
-  return s.length * 3 <= 200 ? s.length : encoder.encode(s).length;
-}
-
 /** The first `max` bytes of `s` as UTF-8, decoded back (a cut character is dropped). */
 export function truncateBytes(s: string, max: number): string {
   const bytes = encoder.encode(s);

@@ -3,6 +3,7 @@ import { luaMessage, luaString } from "./lua_text.ts";
 import { ERROR_NAME, MESSAGE, REASON } from "../../../core/store_errors.ts";
 import { JOB_STATUSES } from "../../../core/job_record.ts";
 import {
+  ID_QUOTED_MAX,
   MALFORMED_RAW_MAX,
   QUEUE_ENTRY_MAX,
   RECLAIM_BATCH,
@@ -24,10 +25,16 @@ import {
  * head of the ready list, their 'stalls' count raised by one; a job whose count
  * exceeds the max stalls (when above 0) is dead-lettered with reason stalled instead,
  * and its id is announced on the finished channel; (2) due deferred jobs are leased
- * first, oldest due first, then ready jobs in FIFO order; an entry with no job data,
- * an unknown status, a job key that is not a hash (recorded under
- * 'malformed:<sha1 of the entry>'), or an oversized id, is dead-lettered with reason
- * malformed; (3) the work marker is kept when work remains and removed otherwise;
+ * first, oldest due first, then ready jobs in FIFO order; an entry fetch cannot take is
+ * dead-lettered with reason malformed: one with no job data, a job key that is not a
+ * hash, an unknown status, a job lacking its actor or arguments, or a job whose id is
+ * longer than QUEUE_ENTRY_MAX bytes (enqueued by an older version or by hand). A job
+ * record of the entry's own takes the verdict (whatever its id's length) and every
+ * record written under the entry's id is announced on the finished channel, so its
+ * waiters learn of it; an entry without one is recorded under its own id when at most
+ * MALFORMED_RAW_MAX bytes long, else (and for a key of another type) under
+ * 'malformed:<sha1 of the entry>'; (3) the work marker is kept when work remains and
+ * removed otherwise;
  * (4) wakeInMs tells an idle worker when the next deferred job is due or the next
  * lease expires (-1: neither). Limits, reasons, error names and messages come from
  * src/core/store_limits.ts and src/core/store_errors.ts.
@@ -70,31 +77,38 @@ end
 local known_status = {${JOB_STATUSES.map((s) => `[${luaString(s)}] = true`).join(", ")}}
 local out = {0, now}
 local n = 0
-local function malformed(entry, why, elsewhere)
+-- own: the entry's job record takes the verdict; elsewhere: its key holds another
+-- type; neither: its own id when short enough
+local function malformed(entry, why, own, elsewhere)
   local id = entry
-  if elsewhere or #entry > ${MALFORMED_RAW_MAX} then id = 'malformed:' .. redis.sha1hex(entry) end
+  if elsewhere or (not own and #entry > ${MALFORMED_RAW_MAX}) then
+    id = 'malformed:' .. redis.sha1hex(entry)
+  end
   local key = prefix .. id
   local err = cjson.encode({name = ${luaString(ERROR_NAME.malformed)}, message = why})
   redis.call('HSET', key, 'raw', string.sub(entry, 1, ${MALFORMED_RAW_MAX}))
   if redis.call('HEXISTS', key, 'enq') == 0 then redis.call('HSET', key, 'enq', now) end
-  dead_letter(key, dead, id, ${luaString(REASON.malformed)}, err, ARGV[4], now, false)
+  dead_letter(key, dead, id, ${luaString(REASON.malformed)}, err, ARGV[4], now,
+    id == entry and ARGV[5])
 end
 local function take(id)
-  if #id > ${QUEUE_ENTRY_MAX} then
-    malformed(id, ${luaMessage(MESSAGE.entryTooLong, { bytes: "#id" })})
-    return
-  end
   local key = prefix .. id
+  local long = #id > ${QUEUE_ENTRY_MAX}
+  local shown = long and string.sub(id, 1, ${ID_QUOTED_MAX}) or id
   -- pcall: a key of another type must not abort the script, which would lose
   -- the ids already popped (Redis keeps a script's writes made before an error).
   local f = redis.pcall('HMGET', key, 'status', 'actor', 'args', 'deliveries', 'attempts', 'errors', 'enq', 'opts')
   if f.err then
-    malformed(id, ${luaMessage(MESSAGE.notAHash, { id: "id" })}, true)
+    malformed(id, ${luaMessage(MESSAGE.notAHash, { id: "shown" })}, false, true)
     return
   end
   local st = f[1]
   if not st then
-    malformed(id, ${luaMessage(MESSAGE.noJobData, { id: "id" })})
+    if long then
+      malformed(id, ${luaMessage(MESSAGE.entryTooLong, { bytes: "#id" })})
+    else
+      malformed(id, ${luaMessage(MESSAGE.noJobData, { id: "id" })})
+    end
     return
   end
   if st ~= 'queued' and st ~= 'deferred' then
@@ -102,15 +116,21 @@ local function take(id)
     if not known_status[st] then
       malformed(id, ${
   luaMessage(MESSAGE.unknownStatus, {
-    id: "id",
+    id: "shown",
     status: `string.sub(st, 1, ${STATUS_QUOTED_MAX})`,
   })
-})
+}, true)
     end
     return
   end
+  if long then
+    malformed(id, ${
+  luaMessage(MESSAGE.idTooLong, { id: "shown", bytes: "#id", max: String(QUEUE_ENTRY_MAX) })
+}, true)
+    return
+  end
   if not f[2] or not f[3] then
-    malformed(id, ${luaMessage(MESSAGE.lacksActorOrArgs, { id: "id" })})
+    malformed(id, ${luaMessage(MESSAGE.lacksActorOrArgs, { id: "id" })}, true)
     return
   end
   local deliveries = (tonumber(f[4]) or 0) + 1
