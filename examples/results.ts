@@ -3,7 +3,7 @@
  * returns nothing. `await job.result` waits for it (no sleep needed);
  * `job.getResult()` reads it without waiting (`null` while unfinished);
  * `job.waitResult({ timeoutMs })` gives up with a `ResultTimeoutError`.
- * Results are kept for one day by default (`resultTtlMs`).
+ * Results are kept for one hour by default (`resultTtlMs`).
  *
  * Run: deno run -A examples/results.ts
  */

@@ -56,13 +56,15 @@ export interface ActorOptions {
    */
   backoff?: Backoff;
   /**
-   * How long a finished job's result is kept, in milliseconds.
-   * @default {the worker's resultTtlMs (one day)}
+   * How long a finished job's result is kept, in milliseconds: any safe
+   * integer ≥ 1.
+   * @default {the worker's resultTtlMs (one hour)}
    */
   resultTtlMs?: number;
   /**
    * Stop a run after this many milliseconds: its `signal` aborts and the
-   * attempt fails with a `TimeoutError` (retried if retries remain).
+   * attempt fails with a `TimeoutError` (retried if retries remain). Any safe
+   * integer ≥ 1: limits past the 24.9 days of one timer are kept too.
    * @default {no limit}
    */
   timeoutMs?: number;
@@ -87,7 +89,7 @@ export interface ModuleActorOptions extends ActorOptions {
   /**
    * Stop a run after this many milliseconds, counted from the moment a thread
    * starts it: the thread is terminated and replaced, and the attempt fails
-   * with a `TimeoutError` (retried if retries remain).
+   * with a `TimeoutError` (retried if retries remain). Any safe integer ≥ 1.
    * @default {no limit}
    */
   timeoutMs?: number;

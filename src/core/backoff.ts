@@ -7,7 +7,9 @@
 import { assertDuration } from "./time.ts";
 
 /**
- * How long to wait before a retry.
+ * How long to wait before a retry. Every duration is any safe integer of
+ * milliseconds ≥ 0 (the worker waits with a chain of timers, so delays past
+ * the 24.9 days of one timer are kept too).
  *
  * - `{ type: "fixed", delayMs }`: the same delay before every retry.
  * - `{ type: "exponential", baseMs, maxMs, jitter }`: `baseMs · 2^(retry-1)`,

@@ -13,6 +13,11 @@ import { describe, MAX_JOB_ID_LENGTH, utf8Length } from "./names.ts";
 
 /** The shortest period a fixed-rate schedule accepts: one second. */
 export const MIN_PERIOD_MS = 1_000;
+/**
+ * The longest period a fixed-rate schedule accepts: 100 years of 365 days,
+ * so that occurrence times stay exact integers of epoch milliseconds.
+ */
+export const MAX_PERIOD_MS = 100 * 365 * 86_400_000;
 
 /**
  * The longest schedule id accepted, in bytes of UTF-8, so that an occurrence
@@ -223,10 +228,10 @@ export function parseScheduleSpec(
         `${action}: deferBy must be a number of milliseconds, got ${describe(deferBy)}`,
       );
     }
-    if (!Number.isSafeInteger(deferBy) || deferBy < MIN_PERIOD_MS) {
+    if (!Number.isSafeInteger(deferBy) || deferBy < MIN_PERIOD_MS || deferBy > MAX_PERIOD_MS) {
       throw new RangeError(
-        `${action}: deferBy is ${deferBy} ms, expected an integer number of milliseconds ≥ ` +
-          `${MIN_PERIOD_MS} (one second)`,
+        `${action}: deferBy is ${deferBy} ms, expected an integer number of milliseconds from ` +
+          `${MIN_PERIOD_MS} (one second) to ${MAX_PERIOD_MS} (100 years)`,
       );
     }
     return { kind: "every", everyMs: deferBy };

@@ -9,6 +9,8 @@
  * @module
  */
 
+import { setLongTimeout } from "./long_timeout.ts";
+
 /** What {@linkcode unlessAborted} and {@linkcode within} resolve with when they stop waiting. */
 export const GAVE_UP: unique symbol = Symbol("gave up waiting");
 
@@ -55,8 +57,9 @@ export function unlessAborted<T>(
 
 /**
  * Settles like `promise`, or resolves with {@linkcode GAVE_UP} once `ms`
- * milliseconds have passed, whichever comes first. The timer is cleared as
- * soon as `promise` settles, so it never keeps a process alive.
+ * milliseconds have passed (any duration, past the range of one timer too),
+ * whichever comes first. The timer is cleared as soon as `promise` settles,
+ * so it never keeps a process alive.
  *
  * @example
  * ```ts
@@ -73,14 +76,14 @@ export function unlessAborted<T>(
 export function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof GAVE_UP> {
   promise.catch(() => {});
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve(GAVE_UP), Math.max(0, ms));
+    const timer = setLongTimeout(() => resolve(GAVE_UP), ms);
     promise.then(
       (value) => {
-        clearTimeout(timer);
+        timer.clear();
         resolve(value);
       },
       (error) => {
-        clearTimeout(timer);
+        timer.clear();
         reject(error);
       },
     );

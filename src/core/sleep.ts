@@ -4,16 +4,21 @@
  * @module
  */
 
-/** Resolves after `ms` milliseconds, or as soon as `signal` aborts (never rejects). */
+import { setLongTimeout } from "./long_timeout.ts";
+
+/**
+ * Resolves after `ms` milliseconds (any duration, past the range of one
+ * timer too), or as soon as `signal` aborts (never rejects).
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted || ms <= 0) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
-      clearTimeout(timer);
+      timer.clear();
       signal?.removeEventListener("abort", done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = setLongTimeout(done, ms);
     signal?.addEventListener("abort", done, { once: true });
   });
 }

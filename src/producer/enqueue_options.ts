@@ -26,8 +26,9 @@ export interface JobSettings {
    */
   queue?: string;
   /**
-   * Do not start the job before this time (`Date` or UTC epoch ms). A past
-   * time runs it now.
+   * Do not start the job before this time (`Date` or UTC epoch ms, an
+   * integer within the ±8.64·10¹⁵ ms a `Date` holds). A past time runs it now.
+   * @default {now}
    */
   deferUntil?: Date | number;
   /**
@@ -37,12 +38,13 @@ export interface JobSettings {
    */
   jobId?: string;
   /**
-   * How long to keep this job's result, in milliseconds.
-   * @default {the actor's resultTtlMs, else the worker's (one day)}
+   * How long to keep this job's result, in milliseconds: any safe integer ≥ 1.
+   * @default {the actor's resultTtlMs, else the worker's (one hour)}
    */
   resultTtlMs?: number;
   /**
-   * Stop this job's run after this many milliseconds.
+   * Stop this job's run after this many milliseconds: any safe integer ≥ 1
+   * (limits past the 24.9 days of one timer are kept too).
    * @default {the actor's timeoutMs, else no limit}
    */
   timeoutMs?: number;

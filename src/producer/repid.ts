@@ -17,7 +17,7 @@ import type { RedisInput } from "../backend/redis/connection.ts";
 import { openBackend } from "../backend/open_backend.ts";
 import type { ActorDefinition, ActorMap, ArgsOf, ResultOf } from "../core/actor_types.ts";
 import { assertJobId, assertName, assertPrefix } from "../core/names.ts";
-import { assertDuration } from "../core/time.ts";
+import { assertDuration, HOUR_MS } from "../core/time.ts";
 import { wrapStoreError } from "../backend/store_error.ts";
 import { ProducerClosedError } from "../errors.ts";
 import { EnqueueBatcher } from "./enqueue_batcher.ts";
@@ -45,7 +45,8 @@ export interface RepidOptions {
   prefix?: string;
   /**
    * While waiting for results, how often unfinished jobs are read again as a
-   * safety net besides the notifications, in milliseconds (at least 100).
+   * safety net besides the notifications, in milliseconds, from 100 to
+   * 3600000 (one hour).
    * @default {5000}
    */
   recheckMs?: number;
@@ -114,7 +115,7 @@ export class Repid<A extends ActorMap = AnyActors> {
     const action = "Cannot create producer";
     const prefix = assertPrefix(options.prefix ?? "repid", action);
     const recheckMs = options.recheckMs ?? 5_000;
-    assertDuration(recheckMs, "recheckMs", action, 100);
+    assertDuration(recheckMs, "recheckMs", action, 100, HOUR_MS);
     if (options.backend) {
       this.#backend = options.backend;
       this.#ownsBackend = false;

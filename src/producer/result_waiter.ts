@@ -22,12 +22,14 @@
 
 import type { Backend } from "../backend/backend.ts";
 import type { JobInfo, JobResult } from "../core/job.ts";
+import { type LongTimeout, setLongTimeout } from "../core/long_timeout.ts";
 import { JobNotFoundError, ProducerClosedError, ResultTimeoutError } from "../errors.ts";
 
 /** Options of a wait for a result. */
 export interface WaitOptions {
   /**
-   * Give up after this many milliseconds with a `ResultTimeoutError`.
+   * Give up after this many milliseconds with a `ResultTimeoutError`: any
+   * safe integer ≥ 0 (waits past the 24.9 days of one timer are kept too).
    * @default {undefined (no time limit)}
    */
   timeoutMs?: number;
@@ -53,7 +55,7 @@ interface Waiter {
   reject(error: unknown): void;
   /** The enqueue time below which a result is an earlier job's. */
   since: number;
-  timer?: ReturnType<typeof setTimeout>;
+  timer?: LongTimeout;
   signal?: AbortSignal;
   onAbort?: () => void;
 }
@@ -139,7 +141,7 @@ export class ResultWaiter {
       const w: Waiter = { resolve, reject, since };
       const p = this.#add(queue, id, w);
       if (timeoutMs !== undefined) {
-        w.timer = setTimeout(
+        w.timer = setLongTimeout(
           () => this.#drop(p, w, new ResultTimeoutError(id, timeoutMs)),
           timeoutMs,
         );
@@ -184,7 +186,7 @@ export class ResultWaiter {
     const at = p.waiters.indexOf(w);
     if (at < 0) return false;
     p.waiters.splice(at, 1);
-    clearTimeout(w.timer);
+    w.timer?.clear();
     if (w.onAbort) w.signal!.removeEventListener("abort", w.onAbort);
     if (p.waiters.length === 0 && this.#isPending(p)) {
       const ofQueue = this.#pending.get(p.queue)!;

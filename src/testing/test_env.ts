@@ -7,6 +7,7 @@
 
 import { MemoryBackend, type MemoryQueueCounts } from "../backend/memory/memory_backend.ts";
 import { deferred } from "../core/sleep.ts";
+import { setLongTimeout } from "../core/long_timeout.ts";
 import { assertDuration, toEpochMs } from "../core/time.ts";
 import { RepidError } from "../errors.ts";
 import type { ActorMap } from "../core/actor_types.ts";
@@ -46,7 +47,8 @@ export interface DrainOptions {
    */
   until?: Date | number;
   /**
-   * Reject with a {@linkcode DrainError} after this many milliseconds.
+   * Reject with a {@linkcode DrainError} after this many milliseconds (any
+   * safe integer ≥ 0).
    * @default {30000}
    */
   timeoutMs?: number;
@@ -181,7 +183,7 @@ export class TestEnv<A extends ActorMap = AnyActors> {
     const stop = this.backend.onChange(check);
     const onClose = () => done.reject(new DrainError(`${action}: the test environment was closed`));
     this.#closing.signal.addEventListener("abort", onClose, { once: true });
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       done.reject(
         new DrainError(`${action}: not finished after ${timeoutMs} ms (${this.#describe()})`),
       );
@@ -191,7 +193,7 @@ export class TestEnv<A extends ActorMap = AnyActors> {
       await done.promise;
     } finally {
       stop();
-      clearTimeout(timer);
+      timer.clear();
       this.#closing.signal.removeEventListener("abort", onClose);
     }
   }

@@ -76,7 +76,9 @@ async function callWithin(call: () => unknown, timeoutMs: number): Promise<unkno
       deadlineScript = null;
     }
   }
-  if (!deadlineScript) return call();
+  // The watchdog takes at most 2³² − 1 ms; past it, the pool's own timer
+  // (which terminates the thread) is the only limit.
+  if (!deadlineScript || timeoutMs > 0xffff_ffff) return call();
   const scope = globalThis as Record<string, unknown>;
   scope[SLOT] = call;
   try {

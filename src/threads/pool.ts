@@ -10,6 +10,7 @@
 import type { JobError } from "../core/job.ts";
 import { toJobError } from "../core/job_error.ts";
 import { type Deferred, deferred } from "../core/sleep.ts";
+import { type LongTimeout, setLongTimeout } from "../core/long_timeout.ts";
 import { ActorLoadError, NonJsonResultError, RepidError, ThreadCrashError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import {
@@ -73,7 +74,7 @@ interface Task {
   options: ThreadCallOptions;
   result: Deferred<string>;
   thread?: Thread;
-  timer?: ReturnType<typeof setTimeout>;
+  timer?: LongTimeout;
   onAbort?: () => void;
 }
 
@@ -193,7 +194,7 @@ export class ThreadPool {
     thread.handle!.hold(true);
     const { call, options } = task;
     if (options.timeoutMs !== undefined) {
-      task.timer = setTimeout(() => this.#stop(task, timeoutReason(task)), options.timeoutMs);
+      task.timer = setLongTimeout(() => this.#stop(task, timeoutReason(task)), options.timeoutMs);
     }
     thread.handle!.post({
       type: "run",
@@ -307,7 +308,7 @@ export class ThreadPool {
   }
 
   #settle(task: Task, error: unknown, json?: string): void {
-    clearTimeout(task.timer);
+    task.timer?.clear();
     if (task.onAbort) task.options.signal?.removeEventListener("abort", task.onAbort);
     if (json === undefined) task.result.reject(error);
     else task.result.resolve(json);

@@ -12,6 +12,7 @@ import type { Completion, JobError, LeasedJob } from "../core/job.ts";
 import { toJobError } from "../core/job_error.ts";
 import { jsonProblem } from "../core/json.ts";
 import { assertName } from "../core/names.ts";
+import { type LongTimeout, setLongTimeout } from "../core/long_timeout.ts";
 import { sleep } from "../core/sleep.ts";
 import { malformedError, REASON } from "../core/store_errors.ts";
 import { JobTimeoutError, NonJsonResultError } from "../errors.ts";
@@ -247,7 +248,7 @@ export class JobRunner {
         return attemptController().signal;
       },
     };
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: LongTimeout | undefined;
     try {
       const run = actor.module !== undefined
         ? this.#pool!.run({
@@ -276,7 +277,7 @@ export class JobRunner {
         value = await Promise.race([
           run,
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => {
+            timer = setLongTimeout(() => {
               const error = new JobTimeoutError(actor.name, timeoutMs);
               attemptAbort.abort(error);
               reject(error);
@@ -293,7 +294,7 @@ export class JobRunner {
     } catch (error) {
       return { ok: false, error: toJobError(error) };
     } finally {
-      clearTimeout(timer);
+      timer?.clear();
       ended = true;
       if (controller) {
         parent.removeEventListener("abort", forward);

@@ -7,7 +7,7 @@
 
 import type { Backend } from "../backend/backend.ts";
 import { assertPrefix } from "../core/names.ts";
-import { assertCount, assertDuration } from "../core/time.ts";
+import { assertCount, assertDuration, DAY_MS, HOUR_MS } from "../core/time.ts";
 import type { Logger, LogLevel } from "../log.ts";
 
 /** Options of a {@linkcode Worker}. */
@@ -23,37 +23,44 @@ export interface WorkerOptions {
    */
   concurrency?: number;
   /**
-   * How long a lease lasts, in milliseconds. A running job's lease is renewed
-   * every third of it; a job whose worker died runs elsewhere once it expires.
+   * How long a lease lasts, in milliseconds, from 100 to 86400000 (one day).
+   * A running job's lease is renewed every third of it; a job whose worker
+   * died runs elsewhere once it expires.
    * @default {30000}
    */
   leaseMs?: number;
   /**
    * How long an idle worker blocks in Redis before it looks again for expired
-   * leases, in milliseconds (it also wakes when work arrives or a deferred
-   * job falls due).
+   * leases, in milliseconds, from 10 to 3600000 (one hour); it also wakes
+   * when work arrives or a deferred job falls due.
    * @default {5000}
    */
   idleMs?: number;
   /**
    * How long `stop()` and the signal handlers let running jobs finish before
-   * their leases are handed back, in milliseconds. Past it the store gets at
-   * most 2 s to take the leases back and 2 s to close, so a stop returns
-   * within about `graceMs` + 4 s even while the store does not answer (jobs
-   * it could not hand back are then left to their leases, and logged).
+   * their leases are handed back, in milliseconds: any safe integer ≥ 0
+   * (durations past the 24.9 days of one timer are kept too). Past it the
+   * store gets at most 2 s to take the leases back and 2 s to close, so a
+   * stop returns within about `graceMs` + 4 s even while the store does not
+   * answer (jobs it could not hand back are then left to their leases, and
+   * logged).
    * @default {10000}
    */
   graceMs?: number;
   /**
-   * How long a finished job's result is kept, in milliseconds (actors and
-   * jobs may override it).
-   * @default {86400000 (one day)}
+   * How long a finished job's result is kept, in milliseconds: any safe
+   * integer ≥ 1 (the store expires it; no timer). Actors and jobs may
+   * override it. A small finished job costs about 330 bytes of Redis memory
+   * plus its result (see the README's "Sizing"): at 1,000 jobs a second the
+   * default keeps about 3.6 million results, about 1.2 GB.
+   * @default {3600000 (one hour)}
    */
   resultTtlMs?: number;
   /**
    * How long a job for an actor this worker lacks is held back before it is
-   * delivered again (to this or another worker), in milliseconds (at least
-   * 10, so that a worker lacking an actor never spins on its jobs).
+   * delivered again (to this or another worker), in milliseconds, from 10
+   * (so that a worker lacking an actor never spins on its jobs) to 86400000
+   * (one day).
    * @default {1000}
    */
   unknownActorDelayMs?: number;
@@ -101,7 +108,8 @@ export interface WorkerOptions {
 /** Options of {@linkcode Worker.stop}. */
 export interface StopOptions {
   /**
-   * How long running jobs may still finish, in milliseconds.
+   * How long running jobs may still finish, in milliseconds: any safe
+   * integer ≥ 0.
    * @default {the worker's graceMs}
    */
   graceMs?: number;
@@ -128,7 +136,7 @@ const DEFAULTS = {
   leaseMs: 30_000,
   idleMs: 5_000,
   graceMs: 10_000,
-  resultTtlMs: 86_400_000,
+  resultTtlMs: 3_600_000,
   unknownActorDelayMs: 1_000,
   unknownActorLimit: 0,
   maxStalls: 5,
@@ -160,11 +168,11 @@ export function resolveWorkerOptions(
     if (v !== undefined) (o as Record<string, unknown>)[key] = v;
   }
   assertCount(o.concurrency, "concurrency", action, 1);
-  assertDuration(o.leaseMs, "leaseMs", action, 100);
-  assertDuration(o.idleMs, "idleMs", action, 10);
+  assertDuration(o.leaseMs, "leaseMs", action, 100, DAY_MS);
+  assertDuration(o.idleMs, "idleMs", action, 10, HOUR_MS);
   assertDuration(o.graceMs, "graceMs", action);
   assertDuration(o.resultTtlMs, "resultTtlMs", action, 1);
-  assertDuration(o.unknownActorDelayMs, "unknownActorDelayMs", action, 10);
+  assertDuration(o.unknownActorDelayMs, "unknownActorDelayMs", action, 10, DAY_MS);
   assertCount(o.unknownActorLimit, "unknownActorLimit", action);
   assertCount(o.maxStalls, "maxStalls", action);
   if (typeof o.checkThreadActors !== "boolean") {

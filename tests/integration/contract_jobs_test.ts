@@ -358,7 +358,7 @@ for (const backend of backends) {
         "results to expire",
         async () => (await byActor.info()) === null && (await byJob.info()) === null,
       );
-      assert.equal((await kept.getResult())?.value, 2, "the default TTL (one day) keeps it");
+      assert.equal((await kept.getResult())?.value, 2, "the default TTL (one hour) keeps it");
       await worker.stop();
       await running;
     });

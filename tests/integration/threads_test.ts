@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import {
+  days,
   defineActor,
   type JobContext,
   type JobResult,
@@ -79,6 +80,7 @@ describe("Worker sync actors on threads", () => {
     worker.actor(busyActor);
     worker.actor(actorsModule, { export: "whoami" });
     worker.actor(actorsModule, { export: "echo" });
+    worker.actor(actorsModule, { export: "echo", name: "echo_30_days", timeoutMs: days(30) });
     worker.actor(actorsModule, { export: "thrower" });
     worker.actor(actorsModule, { export: "crash" });
     worker.actor(actorsModule, { export: "nonJson", name: "non_json" });
@@ -196,6 +198,14 @@ describe("Worker sync actors on threads", () => {
     assert.equal(result.error?.name, "TimeoutError");
     assert.match(result.error!.message, /timed out after 250 ms/);
     assert.equal(await stopsBeating(heartbeat), true, "the spinning thread was stopped");
+  });
+
+  it("`Worker` keeps a sync actor's `timeoutMs` past the timer range (30 days)", async () => {
+    const { result } = await run("echo_30_days", ["long"]);
+    assert.equal(result.status, "done", JSON.stringify(result.error));
+    assert.deepEqual((result.value as { args: unknown[] }).args, ["long"]);
+    const byJob = (await run("echo", ["job"], days(60))).result;
+    assert.equal(byJob.status, "done", JSON.stringify(byJob.error));
   });
 
   it("`Worker` retries a timed-out sync job when retries remain", async () => {

@@ -24,6 +24,7 @@ import type {
   NewJob,
 } from "../../core/job.ts";
 import { describe } from "../../core/names.ts";
+import { assertDuration, HOUR_MS } from "../../core/time.ts";
 import * as inspection from "./inspection.ts";
 import type { MemoryQueueCounts } from "./inspection.ts";
 import * as jobOps from "./job_ops.ts";
@@ -127,12 +128,13 @@ export class MemoryBackend implements Backend {
         }`,
       );
     }
-    const sweepMs = options.sweepMs ?? DEFAULT_SWEEP_MS;
-    if (typeof sweepMs !== "number" || !Number.isSafeInteger(sweepMs) || sweepMs < 10) {
-      throw new RangeError(
-        `${action}: sweepMs is ${String(sweepMs)}, expected an integer number of milliseconds ≥ 10`,
-      );
-    }
+    const sweepMs = assertDuration(
+      options.sweepMs ?? DEFAULT_SWEEP_MS,
+      "sweepMs",
+      action,
+      10,
+      HOUR_MS,
+    );
     const name = options.store;
     if (name !== undefined && typeof name !== "string") {
       throw new TypeError(

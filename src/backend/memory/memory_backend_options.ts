@@ -27,7 +27,8 @@ export interface MemoryBackendOptions {
   now?: () => number;
   /**
    * How often expired results are removed besides on access, in
-   * milliseconds (the timer never keeps the process alive).
+   * milliseconds, from 10 to 3600000 (one hour); the timer never keeps the
+   * process alive.
    * @default {60000}
    */
   sweepMs?: number;
