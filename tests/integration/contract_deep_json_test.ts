@@ -6,6 +6,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { days } from "../../mod.ts";
 import { backends, type Harness } from "../support/harness.ts";
 
 const DEPTH = 10_000;
@@ -85,6 +86,16 @@ for (const backend of backends) {
       assert.deepEqual(bottom((await arrayJob.getResult())?.value), { depth: DEPTH, leaf: true });
       await worker.stop();
       await running;
+    });
+
+    it("a recurring job with arguments nested 10,000 deep registers once (derived id)", async () => {
+      const producer = h.producer();
+      const args = [nestedObject(DEPTH, [1, 2])];
+      const first = await producer.enqueueJob("deep_args", { args, deferBy: days(1) });
+      const again = await producer.enqueueJob("deep_args", { args, deferBy: days(1) });
+      assert.equal(again.id, first.id);
+      assert.match(first.id, /^deep_args~[0-9a-f]{32}$/);
+      await first.cancel();
     });
 
     it("a bad value at the bottom of 10,000 levels is still named by its path", async () => {

@@ -210,6 +210,35 @@ describe("schedule ids", () => {
     );
   });
 
+  it("`canonicalJson()` writes what JSON.stringify writes, keys sorted, at any depth", () => {
+    const sortedStringify = (value: unknown) =>
+      JSON.stringify(value, (_key, v) => {
+        if (v && typeof v === "object" && !Array.isArray(v)) {
+          const sorted: Record<string, unknown> = {};
+          for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+          return sorted;
+        }
+        return v;
+      });
+    const samples: unknown[] = [
+      null,
+      0,
+      -1.5e300,
+      'é\u2028"',
+      [],
+      {},
+      [1, [2, [3]], { z: 1, a: [null, true, "x"] }],
+      { b: { d: 1, c: 2, "": 0, "10": 1, "9": 2 }, a: [3], u: undefined, ä: "ü" },
+      [undefined, NaN, Infinity],
+    ];
+    for (const v of samples) assert.equal(canonicalJson(v), sortedStringify(v), JSON.stringify(v));
+    // keys already in order at every level: the text is exactly JSON.stringify's
+    let deep: unknown = { x: 2, y: 1 };
+    for (let i = 0; i < 10_000; i++) deep = { a: i, b: [deep] };
+    assert.equal(canonicalJson(deep), JSON.stringify(deep));
+    assert.equal(canonicalJson({ b: deep, a: 1 }), `{"a":1,"b":${JSON.stringify(deep)}}`);
+  });
+
   it("`canonicalJson()` sorts object keys at every level", () => {
     assert.equal(canonicalJson({ b: { d: 1, c: 2 }, a: [3] }), '{"a":[3],"b":{"c":2,"d":1}}');
   });
