@@ -127,5 +127,70 @@ function leafProblem(v: unknown, inObject: boolean, at: () => string): string | 
 export function toJson(value: unknown, path: string, action: string): string {
   const problem = jsonProblem(value, path);
   if (problem) throw new TypeError(`${action}: ${problem}`);
-  return JSON.stringify(value);
+  return stringifyJson(value);
+}
+
+/**
+ * `JSON.stringify(value)` for plain JSON at any nesting depth: the native
+ * one first, and when it runs out of stack (V8's is recursive: Node's
+ * default stack ends it a few thousand levels deep) the same text written
+ * by {@linkcode writeJson}.
+ */
+export function stringifyJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return writeJson(value, jsonKeys);
+  }
+}
+
+/** The kinds of property value `JSON.stringify` leaves out of an object. */
+const DROPPED = new Set(["undefined", "function", "symbol"]);
+
+/** The keys `JSON.stringify` writes for the plain object `o`, in its order. */
+export function jsonKeys(o: Record<string, unknown>): string[] {
+  return Object.keys(o).filter((k) => !DROPPED.has(typeof o[k]));
+}
+
+/**
+ * Writes plain JSON (what {@linkcode jsonProblem} accepts) as
+ * `JSON.stringify` does, objects' keys in the order `keysOf` gives, with an
+ * explicit stack of pending parts (text, or a value still to write) so that
+ * no nesting depth exhausts the call stack.
+ */
+export function writeJson(
+  value: unknown,
+  keysOf: (o: Record<string, unknown>) => string[],
+): string {
+  const out: string[] = [];
+  const pending: ({ text: string } | { value: unknown })[] = [{ value }];
+  while (pending.length > 0) {
+    const part = pending.pop()!;
+    if ("text" in part) {
+      out.push(part.text);
+      continue;
+    }
+    const v = part.value;
+    if (v === null || typeof v !== "object") {
+      out.push(JSON.stringify(v) ?? "null");
+    } else if (Array.isArray(v)) {
+      pending.push({ text: "]" });
+      for (let i = v.length - 1; i >= 0; i--) {
+        pending.push({ value: v[i] });
+        if (i > 0) pending.push({ text: "," });
+      }
+      pending.push({ text: "[" });
+    } else {
+      const o = v as Record<string, unknown>;
+      const keys = keysOf(o);
+      pending.push({ text: "}" });
+      for (let i = keys.length - 1; i >= 0; i--) {
+        pending.push({ value: o[keys[i]] });
+        pending.push({ text: `${i > 0 ? "," : ""}${JSON.stringify(keys[i])}:` });
+      }
+      pending.push({ text: "{" });
+    }
+  }
+  return out.join("");
 }

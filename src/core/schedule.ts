@@ -9,6 +9,7 @@
  */
 
 import { Cron } from "croner";
+import { jsonKeys, writeJson } from "./json.ts";
 import { describe, MAX_JOB_ID_LENGTH, utf8Length } from "./names.ts";
 
 /** The shortest period a fixed-rate schedule accepts: one second. */
@@ -299,56 +300,25 @@ export function ruleKey(spec: ScheduleSpec): string {
   return spec.kind === "every" ? `every:${spec.everyMs}` : `cron:${spec.tz}:${spec.cron}`;
 }
 
-/** The kinds of property value `JSON.stringify` leaves out of an object. */
-const DROPPED = new Set(["undefined", "function", "symbol"]);
-
 /**
  * The keys `JSON.stringify` writes for `o`, in the order of an object built
  * by inserting them sorted: array-index keys (`"9"`, `"10"`) first in numeric
  * order, as objects always list them, then the others sorted.
  */
 function sortedKeys(o: Record<string, unknown>): string[] {
-  const keys = Object.keys(o).filter((k) => !DROPPED.has(typeof o[k])).sort();
+  const keys = jsonKeys(o).sort();
   const isIndex = (k: string) => /^(?:0|[1-9]\d*)$/.test(k) && Number(k) < 4_294_967_295;
   const indexes = keys.filter(isIndex).sort((a, b) => Number(a) - Number(b));
   return indexes.length === 0 ? keys : [...indexes, ...keys.filter((k) => !isIndex(k))];
 }
 
-/** JSON with object keys sorted at every level, so equal values give equal text. */
+/**
+ * JSON with object keys sorted at every level, so equal values give equal
+ * text (the text `JSON.stringify` writes for the value with its keys
+ * inserted in sorted order), at any nesting depth.
+ */
 export function canonicalJson(value: unknown): string {
-  // The same text as JSON.stringify with every object's keys sorted, written
-  // with an explicit stack of pending parts (text, or a value still to write)
-  // so that no nesting depth exhausts the call stack.
-  const out: string[] = [];
-  const pending: ({ text: string } | { value: unknown })[] = [{ value }];
-  while (pending.length > 0) {
-    const part = pending.pop()!;
-    if ("text" in part) {
-      out.push(part.text);
-      continue;
-    }
-    const v = part.value;
-    if (v === null || typeof v !== "object") {
-      out.push(JSON.stringify(v) ?? "null");
-    } else if (Array.isArray(v)) {
-      pending.push({ text: "]" });
-      for (let i = v.length - 1; i >= 0; i--) {
-        pending.push({ value: v[i] });
-        if (i > 0) pending.push({ text: "," });
-      }
-      pending.push({ text: "[" });
-    } else {
-      const o = v as Record<string, unknown>;
-      const keys = sortedKeys(o);
-      pending.push({ text: "}" });
-      for (let i = keys.length - 1; i >= 0; i--) {
-        pending.push({ value: o[keys[i]] });
-        pending.push({ text: `${i > 0 ? "," : ""}${JSON.stringify(keys[i])}:` });
-      }
-      pending.push({ text: "{" });
-    }
-  }
-  return out.join("");
+  return writeJson(value, sortedKeys);
 }
 
 /**

@@ -9,7 +9,7 @@
 
 import type { JobError } from "../core/job.ts";
 import { toJobError } from "../core/job_error.ts";
-import { jsonProblem } from "../core/json.ts";
+import { jsonProblem, stringifyJson } from "../core/json.ts";
 import { nodeParentPort } from "./parent_port.ts";
 import type { FailureKind, RunMessage, ThreadMessage } from "./protocol.ts";
 
@@ -151,7 +151,7 @@ async function run(message: RunMessage): Promise<ThreadMessage> {
   try {
     const problem = jsonProblem(value, "result");
     if (problem) return failed("json", { name: "TypeError", message: problem });
-    return { type: "done", id, json: JSON.stringify(value) };
+    return { type: "done", id, json: stringifyJson(value) };
   } catch (error) {
     // A result that cannot even be inspected (a revoked Proxy, throwing getters).
     return failed("json", toJobError(error));

@@ -10,7 +10,7 @@ import type { Backend } from "../backend/backend.ts";
 import { backoffDelay } from "../core/backoff.ts";
 import type { Completion, JobError, LeasedJob } from "../core/job.ts";
 import { toJobError } from "../core/job_error.ts";
-import { jsonProblem } from "../core/json.ts";
+import { jsonProblem, stringifyJson } from "../core/json.ts";
 import { assertName } from "../core/names.ts";
 import { type LongTimeout, setLongTimeout } from "../core/long_timeout.ts";
 import { sleep } from "../core/sleep.ts";
@@ -290,7 +290,7 @@ export class JobRunner {
       if (problem) {
         return { ok: false, error: toJobError(new NonJsonResultError(actor.name, problem)) };
       }
-      return { ok: true, json: JSON.stringify(value) };
+      return { ok: true, json: stringifyJson(value) };
     } catch (error) {
       return { ok: false, error: toJobError(error) };
     } finally {

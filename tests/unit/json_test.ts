@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { jsonProblem, toJson } from "../../src/core/json.ts";
+import { jsonKeys, jsonProblem, stringifyJson, toJson, writeJson } from "../../src/core/json.ts";
 
 describe("jsonProblem()", () => {
   it("accepts plain JSON values", () => {
@@ -73,5 +73,29 @@ describe("toJson()", () => {
       () => toJson([() => 1], "args", "Cannot enqueue job"),
       (e: Error) => e instanceof TypeError && e.message.startsWith("Cannot enqueue job: args[0]"),
     );
+  });
+});
+
+describe("stringifyJson()", () => {
+  it("writes what JSON.stringify writes, also where the native one runs out of stack", () => {
+    const samples: unknown[] = [
+      null,
+      -0,
+      1e21,
+      'é\u2028"\n',
+      [],
+      { b: 1, a: [null, true, { "": "x", "2": 0, "1": 1 }], u: undefined },
+    ];
+    for (const v of samples) {
+      assert.equal(stringifyJson(v), JSON.stringify(v));
+      assert.equal(writeJson(v, jsonKeys), JSON.stringify(v), "the iterative writer agrees");
+    }
+    let deep: unknown = { leaf: [1, "two"] };
+    for (let i = 0; i < 100_000; i++) deep = i % 2 ? [deep, i] : { k: deep, i };
+    const text = stringifyJson(deep);
+    assert.ok(text.startsWith('[{"k":[{"k":['), text.slice(0, 20));
+    assert.ok(text.endsWith('"i":99998},99999]'), text.slice(-20));
+    assert.ok(text.includes('{"k":{"leaf":[1,"two"]},"i":0}'), "the innermost level");
+    assert.equal(text.length, writeJson(deep, jsonKeys).length);
   });
 });
