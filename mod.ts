@@ -92,7 +92,11 @@ export { Repid, type RepidOptions } from "./src/producer/repid.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";
 export type { UnknownActorsPolicy } from "./src/producer/actor_presence.ts";
 export type { WorkerAnnouncement, WorkerInfo } from "./src/core/worker_info.ts";
-export type { RedisClient, RedisInput } from "./src/backend/redis/connection.ts";
+export type {
+  RedisClient,
+  RedisClusterClient,
+  RedisInput,
+} from "./src/backend/redis/connection.ts";
 export type { Backend, FetchRequest, FetchResult, RequeueRequest } from "./src/backend/backend.ts";
 export { days, hours, minutes, seconds } from "./src/core/durations.ts";
 export type {

@@ -49,7 +49,9 @@ Options:
   --prefix P           The Redis key prefix; producers must use the same
                        (default: repid)
   --redis-url URL      The Redis to use (default: $REDIS_URL, else
-                       redis://127.0.0.1:6379)
+                       redis://127.0.0.1:6379); a Redis Cluster is
+                       redis+cluster://host:port,host:port, a primary under
+                       Sentinel redis+sentinel://host:port,host:port/<name>
   --log-level LEVEL    debug, info, warn, error or silent (default: info, which logs
                        every job started and finished)
   --lease-ms N         How long a job's lease lasts, in ms (default: 30000)
@@ -162,11 +164,11 @@ function applyFlag(out: WorkerArgs, flag: ValueFlag, value: string): void {
       out.prefix = value;
       return;
     case "--redis-url":
-      if (!/^rediss?:\/\//.test(value)) {
+      if (!/^rediss?(\+cluster|\+sentinel)?:\/\//.test(value)) {
         throw new UsageError(
           `option --redis-url is ${
             JSON.stringify(value)
-          }, expected a URL starting with redis:// or rediss://`,
+          }, expected a URL starting with redis://, rediss://, redis+cluster:// or redis+sentinel://`,
         );
       }
       out.redisUrl = value;

@@ -12,7 +12,7 @@ import {
   type WorkerOptions,
 } from "../../mod.ts";
 import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
-import { cleanup, REDIS_URL, testPrefix } from "./redis.ts";
+import { cleanup, CLUSTER_MODE, REDIS_CLUSTER_URL, REDIS_URL, testPrefix } from "./redis.ts";
 
 /** Producers and workers that share one isolated store. */
 export interface Harness {
@@ -36,27 +36,28 @@ export interface BackendCase {
   open(): Harness;
 }
 
-function redisCase(): BackendCase {
+/** Redis at `url`: the shared Redis, or the Redis Cluster of `deno task test:cluster`. */
+function redisCase(name: string, url: string): BackendCase {
   return {
-    name: "redis",
+    name,
     open() {
       const prefix = testPrefix("contract");
       const workers: Worker[] = [];
       const producers: Repid[] = [];
       let store: RedisBackend | undefined;
       return {
-        name: "redis",
+        name,
         backend() {
-          store ??= new RedisBackend(REDIS_URL, { prefix });
+          store ??= new RedisBackend(url, { prefix });
           return store;
         },
         worker(options = {}) {
-          const w = new Worker(REDIS_URL, { prefix, logger: "silent", ...options });
+          const w = new Worker(url, { prefix, logger: "silent", ...options });
           workers.push(w);
           return w;
         },
         producer(options = {}) {
-          const p = new Repid(REDIS_URL, { prefix, logger: "silent", ...options });
+          const p = new Repid(url, { prefix, logger: "silent", ...options });
           producers.push(p);
           return p;
         },
@@ -105,5 +106,10 @@ function memoryCase(): BackendCase {
   };
 }
 
-/** The backends every contract test runs against. */
-export const backends: BackendCase[] = [redisCase(), memoryCase()];
+/**
+ * The backends every contract test runs against: Redis and the in-memory
+ * store, or only the Redis Cluster in cluster mode (`REDIS_CLUSTER=1`).
+ */
+export const backends: BackendCase[] = CLUSTER_MODE
+  ? [redisCase("redis-cluster", REDIS_CLUSTER_URL)]
+  : [redisCase("redis", REDIS_URL), memoryCase()];

@@ -46,6 +46,11 @@ export interface RedisServerOptions {
   startTimeoutMs?: number;
   /** The `redis-server` binary. @default {"redis-server"} */
   binary?: string;
+  /**
+   * More `redis-server` arguments, such as `["--cluster-enabled", "yes"]`.
+   * @default {[]}
+   */
+  args?: string[];
 }
 
 /** A `redis-server` process owned by a test. */
@@ -91,6 +96,7 @@ export class RedisServer {
       this.dir,
       "--daemonize",
       "no",
+      ...(options.args ?? []),
     ];
   }
 

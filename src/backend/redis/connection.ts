@@ -5,13 +5,21 @@
  * @module
  */
 
-import { Redis } from "ioredis";
+import { type Cluster, Redis } from "ioredis";
 import { describe } from "../../core/names.ts";
 import { GAVE_UP, within } from "../../core/settle.ts";
+import { isClusterUrl, isSentinelUrl, openClusterUrl, openSentinelUrl } from "./topology_urls.ts";
 
 /**
  * The part of an ioredis client that Repid's types name. Any ioredis `Redis`
- * instance fits; Repid uses it as the full ioredis client.
+ * instance fits (on one node, or with `sentinels`); Repid uses it as the full
+ * ioredis client.
+ *
+ * @example
+ * ```ts ignore
+ * import { Redis } from "ioredis";
+ * const client: RedisClient = new Redis("redis://127.0.0.1:6379");
+ * ```
  */
 export interface RedisClient {
   /** The connection state, such as `"ready"`. */
@@ -21,15 +29,44 @@ export interface RedisClient {
 }
 
 /**
- * An ioredis client, or a `redis://` / `rediss://` URL to open one; a
- * `memory://` or `memory://name` URL opens the in-memory store instead.
+ * The part of an ioredis `Cluster` client that Repid's types name; Repid
+ * uses it as the full ioredis `Cluster`.
+ *
+ * @example
+ * ```ts ignore
+ * import { Cluster } from "ioredis";
+ * const client: RedisClusterClient = new Cluster([{ host: "127.0.0.1", port: 7000 }]);
+ * ```
  */
-export type RedisInput = RedisClient | string;
+export interface RedisClusterClient extends RedisClient {
+  /** `true` for a `Cluster`. */
+  readonly isCluster: boolean;
+  /** The connection to each node (`"master"`: to each master). */
+  nodes(role?: "all" | "master" | "slave"): unknown[];
+}
+
+/**
+ * An ioredis client (`Redis`, including one with `sentinels`, or `Cluster`),
+ * or a URL to open one: `redis://` / `rediss://`, `redis+cluster://host:port,…`
+ * (a Redis Cluster), `redis+sentinel://host:port,…/<master name>` (a primary
+ * found through Sentinel); a `memory://` or `memory://name` URL opens the
+ * in-memory store instead.
+ *
+ * @example
+ * ```ts ignore
+ * new Worker("redis+cluster://10.0.0.1:6379,10.0.0.2:6379");
+ * new Worker("redis+sentinel://10.0.0.1:26379,10.0.0.2:26379/mymaster");
+ * ```
+ */
+export type RedisInput = RedisClient | RedisClusterClient | string;
+
+/** An ioredis client on one Redis (or a Sentinel-managed primary) or on a Redis Cluster. */
+export type AnyRedis = Redis | Cluster;
 
 /** A client plus whether Repid opened it (and so must close it). */
 export interface OwnedClient {
   /** The client. */
-  client: Redis;
+  client: AnyRedis;
   /** `true` when Repid created the client and closes it on `close()`. */
   owned: boolean;
 }
@@ -59,9 +96,10 @@ const BATCHED_SCRIPTS = [
  */
 export function assertRedisInput(input: RedisInput, action: string): void {
   if (typeof input === "string") {
-    if (/^rediss?:\/\//.test(input)) return;
+    if (/^rediss?(\+cluster|\+sentinel)?:\/\//.test(input)) return;
     throw new TypeError(
-      `${action}: Redis URL ${JSON.stringify(input)} must start with redis:// or rediss://`,
+      `${action}: Redis URL ${JSON.stringify(input)} must start with redis://, rediss://, ` +
+        "redis+cluster:// or redis+sentinel://",
     );
   }
   if (!input || typeof (input as Redis).duplicate !== "function") {
@@ -79,17 +117,22 @@ export function openClient(
 ): OwnedClient {
   assertRedisInput(input, action);
   if (typeof input === "string") {
-    const client = new Redis(input, {
+    const pipelining = {
       lazyConnect,
       enableAutoPipelining: true,
       autoPipeliningIgnoredCommands: [...BATCHED_SCRIPTS],
-    });
+    };
+    const client: AnyRedis = isClusterUrl(input)
+      ? openClusterUrl(input, action, pipelining)
+      : isSentinelUrl(input)
+      ? openSentinelUrl(input, action, pipelining)
+      : new Redis(input, pipelining);
     // ioredis reconnects by itself and rejects the commands that fail; without
     // a listener it would print every failed reconnect attempt to stderr.
     client.on("error", () => {});
     return { client, owned: true };
   }
-  return { client: input as unknown as Redis, owned: false };
+  return { client: input as unknown as AnyRedis, owned: false };
 }
 
 /** How long {@linkcode closeClient} waits for Redis to answer QUIT before it drops the connection. */
@@ -100,7 +143,7 @@ const QUIT_WAIT_MS = 1_000;
  * it is not connected, after {@linkcode QUIT_WAIT_MS} when Redis does not
  * answer QUIT (it went away, or the connection went silent).
  */
-export async function closeClient(client: Redis): Promise<void> {
+export async function closeClient(client: AnyRedis): Promise<void> {
   if (client.status === "end") return;
   if (client.status !== "ready") {
     client.disconnect();

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Redis } from "ioredis";
+import type { AnyRedis } from "./connection.ts";
 import { ConnectionError } from "../../errors.ts";
 
 /** How long a worker waits at start for Redis to answer. */
@@ -21,7 +21,8 @@ export const READY_CHECK_MS = 3_000;
  * redisAddress(new Redis("redis://127.0.0.1:1", { lazyConnect: true })); // "127.0.0.1:1"
  * ```
  */
-export function redisAddress(client: Redis): string {
+export function redisAddress(client: AnyRedis): string {
+  if (client.isCluster) return "a Redis Cluster";
   const o = client.options as { host?: string; port?: number; path?: string; tls?: unknown };
   if (o.path) return o.path;
   return `${o.host ?? "127.0.0.1"}:${o.port ?? 6379}${o.tls ? " (TLS)" : ""}`;
@@ -38,7 +39,7 @@ export function redisAddress(client: Redis): string {
  * ```
  */
 export function waitUntilReady(
-  client: Redis,
+  client: AnyRedis,
   action: string,
   timeoutMs: number = READY_CHECK_MS,
   signal?: AbortSignal,

@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { Redis } from "ioredis";
 import type { Backend, FetchRequest, FetchResult, RequeueRequest } from "../backend.ts";
 import type {
   Completion,
@@ -22,7 +21,7 @@ import { isFinished, jobInfoFromHash, storedErrors, storedOptions } from "../../
 import { FINISHED_FIELDS } from "../../core/job_record.ts";
 import { deliveryLimitError } from "../../core/store_errors.ts";
 import { clampTtlMs, DEAD_TTL_MS } from "../../core/store_limits.ts";
-import { closeClient, openClient, type RedisInput } from "./connection.ts";
+import { type AnyRedis, closeClient, openClient, type RedisInput } from "./connection.ts";
 import { GAVE_UP, unlessAborted } from "../../core/settle.ts";
 import { type QueueKeys, queueKeys } from "./keys.ts";
 import { READY_CHECK_MS, waitUntilReady } from "./ready_check.ts";
@@ -64,13 +63,13 @@ export interface RedisBackendOptions {
  */
 export class RedisBackend implements Backend {
   /** The client that runs the scripts. */
-  readonly client: Redis;
+  readonly client: AnyRedis;
   readonly #owned: boolean;
   readonly #prefix: string;
   readonly #keys = new Map<string, QueueKeys>();
-  readonly #blocking = new Map<string, Redis>();
-  #subscriber: Redis | undefined;
-  #subscribing: Promise<Redis> | undefined;
+  readonly #blocking = new Map<string, AnyRedis>();
+  #subscriber: AnyRedis | undefined;
+  #subscribing: Promise<AnyRedis> | undefined;
   readonly #listeners = new Map<string, Set<(id: string, info?: JobInfo) => void>>();
   /** The queue of each finished channel subscribed to. */
   readonly #channelQueues = new Map<string, string>();
@@ -506,7 +505,7 @@ export class RedisBackend implements Backend {
     return off;
   }
 
-  #ensureSubscriber(): Promise<Redis> {
+  #ensureSubscriber(): Promise<AnyRedis> {
     if (this.#subscribing) return this.#subscribing;
     this.#subscribing = (async () => {
       const sub = this.client.duplicate();

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Redis } from "ioredis";
+import type { AnyRedis } from "./connection.ts";
 import {
   type NewSchedule,
   type ScheduleInfo,
@@ -27,7 +27,7 @@ export type ScriptRunner = (
 
 /** Schedule storage on one Redis client. */
 export class RedisSchedules implements ScheduleBackend {
-  readonly #client: Redis;
+  readonly #client: AnyRedis;
   readonly #keys: (queue: string) => QueueKeys;
   readonly #run: ScriptRunner;
 
@@ -36,7 +36,7 @@ export class RedisSchedules implements ScheduleBackend {
    * @param keys The keys of a queue.
    * @param run Runs one of the scripts (errors in Repid's terms).
    */
-  constructor(client: Redis, keys: (queue: string) => QueueKeys, run: ScriptRunner) {
+  constructor(client: AnyRedis, keys: (queue: string) => QueueKeys, run: ScriptRunner) {
     this.#client = client;
     this.#keys = keys;
     this.#run = run;

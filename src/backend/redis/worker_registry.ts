@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { Redis } from "ioredis";
+import type { AnyRedis } from "./connection.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 
 /**
@@ -29,7 +29,7 @@ export function workerKeys(prefix: string): { ids: string; workerPrefix: string 
 
 /** Registers or renews `worker` for `ttlMs`. */
 export async function redisHeartbeat(
-  client: Redis,
+  client: AnyRedis,
   prefix: string,
   worker: WorkerAnnouncement,
   ttlMs: number,
@@ -46,13 +46,13 @@ export async function redisHeartbeat(
 }
 
 /** Removes a worker's registration. */
-export async function redisUnregister(client: Redis, prefix: string, id: string): Promise<void> {
+export async function redisUnregister(client: AnyRedis, prefix: string, id: string): Promise<void> {
   const k = workerKeys(prefix);
   await client.multi().del(k.workerPrefix + id).zrem(k.ids, id).exec();
 }
 
 /** The registered workers whose registration has not expired. */
-export async function redisListWorkers(client: Redis, prefix: string): Promise<WorkerInfo[]> {
+export async function redisListWorkers(client: AnyRedis, prefix: string): Promise<WorkerInfo[]> {
   const k = workerKeys(prefix);
   const ids = await client.zrange(k.ids, 0, -1);
   if (ids.length === 0) return [];
