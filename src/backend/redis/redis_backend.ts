@@ -30,6 +30,14 @@ import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 import { scripts } from "./scripts/mod.ts";
 import { withoutFlags } from "./scripts/common.ts";
 import { isShebangUnsupported, redisStoreError, storeCall } from "./redis_errors.ts";
+import { FinishedSubscriber } from "./finished_subscriber.ts";
+import {
+  publishes,
+  type PubSubMode,
+  SHARDED_SUFFIX,
+  shardedVariant,
+  useSharded,
+} from "./pubsub_mode.ts";
 import { RedisSchedules } from "./schedules.ts";
 import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
 import type { AdvanceOutcome, ScheduleUpsertResult } from "../schedule_backend.ts";
@@ -53,6 +61,13 @@ export interface RedisBackendOptions {
    * @default {false}
    */
   lazyConnect?: boolean;
+  /**
+   * How finished jobs are announced to waiting producers: see
+   * {@linkcode PubSubMode}. Workers and producers of one cluster must agree,
+   * which `"auto"` does by itself.
+   * @default {"auto"}
+   */
+  pubsub?: PubSubMode;
 }
 
 /**
@@ -68,8 +83,13 @@ export class RedisBackend implements Backend {
   readonly #prefix: string;
   readonly #keys = new Map<string, QueueKeys>();
   readonly #blocking = new Map<string, AnyRedis>();
-  #subscriber: AnyRedis | undefined;
-  #subscribing: Promise<AnyRedis> | undefined;
+  #subscriber: FinishedSubscriber | undefined;
+  readonly #pubsub: PubSubMode;
+  /** Whether finished messages use sharded pub/sub; `undefined` until known. */
+  #sharded: boolean | undefined;
+  #shardedKnown: Promise<boolean> | undefined;
+  /** The scripts that publish (and so have a sharded variant). */
+  readonly #publishing = new Set<string>();
   readonly #listeners = new Map<string, Set<(id: string, info?: JobInfo) => void>>();
   /** The queue of each finished channel subscribed to. */
   readonly #channelQueues = new Map<string, string>();
@@ -92,11 +112,24 @@ export class RedisBackend implements Backend {
     this.client = client;
     this.#owned = owned;
     this.#prefix = options.prefix ?? "repid";
+    this.#pubsub = options.pubsub ?? "auto";
+    if (!["auto", "sharded", "broadcast"].includes(this.#pubsub)) {
+      throw new TypeError(
+        `Cannot connect to Redis: option pubsub is ${
+          JSON.stringify(this.#pubsub)
+        }, expected "auto", "sharded" or "broadcast"`,
+      );
+    }
+    if (!client.isCluster) this.#sharded = false;
     for (const s of scripts) {
-      if (!(s.name in client)) client.defineCommand(s.name, { numberOfKeys: s.keys, lua: s.lua });
-      const plain = withoutFlags(s.lua);
-      if (plain !== s.lua && !(s.name + NO_FLAGS in client)) {
-        client.defineCommand(s.name + NO_FLAGS, { numberOfKeys: s.keys, lua: plain });
+      const all = client.isCluster && publishes(s) ? [s, shardedVariant(s)] : [s];
+      if (all.length > 1) this.#publishing.add(s.name);
+      for (const v of all) {
+        if (!(v.name in client)) client.defineCommand(v.name, { numberOfKeys: v.keys, lua: v.lua });
+        const plain = withoutFlags(v.lua);
+        if (plain !== v.lua && !(v.name + NO_FLAGS in client)) {
+          client.defineCommand(v.name + NO_FLAGS, { numberOfKeys: v.keys, lua: plain });
+        }
       }
     }
     this.#schedules = new RedisSchedules(
@@ -132,9 +165,11 @@ export class RedisBackend implements Backend {
     return waitUntilReady(this.client, action, READY_CHECK_MS, signal);
   }
 
-  async #run(action: string, name: string, ...args: ScriptArg[]): Promise<unknown> {
+  async #run(action: string, script: string, ...args: ScriptArg[]): Promise<unknown> {
     const commands = this.client as unknown as Record<string, ScriptFn>;
     try {
+      if (this.#sharded === undefined) await this.#isSharded();
+      const name = this.#sharded && this.#publishing.has(script) ? script + SHARDED_SUFFIX : script;
       if (this.#noFlags && name + NO_FLAGS in commands) {
         return await commands[name + NO_FLAGS](...args);
       }
@@ -148,6 +183,19 @@ export class RedisBackend implements Backend {
     } catch (error) {
       throw redisStoreError(action, error);
     }
+  }
+
+  /** Whether finished messages use sharded pub/sub (asked once; a failed ask is asked again). */
+  #isSharded(): Promise<boolean> {
+    if (this.#sharded !== undefined) return Promise.resolve(this.#sharded);
+    this.#shardedKnown ??= useSharded(this.client, this.#pubsub).then(
+      (sharded) => this.#sharded = sharded,
+      (error) => {
+        this.#shardedKnown = undefined;
+        throw error;
+      },
+    );
+    return this.#shardedKnown;
   }
 
   /** The keys of `queue`. */
@@ -494,7 +542,7 @@ export class RedisBackend implements Backend {
       if (!s?.delete(listener) || s.size > 0) return;
       this.#listeners.delete(channel);
       this.#subscribed.delete(channel);
-      if (this.#subscriber?.status === "ready") await this.#subscriber.unsubscribe(channel);
+      await this.#subscriber?.unsubscribe(channel);
     };
     try {
       await subscribed; // every listener, not only the first, waits for the SUBSCRIBE
@@ -505,44 +553,23 @@ export class RedisBackend implements Backend {
     return off;
   }
 
-  #ensureSubscriber(): Promise<AnyRedis> {
-    if (this.#subscribing) return this.#subscribing;
-    this.#subscribing = (async () => {
-      const sub = this.client.duplicate();
-      sub.on("error", () => {});
-      let first = true;
-      sub.on("ready", () => {
-        if (first) {
-          first = false;
-          return;
-        }
-        for (const f of this.#reconnectListeners) f();
-      });
-      sub.on("message", (channel: string, message: string) => {
+  async #ensureSubscriber(): Promise<FinishedSubscriber> {
+    const sharded = await this.#isSharded();
+    this.#subscriber ??= new FinishedSubscriber(
+      this.client,
+      sharded,
+      (channel, message) => {
         const set = this.#listeners.get(channel);
         if (!set) return;
         for (const { id, info } of parseFinished(this.#channelQueues.get(channel) ?? "", message)) {
           for (const f of set) f(id, info);
         }
-      });
-      this.#subscriber = sub;
-      if (sub.status !== "ready") {
-        await new Promise<void>((resolve, reject) => {
-          const ok = () => {
-            sub.off("end", fail);
-            resolve();
-          };
-          const fail = () => {
-            sub.off("ready", ok);
-            reject(new Error("subscriber connection closed"));
-          };
-          sub.once("ready", ok);
-          sub.once("end", fail);
-        });
-      }
-      return sub;
-    })();
-    return this.#subscribing;
+      },
+      () => {
+        for (const f of this.#reconnectListeners) f();
+      },
+    );
+    return this.#subscriber;
   }
 
   // Schedules (recurring jobs): see ./schedules.ts.
@@ -584,7 +611,7 @@ export class RedisBackend implements Backend {
     const closing: Promise<void>[] = [];
     for (const c of this.#blocking.values()) c.disconnect();
     this.#blocking.clear();
-    if (this.#subscriber) closing.push(closeClient(this.#subscriber));
+    if (this.#subscriber) closing.push(this.#subscriber.close());
     if (this.#owned) closing.push(closeClient(this.client));
     await Promise.all(closing);
   }
