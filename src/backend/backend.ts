@@ -60,7 +60,12 @@ export interface RequeueRequest {
 
 /** The store behind producers and workers (schedules: {@linkcode ScheduleBackend}). */
 export interface Backend extends ScheduleBackend {
-  /** Adds jobs; an unfinished job with the same custom id is kept, not duplicated. */
+  /**
+   * Adds jobs; an unfinished job with the same custom id is kept, not
+   * duplicated. When the jobs of some queues are stored and others are not,
+   * rejects with a `PartialEnqueueError` (src/backend/partial_enqueue.ts)
+   * holding each job's outcome or its own queue's error.
+   */
   enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]>;
   /**
    * Leases up to `max` jobs of `queue` for `leaseMs` under `token`: due

@@ -6,12 +6,15 @@
  * most {@linkcode MERGED_JOBS_MAX} jobs and about {@linkcode MERGED_BYTES_MAX}
  * of arguments, so that no script call holds Redis for more than a few
  * milliseconds; the calls are sent together, in order.
+ * Each enqueue settles with its own queue's outcome: one queue's failure
+ * never rejects the jobs of another queue that were stored.
  *
  * @module
  */
 
 import type { EnqueueOutcome, NewJob } from "../core/job.ts";
 import { type Deferred, deferred } from "../core/sleep.ts";
+import { PartialEnqueueError } from "../backend/partial_enqueue.ts";
 
 /**
  * The most jobs merged into one call. Redis spends about 10–15 µs per job
@@ -74,7 +77,20 @@ export class EnqueueBatcher {
     }
     sent.then(
       (out) => waiters.forEach((w, i) => w.resolve(out[i])),
-      (error) => waiters.forEach((w) => w.reject(error)),
+      (error) => settleEach(waiters, error),
     );
   }
+}
+
+/** Rejects every waiter with `error`, or, for a partial failure, settles each with its own entry. */
+function settleEach(waiters: Deferred<EnqueueOutcome>[], error: unknown): void {
+  if (!(error instanceof PartialEnqueueError)) {
+    for (const w of waiters) w.reject(error);
+    return;
+  }
+  waiters.forEach((w, i) => {
+    const outcome = error.outcomes[i];
+    if (outcome) w.resolve(outcome);
+    else w.reject(error.errors[i]);
+  });
 }

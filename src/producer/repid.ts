@@ -21,6 +21,7 @@ import { assertDuration, HOUR_MS } from "../core/time.ts";
 import { wrapStoreError } from "../backend/store_error.ts";
 import { ProducerClosedError } from "../errors.ts";
 import { EnqueueBatcher } from "./enqueue_batcher.ts";
+import { PartialEnqueueError } from "../backend/partial_enqueue.ts";
 import {
   type ActorOf,
   type AnyActors,
@@ -251,8 +252,12 @@ export class Repid<A extends ActorMap = AnyActors> {
     try {
       outcomes = await this.#backend.enqueue(jobs);
     } catch (error) {
-      for (const job of jobs) this.#waiter.unwatch(job.queue, [job.id]);
-      throw wrapStoreError("enqueue jobs", error);
+      const partial = error instanceof PartialEnqueueError ? error : undefined;
+      jobs.forEach((job, i) => {
+        if (!partial?.outcomes[i]) this.#waiter.unwatch(job.queue, [job.id]);
+      });
+      // The jobs of the other queues were stored; this call reports the first failure.
+      throw wrapStoreError("enqueue jobs", partial ? partial.errors.find((e) => e) : error);
     }
     return jobs.map((job, i) =>
       this.#handles.job<BulkResultOf<A, T>>(job.queue, job.id, job.actor, outcomes[i])

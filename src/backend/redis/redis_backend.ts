@@ -27,6 +27,7 @@ import { type QueueKeys, queueKeys } from "./keys.ts";
 import { READY_CHECK_MS, waitUntilReady } from "./ready_check.ts";
 import { redisHeartbeat, redisListWorkers, redisUnregister } from "./worker_registry.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
+import { PartialEnqueueError } from "../partial_enqueue.ts";
 import { scripts } from "./scripts/mod.ts";
 import { withoutFlags } from "./scripts/common.ts";
 import { isShebangUnsupported, redisStoreError, storeCall } from "./redis_errors.ts";
@@ -211,7 +212,9 @@ export class RedisBackend implements Backend {
   /**
    * One script call per queue: a queue with one job uses `enqueue`, a queue
    * with more uses `enqueue_many` (atomic for that queue's jobs). The calls
-   * for several queues are sent together.
+   * for several queues are sent together, and succeed or fail on their own:
+   * when some fail, a {@linkcode PartialEnqueueError} gives each job its own
+   * queue's outcome or error.
    */
   async enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
     if (jobs.length === 1) return [await this.#enqueueOne(jobs[0])];
@@ -222,7 +225,7 @@ export class RedisBackend implements Backend {
       else byQueue.set(job.queue, [i]);
     });
     const out = new Array<EnqueueOutcome>(jobs.length);
-    await Promise.all([...byQueue].map(async ([queue, indexes]) => {
+    const settled = await Promise.allSettled([...byQueue].map(async ([queue, indexes]) => {
       if (indexes.length === 1) {
         out[indexes[0]] = await this.#enqueueOne(jobs[indexes[0]]);
         return;
@@ -249,7 +252,18 @@ export class RedisBackend implements Backend {
         };
       });
     }));
-    return out;
+    if (settled.every((s) => s.status === "fulfilled")) return out;
+    if (byQueue.size === 1) throw (settled[0] as PromiseRejectedResult).reason;
+    // Queues succeed or fail on their own (another master, another error): say which.
+    const errors = new Array<unknown>(jobs.length);
+    [...byQueue.values()].forEach((indexes, q) => {
+      const s = settled[q];
+      if (s.status === "rejected") { for (const i of indexes) errors[i] = s.reason; }
+    });
+    throw new PartialEnqueueError(
+      jobs.map((_, i) => errors[i] === undefined ? out[i] : undefined),
+      errors,
+    );
   }
 
   async #enqueueOne(job: NewJob): Promise<EnqueueOutcome> {
