@@ -41,8 +41,12 @@ export type AdvanceOutcome =
 
 /** Schedule storage, implemented by every backend. */
 export interface ScheduleBackend {
-  /** The store's clock, UTC epoch milliseconds (Redis `TIME`). */
-  time(): Promise<number>;
+  /**
+   * The store's clock, UTC epoch milliseconds (Redis `TIME`). With `queue`,
+   * the clock of the node that holds that queue (on a Redis Cluster, its
+   * master: the clock its scripts use).
+   */
+  time(queue?: string): Promise<number>;
   /**
    * Creates a schedule, or keeps it when the same definition is registered
    * again, or updates it when a setting changed. On creation (and when the

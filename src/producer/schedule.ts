@@ -86,7 +86,7 @@ export async function registerSchedule<T>(
     catchUp,
   });
   try {
-    const now = await backend.time();
+    const now = await backend.time(job.queue);
     const first = firstOccurrence(
       spec,
       now,
@@ -317,7 +317,7 @@ export class Schedule<T = unknown> {
     const info = await this.info();
     if (!info) return false;
     if (info.status === "active") return true;
-    const now = await this.#backend.time();
+    const now = await this.#backend.time(this.queue);
     const nextAt = nextOccurrence(ruleOf(info), now);
     if (nextAt === null) return false;
     return (await this.#backend.resumeSchedule(this.queue, this.id, nextAt)) !== "gone";

@@ -120,7 +120,8 @@ export function openClient(
     const pipelining = {
       lazyConnect,
       enableAutoPipelining: true,
-      autoPipeliningIgnoredCommands: [...BATCHED_SCRIPTS],
+      // On a Redis Cluster, also their variants that announce by SPUBLISH (pubsub_mode.ts).
+      autoPipeliningIgnoredCommands: BATCHED_SCRIPTS.flatMap((n) => [n, `${n}Sharded`]),
     };
     const client: AnyRedis = isClusterUrl(input)
       ? openClusterUrl(input, action, pipelining)

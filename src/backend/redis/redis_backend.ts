@@ -32,6 +32,7 @@ import { scripts } from "./scripts/mod.ts";
 import { withoutFlags } from "./scripts/common.ts";
 import { isShebangUnsupported, redisStoreError, storeCall } from "./redis_errors.ts";
 import { FinishedSubscriber } from "./finished_subscriber.ts";
+import { withStoreFlags } from "./script_flags.ts";
 import {
   publishes,
   type PubSubMode,
@@ -122,7 +123,8 @@ export class RedisBackend implements Backend {
       );
     }
     if (!client.isCluster) this.#sharded = false;
-    for (const s of scripts) {
+    for (const original of scripts) {
+      const s = withStoreFlags(original);
       const all = client.isCluster && publishes(s) ? [s, shardedVariant(s)] : [s];
       if (all.length > 1) this.#publishing.add(s.name);
       for (const v of all) {
@@ -587,8 +589,8 @@ export class RedisBackend implements Backend {
   }
 
   // Schedules (recurring jobs): see ./schedules.ts.
-  time(): Promise<number> {
-    return this.#schedules.time();
+  time(queue?: string): Promise<number> {
+    return this.#schedules.time(queue);
   }
   upsertSchedule(schedule: NewSchedule): Promise<ScheduleUpsertResult> {
     return this.#schedules.upsertSchedule(schedule);

@@ -25,6 +25,9 @@ export type ScriptRunner = (
   ...args: (string | number | (string | number)[])[]
 ) => Promise<unknown>;
 
+/** `TIME`, run where KEYS[1] lives (the key is only declared, never touched). */
+const TIME_LUA = "return redis.call('TIME')";
+
 /** Schedule storage on one Redis client. */
 export class RedisSchedules implements ScheduleBackend {
   readonly #client: AnyRedis;
@@ -42,8 +45,17 @@ export class RedisSchedules implements ScheduleBackend {
     this.#run = run;
   }
 
-  async time(): Promise<number> {
-    const [s, us] = await storeCall("read the store's clock", () => this.#client.time());
+  /**
+   * Redis `TIME`; with `queue`, asked of the node that serves the queue's
+   * keys (one declared key routes the call to its master on a Redis
+   * Cluster), so that a schedule's times and its scripts share one clock.
+   */
+  async time(queue?: string): Promise<number> {
+    const clock = (): Promise<unknown> =>
+      queue === undefined
+        ? this.#client.time()
+        : this.#client.eval(TIME_LUA, 1, this.#keys(queue).schedules);
+    const [s, us] = await storeCall("read the store's clock", clock) as [string, string];
     return Number(s) * 1000 + Math.floor(Number(us) / 1000);
   }
 
