@@ -206,7 +206,7 @@ function redisCli(args: string[]): Promise<string> {
 }
 
 /** `count` ports of `[from, to]` whose port and bus port (+10000) are both free. */
-async function freePorts([from, to]: [number, number], count: number): Promise<number[]> {
+export async function freePorts([from, to]: [number, number], count: number): Promise<number[]> {
   const out: number[] = [];
   for (let p = from; p <= to && out.length < count; p++) {
     if (await isFree(p) && await isFree(p + 10_000)) out.push(p);

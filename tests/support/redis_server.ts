@@ -51,6 +51,12 @@ export interface RedisServerOptions {
    * @default {[]}
    */
   args?: string[];
+  /**
+   * A configuration file, passed first (for example a Sentinel's, with
+   * `args: ["--sentinel"]`); it must stay writable.
+   * @default {none}
+   */
+  configFile?: string;
 }
 
 /** A `redis-server` process owned by a test. */
@@ -82,6 +88,7 @@ export class RedisServer {
     this.#startTimeoutMs = options.startTimeoutMs ?? 15_000;
     const aof = options.appendonly ? "yes" : "no";
     this.#args = [
+      ...(options.configFile ? [options.configFile] : []),
       "--port",
       String(port),
       "--bind",
