@@ -36,6 +36,7 @@ export {
   NonJsonResultError,
   ProducerClosedError,
   RepidError,
+  ReplicationError,
   ResultTimeoutError,
   type StoreCondition,
   StoreRefusedError,
@@ -92,6 +93,7 @@ export { Repid, type RepidOptions } from "./src/producer/repid.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";
 export type { UnknownActorsPolicy } from "./src/producer/actor_presence.ts";
 export type { WorkerAnnouncement, WorkerInfo } from "./src/core/worker_info.ts";
+export type { Durability } from "./src/backend/redis/durability.ts";
 export type {
   RedisClient,
   RedisClusterClient,

@@ -425,3 +425,35 @@ export class UnknownActorError extends RepidError {
     this.queue = queue;
   }
 }
+
+/**
+ * With `durability: "replicated"`, no replica confirmed a write within
+ * `replicaTimeoutMs`: the write is stored on the primary (and takes
+ * effect), but a failover before a replica copies it would lose it.
+ *
+ * @example
+ * ```ts ignore
+ * import { ReplicationError } from "@repid/repid";
+ *
+ * try {
+ *   await producer.enqueueJob("send_email", { args: ["a@example.com"] });
+ * } catch (error) {
+ *   if (error instanceof ReplicationError) console.log("stored on the primary only");
+ * }
+ * ```
+ */
+export class ReplicationError extends RepidError {
+  /**
+   * Creates the error for a write no replica confirmed in time.
+   *
+   * @param action What was written, such as "enqueue job".
+   * @param queue The queue written to.
+   * @param timeoutMs How long the wait for a replica lasted, in milliseconds.
+   */
+  constructor(action: string, queue: string, timeoutMs: number) {
+    super(
+      `Cannot ${action} on queue "${queue}" with durability "replicated": no replica confirmed ` +
+        `the write within ${timeoutMs} ms (it is stored on the primary only, which a failover may lose)`,
+    );
+  }
+}

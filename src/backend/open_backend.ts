@@ -8,15 +8,16 @@
 import type { Backend } from "./backend.ts";
 import { memoryBackendFromUrl } from "./memory/memory_url.ts";
 import type { RedisInput } from "./redis/connection.ts";
-import { RedisBackend } from "./redis/redis_backend.ts";
+import { RedisBackend, type RedisBackendOptions } from "./redis/redis_backend.ts";
 
 /**
  * Opens the store named by `input`: `memory://` (or `memory://name`) for the
- * in-memory store shared in this process, else a Redis client or URL.
+ * in-memory store shared in this process (which has no replicas: the
+ * durability options do not apply), else a Redis client or URL.
  */
 export function openBackend(
   input: RedisInput,
-  options: { prefix: string; lazyConnect?: boolean },
+  options: { prefix: string } & RedisBackendOptions,
   action: string,
 ): Backend {
   if (typeof input === "string" && input.startsWith("memory:")) {

@@ -15,6 +15,7 @@ import { type Logger, type LogLevel, resolveLogger } from "../log.ts";
 import type { Backend } from "../backend/backend.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
 import { openBackend } from "../backend/open_backend.ts";
+import { type Durability, durabilitySettings } from "../backend/redis/durability.ts";
 import type { ActorDefinition, ActorMap, ArgsOf, ResultOf } from "../core/actor_types.ts";
 import { assertJobId, assertName, assertPrefix } from "../core/names.ts";
 import { assertDuration, HOUR_MS } from "../core/time.ts";
@@ -56,6 +57,18 @@ export interface RepidOptions {
    * @default {undefined (the store of the `redis` argument)}
    */
   backend?: Backend;
+  /**
+   * Whether enqueues and schedule changes also wait for a replica to confirm them (`WAIT`):
+   * `"replicated"` fails the call with a `ReplicationError` when none does within `replicaTimeoutMs`.
+   * See the README's "What replication does and does not keep".
+   * @default {"primary"}
+   */
+  durability?: Durability;
+  /**
+   * With `durability: "replicated"`, how long a write waits for a replica, in milliseconds.
+   * @default {1000}
+   */
+  replicaTimeoutMs?: number;
   /**
    * What to do when no running worker has the actor on the job's queue (per
    * the workers' registry, read at most every 2 s): `"warn"` logs one
@@ -122,7 +135,11 @@ export class Repid<A extends ActorMap = AnyActors> {
       this.#ownsBackend = false;
     } else {
       if (redis === null) throw new TypeError(`${action}: give a Redis client, a URL or a backend`);
-      this.#backend = openBackend(redis, { prefix }, action);
+      this.#backend = openBackend(
+        redis,
+        { prefix, durability: durabilitySettings(options, action) },
+        action,
+      );
       this.#ownsBackend = true;
     }
     this.#presence = new ActorPresence(

@@ -9,6 +9,7 @@
 
 import type { Backend } from "../backend/backend.ts";
 import { openBackend } from "../backend/open_backend.ts";
+import { durabilitySettings } from "../backend/redis/durability.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
 import { GAVE_UP, unlessAborted, within } from "../core/settle.ts";
 import { assertCount, assertDuration } from "../core/time.ts";
@@ -110,7 +111,13 @@ export class Worker {
     } else {
       if (redis === null) throw new TypeError(`${action}: give a Redis client, a URL or a backend`);
       // No connection yet: a constructed worker holds nothing open (runForever() connects).
-      this.#backend = openBackend(redis, { prefix: o.prefix, lazyConnect: true }, action);
+      this.#backend = openBackend(redis, {
+        prefix: o.prefix,
+        lazyConnect: true,
+        durability: durabilitySettings(options, action),
+        onUnconfirmedAck: (error) =>
+          this.#log.warn("ack not confirmed by a replica", { error: error.message }),
+      }, action);
       this.#ownsBackend = true;
     }
     this.#leases = new LeaseKeeper(this.#backend, this.#log, o.leaseMs);

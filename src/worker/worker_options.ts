@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Durability } from "../backend/redis/durability.ts";
 import type { Backend } from "../backend/backend.ts";
 import { assertPrefix } from "../core/names.ts";
 import { assertCount, assertDuration, DAY_MS, HOUR_MS } from "../core/time.ts";
@@ -103,6 +104,18 @@ export interface WorkerOptions {
    * @default {undefined (the store of the `redis` argument)}
    */
   backend?: Backend;
+  /**
+   * Whether acks (and schedule advances) also wait for a replica to confirm them (`WAIT`):
+   * `"replicated"` fails nothing: an ack no replica confirmed stands on the primary and is logged (warn) when none does within `replicaTimeoutMs`.
+   * See the README's "What replication does and does not keep".
+   * @default {"primary"}
+   */
+  durability?: Durability;
+  /**
+   * With `durability: "replicated"`, how long a write waits for a replica, in milliseconds.
+   * @default {1000}
+   */
+  replicaTimeoutMs?: number;
 }
 
 /** Options of {@linkcode Worker.stop}. */

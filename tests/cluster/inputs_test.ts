@@ -80,4 +80,23 @@ describe("Redis Cluster inputs", { skip }, () => {
       await producer.close();
     }
   });
+
+  it('`durability: "replicated"`: enqueues on every master return once its replica has them', async () => {
+    const producer = new Repid(REDIS_CLUSTER_URL, { prefix, durability: "replicated" });
+    const replicas = new Cluster(nodes(), { scaleReads: "slave" });
+    try {
+      const jobs = await Promise.all(
+        QUEUES.map((queue) =>
+          producer.enqueueJob("later", { queue, deferUntil: Date.now() + 60_000 })
+        ),
+      );
+      for (const job of jobs) {
+        const key = `${prefix}:{${job.queue}}:job:${job.id}`;
+        assert.equal(await replicas.hget(key, "status"), "deferred", `${job.queue} on a replica`);
+      }
+    } finally {
+      await producer.close();
+      await replicas.quit();
+    }
+  });
 });

@@ -19,6 +19,7 @@ test("mod.ts exports exactly the pinned runtime names", async () => {
     "ProducerClosedError",
     "Repid",
     "RepidError",
+    "ReplicationError",
     "ResultTimeoutError",
     "Schedule",
     "StoreRefusedError",

@@ -19,7 +19,7 @@
 
 import { type Cluster, Redis } from "ioredis";
 import type { AnyRedis } from "./connection.ts";
-import { keySlot } from "./key_slot.ts";
+import { keySlot, nodeKey } from "./key_slot.ts";
 
 /** How often every subscriber connection is probed, in milliseconds. */
 export const PROBE_MS = 250;
@@ -146,7 +146,7 @@ export class FinishedSubscriber {
     }
     const current = [...this.#conns.values()].find((c) => !c.silent && c.channels.size > 0);
     if (current) return current.node;
-    const masters = cluster.nodes("master").map((n) => `${n.options.host}:${n.options.port}`);
+    const masters = cluster.nodes("master").map(nodeKey);
     const pick = masters.find((m) => !this.#avoid.has(m)) ?? masters[0];
     if (!pick) throw new Error("no Redis Cluster master to subscribe on");
     return pick;
@@ -255,7 +255,7 @@ export class FinishedSubscriber {
     }
     this.#avoid.add(conn.node);
     const others = cluster.nodes("master")
-      .map((n) => `${n.options.host}:${n.options.port}`)
+      .map(nodeKey)
       .filter((m) => !this.#avoid.has(m));
     if (others.length === 0) return;
     for (const channel of [...conn.channels]) this.#move(channel, others[0]);

@@ -30,3 +30,8 @@ export function keySlot(key: string): number {
   }
   return crc % 16384;
 }
+
+/** The `host:port` a Cluster names one of its node connections by. */
+export function nodeKey(node: { options: { host?: string; port?: number } }): string {
+  return `${node.options.host}:${node.options.port}`;
+}

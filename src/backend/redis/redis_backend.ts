@@ -33,6 +33,10 @@ import { withoutFlags } from "./scripts/common.ts";
 import { isShebangUnsupported, redisStoreError, storeCall } from "./redis_errors.ts";
 import { FinishedSubscriber } from "./finished_subscriber.ts";
 import { withStoreFlags } from "./script_flags.ts";
+import type { DurabilitySettings } from "./durability.ts";
+import { keySlot, nodeKey } from "./key_slot.ts";
+import { ReplicationError } from "../../errors.ts";
+import type { Cluster, Redis } from "ioredis";
 import {
   publishes,
   type PubSubMode,
@@ -70,6 +74,17 @@ export interface RedisBackendOptions {
    * @default {"auto"}
    */
   pubsub?: PubSubMode;
+  /**
+   * Whether writes wait for a replica (`WAIT`); see `Durability` (durability.ts).
+   * @default {{ durability: "primary", replicaTimeoutMs: 1000 }}
+   */
+  durability?: DurabilitySettings;
+  /**
+   * With durability `"replicated"`, called for an ack that no replica
+   * confirmed in time (the ack stands on the primary), instead of failing it.
+   * @default {undefined: the ack fails with the ReplicationError}
+   */
+  onUnconfirmedAck?: (error: ReplicationError) => void;
 }
 
 /**
@@ -92,6 +107,9 @@ export class RedisBackend implements Backend {
   #shardedKnown: Promise<boolean> | undefined;
   /** The scripts that publish (and so have a sharded variant). */
   readonly #publishing = new Set<string>();
+  /** `WAIT` timeout for a replica, or `undefined` when writes do not wait. */
+  readonly #replicaWaitMs: number | undefined;
+  readonly #onUnconfirmedAck: ((error: ReplicationError) => void) | undefined;
   readonly #listeners = new Map<string, Set<(id: string, info?: JobInfo) => void>>();
   /** The queue of each finished channel subscribed to. */
   readonly #channelQueues = new Map<string, string>();
@@ -115,6 +133,10 @@ export class RedisBackend implements Backend {
     this.#owned = owned;
     this.#prefix = options.prefix ?? "repid";
     this.#pubsub = options.pubsub ?? "auto";
+    this.#replicaWaitMs = options.durability?.durability === "replicated"
+      ? options.durability.replicaTimeoutMs
+      : undefined;
+    this.#onUnconfirmedAck = options.onUnconfirmedAck;
     if (!["auto", "sharded", "broadcast"].includes(this.#pubsub)) {
       throw new TypeError(
         `Cannot connect to Redis: option pubsub is ${
@@ -201,6 +223,43 @@ export class RedisBackend implements Backend {
     return this.#shardedKnown;
   }
 
+  /**
+   * With durability `"replicated"`: waits until a replica has every write
+   * made so far on the connection to `queue`'s primary (its master in a
+   * cluster), or throws a {@linkcode ReplicationError} after the timeout.
+   */
+  async #replicated(queue: string, action: string): Promise<void> {
+    const ms = this.#replicaWaitMs;
+    if (ms === undefined) return;
+    let primary: Redis | Cluster = this.client;
+    if (this.client.isCluster) {
+      const cluster = this.client as Cluster;
+      const owner = cluster.slots[keySlot(this.keys(queue).ready)]?.[0];
+      const node = cluster.nodes("master").find((n) => nodeKey(n) === owner);
+      if (!node) throw new ReplicationError(action, queue, ms);
+      primary = node;
+    }
+    const confirmed = await storeCall(action, () => (primary as Redis).wait(1, ms));
+    if (confirmed < 1) throw new ReplicationError(action, queue, ms);
+  }
+
+  /** {@linkcode RedisBackend.#replicated} for an ack: reported to `onUnconfirmedAck` when set. */
+  async #ackReplicated(queue: string): Promise<void> {
+    try {
+      await this.#replicated(queue, "acknowledge jobs");
+    } catch (error) {
+      if (!(error instanceof ReplicationError) || !this.#onUnconfirmedAck) throw error;
+      this.#onUnconfirmedAck(error);
+    }
+  }
+
+  /** Runs a schedule write, then waits for a replica (durability `"replicated"`). */
+  async #scheduleWrite<T>(queue: string, write: Promise<T>): Promise<T> {
+    const out = await write;
+    await this.#replicated(queue, "change recurring job");
+    return out;
+  }
+
   /** The keys of `queue`. */
   keys(queue: string): QueueKeys {
     let k = this.#keys.get(queue);
@@ -246,6 +305,7 @@ export class RedisBackend implements Backend {
       }
       const res =
         (await this.#run("enqueue jobs", "repidEnqueueMany", args)) as (number | JobStatus)[];
+      await this.#replicated(queue, "enqueue jobs");
       indexes.forEach((i, n) => {
         out[i] = {
           created: res[3 * n] === 1,
@@ -283,6 +343,7 @@ export class RedisBackend implements Backend {
       job.dueAt,
       job.options ? JSON.stringify(job.options) : "",
     ) as [number, JobStatus, number];
+    await this.#replicated(job.queue, "enqueue job");
     return { created: created === 1, status, enqueuedAt: Number(enqueuedAt) };
   }
 
@@ -343,6 +404,7 @@ export class RedisBackend implements Backend {
         number[],
         (string | number)[],
       ];
+    if (completions.length > 0) await this.#ackReplicated(queue);
     return { acked: acks.map((r) => r === 1), fetched: fetchResult(queue, fetch.token, out) };
   }
 
@@ -428,6 +490,7 @@ export class RedisBackend implements Backend {
     const args: (string | number)[] = [k.active, k.jobPrefix, k.finished];
     pushCompletions(args, completions);
     const res = (await this.#run("complete jobs", "repidComplete", args)) as number[];
+    await this.#ackReplicated(queue);
     return res.map((r) => r === 1);
   }
 
@@ -593,7 +656,7 @@ export class RedisBackend implements Backend {
     return this.#schedules.time(queue);
   }
   upsertSchedule(schedule: NewSchedule): Promise<ScheduleUpsertResult> {
-    return this.#schedules.upsertSchedule(schedule);
+    return this.#scheduleWrite(schedule.queue, this.#schedules.upsertSchedule(schedule));
   }
   getSchedule(queue: string, id: string): Promise<ScheduleInfo | null> {
     return this.#schedules.getSchedule(queue, id);
@@ -602,20 +665,20 @@ export class RedisBackend implements Backend {
     return this.#schedules.listSchedules(queue);
   }
   advanceSchedule(queue: string, id: string, at: number, nextAt: number): Promise<AdvanceOutcome> {
-    return this.#schedules.advanceSchedule(queue, id, at, nextAt);
+    return this.#scheduleWrite(queue, this.#schedules.advanceSchedule(queue, id, at, nextAt));
   }
   pauseSchedule(queue: string, id: string): Promise<boolean> {
-    return this.#schedules.pauseSchedule(queue, id);
+    return this.#scheduleWrite(queue, this.#schedules.pauseSchedule(queue, id));
   }
   resumeSchedule(
     queue: string,
     id: string,
     nextAt: number,
   ): Promise<"resumed" | "active" | "gone"> {
-    return this.#schedules.resumeSchedule(queue, id, nextAt);
+    return this.#scheduleWrite(queue, this.#schedules.resumeSchedule(queue, id, nextAt));
   }
   cancelSchedule(queue: string, id: string): Promise<boolean> {
-    return this.#schedules.cancelSchedule(queue, id);
+    return this.#scheduleWrite(queue, this.#schedules.cancelSchedule(queue, id));
   }
   scheduleRuns(queue: string, id: string, limit: number): Promise<string[]> {
     return this.#schedules.scheduleRuns(queue, id, limit);
