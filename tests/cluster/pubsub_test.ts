@@ -19,42 +19,6 @@ const skip = CLUSTER_MODE ? false : "needs `deno task test:cluster` (starts redi
 /** Longer than any test: a result can only come from a message or a gap-triggered re-read. */
 const NO_RECHECK_MS = 600_000;
 
-/** A queue name whose slot `master` serves. */
-function queueOn(master: ClusterNode, tag: string): string {
-  for (let i = 0;; i++) {
-    const q = `${tag}${i}`;
-    const slot = keySlot(`{${q}}`);
-    if (master.slots.some(([a, b]) => slot >= a && slot <= b)) return q;
-  }
-}
-
-/** Moves `slot` with its keys from `from` to `to` (CLUSTER SETSLOT + MIGRATE). */
-async function migrateSlot(
-  cluster: RedisCluster,
-  slot: number,
-  from: ClusterNode,
-  to: ClusterNode,
-): Promise<void> {
-  const src = new Redis(from.server.port, "127.0.0.1");
-  const dst = new Redis(to.server.port, "127.0.0.1");
-  try {
-    await dst.call("CLUSTER", "SETSLOT", slot, "IMPORTING", from.id);
-    await src.call("CLUSTER", "SETSLOT", slot, "MIGRATING", to.id);
-    while (true) {
-      const keys = await src.call("CLUSTER", "GETKEYSINSLOT", slot, 100) as string[];
-      if (keys.length === 0) break;
-      await src.call("MIGRATE", "127.0.0.1", to.server.port, "", 0, 5000, "KEYS", ...keys);
-    }
-    for (const node of [to, from, ...(await cluster.masters())]) {
-      const r = new Redis(node.server.port, "127.0.0.1");
-      await r.call("CLUSTER", "SETSLOT", slot, "NODE", to.id).finally(() => r.disconnect());
-    }
-  } finally {
-    src.disconnect();
-    dst.disconnect();
-  }
-}
-
 /** The master that holds a connection subscribed to a (non-sharded) channel. */
 async function subscriberNode(masters: ClusterNode[]): Promise<ClusterNode | undefined> {
   for (const m of masters) {
@@ -103,7 +67,7 @@ describe("finished messages on a Redis Cluster", { skip }, () => {
   it("announces finished jobs on the queue's own master only (SPUBLISH)", async () => {
     const prefix = testPrefix("cluster-sharded");
     const [home, ...others] = masters;
-    const queue = queueOn(home, "home");
+    const queue = cluster.queueOn(home, "home");
     // Listeners on the other masters: a PUBLISH would reach them, an SPUBLISH does not.
     const heard: string[] = [];
     const spies = others.map((m) => {
@@ -137,7 +101,7 @@ describe("finished messages on a Redis Cluster", { skip }, () => {
     void worker.runForever();
     await (await producer.enqueueJob("warmup", { queue: warm })).waitResult({ timeoutMs: 20_000 });
     const sub = await waitFor("the subscriber's node", () => subscriberNode(masters));
-    const queue = queueOn(masters.find((m) => m.id !== sub.id)!, "away");
+    const queue = cluster.queueOn(masters.find((m) => m.id !== sub.id)!, "away");
     const gate = latch();
     const started = latch();
     const gatedWorker = openWorker(prefix, { pubsub: "broadcast" });
@@ -164,7 +128,7 @@ describe("finished messages on a Redis Cluster", { skip }, () => {
   it("a queue whose slot moves to another master: its subscription follows", async () => {
     const prefix = testPrefix("cluster-moved");
     const [from, to] = masters;
-    const queue = queueOn(from, "moving");
+    const queue = cluster.queueOn(from, "moving");
     const { worker, producer } = open(prefix);
     const gate = latch();
     const started = latch();
@@ -177,7 +141,7 @@ describe("finished messages on a Redis Cluster", { skip }, () => {
     const job = await producer.enqueueJob("held", { queue });
     const result = job.waitResult({ timeoutMs: 20_000 });
     await started.opened;
-    await migrateSlot(cluster, keySlot(`{${queue}}`), from, to);
+    await cluster.migrateSlot(keySlot(`{${queue}}`), from, to);
     const t0 = Date.now();
     gate.open();
     assert.equal((await result).value, "moved");

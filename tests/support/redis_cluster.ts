@@ -13,6 +13,7 @@ import { createServer } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { RedisServer } from "./redis_server.ts";
+import { keySlot } from "../../src/backend/redis/key_slot.ts";
 
 /** Options of {@linkcode RedisCluster.start}. */
 export interface RedisClusterOptions {
@@ -78,6 +79,9 @@ export class RedisCluster {
               String(options.nodeTimeoutMs ?? 2_000),
               "--cluster-config-file",
               "nodes.conf",
+              // Replicas sync at once (not after the default 5 s), so they can take over soon.
+              "--repl-diskless-sync-delay",
+              "0",
             ],
           }),
         );
@@ -99,9 +103,9 @@ export class RedisCluster {
   }
 
   /**
-   * Resolves once every running node reports `cluster_state:ok`, all slots
-   * served and the same number of known nodes, and agrees on who serves
-   * every slot.
+   * Resolves once every running node reports `cluster_state:ok` and all
+   * slots served, agrees on who serves every slot, and every replica is in
+   * sync with its master (a replica that never synced refuses to fail over).
    */
   async waitUntilOk(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -115,7 +119,13 @@ export class RedisCluster {
         info.includes("cluster_slots_ok:16384")
       );
       const slotViews = new Set(views.map((v) => JSON.stringify(slotOwners(v))));
-      if (ok && slotViews.size === 1) return;
+      const replication = await Promise.all(
+        running.map((s) => ask(s.port, ["INFO", "replication"])),
+      );
+      const synced = replication.every((r) =>
+        !String(r).includes("role:slave") || String(r).includes("master_link_status:up")
+      );
+      if (ok && slotViews.size === 1 && synced) return;
       last = String(infos[0]);
       await delay(100);
     }
@@ -147,9 +157,9 @@ export class RedisCluster {
     return out;
   }
 
-  /** The masters now. */
+  /** The masters that serve slots now (a replica just added may still be listed as a master). */
   async masters(): Promise<ClusterNode[]> {
-    return (await this.nodes()).filter((n) => n.role === "master");
+    return (await this.nodes()).filter((n) => n.role === "master" && n.slots.length > 0);
   }
 
   /** The master that serves `key` now. */
@@ -166,6 +176,42 @@ export class RedisCluster {
     );
     if (!found) throw new Error(`no master serves slot ${slot} of ${JSON.stringify(key)}`);
     return found;
+  }
+
+  /** A queue name (`<tag><n>`) whose keys' slot `master` serves. */
+  queueOn(master: ClusterNode, tag: string): string {
+    if (master.slots.length === 0) throw new Error(`node ${master.server.port} serves no slot`);
+    for (let i = 0;; i++) {
+      const q = `${tag}${i}`;
+      const slot = keySlot(`{${q}}`);
+      if (master.slots.some(([a, b]) => slot >= a && slot <= b)) return q;
+    }
+  }
+
+  /**
+   * Moves `slot` with its keys from `from` to `to`, as `redis-cli --cluster
+   * reshard` does: IMPORTING/MIGRATING, MIGRATE in batches of `batch` keys,
+   * then SETSLOT … NODE on every master.
+   */
+  async migrateSlot(slot: number, from: ClusterNode, to: ClusterNode, batch = 100): Promise<void> {
+    const src = new Redis(from.server.port, "127.0.0.1");
+    const dst = new Redis(to.server.port, "127.0.0.1");
+    try {
+      await dst.call("CLUSTER", "SETSLOT", slot, "IMPORTING", from.id);
+      await src.call("CLUSTER", "SETSLOT", slot, "MIGRATING", to.id);
+      while (true) {
+        const keys = await src.call("CLUSTER", "GETKEYSINSLOT", slot, batch) as string[];
+        if (keys.length === 0) break;
+        await src.call("MIGRATE", "127.0.0.1", to.server.port, "", 0, 5000, "KEYS", ...keys);
+      }
+      for (const node of [to, from, ...(await this.masters())]) {
+        const r = new Redis(node.server.port, "127.0.0.1");
+        await r.call("CLUSTER", "SETSLOT", slot, "NODE", to.id).finally(() => r.disconnect());
+      }
+    } finally {
+      src.disconnect();
+      dst.disconnect();
+    }
   }
 
   /** Shuts every node down and removes their data directories. Safe to call twice. */

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { setTimeout as delay } from "node:timers/promises";
 import { type Cluster, Redis } from "ioredis";
 import type { AnyRedis } from "./connection.ts";
 import { keySlot, nodeKey } from "./key_slot.ts";
@@ -25,6 +26,9 @@ import { keySlot, nodeKey } from "./key_slot.ts";
 export const PROBE_MS = 250;
 /** A probe unanswered for this long marks its connection silent, in milliseconds. */
 export const SILENT_MS = 500;
+/** How long a subscription is tried again in a cluster (as long as a command, see topology_urls.ts). */
+export const SUBSCRIBE_RETRY_MS = 30_000;
+const RETRY_PAUSE_MS = 300;
 
 interface Conn {
   redis: Redis;
@@ -33,6 +37,8 @@ interface Conn {
   channels: Set<string>;
   /** When the probe in flight was sent. */
   probeSince: number | undefined;
+  /** Since when the connection is not ready (reconnecting, or its node is gone). */
+  downSince: number | undefined;
   silent: boolean;
 }
 
@@ -72,10 +78,16 @@ export class FinishedSubscriber {
     return this.#client.isCluster ? this.#client as Cluster : undefined;
   }
 
-  /** Subscribes to `channel`; resolves once the server confirmed it. */
+  /**
+   * Subscribes to `channel`; resolves once the server confirmed it. In a
+   * cluster, a subscription that fails (a MOVED reply, a node that died) is
+   * tried again on the slot's current master for up to
+   * {@linkcode SUBSCRIBE_RETRY_MS}, so that it outlasts a failover.
+   */
   async subscribe(channel: string): Promise<void> {
-    if (this.#closed) throw new Error("subscriber closed");
-    for (let attempt = 0;; attempt++) {
+    const deadline = Date.now() + SUBSCRIBE_RETRY_MS;
+    while (true) {
+      if (this.#closed) throw new Error("subscriber closed");
       const conn = this.#connFor(await this.#nodeFor(channel));
       conn.channels.add(channel);
       this.#channelConn.set(channel, conn);
@@ -84,10 +96,16 @@ export class FinishedSubscriber {
         await (this.#sharded ? conn.redis.ssubscribe(channel) : conn.redis.subscribe(channel));
         return;
       } catch (error) {
+        const cluster = this.#cluster;
+        if (!cluster || this.#closed || Date.now() > deadline) {
+          if (this.#channelConn.get(channel) === conn) this.#drop(channel);
+          throw error;
+        }
+        // Moved meanwhile by the probe (then subscribed there), or to be tried again.
+        if (this.#channelConn.get(channel) !== conn) return;
         this.#drop(channel);
-        const moved = movedTo(error);
-        if (!moved || attempt >= 3) throw error;
-        if (this.#cluster) await refreshSlots(this.#cluster);
+        if (!movedTo(error)) await delay(RETRY_PAUSE_MS);
+        await refreshSlots(cluster);
       }
     }
   }
@@ -163,6 +181,9 @@ export class FinishedSubscriber {
         ...cluster.options.redisOptions,
         host: node.slice(0, at),
         port: Number(node.slice(at + 1)),
+        // Reconnects for as long as it takes; a subscription waiting on a node
+        // that died is given up when the probe moves the channel elsewhere.
+        maxRetriesPerRequest: null,
       });
     } else {
       redis = (this.#client as Redis).duplicate();
@@ -173,6 +194,7 @@ export class FinishedSubscriber {
       node,
       channels: new Set(),
       probeSince: undefined,
+      downSince: undefined,
       silent: false,
     };
     conn = made;
@@ -201,34 +223,50 @@ export class FinishedSubscriber {
     const now = Date.now();
     for (const conn of [...this.#conns.values()]) {
       if (conn.channels.size === 0) continue;
-      if (conn.probeSince !== undefined) {
-        if (now - conn.probeSince < SILENT_MS) continue;
-        if (!conn.silent) {
-          conn.silent = true;
+      let since: number;
+      if (conn.redis.status !== "ready") {
+        // Reconnecting (ioredis subscribes again by itself, and "ready" reports the gap),
+        // or its node is gone: past SILENT_MS it counts as silent.
+        since = conn.downSince ??= now;
+      } else {
+        if (conn.downSince !== undefined) {
+          conn.downSince = undefined; // back: its "ready" reported the gap
+          conn.silent = false;
+          this.#avoid.delete(conn.node);
+        }
+        if (conn.probeSince === undefined) {
+          this.#probe(conn, now);
+          continue;
+        }
+        since = conn.probeSince;
+      }
+      if (now - since < SILENT_MS) continue;
+      if (!conn.silent) {
+        conn.silent = true;
+        this.#gap();
+      }
+      this.#silent(conn);
+    }
+  }
+
+  #probe(conn: Conn, now: number): void {
+    conn.probeSince = now;
+    const probe = this.#sharded
+      ? Promise.all([...conn.channels].map((c) => this.#probeChannel(conn, c)))
+      : conn.redis.ping();
+    probe.then(
+      () => {
+        conn.probeSince = undefined;
+        if (conn.silent) {
+          conn.silent = false;
+          this.#avoid.delete(conn.node);
           this.#gap();
         }
-        this.#silent(conn);
-        continue;
-      }
-      if (conn.redis.status !== "ready") continue; // reconnecting: "ready" will report the gap
-      conn.probeSince = now;
-      const probe = this.#sharded
-        ? Promise.all([...conn.channels].map((c) => this.#probeChannel(conn, c)))
-        : conn.redis.ping();
-      probe.then(
-        () => {
-          conn.probeSince = undefined;
-          if (conn.silent) {
-            conn.silent = false;
-            this.#avoid.delete(conn.node);
-            this.#gap();
-          }
-        },
-        () => {
-          conn.probeSince = undefined;
-        },
-      );
-    }
+      },
+      () => {
+        conn.probeSince = undefined;
+      },
+    );
   }
 
   /** SSUBSCRIBE again (a no-op when the node still serves the slot); follows a MOVED reply. */
