@@ -3,7 +3,7 @@
  * Dragonfly run them.
  *
  * Every key a script touches lives in its queue's slot (the `{queue}` hash
- * tag), so Redis and Redis Cluster run every script. But twelve of them
+ * tag), so Redis and Redis Cluster run every script. But thirteen of them
  * build job (or schedule) keys from a declared prefix and an id they read
  * (fetch pops ids it cannot know in advance): those are sent with
  * Dragonfly's per-script flag line `--!df flags=allow-undeclared-keys` (a
