@@ -227,6 +227,11 @@ export class RedisBackend implements Backend {
    * With durability `"replicated"`: waits until a replica has every write
    * made so far on the connection to `queue`'s primary (its master in a
    * cluster), or throws a {@linkcode ReplicationError} after the timeout.
+   * A node demoted meanwhile refuses WAIT, and the call fails: the write
+   * may have run there (a master paused past its failover runs the commands
+   * it had buffered before it learns of its demotion), and is then lost when
+   * it syncs from the new master; asking the new master would confirm
+   * nothing about it (the fault suite's pause scenario shows both).
    */
   async #replicated(queue: string, action: string): Promise<void> {
     const ms = this.#replicaWaitMs;
