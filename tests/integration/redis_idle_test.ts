@@ -9,12 +9,15 @@ import { createHash } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import { type JobResult, Repid, Worker } from "../../mod.ts";
 import { fetchScript } from "../../src/backend/redis/scripts/fetch.ts";
+import { withStoreFlags } from "../../src/backend/redis/script_flags.ts";
 import { sleep } from "../../src/core/sleep.ts";
 import { type CommandRecorder, countByName } from "../support/command_recorder.ts";
 import { withRecordedServer } from "../support/recorded_server.ts";
 import { waitFor } from "../support/wait.ts";
 
-const FETCH_SHA = createHash("sha1").update(fetchScript.lua).digest("hex");
+/** The fetch script as the backend sends it (with its store flag line). */
+const FETCH_LUA = withStoreFlags(fetchScript).lua;
+const FETCH_SHA = createHash("sha1").update(FETCH_LUA).digest("hex");
 
 async function blocked(recorder: CommandRecorder): Promise<void> {
   await waitFor(
@@ -106,7 +109,7 @@ test("Worker: with free slots a worker leases several jobs per fetch round trip"
       await recorder.flush();
       const fetches = recorder.since(mark).filter((c) =>
         (c.name === "evalsha" && c.args[0] === FETCH_SHA) ||
-        (c.name === "eval" && c.args[0] === fetchScript.lua)
+        (c.name === "eval" && c.args[0] === FETCH_LUA)
       );
       assert.ok(fetches.length >= 1, "the worker fetched through the fetch script");
       assert.ok(
