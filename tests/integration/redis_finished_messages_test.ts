@@ -9,7 +9,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { Repid, Worker } from "../../mod.ts";
-import { parseFinished, RedisBackend } from "../../src/backend/redis/redis_backend.ts";
+import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
+import { parseFinished } from "../../src/backend/redis/replies.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 
 describe("Redis finished-channel messages", () => {

@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import process from "node:process";
 import type { Redis } from "ioredis";
 import type { Job, JobResult, Repid } from "../../../mod.ts";
-import { parseFinished } from "../../../src/backend/redis/redis_backend.ts";
+import { parseFinished } from "../../../src/backend/redis/replies.ts";
 
 /** A job the scenario enqueued, and the argument its value derives from. */
 export interface Enqueued {

@@ -1,0 +1,102 @@
+/**
+ * Enqueueing on Redis: one script call per queue (`enqueue` for one job,
+ * `enqueue_many` for more), the queues' calls sent together, each queue's
+ * outcome its own.
+ *
+ * @module
+ */
+
+import type { EnqueueOutcome, JobStatus, NewJob } from "../../core/job.ts";
+import { PartialEnqueueError } from "../partial_enqueue.ts";
+import type { QueueKeys } from "./keys.ts";
+import type { ScriptArg } from "./script_runner.ts";
+
+/** What the enqueue calls need of the store. */
+export interface EnqueueContext {
+  /** The keys of a queue. */
+  keys(queue: string): QueueKeys;
+  /** Runs a script. */
+  run(action: string, script: string, ...args: ScriptArg[]): Promise<unknown>;
+  /** Waits for a replica when the store's durability asks for it. */
+  written(queue: string, action: string): Promise<void>;
+}
+
+/**
+ * One script call per queue: a queue with one job uses `enqueue`, a queue
+ * with more uses `enqueue_many` (atomic for that queue's jobs). The calls
+ * for several queues are sent together, and succeed or fail on their own:
+ * when some fail, a {@linkcode PartialEnqueueError} gives each job its own
+ * queue's outcome or error.
+ */
+export async function enqueueJobs(
+  ctx: EnqueueContext,
+  jobs: NewJob[],
+): Promise<EnqueueOutcome[]> {
+  if (jobs.length === 1) return [await enqueueOne(ctx, jobs[0])];
+  const byQueue = new Map<string, number[]>();
+  jobs.forEach((job, i) => {
+    const list = byQueue.get(job.queue);
+    if (list) list.push(i);
+    else byQueue.set(job.queue, [i]);
+  });
+  const out = new Array<EnqueueOutcome>(jobs.length);
+  const settled = await Promise.allSettled([...byQueue].map(async ([queue, indexes]) => {
+    if (indexes.length === 1) {
+      out[indexes[0]] = await enqueueOne(ctx, jobs[indexes[0]]);
+      return;
+    }
+    const k = ctx.keys(queue);
+    const args: (string | number)[] = [k.ready, k.deferred, k.signal, k.jobPrefix];
+    for (const i of indexes) {
+      const job = jobs[i];
+      args.push(
+        job.id,
+        job.actor,
+        job.argsJson,
+        job.dueAt,
+        job.options ? JSON.stringify(job.options) : "",
+      );
+    }
+    const res = (await ctx.run("enqueue jobs", "repidEnqueueMany", args)) as (number | JobStatus)[];
+    await ctx.written(queue, "enqueue jobs");
+    indexes.forEach((i, n) => {
+      out[i] = {
+        created: res[3 * n] === 1,
+        status: res[3 * n + 1] as JobStatus,
+        enqueuedAt: Number(res[3 * n + 2]),
+      };
+    });
+  }));
+  if (settled.every((s) => s.status === "fulfilled")) return out;
+  if (byQueue.size === 1) throw (settled[0] as PromiseRejectedResult).reason;
+  // Queues succeed or fail on their own (another master, another error): say which.
+  const errors = new Array<unknown>(jobs.length);
+  [...byQueue.values()].forEach((indexes, q) => {
+    const s = settled[q];
+    if (s.status === "rejected") { for (const i of indexes) errors[i] = s.reason; }
+  });
+  throw new PartialEnqueueError(
+    jobs.map((_, i) => errors[i] === undefined ? out[i] : undefined),
+    errors,
+  );
+}
+
+/** One job: the `enqueue` script. */
+async function enqueueOne(ctx: EnqueueContext, job: NewJob): Promise<EnqueueOutcome> {
+  const k = ctx.keys(job.queue);
+  const [created, status, enqueuedAt] = await ctx.run(
+    "enqueue job",
+    "repidEnqueue",
+    k.jobPrefix + job.id,
+    k.ready,
+    k.deferred,
+    k.signal,
+    job.id,
+    job.actor,
+    job.argsJson,
+    job.dueAt,
+    job.options ? JSON.stringify(job.options) : "",
+  ) as [number, JobStatus, number];
+  await ctx.written(job.queue, "enqueue job");
+  return { created: created === 1, status, enqueuedAt: Number(enqueuedAt) };
+}

@@ -1,0 +1,80 @@
+/**
+ * The arguments and replies of the job scripts: completions as script
+ * arguments, the fetch script's reply, and the finished-channel message.
+ * Pure functions, no I/O.
+ *
+ * @module
+ */
+
+import type { FetchResult } from "../backend.ts";
+import type { Completion, JobInfo, LeasedJob } from "../../core/job.ts";
+import { jobInfoFromHash, storedErrors, storedOptions } from "../../core/job.ts";
+import { FINISHED_FIELDS } from "../../core/job_record.ts";
+import { clampTtlMs } from "../../core/store_limits.ts";
+
+/** Appends the 8 script arguments of each completion (see scripts/complete.ts). */
+export function pushCompletions(args: (string | number)[], completions: Completion[]): void {
+  for (const c of completions) {
+    args.push(
+      c.id,
+      c.token,
+      c.status,
+      c.valueJson,
+      c.error ? JSON.stringify(c.error) : "",
+      c.errors.length ? JSON.stringify(c.errors) : "[]",
+      c.attempts,
+      clampTtlMs(c.ttlMs),
+    );
+  }
+}
+
+/** Reads the reply of the fetch script (see scripts/fetch.ts). */
+export function fetchResult(queue: string, token: string, out: (string | number)[]): FetchResult {
+  const now = Number(out[1]);
+  const jobs: LeasedJob[] = [];
+  for (let i = 2; i < out.length; i += 8) {
+    jobs.push({
+      id: String(out[i]),
+      queue,
+      actor: String(out[i + 1]),
+      argsJson: String(out[i + 2]),
+      token,
+      deliveries: Number(out[i + 3]),
+      attempts: Number(out[i + 4]),
+      errors: storedErrors(String(out[i + 5])),
+      enqueuedAt: Number(out[i + 6]),
+      startedAt: now,
+      options: storedOptions(String(out[i + 7])),
+    });
+  }
+  return { jobs, wakeInMs: Number(out[0]) };
+}
+
+/** The fields of a job's hash that make up its result (see `jobInfoFromHash`). */
+export const RESULT_FIELDS = [...FINISHED_FIELDS, "reason"] as const;
+
+/**
+ * Reads a finished-channel message: the jobs it announces, each with its
+ * finished state when the message carries it (`info` is left out otherwise,
+ * and when the message does not have the expected shape). A message is
+ * either one job id, or 11 lines per job (see scripts/complete.ts).
+ */
+export function parseFinished(
+  queue: string,
+  message: string,
+): { id: string; info?: JobInfo }[] {
+  const parts = message.split("\n");
+  const width = FINISHED_FIELDS.length + 1;
+  if (parts.length % width !== 0) return [{ id: parts[0] }];
+  const out: { id: string; info?: JobInfo }[] = [];
+  for (let at = 0; at < parts.length; at += width) {
+    const id = parts[at];
+    const h: Record<string, string> = {};
+    FINISHED_FIELDS.forEach((name, i) => {
+      if (parts[at + i + 1] !== "") h[name] = parts[at + i + 1];
+    });
+    const info = h.status ? jobInfoFromHash(queue, id, h) : null;
+    out.push(info?.result ? { id, info } : { id });
+  }
+  return out;
+}
