@@ -11,6 +11,7 @@ import { ActorLoadError, ConnectionError, Worker } from "../../mod.ts";
 import { spawnScript } from "../support/child_script.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { within } from "../support/subprocess.ts";
+import { RedisServer } from "../support/redis_server.ts";
 
 const actorsModule = new URL("./fixtures/threads/actors.ts", import.meta.url);
 // A literal URL, so that the Node run of the tests (scripts/test_node.ts) maps it to .js.
@@ -53,6 +54,30 @@ describe("Worker.runForever() start-up checks", () => {
       new RegExp(`Redis at ${plain.host.replace(".", "\\.")}.*\\(TLS\\)`),
     );
     assert.match(error.message, /SSL|TLS|ssl|tls|socket disconnected/);
+  });
+
+  it("names authentication as the cause when Redis wants a password the URL lacks or gets wrong", async () => {
+    const server = await RedisServer.start({ port: 6482, args: ["--requirepass", "s3cret"] });
+    try {
+      for (
+        const [url, cause] of [
+          [`redis://127.0.0.1:${server.port}`, /NOAUTH/],
+          [`redis://:wrong@127.0.0.1:${server.port}`, /WRONGPASS|invalid password/],
+        ] as const
+      ) {
+        const worker = workerFor(url);
+        const error = await within(
+          worker.runForever({ handleSignals: false }).then(() => undefined, (e) => e),
+          20_000,
+          "runForever against a server that wants a password",
+        );
+        assert.ok(error instanceof ConnectionError, String(error));
+        assert.match(error.message, new RegExp(`Redis at 127\\.0\\.0\\.1:${server.port}`));
+        assert.match(error.message, cause);
+      }
+    } finally {
+      await server.stop();
+    }
   });
 
   it("stops at once, within graceMs, when stopped while Redis is unreachable at start", async () => {

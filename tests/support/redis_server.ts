@@ -240,7 +240,7 @@ export function signal(child: ChildProcess, sig: NodeJS.Signals): void {
   }
 }
 
-/** `true` when a server on `port` answers PING with PONG (not LOADING). */
+/** `true` when a server on `port` answers PING with PONG, or asks for a password (not LOADING). */
 export function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: "127.0.0.1", port });
@@ -254,7 +254,7 @@ export function ping(port: number): Promise<boolean> {
     socket.once("connect", () => socket.write("PING\r\n"));
     socket.on("data", (chunk) => {
       reply += chunk.toString();
-      if (reply.includes("\r\n")) done(reply.startsWith("+PONG"));
+      if (reply.includes("\r\n")) done(reply.startsWith("+PONG") || reply.startsWith("-NOAUTH"));
     });
   });
 }
