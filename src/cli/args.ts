@@ -37,6 +37,7 @@ export interface WorkerArgs {
 export const WORKER_HELP = `Usage: deno task worker <module> [options]   (Deno, from a checkout)
        deno run -A jsr:@repid/repid/cli worker <module> [options]   (Deno, from JSR)
        npx repid worker <module> [options]    (Node, from the npm package)
+       bunx --bun repid worker <module> [options]   (Bun, from the npm package)
 
 Runs a Repid worker for the actors exported by <module>, a path relative to the
 current directory or a URL. Every exported actor definition (from defineActor)
