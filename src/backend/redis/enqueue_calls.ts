@@ -14,7 +14,7 @@ import type { ScriptArg } from "./script_runner.ts";
 /** What the enqueue calls need of the store. */
 export interface EnqueueContext {
   /** The keys of a queue. */
-  keys(queue: string): QueueKeys;
+  queueKeys(queue: string): QueueKeys;
   /** Runs a script. */
   run(action: string, script: string, ...args: ScriptArg[]): Promise<unknown>;
   /** Waits for a replica when the store's durability asks for it. */
@@ -45,7 +45,7 @@ export async function enqueueJobs(
       out[indexes[0]] = await enqueueOne(ctx, jobs[indexes[0]]);
       return;
     }
-    const k = ctx.keys(queue);
+    const k = ctx.queueKeys(queue);
     const args: (string | number)[] = [k.ready, k.deferred, k.signal, k.jobPrefix];
     for (const i of indexes) {
       const job = jobs[i];
@@ -83,7 +83,7 @@ export async function enqueueJobs(
 
 /** One job: the `enqueue` script. */
 async function enqueueOne(ctx: EnqueueContext, job: NewJob): Promise<EnqueueOutcome> {
-  const k = ctx.keys(job.queue);
+  const k = ctx.queueKeys(job.queue);
   const [created, status, enqueuedAt] = await ctx.run(
     "enqueue job",
     "repidEnqueue",

@@ -111,7 +111,7 @@ export class RedisBackend implements Backend {
     );
     this.#scripts = new ScriptRunner(client, options.pubsub ?? "auto");
     this.#enqueueContext = {
-      keys: (queue) => this.keys(queue),
+      queueKeys: (queue) => this.keys(queue),
       run: (action, script, ...args) => this.#run(action, script, ...args),
       written: (queue, action) => this.#replicas.written(queue, action),
     };
