@@ -40,7 +40,9 @@ export function hostileThrowables(): HostileThrowable[] {
         o.self = o;
         return o;
       },
-      message: /^\[object Object\] \(not JSON: Converting circular structure to JSON/,
+      // V8 says "Converting circular structure to JSON", JavaScriptCore (Bun)
+      // "JSON.stringify cannot serialize cyclic structures".
+      message: /^\[object Object\] \(not JSON: .*(circular|cyclic) structure/,
     },
     {
       label: "an Error whose message getter throws",
