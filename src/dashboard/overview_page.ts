@@ -1,0 +1,90 @@
+/**
+ * The overview: every queue with its counts per state and whether it is
+ * paused, the throughput of the last hour, the live workers.
+ *
+ * @module
+ */
+
+import type { WorkerInfo } from "../core/worker_info.ts";
+import { formatCount } from "./format.ts";
+import { type Html, html } from "./html.ts";
+import { href, layout, type PageContext } from "./layout.ts";
+import { throughputChart, type ThroughputPoint } from "./throughput_chart.ts";
+import { workersTable } from "./workers_page.ts";
+
+/** The states a queue is counted by, in the order the pages show them. */
+export const DASHBOARD_STATES = [
+  "queued",
+  "deferred",
+  "active",
+  "done",
+  "failed",
+  "dead",
+  "cancelled",
+] as const;
+
+/** One queue on the overview. */
+export interface QueueRow {
+  /** The queue's name. */
+  name: string;
+  /** Whether it is paused; `null` when unknown. */
+  paused: boolean | null;
+  /** Its jobs per state; `null` when unknown. */
+  counts: Readonly<Record<string, number>> | null;
+}
+
+/** A count cell that the page's script keeps fresh. */
+export function countCell(queue: string, state: string, n: number | undefined): Html {
+  if (n === undefined) return html`<td class="num muted">—</td>`;
+  return html`
+    <td class="num count state-${state}${n === 0 ? " zero" : ""}"
+      data-count="${queue}\\n${state}">${formatCount(n)}</td>
+  `;
+}
+
+/** The whole page. */
+export function renderOverviewPage(
+  ctx: PageContext,
+  view: {
+    queues: readonly QueueRow[];
+    workers: readonly WorkerInfo[];
+    throughput: readonly ThroughputPoint[] | null;
+  },
+): string {
+  const rows = view.queues.map((q) =>
+    html`
+      <tr
+        data-queue="${q.name}"><td><a href="${href(ctx, "queues", q.name)}"><strong>${q
+          .name}</strong></a> <span class="badge state-paused" data-paused="${q.name}"${q.paused
+          ? ""
+          : html`
+            hidden
+          `}>paused</span></td>${DASHBOARD_STATES.map((s) =>
+            countCell(q.name, s, q.counts?.[s])
+          )}</tr>
+    `
+  );
+  const legend = html`
+    <div
+      class="legend"><span class="state-done"><i></i>done</span><span class="state-failed"><i></i>failed or dead</span></div>
+  `;
+  const body = html`
+    <h1>Queues</h1>
+    <p class="lead">${view.queues.length} queues · ${view.workers.length} live workers</p>
+    <div class="panel">
+      <table>
+        <thead>
+          <tr><th>Queue</th>${DASHBOARD_STATES.map((s) => html`<th class="num">${s}</th>`)}</tr>
+        </thead>
+        <tbody>${rows}</tbody>
+      </table>
+    </div>
+    <h2>Throughput, last hour (jobs per minute)</h2>
+    <div class="panel chart">${view.throughput
+      ? html`${throughputChart(view.throughput)}${legend}`
+      : html`<div class="empty">No throughput figures from this store.</div>`}</div>
+    <h2>Workers</h2>
+    <div class="panel">${workersTable(ctx, view.workers)}</div>
+  `;
+  return layout(ctx, { title: "Queues", section: "overview", body });
+}

@@ -1,0 +1,97 @@
+/**
+ * The page of one queue: its jobs by state with paging, a search by job id,
+ * and the queue's actions.
+ *
+ * @module
+ */
+
+import type { JobInfo } from "../core/job.ts";
+import { formatCount, formatRelative, formatTime } from "./format.ts";
+import { type Html, html } from "./html.ts";
+import { href, layout, type PageContext, stateBadge, withQuery } from "./layout.ts";
+import { DASHBOARD_STATES, type QueueRow } from "./overview_page.ts";
+
+/** What the queue page shows. */
+export interface QueueView {
+  /** The queue, with its counts when known. */
+  queue: QueueRow;
+  /** The state listed. */
+  state: string;
+  /** One page of its jobs, newest first, and the cursor of the next; `null` when unknown. */
+  listing: { jobs: readonly JobInfo[]; cursor?: string } | null;
+  /** The queue's actions (forms), already filtered for read-only. */
+  actions: Html[];
+  /** A notice (e.g. "no job with id …"). */
+  notice?: string;
+}
+
+/** The whole page. */
+export function renderQueuePage(ctx: PageContext, view: QueueView): string {
+  const { queue, state, listing } = view;
+  const base = href(ctx, "queues", queue.name);
+  const tabs = DASHBOARD_STATES.map((s) =>
+    html`
+      <a class="state-${s}" href="${withQuery(base, { state: s })}" ${s === state
+        ? html`
+          aria-current="page"
+        `
+        : ""}>${s}${queue.counts
+        ? html`<span class="n" data-count="${queue.name}\n${s}">${
+          formatCount(queue.counts[s] ?? 0)
+        }</span>`
+        : ""}</a>
+    `
+  );
+  const rows = (listing?.jobs ?? []).map((j) =>
+    html`
+      <tr data-job="${j.id}">
+        <td class="mono"><a href="${href(ctx, "queues", queue.name, "jobs", j.id)}">${j.id}</a></td>
+        <td><code>${j.actor}</code></td>
+        <td>${stateBadge(j.status)}</td>
+        <td class="num">${j.attempts}</td>
+        <td title="${formatTime(j.enqueuedAt)}">${formatRelative(j.enqueuedAt, ctx.now)}</td>
+        <td title="${formatTime(j.result?.finishedAt)}">${formatRelative(
+          j.result?.finishedAt ?? j.dueAt,
+          ctx.now,
+        )}</td>
+      </tr>
+    `
+  );
+  const table = listing === null
+    ? html`<div class="empty">This store cannot list jobs yet; search by id above.</div>`
+    : rows.length === 0
+    ? html`<div class="empty">No ${state} jobs.</div>`
+    : html`
+      <table>
+        <thead>
+          <tr>
+            <th>Job</th>
+            <th>Actor</th>
+            <th>Status</th>
+            <th class="num">Attempts</th>
+            <th>Enqueued</th>
+            <th>Finished / due</th>
+          </tr>
+        </thead>
+        <tbody>${rows}</tbody>
+      </table>${listing.cursor
+        ? html`<div class="pager"><a class="button" rel="next" href="${
+          withQuery(base, { state, cursor: listing.cursor })
+        }">Older →</a></div>`
+        : ""}
+    `;
+  const body = html`
+    <h1>${queue.name} <span class="badge state-paused" data-paused="${queue.name}"${queue.paused
+      ? ""
+      : html`
+        hidden
+      `}>paused</span></h1>
+    <p class="lead"><a href="${ctx.base}/">Queues</a> / ${queue.name}</p>
+    <div
+      class="toolbar"><form class="inline" method="get" action="${base}"><input type="search" name="id" placeholder="Job id" aria-label="Job id"> <button type="submit">Find</button></form><span class="grow"></span>${view
+        .actions}</div>
+    <nav class="tabs">${tabs}</nav>
+    <div class="panel">${table}</div>
+  `;
+  return layout(ctx, { title: queue.name, section: "overview", body, notice: view.notice });
+}
