@@ -29,12 +29,12 @@ function label(at: number): string {
 
 /** The chart of `points` (oldest first). */
 export function throughputChart(points: readonly ThroughputPoint[]): Html {
-  const n = Math.max(points.length, 1);
-  const top = Math.max(1, ...points.map((p) => p.done + p.failed));
+  const n = points.length || 1;
+  const top = points.reduce((most, p) => Math.max(most, p.done + p.failed), 1);
   const plotW = WIDTH - LEFT;
   const plotH = HEIGHT - BOTTOM - 6;
   const slot = plotW / n;
-  const barW = Math.max(1, slot - 2);
+  const barW = slot > 3 ? slot - 2 : 1;
   const y = (v: number) => (v / top) * plotH;
   const bars = points.map((p, i) => {
     const x = (LEFT + i * slot + 1).toFixed(1);
