@@ -23,6 +23,7 @@ export const DASHBOARD_CSS = `
   }
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 html { font-size: 15px; }
 body {
   margin: 0; background: var(--bg); color: var(--ink);

@@ -11,6 +11,8 @@
  * @module
  */
 
+import { sameText } from "./constant_time.ts";
+
 /** The name of the double-submit cookie. */
 export const CSRF_COOKIE = "repid_dashboard_csrf";
 /** The name of the form field holding the token. */
@@ -37,14 +39,6 @@ export function readCookie(header: string | null, name: string): string | undefi
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
-}
-
-/** Whether two strings are equal, in time that depends on their length only. */
-function sameText(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }
 
 /** Signs and checks tokens with one dashboard's secret. */

@@ -117,6 +117,7 @@ export function layout(ctx: PageContext, options: LayoutOptions): string {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>${options.title} · ${ctx.title}</title>
+        <link rel="icon" href="data:,">
         <link rel="stylesheet" href="${ctx.base}/assets/dashboard.css">
         <script src="${ctx.base}/assets/dashboard.js" defer></script>
       </head>
@@ -137,5 +138,5 @@ export function layout(ctx: PageContext, options: LayoutOptions): string {
         <footer>Repid dashboard</footer>
       </body>
     </html>
-  `.value;
+  `.value.trimStart();
 }

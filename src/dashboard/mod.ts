@@ -21,3 +21,4 @@
 
 export { dashboard, type DashboardHandler, type DashboardOptions } from "./dashboard.ts";
 export { nodeListener, type NodeRequest, type NodeResponse } from "./node_listener.ts";
+export { basicAuth } from "./basic_auth.ts";

@@ -39,5 +39,5 @@ test("mod.ts exports exactly the pinned runtime names", async () => {
 
 test("src/dashboard/mod.ts (the dashboard entry) exports exactly the pinned runtime names", async () => {
   const names = Object.keys(await import("../../src/dashboard/mod.ts")).sort();
-  assert.deepEqual(names, ["dashboard", "nodeListener"]);
+  assert.deepEqual(names, ["basicAuth", "dashboard", "nodeListener"]);
 });
