@@ -105,7 +105,10 @@ input[type="search"], input[type="text"], select {
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.45rem 1.5rem; margin: 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; font-variant-numeric: tabular-nums; }
-.attempt { margin: 0.75rem 0; }
+.job-grid { display: grid; grid-template-columns: minmax(17rem, 24rem) minmax(0, 1fr); gap: 1.25rem; align-items: start; margin-top: 1rem; }
+@media (max-width: 800px) { .job-grid { grid-template-columns: 1fr; } }
+.job-main h2:first-child { margin-top: 0; }
+.attempt { margin: 0 0 0.9rem; }
 .attempt h3 { font-size: 0.95rem; margin: 0 0 0.4rem; }
 .attempt h3 .err { color: var(--failed); }
 .empty { padding: 2rem; text-align: center; color: var(--muted); }

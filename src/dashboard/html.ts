@@ -1,8 +1,8 @@
 /**
  * HTML built from templates in which every interpolated value is escaped
- * unless it is already {@linkcode Html} (made by `html` itself or by `raw`
- * for the dashboard's own constant markup). Everything a job brings (ids,
- * names, arguments, results, errors) goes through here as plain values.
+ * unless it is already {@linkcode Html} (made by `markup` itself).
+ * Everything a job brings (ids, names, arguments, results, errors) goes
+ * through here as plain values.
  *
  * @module
  */
@@ -39,11 +39,6 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`]/g, (c) => ENTITIES[c]);
 }
 
-/** Markup from the dashboard's own constants: never pass anything a job brought. */
-export function raw(markup: string): Html {
-  return new Html(markup);
-}
-
 function render(value: unknown): string {
   if (value instanceof Html) return value.value;
   if (value === null || value === undefined || value === false) return "";
@@ -58,10 +53,10 @@ function render(value: unknown): string {
  *
  * @example
  * ```ts ignore
- * html`<td>${job.id}</td>`; // the id as text, whatever it contains
+ * markup`<td>${job.id}</td>`; // the id as text, whatever it contains
  * ```
  */
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+export function markup(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0];
   for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1];
   return new Html(out);

@@ -8,7 +8,7 @@
 import type { JobError, JobInfo } from "../core/job.ts";
 import { isFinished } from "../core/job.ts";
 import { formatDuration, formatJson, formatTime } from "./format.ts";
-import { type Html, html } from "./html.ts";
+import { type Html, markup } from "./html.ts";
 import { href, layout, type PageContext, stateBadge } from "./layout.ts";
 
 /** What the job page shows. */
@@ -27,94 +27,69 @@ export function jobStamp(info: JobInfo): string {
 }
 
 function errorBlock(error: JobError, title: string): Html {
-  return html`
-    <div
-      class="attempt"><h3>${title} <span class="err">${error.name}: ${error
-        .message}</span></h3>${error.stack
-        ? html`<pre class="stack">${error.stack}</pre>`
-        : ""}</div>
-  `;
+  const stack = error.stack ? markup`<pre class="stack">${error.stack}</pre>` : "";
+  return markup`<div class="attempt">
+<h3>${title} <span class="err">${error.name}: ${error.message}</span></h3>${stack}</div>`;
 }
 
-/** The whole page. */
-export function renderJobPage(ctx: PageContext, view: JobView): string {
-  const { info, actions } = view;
+function facts(ctx: PageContext, info: JobInfo): Html {
   const r = info.result;
   const started = r?.startedAt ?? null;
-  const facts: [string, unknown][] = [
-    ["Queue", html`<a href="${href(ctx, "queues", info.queue)}">${info.queue}</a>`],
-    ["Actor", html`<code>${info.actor}</code>`],
+  const rows: [string, unknown][] = [
+    ["Queue", markup`<a href="${href(ctx, "queues", info.queue)}">${info.queue}</a>`],
+    ["Actor", markup`<code>${info.actor}</code>`],
     ["Status", stateBadge(info.status)],
     ["Attempts", info.attempts],
     ["Deliveries", info.deliveries],
     ["Enqueued", formatTime(info.enqueuedAt)],
   ];
-  if (info.dueAt) facts.push(["Due", formatTime(info.dueAt)]);
-  if (started) facts.push(["Started", formatTime(started)]);
+  if (info.dueAt) rows.push(["Due", formatTime(info.dueAt)]);
+  if (started) rows.push(["Started", formatTime(started)]);
   if (r) {
-    facts.push(["Finished", formatTime(r.finishedAt)]);
-    if (started) facts.push(["Ran for", formatDuration(r.finishedAt - started)]);
-    facts.push(["Waited", formatDuration((started ?? r.finishedAt) - info.enqueuedAt)]);
-    if (r.reason) facts.push(["Reason", html`<code>${r.reason}</code>`]);
+    rows.push(["Finished", formatTime(r.finishedAt)]);
+    rows.push(["Waited", formatDuration((started ?? r.finishedAt) - info.enqueuedAt)]);
+    if (started) rows.push(["Ran for", formatDuration(r.finishedAt - started)]);
+    if (r.reason) rows.push(["Reason", markup`<code>${r.reason}</code>`]);
   }
-  const live = !isFinished(info.status);
-  const errors = r?.errors ?? [];
-  const body = html`<div${
-    live
-      ? html`
-        data-job-live="${href(
-          ctx,
-          "api",
-          "queues",
-          info.queue,
-          "jobs",
-          info.id,
-        )}" data-job-stamp="${jobStamp(info)}"
-      `
+  return markup`<dl class="facts">${rows.map(([k, v]) => markup`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
+}
+
+function outcome(info: JobInfo): Html {
+  const r = info.result;
+  if (!r) return markup`<p class="muted">No result yet.</p>`;
+  const errors = r.errors;
+  const final = r.error && !r.success &&
+      !errors.some((e) => e.message === r.error?.message && e.name === r.error?.name)
+    ? errorBlock(r.error, "Final")
+    : "";
+  return markup`${
+    r.success ? markup`<h2>Result</h2><pre class="result">${formatJson(r.value)}</pre>` : ""
+  }${
+    errors.length || final
+      ? markup`<h2>Errors</h2>${errors.map((e, i) => errorBlock(e, `Attempt ${i + 1}`))}${final}`
       : ""
-  }>
+  }`;
+}
+
+/** The whole page. */
+export function renderJobPage(ctx: PageContext, view: JobView): string {
+  const { info, actions } = view;
+  const live = !isFinished(info.status);
+  const poll = href(ctx, "api", "queues", info.queue, "jobs", info.id);
+  const watch = live ? markup` data-job-live="${poll}" data-job-stamp="${jobStamp(info)}"` : "";
+  const args = view.args !== undefined
+    ? markup`<h2>Arguments</h2><pre class="args">${formatJson(view.args)}</pre>`
+    : "";
+  const body = markup`<div${watch}>
 <h1>Job <span class="mono">${info.id}</span> ${stateBadge(info.status)}</h1>
 <p class="lead">${info.actor} on ${info.queue}${
-    live
-      ? html`
-        · <span class="live"></span>live
-      `
-      : ""
+    live ? markup` · <span class="live"></span>live` : ""
   }</p>
-${actions.length ? html`<div class="toolbar">${actions}</div>` : ""}
-<div class="panel pad"><dl class="facts">${
-    facts.map(([k, v]) =>
-      html`
-        <dt>${k}</dt>
-        <dd>${v}</dd>
-      `
-    )
-  }</dl></div>
-${
-    view.args !== undefined
-      ? html`
-        <h2>Arguments</h2>
-        <pre class="args">${formatJson(view.args)}</pre>
-      `
-      : ""
-  }
-${
-    r?.success
-      ? html`
-        <h2>Result</h2>
-        <pre class="result">${formatJson(r.value)}</pre>
-      `
-      : ""
-  }
-${
-    errors.length || (r?.error && !r.success)
-      ? html`<h2>Errors</h2>${errors.map((e, i) => errorBlock(e, `Attempt ${i + 1}`))}${
-        r?.error && !errors.some((e) => e.message === r.error?.message && e.name === r.error?.name)
-          ? errorBlock(r.error, "Final")
-          : ""
-      }`
-      : ""
-  }
+${actions.length ? markup`<div class="toolbar">${actions}</div>` : ""}
+<div class="job-grid">
+<div class="panel pad">${facts(ctx, info)}</div>
+<div class="job-main">${args}${outcome(info)}</div>
+</div>
 </div>`;
   return layout(ctx, { title: `Job ${info.id}`, section: "overview", body });
 }

@@ -6,7 +6,7 @@
  */
 
 import { CSRF_FIELD } from "./csrf.ts";
-import { type Html, html } from "./html.ts";
+import { type Html, markup } from "./html.ts";
 
 /** What a page is rendered with, per request. */
 export interface PageContext {
@@ -62,29 +62,32 @@ export function actionForm(
   label: string,
   options: ActionFormOptions = {},
 ): Html {
-  if (ctx.readOnly) return html``;
+  if (ctx.readOnly) return markup``;
   const fields = Object.entries({ ...options.fields, back: ctx.here }).map(([name, value]) =>
-    html`<input type="hidden" name="${name}" value="${value}">`
+    markup`<input type="hidden" name="${name}" value="${value}">`
   );
   const kind = options.kind && options.kind !== "plain" ? options.kind : undefined;
-  return html`
+  return markup`
     <form class="inline" method="post" action="${path}" data-label="${label}"
-      ${options.confirm
-        ? html`
+      ${
+    options.confirm
+      ? markup`
           data-confirm="${options.confirm}"
         `
-        : ""}><input type="hidden" name="${CSRF_FIELD}" value="${ctx
-        .csrfToken}">${fields}<button type="submit"${kind
-        ? html`
+      : ""
+  }><input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrfToken}">${fields}<button type="submit"${
+    kind
+      ? markup`
           class="${kind}"
         `
-        : ""}>${label}</button></form>
+      : ""
+  }>${label}</button></form>
   `;
 }
 
 /** A coloured badge for a job, queue or schedule state. */
 export function stateBadge(state: string, label: string = state.replace("_", " ")): Html {
-  return html`<span class="badge state-${state.replace(/[^a-z_]/g, "")}">${label}</span>`;
+  return markup`<span class="badge state-${state.replace(/[^a-z_]/g, "")}">${label}</span>`;
 }
 
 /** Options of {@linkcode layout}. */
@@ -103,14 +106,16 @@ export interface LayoutOptions {
 export function layout(ctx: PageContext, options: LayoutOptions): string {
   const notice = options.notice ?? ctx.notice;
   const nav = (section: Section, path: string, label: string) =>
-    html`
-      <a href="${path}" ${options.section === section
-        ? html`
+    markup`
+      <a href="${path}" ${
+      options.section === section
+        ? markup`
           aria-current="page"
         `
-        : ""}>${label}</a>
+        : ""
+    }>${label}</a>
     `;
-  return html`
+  return markup`
     <!doctype html>
     <html lang="en">
       <head>
@@ -124,15 +129,17 @@ export function layout(ctx: PageContext, options: LayoutOptions): string {
       <body data-base="${ctx.base}">
         <header class="top">
           <a class="brand" href="${ctx.base}/">${ctx.title}</a>
-          <nav>${nav("overview", `${ctx.base}/`, "Queues")}${nav(
-            "schedules",
-            `${ctx.base}/schedules`,
-            "Schedules",
-          )}${nav("workers", `${ctx.base}/workers`, "Workers")}</nav>
+          <nav>${nav("overview", `${ctx.base}/`, "Queues")}${
+    nav(
+      "schedules",
+      `${ctx.base}/schedules`,
+      "Schedules",
+    )
+  }${nav("workers", `${ctx.base}/workers`, "Workers")}</nav>
           <span class="mode">${ctx.readOnly ? "read-only" : ""}</span>
         </header>
         <main>
-    ${notice ? html`<div class="notice" role="status">${notice}</div>` : ""}
+    ${notice ? markup`<div class="notice" role="status">${notice}</div>` : ""}
     ${options.body}
         </main>
         <footer>Repid dashboard</footer>

@@ -7,7 +7,7 @@
 
 import type { WorkerInfo } from "../core/worker_info.ts";
 import { formatCount } from "./format.ts";
-import { type Html, html } from "./html.ts";
+import { type Html, markup } from "./html.ts";
 import { href, layout, type PageContext } from "./layout.ts";
 import { throughputChart, type ThroughputPoint } from "./throughput_chart.ts";
 import { workersTable } from "./workers_page.ts";
@@ -35,8 +35,8 @@ export interface QueueRow {
 
 /** A count cell that the page's script keeps fresh. */
 export function countCell(queue: string, state: string, n: number | undefined): Html {
-  if (n === undefined) return html`<td class="num muted">—</td>`;
-  return html`
+  if (n === undefined) return markup`<td class="num muted">—</td>`;
+  return markup`
     <td class="num count state-${state}${n === 0 ? " zero" : ""}"
       data-count="${queue}\\n${state}">${formatCount(n)}</td>
   `;
@@ -52,37 +52,38 @@ export function renderOverviewPage(
   },
 ): string {
   const rows = view.queues.map((q) =>
-    html`
+    markup`
       <tr
-        data-queue="${q.name}"><td><a href="${href(ctx, "queues", q.name)}"><strong>${q
-          .name}</strong></a> <span class="badge state-paused" data-paused="${q.name}"${q.paused
-          ? ""
-          : html`
+        data-queue="${q.name}"><td><a href="${
+      href(ctx, "queues", q.name)
+    }"><strong>${q.name}</strong></a> <span class="badge state-paused" data-paused="${q.name}"${
+      q.paused ? "" : markup`
             hidden
-          `}>paused</span></td>${DASHBOARD_STATES.map((s) =>
-            countCell(q.name, s, q.counts?.[s])
-          )}</tr>
+          `
+    }>paused</span></td>${DASHBOARD_STATES.map((s) => countCell(q.name, s, q.counts?.[s]))}</tr>
     `
   );
-  const legend = html`
+  const legend = markup`
     <div
       class="legend"><span class="state-done"><i></i>done</span><span class="state-failed"><i></i>failed or dead</span></div>
   `;
-  const body = html`
+  const body = markup`
     <h1>Queues</h1>
     <p class="lead">${view.queues.length} queues · ${view.workers.length} live workers</p>
     <div class="panel">
       <table>
         <thead>
-          <tr><th>Queue</th>${DASHBOARD_STATES.map((s) => html`<th class="num">${s}</th>`)}</tr>
+          <tr><th>Queue</th>${DASHBOARD_STATES.map((s) => markup`<th class="num">${s}</th>`)}</tr>
         </thead>
         <tbody>${rows}</tbody>
       </table>
     </div>
     <h2>Throughput, last hour (jobs per minute)</h2>
-    <div class="panel chart">${view.throughput
-      ? html`${throughputChart(view.throughput)}${legend}`
-      : html`<div class="empty">No throughput figures from this store.</div>`}</div>
+    <div class="panel chart">${
+    view.throughput
+      ? markup`${throughputChart(view.throughput)}${legend}`
+      : markup`<div class="empty">No throughput figures from this store.</div>`
+  }</div>
     <h2>Workers</h2>
     <div class="panel">${workersTable(ctx, view.workers)}</div>
   `;

@@ -7,7 +7,7 @@
 
 import type { JobInfo } from "../core/job.ts";
 import { formatCount, formatRelative, formatTime } from "./format.ts";
-import { type Html, html } from "./html.ts";
+import { type Html, markup } from "./html.ts";
 import { href, layout, type PageContext, stateBadge, withQuery } from "./layout.ts";
 import { DASHBOARD_STATES, type QueueRow } from "./overview_page.ts";
 
@@ -30,38 +30,44 @@ export function renderQueuePage(ctx: PageContext, view: QueueView): string {
   const { queue, state, listing } = view;
   const base = href(ctx, "queues", queue.name);
   const tabs = DASHBOARD_STATES.map((s) =>
-    html`
-      <a class="state-${s}" href="${withQuery(base, { state: s })}" ${s === state
-        ? html`
+    markup`
+      <a class="state-${s}" href="${withQuery(base, { state: s })}" ${
+      s === state
+        ? markup`
           aria-current="page"
         `
-        : ""}>${s}${queue.counts
-        ? html`<span class="n" data-count="${queue.name}\n${s}">${
+        : ""
+    }>${s}${
+      queue.counts
+        ? markup`<span class="n" data-count="${queue.name}\n${s}">${
           formatCount(queue.counts[s] ?? 0)
         }</span>`
-        : ""}</a>
+        : ""
+    }</a>
     `
   );
   const rows = (listing?.jobs ?? []).map((j) =>
-    html`
+    markup`
       <tr data-job="${j.id}">
         <td class="mono"><a href="${href(ctx, "queues", queue.name, "jobs", j.id)}">${j.id}</a></td>
         <td><code>${j.actor}</code></td>
         <td>${stateBadge(j.status)}</td>
         <td class="num">${j.attempts}</td>
         <td title="${formatTime(j.enqueuedAt)}">${formatRelative(j.enqueuedAt, ctx.now)}</td>
-        <td title="${formatTime(j.result?.finishedAt)}">${formatRelative(
-          j.result?.finishedAt ?? j.dueAt,
-          ctx.now,
-        )}</td>
+        <td title="${formatTime(j.result?.finishedAt)}">${
+      formatRelative(
+        j.result?.finishedAt ?? j.dueAt,
+        ctx.now,
+      )
+    }</td>
       </tr>
     `
   );
   const table = listing === null
-    ? html`<div class="empty">This store cannot list jobs yet; search by id above.</div>`
+    ? markup`<div class="empty">This store cannot list jobs yet; search by id above.</div>`
     : rows.length === 0
-    ? html`<div class="empty">No ${state} jobs.</div>`
-    : html`
+    ? markup`<div class="empty">No ${state} jobs.</div>`
+    : markup`
       <table>
         <thead>
           <tr>
@@ -74,22 +80,23 @@ export function renderQueuePage(ctx: PageContext, view: QueueView): string {
           </tr>
         </thead>
         <tbody>${rows}</tbody>
-      </table>${listing.cursor
-        ? html`<div class="pager"><a class="button" rel="next" href="${
+      </table>${
+      listing.cursor
+        ? markup`<div class="pager"><a class="button" rel="next" href="${
           withQuery(base, { state, cursor: listing.cursor })
         }">Older →</a></div>`
-        : ""}
+        : ""
+    }
     `;
-  const body = html`
-    <h1>${queue.name} <span class="badge state-paused" data-paused="${queue.name}"${queue.paused
-      ? ""
-      : html`
+  const body = markup`
+    <h1>${queue.name} <span class="badge state-paused" data-paused="${queue.name}"${
+    queue.paused ? "" : markup`
         hidden
-      `}>paused</span></h1>
+      `
+  }>paused</span></h1>
     <p class="lead"><a href="${ctx.base}/">Queues</a> / ${queue.name}</p>
     <div
-      class="toolbar"><form class="inline" method="get" action="${base}"><input type="search" name="id" placeholder="Job id" aria-label="Job id"> <button type="submit">Find</button></form><span class="grow"></span>${view
-        .actions}</div>
+      class="toolbar"><form class="inline" method="get" action="${base}"><input type="search" name="id" placeholder="Job id" aria-label="Job id"> <button type="submit">Find</button></form><span class="grow"></span>${view.actions}</div>
     <nav class="tabs">${tabs}</nav>
     <div class="panel">${table}</div>
   `;

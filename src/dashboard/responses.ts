@@ -7,7 +7,7 @@
  * @module
  */
 
-import { html } from "./html.ts";
+import { markup } from "./html.ts";
 
 /** The Content-Security-Policy of every response. */
 export const CONTENT_SECURITY_POLICY = [
@@ -54,7 +54,7 @@ export function json(value: unknown, status = 200): Response {
 
 /** A small HTML page for an error status, with `message` as text. */
 export function errorPage(status: number, title: string, message: string): Response {
-  const body = html`
+  const body = markup`
     <!doctype html>
     <html lang="en">
       <head>

@@ -8,7 +8,7 @@
 import type { JobResult } from "../core/job.ts";
 import type { ScheduleInfo } from "../core/schedule.ts";
 import { formatDuration, formatJsonShort, formatRelative, formatTime } from "./format.ts";
-import { html } from "./html.ts";
+import { markup } from "./html.ts";
 import { actionForm, href, layout, type PageContext, stateBadge } from "./layout.ts";
 
 /** One schedule and its latest result. */
@@ -21,20 +21,20 @@ export interface ScheduleRow {
 
 function rule(info: ScheduleInfo) {
   if (info.cron) {
-    return html`<code>${info.cron}</code>${
+    return markup`<code>${info.cron}</code>${
       info.tz
-        ? html`
+        ? markup`
           <span class="muted">${info.tz}</span>
         `
         : ""
     }`;
   }
-  return html`every ${formatDuration(info.every ?? 0)}`;
+  return markup`every ${formatDuration(info.every ?? 0)}`;
 }
 
 function latest(ctx: PageContext, r: JobResult | null) {
-  if (!r) return html`<span class="muted">—</span>`;
-  return html`<a href="${href(ctx, "queues", r.queue, "jobs", r.id)}">${
+  if (!r) return markup`<span class="muted">—</span>`;
+  return markup`<a href="${href(ctx, "queues", r.queue, "jobs", r.id)}">${
     stateBadge(r.status)
   }</a> <span class="mono muted">${
     r.success ? formatJsonShort(r.value, 40) : r.error?.message ?? ""
@@ -55,40 +55,54 @@ export function renderSchedulesPage(ctx: PageContext, rows: readonly ScheduleRow
       }),
     ];
   };
-  const body = html`<h1>Schedules</h1>
+  const body = markup`<h1>Schedules</h1>
 <p class="lead">Recurring jobs, soonest first.</p>
 <div class="panel">${
-    rows.length === 0 ? html`<div class="empty">No recurring jobs.</div>` : html`
+    rows.length === 0 ? markup`<div class="empty">No recurring jobs.</div>` : markup`
       <table>
         <thead>
-          <tr><th>Schedule</th><th>Queue</th><th>Actor</th><th>Rule</th><th>Status</th><th>Next run</th><th>Last run</th><th>Last result</th>${ctx
-              .readOnly
-            ? ""
-            : html`<th></th>`}</tr>
+          <tr><th>Schedule</th><th>Queue</th><th>Actor</th><th>Rule</th><th>Status</th><th>Next run</th><th>Last run</th><th>Last result</th>${
+      ctx
+          .readOnly
+        ? ""
+        : markup`<th></th>`
+    }</tr>
         </thead>
-        <tbody>${rows.map(({ info, latest: r }) =>
-          html`
+        <tbody>${
+      rows.map(({ info, latest: r }) =>
+        markup`
             <tr
-              data-schedule="${info.id}"><td class="mono">${info.id}</td><td><a href="${href(
-                ctx,
-                "queues",
-                info.queue,
-              )}">${info.queue}</a></td><td><code>${info.actor}</code></td><td>${rule(
-                info,
-              )}</td><td>${stateBadge(
-                info.status === "paused" ? "paused" : "queued",
-                info.status,
-              )}</td><td title="${formatTime(info.nextRunAt)}">${formatRelative(
-                info.nextRunAt,
-                ctx.now,
-              )}</td><td title="${formatTime(info.lastRunAt)}">${formatRelative(
-                info.lastRunAt,
-                ctx.now,
-              )}</td><td>${latest(ctx, r)}</td>${ctx.readOnly
-                ? ""
-                : html`<td class="num">${actions(info)}</td>`}</tr>
+              data-schedule="${info.id}"><td class="mono">${info.id}</td><td><a href="${
+          href(
+            ctx,
+            "queues",
+            info.queue,
+          )
+        }">${info.queue}</a></td><td><code>${info.actor}</code></td><td>${
+          rule(
+            info,
+          )
+        }</td><td>${
+          stateBadge(
+            info.status === "paused" ? "paused" : "queued",
+            info.status,
+          )
+        }</td><td title="${formatTime(info.nextRunAt)}">${
+          formatRelative(
+            info.nextRunAt,
+            ctx.now,
+          )
+        }</td><td title="${formatTime(info.lastRunAt)}">${
+          formatRelative(
+            info.lastRunAt,
+            ctx.now,
+          )
+        }</td><td>${latest(ctx, r)}</td>${
+          ctx.readOnly ? "" : markup`<td class="num">${actions(info)}</td>`
+        }</tr>
           `
-        )}</tbody>
+      )
+    }</tbody>
       </table>
     `
   }</div>`;

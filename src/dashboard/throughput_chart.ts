@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Html, html } from "./html.ts";
+import { type Html, markup } from "./html.ts";
 
 /** Jobs finished in one minute. */
 export interface ThroughputPoint {
@@ -42,29 +42,33 @@ export function throughputChart(points: readonly ThroughputPoint[]): Html {
     const hFailed = y(p.failed);
     const base = HEIGHT - BOTTOM;
     const title = `${label(p.at)} UTC: ${p.done} done, ${p.failed} failed`;
-    return html`
+    return markup`
       <g>
         <title>${title}</title>
         <rect class="bar-done" x="${x}" y="${(base - hDone).toFixed(1)}" width="${barW.toFixed(1)}"
           height="${hDone.toFixed(1)}"></rect>
-        <rect class="bar-failed" x="${x}" y="${(base - hDone - hFailed).toFixed(1)}" width="${barW
-          .toFixed(1)}"
+        <rect class="bar-failed" x="${x}" y="${(base - hDone - hFailed).toFixed(1)}" width="${
+      barW
+        .toFixed(1)
+    }"
           height="${hFailed.toFixed(1)}"></rect>
       </g>
     `;
   });
   const ticks = points.length
     ? [0, Math.floor(points.length / 2), points.length - 1].map((i) =>
-      html`<text x="${(LEFT + i * slot + slot / 2).toFixed(1)}" y="${
+      markup`<text x="${(LEFT + i * slot + slot / 2).toFixed(1)}" y="${
         HEIGHT - 4
       }" text-anchor="middle">${label(points[i].at)}</text>`
     )
     : [];
-  return html`
+  return markup`
     <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img"
       aria-label="Jobs finished per minute, last hour">
-    <line class="axis" x1="${LEFT}" y1="${HEIGHT - BOTTOM}" x2="${WIDTH}" y2="${HEIGHT -
-      BOTTOM}"></line>
+    <line class="axis" x1="${LEFT}" y1="${HEIGHT - BOTTOM}" x2="${WIDTH}" y2="${
+    HEIGHT -
+    BOTTOM
+  }"></line>
     <text x="${LEFT - 6}" y="12" text-anchor="end">${top}</text>
     <text x="${LEFT - 6}" y="${HEIGHT - BOTTOM}" text-anchor="end">0</text>
     ${bars}${ticks}
