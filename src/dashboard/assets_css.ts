@@ -59,7 +59,8 @@ th, td { text-align: left; padding: 0.6rem 0.9rem; border-bottom: 1px solid var(
 th { font-weight: 600; color: var(--muted); font-size: 0.78rem; text-transform: uppercase; letter-spacing: 0.04em; }
 tr:last-child td { border-bottom: 0; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.zero { color: var(--muted); opacity: 0.55; }
+.count.zero { color: var(--muted); opacity: 0.55; font-weight: 400; }
+.tabs .n .count { color: var(--muted); font-weight: 400; opacity: 1; }
 code, .mono, pre { font-family: var(--mono); font-size: 0.86rem; }
 pre {
   margin: 0; padding: 0.85rem 1rem; background: var(--bg); border: 1px solid var(--line);

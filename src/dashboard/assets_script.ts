@@ -3,8 +3,9 @@
  * (the Content-Security-Policy runs scripts from the dashboard only; pages
  * carry no inline script). Plain browser JavaScript kept as text, so that
  * it ships inside the package and nothing is fetched at run time. It:
- * - refreshes every element `[data-count="<queue>\\n<state>"]` and
- *   `[data-paused="<queue>"]` from `<base>/api/counts` every few seconds;
+ * - refreshes every count (`[data-count-queue][data-count-state]`) and
+ *   "paused" badge (`[data-paused="<queue>"]`) from `<base>/api/counts`
+ *   every few seconds;
  * - on a job page whose job is unfinished (`data-job-live`), polls the job
  *   and reloads the page when its state (`data-job-stamp`) changes;
  * - asks before destructive actions (`form[data-confirm]`).
@@ -37,15 +38,14 @@ export const DASHBOARD_SCRIPT = `"use strict";
     return await response.json();
   }
 
-  const counted = document.querySelectorAll("[data-count], [data-paused]");
+  const counted = document.querySelectorAll("[data-count-queue], [data-paused]");
   if (counted.length > 0) {
     const refresh = async () => {
       try {
         const data = await getJson(base + "/api/counts");
         for (const el of counted) {
-          if (el.dataset.count !== undefined) {
-            const [queue, state] = el.dataset.count.split("\\n");
-            const value = data.queues?.[queue]?.counts?.[state];
+          if (el.dataset.countQueue !== undefined) {
+            const value = data.queues?.[el.dataset.countQueue]?.counts?.[el.dataset.countState];
             if (typeof value === "number") {
               el.textContent = value.toLocaleString("en-US");
               el.classList.toggle("zero", value === 0);

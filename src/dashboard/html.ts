@@ -61,3 +61,18 @@ export function markup(strings: TemplateStringsArray, ...values: unknown[]): Htm
   for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1];
   return new Html(out);
 }
+
+/**
+ * An attribute with its leading space: ` name="value"` (the value escaped),
+ * ` name` for `true`, nothing for `undefined`, `null` or `false`.
+ *
+ * @example
+ * ```ts ignore
+ * markup`<a href="/"${attr("aria-current", here ? "page" : undefined)}>`;
+ * ```
+ */
+export function attr(name: string, value: string | boolean | null | undefined): Html {
+  if (value === undefined || value === null || value === false) return new Html("");
+  if (value === true) return new Html(` ${name}`);
+  return markup` ${new Html(name)}="${value}"`;
+}

@@ -6,7 +6,7 @@
  */
 
 import { CSRF_FIELD } from "./csrf.ts";
-import { type Html, markup } from "./html.ts";
+import { attr, type Html, markup } from "./html.ts";
 
 /** What a page is rendered with, per request. */
 export interface PageContext {
@@ -63,26 +63,12 @@ export function actionForm(
   options: ActionFormOptions = {},
 ): Html {
   if (ctx.readOnly) return markup``;
-  const fields = Object.entries({ ...options.fields, back: ctx.here }).map(([name, value]) =>
-    markup`<input type="hidden" name="${name}" value="${value}">`
-  );
+  const fields = Object.entries({ [CSRF_FIELD]: ctx.csrfToken, ...options.fields, back: ctx.here })
+    .map(([name, value]) => markup`<input type="hidden" name="${name}" value="${value}">`);
   const kind = options.kind && options.kind !== "plain" ? options.kind : undefined;
-  return markup`
-    <form class="inline" method="post" action="${path}" data-label="${label}"
-      ${
-    options.confirm
-      ? markup`
-          data-confirm="${options.confirm}"
-        `
-      : ""
-  }><input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrfToken}">${fields}<button type="submit"${
-    kind
-      ? markup`
-          class="${kind}"
-        `
-      : ""
-  }>${label}</button></form>
-  `;
+  return markup`<form class="inline" method="post" action="${path}"${
+    attr("data-confirm", options.confirm)
+  }>${fields}<button type="submit"${attr("class", kind)}>${label}</button></form>`;
 }
 
 /** A coloured badge for a job, queue or schedule state. */
@@ -106,44 +92,33 @@ export interface LayoutOptions {
 export function layout(ctx: PageContext, options: LayoutOptions): string {
   const notice = options.notice ?? ctx.notice;
   const nav = (section: Section, path: string, label: string) =>
-    markup`
-      <a href="${path}" ${
-      options.section === section
-        ? markup`
-          aria-current="page"
-        `
-        : ""
-    }>${label}</a>
-    `;
-  return markup`
-    <!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>${options.title} · ${ctx.title}</title>
-        <link rel="icon" href="data:,">
-        <link rel="stylesheet" href="${ctx.base}/assets/dashboard.css">
-        <script src="${ctx.base}/assets/dashboard.js" defer></script>
-      </head>
-      <body data-base="${ctx.base}">
-        <header class="top">
-          <a class="brand" href="${ctx.base}/">${ctx.title}</a>
-          <nav>${nav("overview", `${ctx.base}/`, "Queues")}${
-    nav(
-      "schedules",
-      `${ctx.base}/schedules`,
-      "Schedules",
-    )
+    markup`<a href="${path}"${
+      attr("aria-current", options.section === section && "page")
+    }>${label}</a>`;
+  return markup`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title} · ${ctx.title}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${ctx.base}/assets/dashboard.css">
+<script src="${ctx.base}/assets/dashboard.js" defer></script>
+</head>
+<body data-base="${ctx.base}">
+<header class="top">
+<a class="brand" href="${ctx.base}/">${ctx.title}</a>
+<nav>${nav("overview", `${ctx.base}/`, "Queues")}${
+    nav("schedules", `${ctx.base}/schedules`, "Schedules")
   }${nav("workers", `${ctx.base}/workers`, "Workers")}</nav>
-          <span class="mode">${ctx.readOnly ? "read-only" : ""}</span>
-        </header>
-        <main>
-    ${notice ? markup`<div class="notice" role="status">${notice}</div>` : ""}
-    ${options.body}
-        </main>
-        <footer>Repid dashboard</footer>
-      </body>
-    </html>
-  `.value.trimStart();
+<span class="mode">${ctx.readOnly ? "read-only" : ""}</span>
+</header>
+<main>
+${notice ? markup`<div class="notice" role="status">${notice}</div>` : ""}
+${options.body}
+</main>
+<footer>Repid dashboard</footer>
+</body>
+</html>
+`.value;
 }

@@ -6,10 +6,10 @@
  */
 
 import type { JobInfo } from "../core/job.ts";
-import { formatCount, formatRelative, formatTime } from "./format.ts";
-import { type Html, markup } from "./html.ts";
+import { formatRelative, formatTime } from "./format.ts";
+import { attr, type Html, markup } from "./html.ts";
 import { href, layout, type PageContext, stateBadge, withQuery } from "./layout.ts";
-import { DASHBOARD_STATES, type QueueRow } from "./overview_page.ts";
+import { DASHBOARD_STATES, liveCount, pausedBadge, type QueueRow } from "./overview_page.ts";
 
 /** What the queue page shows. */
 export interface QueueView {
@@ -30,75 +30,46 @@ export function renderQueuePage(ctx: PageContext, view: QueueView): string {
   const { queue, state, listing } = view;
   const base = href(ctx, "queues", queue.name);
   const tabs = DASHBOARD_STATES.map((s) =>
-    markup`
-      <a class="state-${s}" href="${withQuery(base, { state: s })}" ${
-      s === state
-        ? markup`
-          aria-current="page"
-        `
-        : ""
+    markup`<a class="state-${s}" href="${withQuery(base, { state: s })}"${
+      attr("aria-current", s === state && "page")
     }>${s}${
       queue.counts
-        ? markup`<span class="n" data-count="${queue.name}\n${s}">${
-          formatCount(queue.counts[s] ?? 0)
-        }</span>`
+        ? markup`<span class="n">${liveCount(queue.name, s, queue.counts[s] ?? 0)}</span>`
         : ""
-    }</a>
-    `
+    }</a>`
   );
-  const rows = (listing?.jobs ?? []).map((j) =>
-    markup`
-      <tr data-job="${j.id}">
-        <td class="mono"><a href="${href(ctx, "queues", queue.name, "jobs", j.id)}">${j.id}</a></td>
-        <td><code>${j.actor}</code></td>
-        <td>${stateBadge(j.status)}</td>
-        <td class="num">${j.attempts}</td>
-        <td title="${formatTime(j.enqueuedAt)}">${formatRelative(j.enqueuedAt, ctx.now)}</td>
-        <td title="${formatTime(j.result?.finishedAt)}">${
-      formatRelative(
-        j.result?.finishedAt ?? j.dueAt,
-        ctx.now,
-      )
-    }</td>
-      </tr>
-    `
-  );
+  const rows = (listing?.jobs ?? []).map((j) => {
+    const job = href(ctx, "queues", queue.name, "jobs", j.id);
+    const finished = j.result?.finishedAt ?? j.dueAt;
+    return markup`<tr data-job="${j.id}">
+<td class="mono"><a href="${job}">${j.id}</a></td>
+<td><code>${j.actor}</code></td>
+<td>${stateBadge(j.status)}</td>
+<td class="num">${j.attempts}</td>
+<td title="${formatTime(j.enqueuedAt)}">${formatRelative(j.enqueuedAt, ctx.now)}</td>
+<td title="${formatTime(finished)}">${formatRelative(finished, ctx.now)}</td>
+</tr>`;
+  });
+  const pager = listing?.cursor
+    ? markup`<div class="pager"><a class="button" rel="next" href="${
+      withQuery(base, { state, cursor: listing.cursor })
+    }">Older →</a></div>`
+    : "";
   const table = listing === null
     ? markup`<div class="empty">This store cannot list jobs yet; search by id above.</div>`
     : rows.length === 0
     ? markup`<div class="empty">No ${state} jobs.</div>`
-    : markup`
-      <table>
-        <thead>
-          <tr>
-            <th>Job</th>
-            <th>Actor</th>
-            <th>Status</th>
-            <th class="num">Attempts</th>
-            <th>Enqueued</th>
-            <th>Finished / due</th>
-          </tr>
-        </thead>
-        <tbody>${rows}</tbody>
-      </table>${
-      listing.cursor
-        ? markup`<div class="pager"><a class="button" rel="next" href="${
-          withQuery(base, { state, cursor: listing.cursor })
-        }">Older →</a></div>`
-        : ""
-    }
-    `;
-  const body = markup`
-    <h1>${queue.name} <span class="badge state-paused" data-paused="${queue.name}"${
-    queue.paused ? "" : markup`
-        hidden
-      `
-  }>paused</span></h1>
-    <p class="lead"><a href="${ctx.base}/">Queues</a> / ${queue.name}</p>
-    <div
-      class="toolbar"><form class="inline" method="get" action="${base}"><input type="search" name="id" placeholder="Job id" aria-label="Job id"> <button type="submit">Find</button></form><span class="grow"></span>${view.actions}</div>
-    <nav class="tabs">${tabs}</nav>
-    <div class="panel">${table}</div>
-  `;
+    : markup`<table>
+<thead><tr><th>Job</th><th>Actor</th><th>Status</th><th class="num">Attempts</th><th>Enqueued</th><th>Finished / due</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>${pager}`;
+  const search = markup`<form class="inline" method="get" action="${base}">
+<input type="search" name="id" placeholder="Job id" aria-label="Job id"> <button type="submit">Find</button>
+</form>`;
+  const body = markup`<h1>${queue.name} ${pausedBadge(queue.name, queue.paused)}</h1>
+<p class="lead"><a href="${ctx.base}/">Queues</a> / ${queue.name}</p>
+<div class="toolbar">${search}<span class="grow"></span>${view.actions}</div>
+<nav class="tabs">${tabs}</nav>
+<div class="panel">${table}</div>`;
   return layout(ctx, { title: queue.name, section: "overview", body, notice: view.notice });
 }
