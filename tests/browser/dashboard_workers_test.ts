@@ -70,12 +70,15 @@ describe("the dashboard on Redis with a worker in another process", () => {
     assert.equal(cells[4], "4");
     await screenshot(page, "workers");
     await page.goto(`${app.origin}/`);
+    await screenshot(page, "overview");
     assert.deepEqual(
       await page.locator("tr[data-queue]").evaluateAll((rows) =>
         rows.map((r) => r.getAttribute("data-queue"))
       ),
       ["dash", "dash-other", "default"],
     );
+    await page.goto(`${app.origin}/queues/dash?state=done`);
+    await screenshot(page, "queue");
     await page.close();
   });
 });
