@@ -7,7 +7,7 @@
 
 import type { JobError, JobInfo } from "../core/job.ts";
 import { isFinished } from "../core/job.ts";
-import { formatDuration, formatJson, formatTime } from "./format.ts";
+import { formatDuration, formatJson, formatJsonShort, formatTime } from "./format.ts";
 import { type Html, markup } from "./html.ts";
 import { href, layout, type PageContext, stateBadge } from "./layout.ts";
 
@@ -21,9 +21,27 @@ export interface JobView {
   actions: Html[];
 }
 
+/** The progress its actor reported last, when the store keeps it. */
+export function progressOf(info: JobInfo): unknown {
+  return (info as { progress?: unknown }).progress;
+}
+
 /** A stamp of what the live script watches: the page reloads when it changes. */
 export function jobStamp(info: JobInfo): string {
-  return `${info.status}/${info.attempts}/${info.deliveries}`;
+  return `${info.status}/${info.attempts}/${info.deliveries}/${
+    formatJsonShort(progressOf(info), 200)
+  }`;
+}
+
+/** A progress value: a number as a bar (0–1 as a fraction, else percent), anything else as JSON. */
+function progressView(progress: unknown): Html {
+  if (typeof progress === "number" && Number.isFinite(progress)) {
+    const percent = Math.min(100, Math.max(0, progress <= 1 ? progress * 100 : progress));
+    return markup`<progress max="100" value="${percent.toFixed(1)}"></progress> ${
+      percent.toFixed(0)
+    }%`;
+  }
+  return markup`<code>${formatJsonShort(progress, 120)}</code>`;
 }
 
 function errorBlock(error: JobError, title: string): Html {
@@ -44,6 +62,8 @@ function facts(ctx: PageContext, info: JobInfo): Html {
     ["Enqueued", formatTime(info.enqueuedAt)],
   ];
   if (info.dueAt) rows.push(["Due", formatTime(info.dueAt)]);
+  const progress = progressOf(info);
+  if (progress !== undefined) rows.push(["Progress", progressView(progress)]);
   if (started) rows.push(["Started", formatTime(started)]);
   if (r) {
     rows.push(["Finished", formatTime(r.finishedAt)]);
