@@ -23,7 +23,13 @@
  * @module
  */
 
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import process from "node:process";
@@ -41,6 +47,8 @@ import {
 } from "./report.ts";
 
 const ROOT = new URL("../", import.meta.url);
+/** How many done jobs the `process-c50-kept` scenario keeps (Repid's `retention`). */
+const KEPT = 1_000;
 const CHILD = new URL("./drivers/child.mjs", import.meta.url).pathname;
 
 interface Options {
@@ -307,7 +315,9 @@ async function runChild(
       -5,
     ).join(" | ");
     return {
-      error: `no result (exit ${out.code}${out.signal ? ", " + out.signal : ""}): ${err}`,
+      error: `no result (exit ${out.code}${
+        out.signal ? ", " + out.signal : ""
+      }): ${err}`,
     };
   }
 }
@@ -384,7 +394,8 @@ async function measure(
           batch: o.batch,
         }, t);
       case "process-c1":
-      case "process-c50": {
+      case "process-c50":
+      case "process-c50-kept": {
         const prefill = await runChild(lib, {
           ...base,
           mode: "prefill",
@@ -397,6 +408,8 @@ async function measure(
           mode: "process",
           n: o.n,
           concurrency,
+          // Repid keeps at most this many done jobs per queue (the finished-jobs index trimmed)
+          ...(scenario === "process-c50-kept" ? { retention: KEPT } : {}),
         }, t);
       }
       case "latency": {
@@ -443,6 +456,8 @@ function scenarioMeta(o: Options, scenario: Scenario): Record<string, unknown> {
       return { n: o.n, concurrency: 1 };
     case "process-c50":
       return { n: o.n, concurrency: 50 };
+    case "process-c50-kept":
+      return { n: o.n, concurrency: 50, retention: KEPT };
     case "latency":
       return { n: o.latencyN, warmup: o.warmup, workerConcurrency: 50 };
   }
@@ -485,6 +500,10 @@ async function main(): Promise<number> {
         // Rotate the order of the libraries from run to run, to spread drift fairly.
         const order = libs.map((_, i) => libs[(i + run) % libs.length]);
         for (const lib of order) {
+          // Repid's retention option has no like-for-like setting in the peers' drivers.
+          if (scenario === "process-c50-kept" && !lib.id.startsWith("repid")) {
+            continue;
+          }
           const prefix = `repid-bench-${runId}-${lib.id}-${scenario}-${run}`;
           const sample = await measure(lib, scenario, o, url, prefix);
           const list = results.get(lib.id)!.get(scenario) ?? [];
@@ -526,12 +545,14 @@ async function main(): Promise<number> {
   for (const line of lines) console.log(line);
   const dir = new URL(".bench/", ROOT).pathname;
   mkdirSync(dir, { recursive: true });
-  const file = `${dir}results-${new Date().toISOString().replace(/[:.]/g, "-")}${
-    o.smoke ? "-smoke" : ""
-  }.jsonl`;
+  const file = `${dir}results-${
+    new Date().toISOString().replace(/[:.]/g, "-")
+  }${o.smoke ? "-smoke" : ""}.jsonl`;
   writeFileSync(file, lines.join("\n") + "\n");
   console.log(
-    `\n(${((performance.now() - started) / 1000).toFixed(1)} s; JSON lines in ${file})`,
+    `\n(${
+      ((performance.now() - started) / 1000).toFixed(1)
+    } s; JSON lines in ${file})`,
   );
   const failed = [...results.values()].some((m) =>
     [...m.values()].some((list) => list.some((s) => "error" in s))

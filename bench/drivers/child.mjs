@@ -19,7 +19,9 @@ const drivers = {
 function runtime() {
   const deno = globalThis.Deno;
   if (deno) return `deno ${deno.version.deno}`;
-  return process.versions.bun ? `bun ${process.versions.bun}` : `node ${process.versions.node}`;
+  return process.versions.bun
+    ? `bun ${process.versions.bun}`
+    : `node ${process.versions.node}`;
 }
 
 /** Peak resident set size of this process in bytes (VmHWM), else the current RSS. */
@@ -114,6 +116,7 @@ async function main() {
         const all = new Promise((r) => (resolveAll = r));
         const w = await lib.worker({
           concurrency: cfg.concurrency,
+          retention: cfg.retention,
           onDone() {
             if (++done === n) resolveAll();
           },
