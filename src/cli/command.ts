@@ -54,12 +54,20 @@ export interface CommandOutput {
   text: string;
   /** What `--json` prints. */
   json: unknown;
+  /**
+   * The exit code, when the command did not do what it was asked (a job
+   * that could not be cancelled: 1) but has something to print.
+   * @default {0}
+   */
+  exitCode?: number;
 }
 
 /** What a command's `run` gets. */
 export interface CommandInput {
   /** The command line (options by their canonical flag). */
   line: CommandLine;
+  /** The words the user typed before the command's name (`npx repid`), for hints. */
+  invocation: string;
   /** Connects to the store (once; later calls return the same), for `action`. */
   connect(action: string): Promise<Store>;
 }
@@ -122,10 +130,11 @@ export function storeCommand(spec: StoreCommandSpec): Command {
         const address = storeAddress(line, process.env);
         const output = await spec.run({
           line,
+          invocation,
           connect: (action) => (store ??= openStore(address, action)),
         });
         process.stdout.write(line.has(JSON_OPTION.flag) ? formatJson(output.json) : output.text);
-        return 0;
+        return output.exitCode ?? 0;
       } catch (error) {
         return fail(error);
       } finally {

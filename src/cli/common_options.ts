@@ -5,6 +5,7 @@
  * @module
  */
 
+import { assertPrefix } from "../core/names.ts";
 import { type CommandLine, type OptionSpec, type OptionUse, UsageError } from "./command_line.ts";
 
 /** The Redis URL used when neither `--redis` nor `REDIS_URL` is given. */
@@ -71,6 +72,7 @@ export function storeAddress(
   const redis = line.last(REDIS_OPTION.flag);
   const prefix = line.last(PREFIX_OPTION.flag);
   if (prefix && prefix.value === "") throw new UsageError(`option ${prefix.typed} is empty`);
+  if (prefix) assertPrefix(prefix.value, `Cannot use option ${prefix.typed}`);
   return { url: redis ? redisUrl(redis) : redisUrlFromEnv(env), prefix: prefix?.value };
 }
 

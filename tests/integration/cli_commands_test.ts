@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Repid, Worker } from "../../mod.ts";
+import { COMMANDS } from "../../src/cli/commands.ts";
 import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { type Run, runDeno, within } from "../support/subprocess.ts";
@@ -46,6 +47,19 @@ describe("`repid` help and wrong command lines", () => {
     assert.match(help, /^ {2}deno task repid job \S+ --queue emails$/m, "an example as typed");
   });
 
+  it("every command's --help exits 0 and starts with its usage line, named as typed", async () => {
+    for (const command of COMMANDS) {
+      const out = await repid([command.name, "--help"]);
+      assert.equal(out.code, 0, `${command.name}: ${out.stderr}`);
+      assert.ok(
+        out.stdout.startsWith(
+          `Usage: deno run -A src/cli/main.ts ${command.name} ${command.usage}`.trimEnd(),
+        ),
+        out.stdout,
+      );
+    }
+  });
+
   it("without a command it prints the usage and exits 2; an unknown command exits 2", async () => {
     const none = await repid([]);
     assert.equal(none.code, 2);
@@ -63,6 +77,9 @@ describe("`repid` help and wrong command lines", () => {
       [["workers", "extra"], /^error: unexpected argument extra \(see --help\)\n$/],
       [["workers", "--redis", "localhost:6379"], /^error: option --redis is "localhost:6379"/],
       [["workers", "--json=1"], /^error: option --json takes no value/],
+      [["job", "a b"], /^error: Cannot read job: job id "a b" /],
+      [["job", "j1", "--queue", ""], /^error: Cannot read job: queue name is empty\n$/],
+      [["workers", "--prefix", "a{b}"], /^error: Cannot use option --prefix: prefix "a\{b\}" must/],
     ];
     for (const [args, message] of cases) {
       // An unreachable Redis: a command that connected would fail with 1, not 2.

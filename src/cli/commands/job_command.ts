@@ -5,16 +5,9 @@
  */
 
 import type { JobInfo } from "../../core/job.ts";
-import { CommandError, onePositional, storeCommand } from "../command.ts";
-import type { OptionSpec } from "../command_line.ts";
+import { CommandError, storeCommand } from "../command.ts";
 import { formatFields, formatTime } from "../output.ts";
-
-/** `--queue Q`, the queue of the job a command acts on. */
-export const JOB_QUEUE_OPTION: OptionSpec = {
-  flag: "--queue",
-  value: "Q",
-  help: "The job's queue (default: default)",
-};
+import { JOB_QUEUE_OPTION, jobTarget } from "../targets.ts";
 
 /** `repid job <id>`. */
 export const jobCommand = storeCommand({
@@ -29,8 +22,7 @@ has expired).`,
   options: [JOB_QUEUE_OPTION],
   examples: ["0b0f8a6e-4a1c-4f4e-9d61-5c0f9f1f6e2b --queue emails", "welcome-42 --json"],
   async run({ line, connect }) {
-    const id = onePositional(line, "job id");
-    const queue = line.last(JOB_QUEUE_OPTION.flag)?.value ?? "default";
+    const { id, queue } = jobTarget(line, "Cannot read job");
     const { producer } = await connect("read job");
     const info = await (await producer.getJob(id, { queue }))?.info();
     if (!info) {
