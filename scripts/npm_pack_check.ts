@@ -10,7 +10,7 @@
  * 3. There, with plain `node`: an ES module example (enqueue, worker, awaited
  *    result), the same through `require("repid")` where Node allows it
  *    (20.19+, 22.12+), `npx repid worker --help` (naming itself `npx repid`),
- *    `npx repid workers --json`, and the `repid` bin running
+ *    `npx repid dashboard --help`, `npx repid workers --json`, and the `repid` bin running
  *    a worker for `./actors.js` that serves a job and stops on SIGTERM, and
  *    the bin naming the file and line of a syntax error in an actors module.
  *
@@ -164,6 +164,17 @@ export function npmPackCheck(args: string[]): void {
       : run("npx", ["--no-install", ...noWorkers], app, "npx repid workers --json");
     if (workers.stdout.trim() !== "[]") {
       throw new BuildError(`\`${typed} workers --json\` printed ${workers.stdout}`);
+    }
+    const dashboardHelp = bun
+      ? run(bun, ["x", "--bun", "repid", "dashboard", "--help"], app, "bunx repid dashboard --help")
+      : run(
+        "npx",
+        ["--no-install", "repid", "dashboard", "--help"],
+        app,
+        "npx repid dashboard --help",
+      );
+    if (!dashboardHelp.stdout.includes("--port")) {
+      throw new BuildError("`repid dashboard --help` printed no --port option");
     }
     run(runtime, ["bin_check.mjs"], app, "the repid bin worker");
     if (bun) {

@@ -7,6 +7,7 @@
 import type { Command } from "./command.ts";
 import { jobCommand } from "./commands/job_command.ts";
 import { workersCommand } from "./commands/workers_command.ts";
+import { dashboardCommand } from "./dashboard_command.ts";
 import { workerCommand } from "./worker_command.ts";
 
 /** `repid worker`. */
@@ -17,8 +18,16 @@ const worker: Command = {
   main: workerCommand,
 };
 
+/** `repid dashboard`. */
+const dashboard: Command = {
+  name: "dashboard",
+  usage: "",
+  summary: "Serve the dashboard over HTTP",
+  main: dashboardCommand,
+};
+
 /** Every command, by the order of the help. */
-export const COMMANDS: readonly Command[] = [jobCommand, workersCommand, worker];
+export const COMMANDS: readonly Command[] = [jobCommand, workersCommand, worker, dashboard];
 
 /**
  * The list of commands for the top-level help, each with its usage and
