@@ -217,7 +217,9 @@ describe("dashboard()", () => {
   it("counts a queue's jobs per state on the overview and in /api/counts, and closes its own store", async () => {
     const handler = dashboard({ redis: store });
     const client = new DashboardClient(handler);
-    const counts = await (await client.get("/api/counts")).json();
+    const counts = await (await client.get("/api/counts")).json() as {
+      queues: Record<string, { counts: Record<string, number> }>;
+    };
     assert.deepEqual(counts.queues.default.counts, {
       queued: 0,
       deferred: 1, // the next occurrence of the schedule "hourly"
