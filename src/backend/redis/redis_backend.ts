@@ -198,11 +198,14 @@ export class RedisBackend implements Backend {
 
   /** See {@linkcode enqueueJobs}; the queues are added to the registry of queue names once. */
   async enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
-    const [out] = await Promise.all([
+    // The enqueue's own error comes first. A registration that failed beside a
+    // stored enqueue is not the caller's failure: a later enqueue registers again.
+    const [out] = await Promise.allSettled([
       enqueueJobs(this.#enqueueContext, jobs),
       this.#registerQueues(jobs),
     ]);
-    return out;
+    if (out.status === "rejected") throw out.reason;
+    return out.value;
   }
 
   /** Adds the queues of `items` not yet added by this backend to the registry of queue names. */
