@@ -427,7 +427,7 @@ export class RedisBackend implements Backend {
       ? [k.deferred, "zset"]
       : state === "active"
       ? [k.active, "zset"]
-      : [finishedIndex(k, state).index, "zset"];
+      : [finishedIndex(k, state), "zset"];
     const out = (await this.#run(
       "list jobs",
       "repidJobsPage",
@@ -490,7 +490,7 @@ export class RedisBackend implements Backend {
       ? k.ready
       : state === "deferred"
       ? k.deferred
-      : finishedIndex(k, state).index;
+      : finishedIndex(k, state);
     const [moved, passed] = (await this.#run(
       "purge jobs",
       "repidPurge",
