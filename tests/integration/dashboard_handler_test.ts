@@ -328,4 +328,15 @@ describe("dashboard()", () => {
       await once(server, "close");
     }
   });
+
+  it("requeues every failed job of a queue from the queue page's form, and says how many", async () => {
+    const client = new DashboardClient(dashboard({ producer }));
+    const requeue = formsOf(await client.page("/queues/default?state=failed"))
+      .find((f) => f.label === "Requeue all failed");
+    assert.ok(requeue, "a Requeue all failed form");
+    const response = await client.post(requeue.action, requeue.fields);
+    const notice = new URL(response.headers.get("location") ?? "", "http://x").searchParams
+      .get("notice");
+    assert.equal(notice, "Requeued 1 failed job of default.");
+  });
 });
