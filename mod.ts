@@ -30,6 +30,7 @@
 export {
   ActorLoadError,
   ConnectionError,
+  JobCancelledError,
   JobNotFoundError,
   JobTimeoutError,
   LeaseLostError,
@@ -90,6 +91,7 @@ export type {
 } from "./src/producer/enqueue_options.ts";
 export { Job } from "./src/producer/job.ts";
 export { Repid, type RepidOptions } from "./src/producer/repid.ts";
+export { QueueHandle } from "./src/producer/queue_handle.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";
 export type { UnknownActorsPolicy } from "./src/producer/actor_presence.ts";
 export type { WorkerAnnouncement, WorkerInfo } from "./src/core/worker_info.ts";

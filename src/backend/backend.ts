@@ -128,6 +128,20 @@ export interface Backend extends ScheduleBackend {
     error: JobError,
     ttlMs: number,
   ): Promise<boolean>;
+  /**
+   * Pauses `queue`: once this resolves, no fetch leases a job of it (in any
+   * process) until {@linkcode Backend.resumeQueue}; running jobs go on, and
+   * enqueueing still works. The pause is stored: it outlives workers.
+   * Resolves `true` when the queue was not paused before.
+   */
+  pauseQueue(queue: string): Promise<boolean>;
+  /**
+   * Resumes a paused `queue` and wakes the workers waiting for its work at
+   * once. Resolves `true` when the queue was paused before.
+   */
+  resumeQueue(queue: string): Promise<boolean>;
+  /** Whether `queue` is paused. */
+  isQueuePaused(queue: string): Promise<boolean>;
   /** Reads a job, or `null` when the id is unknown (or its result expired). */
   getJob(queue: string, id: string): Promise<JobInfo | null>;
   /**

@@ -34,6 +34,7 @@ import {
   newJob,
 } from "./enqueue_options.ts";
 import { type Job, JobHandles } from "./job.ts";
+import { QueueHandle } from "./queue_handle.ts";
 import { ResultWaiter } from "./result_waiter.ts";
 import type { ScheduleInfo } from "../core/schedule.ts";
 import { type RecurringOptions, registerSchedule, Schedule } from "./schedule.ts";
@@ -304,6 +305,24 @@ export class Repid<A extends ActorMap = AnyActors> {
     const info = await this.#backend.getJob(queue, id);
     if (!info) return null;
     return this.#handles.job(queue, id, info.actor, { enqueuedAt: info.enqueuedAt });
+  }
+
+  /**
+   * A handle on the queue `name`, for operating it (pause, resume); no I/O.
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const q = producer.queue("emails");
+   * console.log(q.name, await q.isPaused()); // emails false
+   * await producer.close();
+   * ```
+   */
+  queue(name: string): QueueHandle {
+    assertName("queue", name, "Cannot get queue");
+    return new QueueHandle(name, this.#backend, (action) => this.#assertOpen(action));
   }
 
   /**

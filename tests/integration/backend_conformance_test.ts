@@ -330,6 +330,58 @@ for (const store of stores) {
       await within(aborted, "the abort");
     });
 
+    it("`pauseQueue()` stops every fetch leasing a job of the queue until `resumeQueue()`; enqueueing still works", async () => {
+      const b = open().backend;
+      assert.equal(await b.isQueuePaused("q"), false);
+      assert.equal(await b.pauseQueue("q"), true);
+      assert.equal(await b.pauseQueue("q"), false, "already paused");
+      assert.equal(await b.isQueuePaused("q"), true);
+      assert.equal(await b.isQueuePaused("other"), false, "only that queue");
+      const [queued] = await b.enqueue([job("a"), job("due", { dueAt: 1 })]);
+      assert.equal(queued.status, "queued");
+      const paused = await b.fetch("q", 5, 30_000, "t");
+      assert.deepEqual(paused, { jobs: [], wakeInMs: -1 }, "nothing leased, no wake-up");
+      assert.equal((await b.getJob("q", "a"))?.status, "queued");
+      assert.equal(await b.resumeQueue("q"), true);
+      assert.equal(await b.resumeQueue("q"), false, "not paused any more");
+      assert.equal(await b.isQueuePaused("q"), false);
+      const { jobs } = await b.fetch("q", 5, 30_000, "t");
+      assert.deepEqual(jobs.map((j) => j.id).sort(), ["a", "due"]);
+    });
+
+    it("`resumeQueue()` wakes a worker waiting for work at once; enqueueing into a paused queue wakes it too", async () => {
+      const b = open().backend;
+      const signal = new AbortController().signal;
+      await b.pauseQueue("q");
+      await b.enqueue([job("a")]);
+      await b.fetch("q", 1, 30_000, "t"); // paused: takes the work marker away
+      const waiting = b.waitForWork("q", 600_000, signal);
+      await b.enqueue([job("b")]);
+      await within(waiting, "the wake-up of the enqueue");
+      assert.deepEqual((await b.fetch("q", 1, 30_000, "t")).jobs, []);
+      const waitingAgain = b.waitForWork("q", 600_000, signal);
+      await b.resumeQueue("q");
+      await within(waitingAgain, "the wake-up of resumeQueue()");
+      const { jobs } = await b.fetch("q", 5, 30_000, "t");
+      assert.deepEqual(jobs.map((j) => j.id), ["a", "b"]);
+    });
+
+    it("`completeAndFetch()` on a paused queue acks and leases nothing", async (t) => {
+      const b = open().backend;
+      if (!b.completeAndFetch) return t.skip("the store does not offer it (it is optional)");
+      await b.enqueue([job("a"), job("b")]);
+      await b.fetch("q", 1, 30_000, "t");
+      await b.pauseQueue("q");
+      const { acked, fetched } = await b.completeAndFetch("q", [done("a", "t")], {
+        max: 5,
+        leaseMs: 30_000,
+        token: "t2",
+      });
+      assert.deepEqual(acked, [true]);
+      assert.deepEqual(fetched.jobs, []);
+      assert.equal((await b.getJob("q", "b"))?.status, "queued");
+    });
+
     it("`completeAndFetch()` acks first, then leases the next jobs", async (t) => {
       const b = open().backend;
       if (!b.completeAndFetch) return t.skip("the store does not offer it (it is optional)");

@@ -127,7 +127,8 @@ export function fetch(
     }
   }
 
-  // (2) due deferred jobs first, then queued ones in FIFO order
+  // (2) due deferred jobs first, then queued ones in FIFO order (none while paused)
+  const paused = q.paused;
   const jobs: LeasedJob[] = [];
   const take = (id: string) => {
     const bytes = utf8Length(id);
@@ -180,7 +181,7 @@ export function fetch(
       options: storedOptions(h.opts),
     });
   };
-  if (max > 0) {
+  if (max > 0 && !paused) {
     for (const id of q.deferred.rangeTo(now, max)) {
       q.deferred.remove(id);
       take(id);
@@ -194,12 +195,12 @@ export function fetch(
 
   // (3) the marker stays while work remains
   const nextDue = q.deferred.first();
-  if (q.ready.length > 0 || (nextDue && nextDue.score <= now)) signalWork(q);
+  if (!paused && (q.ready.length > 0 || (nextDue && nextDue.score <= now))) signalWork(q);
   else q.marker = false;
 
   // (4) when an idle worker should look again
   let wakeInMs = -1;
-  if (nextDue) wakeInMs = Math.max(0, nextDue.score - now);
+  if (nextDue && !paused) wakeInMs = Math.max(0, nextDue.score - now);
   const nextLease = q.active.first();
   if (nextLease) {
     const w = Math.max(0, nextLease.score - now);

@@ -28,6 +28,7 @@ import { assertDuration, HOUR_MS } from "../../core/time.ts";
 import * as inspection from "./inspection.ts";
 import type { MemoryQueueCounts } from "./inspection.ts";
 import * as jobOps from "./job_ops.ts";
+import * as queueOps from "./queue_ops.ts";
 import type { MemoryContext } from "./memory_context.ts";
 import type { MemoryStore } from "./memory_store.ts";
 import type { QueueState, Waiter } from "./queue_state.ts";
@@ -233,6 +234,18 @@ export class MemoryBackend implements Backend {
     ttlMs: number,
   ): Promise<boolean> {
     return jobOps.deadLetter(this.#ctx, queue, id, token, reason, error, ttlMs);
+  }
+
+  pauseQueue(queue: string): Promise<boolean> {
+    return queueOps.pauseQueue(this.#ctx, queue);
+  }
+
+  resumeQueue(queue: string): Promise<boolean> {
+    return queueOps.resumeQueue(this.#ctx, queue);
+  }
+
+  isQueuePaused(queue: string): Promise<boolean> {
+    return Promise.resolve(this.#ctx.q(queue).paused);
   }
 
   getJob(queue: string, id: string): Promise<JobInfo | null> {

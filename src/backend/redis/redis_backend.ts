@@ -190,6 +190,7 @@ export class RedisBackend implements Backend {
       k.signal,
       k.dead,
       k.jobPrefix,
+      k.paused,
       max,
       leaseMs,
       token,
@@ -217,6 +218,7 @@ export class RedisBackend implements Backend {
       k.signal,
       k.dead,
       k.jobPrefix,
+      k.paused,
       fetch.max,
       fetch.leaseMs,
       fetch.token,
@@ -332,6 +334,24 @@ export class RedisBackend implements Backend {
       clampTtlMs(ttlMs),
     );
     return ok === 1;
+  }
+
+  async pauseQueue(queue: string): Promise<boolean> {
+    const ok = await this.#run("pause queue", "repidQueuePause", this.keys(queue).paused);
+    return ok === 1;
+  }
+
+  async resumeQueue(queue: string): Promise<boolean> {
+    const k = this.keys(queue);
+    return (await this.#run("resume queue", "repidQueueResume", k.paused, k.signal)) === 1;
+  }
+
+  async isQueuePaused(queue: string): Promise<boolean> {
+    const paused = this.keys(queue).paused;
+    return (await storeCall(
+      `read whether queue "${queue}" is paused`,
+      () => this.client.exists(paused),
+    )) === 1;
   }
 
   async getJob(queue: string, id: string): Promise<JobInfo | null> {

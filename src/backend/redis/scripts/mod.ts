@@ -12,6 +12,8 @@ import { enqueueScript } from "./enqueue.ts";
 import { enqueueManyScript } from "./enqueue_many.ts";
 import { extendScript } from "./extend.ts";
 import { fetchScript } from "./fetch.ts";
+import { queuePauseScript } from "./queue_pause.ts";
+import { queueResumeScript } from "./queue_resume.ts";
 import { recordAttemptScript } from "./record_attempt.ts";
 import { releaseScript } from "./release.ts";
 import { requeueScript } from "./requeue.ts";
@@ -38,6 +40,8 @@ export const scripts: readonly Script[] = [
   releaseScript,
   requeueScript,
   deadLetterScript,
+  queuePauseScript,
+  queueResumeScript,
   scheduleUpsertScript,
   scheduleNextScript,
   schedulePauseScript,
