@@ -89,7 +89,7 @@ export type {
   EnqueueOptions,
   JobSettings,
 } from "./src/producer/enqueue_options.ts";
-export { Job } from "./src/producer/job.ts";
+export { type CancelResult, Job } from "./src/producer/job.ts";
 export { Repid, type RepidOptions } from "./src/producer/repid.ts";
 export { QueueHandle } from "./src/producer/queue_handle.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";
@@ -101,7 +101,14 @@ export type {
   RedisClusterClient,
   RedisInput,
 } from "./src/backend/redis/connection.ts";
-export type { Backend, FetchRequest, FetchResult, RequeueRequest } from "./src/backend/backend.ts";
+export type {
+  Backend,
+  CancelOutcome,
+  FetchRequest,
+  FetchResult,
+  LeaseRenewal,
+  RequeueRequest,
+} from "./src/backend/backend.ts";
 export { days, hours, minutes, seconds } from "./src/core/durations.ts";
 export type {
   NewSchedule,

@@ -26,6 +26,7 @@ export const JOB_STATUSES = [
   "done",
   "failed",
   "dead",
+  "cancelled",
 ] as const satisfies readonly JobStatus[];
 
 /** Compiles only while {@linkcode JOB_STATUSES} lists every {@linkcode JobStatus}. */
@@ -75,7 +76,7 @@ export const JOB_FIELDS = [
   "deliveries",
   /** How many times the actor ran. */
   "attempts",
-  /** The lease's owner token while the job is in progress. */
+  /** The lease's owner token while the job is in progress (kept by a job cancelled in progress). */
   "token",
   /** When the last delivery started (epoch ms). */
   "started",

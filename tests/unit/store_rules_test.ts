@@ -96,7 +96,7 @@ describe("the store's rules", () => {
       ...["TIME", "LLEN", "RPUSH", "LPUSH", "LPOP", "HGET", "HSET", "HMGET", "HDEL", "HEXISTS"],
       ...["HINCRBY", "DEL", "EXISTS", "ZADD", "ZREM", "ZRANGE", "ZRANGEBYSCORE", "PEXPIRE"],
       ...["ZREMRANGEBYSCORE", "PUBLISH", "LIMIT", "WITHSCORES", "-inf", "0", "1", "number"],
-      ...["requeued", "lost", "malformed:", "SET"],
+      ...["requeued", "lost", "malformed:", "SET", "LREM"],
     ]);
     for (const s of scripts) {
       // schedule and worker records have fields of their own

@@ -10,7 +10,7 @@
 
 import { createHash } from "node:crypto";
 import { setImmediate } from "node:timers";
-import type { FetchResult, RequeueRequest } from "../backend.ts";
+import type { FetchResult, LeaseRenewal, RequeueRequest } from "../backend.ts";
 import {
   type Completion,
   type EnqueueOutcome,
@@ -48,6 +48,7 @@ import { utf8Length } from "../../core/names.ts";
 import type { MemoryContext } from "./memory_context.ts";
 import {
   announceFinished,
+  cancelledLease,
   deadLetterRecord,
   finishedInfo,
   fitsInline,
@@ -245,15 +246,18 @@ export function extendLeases(
   queue: string,
   leases: { id: string; token: string }[],
   leaseMs: number,
-): Promise<string[]> {
+): Promise<LeaseRenewal> {
   const q = ctx.q(queue);
   const now = ctx.store.now();
-  const lost: string[] = [];
+  const renewal: LeaseRenewal = { lost: [], cancelled: [] };
   for (const l of leases) {
     if (leasedRecord(q, l.id, l.token, now)) q.active.add(l.id, now + leaseMs);
-    else lost.push(l.id);
+    else {
+      renewal.lost.push(l.id);
+      if (cancelledLease(q, l.id, l.token, now)) renewal.cancelled.push(l.id);
+    }
   }
-  return Promise.resolve(lost);
+  return Promise.resolve(renewal);
 }
 
 export function recordAttempt(

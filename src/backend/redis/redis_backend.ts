@@ -6,7 +6,14 @@
  * @module
  */
 
-import type { Backend, FetchRequest, FetchResult, RequeueRequest } from "../backend.ts";
+import type {
+  Backend,
+  CancelOutcome,
+  FetchRequest,
+  FetchResult,
+  LeaseRenewal,
+  RequeueRequest,
+} from "../backend.ts";
 import type {
   Completion,
   EnqueueOutcome,
@@ -15,8 +22,8 @@ import type {
   JobResult,
   NewJob,
 } from "../../core/job.ts";
-import { isFinished, jobInfoFromHash } from "../../core/job.ts";
-import { deliveryLimitError } from "../../core/store_errors.ts";
+import { isFinished, jobInfoFromHash, type JobStatus, storedOptions } from "../../core/job.ts";
+import { cancelledError, deliveryLimitError } from "../../core/store_errors.ts";
 import { clampTtlMs, DEAD_TTL_MS } from "../../core/store_limits.ts";
 import { type AnyRedis, closeClient, openClient, type RedisInput } from "./connection.ts";
 import { type QueueKeys, queueKeys } from "./keys.ts";
@@ -27,7 +34,13 @@ import { type EnqueueContext, enqueueJobs } from "./enqueue_calls.ts";
 import { storeCall } from "./redis_errors.ts";
 import { BlockingWaits } from "./blocking_waits.ts";
 import { FinishedChannels } from "./finished_channels.ts";
-import { fetchResult, pushCompletions, RESULT_FIELDS } from "./replies.ts";
+import {
+  fetchResult,
+  parseCancel,
+  parseFinished,
+  pushCompletions,
+  RESULT_FIELDS,
+} from "./replies.ts";
 import type { DurabilitySettings } from "./durability.ts";
 import type { ReplicationError } from "../../errors.ts";
 import type { PubSubMode } from "./pubsub_mode.ts";
@@ -83,7 +96,8 @@ export class RedisBackend implements Backend {
   readonly #prefix: string;
   readonly #keys = new Map<string, QueueKeys>();
   readonly #waits: BlockingWaits;
-  readonly #finished: FinishedChannels;
+  readonly #finished: FinishedChannels<{ id: string; info?: JobInfo }>;
+  readonly #cancels: FinishedChannels<{ id: string; token: string }>;
   readonly #scripts: ScriptRunner;
   readonly #replicas: ReplicaWaits;
   readonly #enqueueContext: EnqueueContext;
@@ -116,11 +130,20 @@ export class RedisBackend implements Backend {
       written: (queue, action) => this.#replicas.written(queue, action),
     };
     this.#waits = new BlockingWaits(client, (queue) => this.keys(queue).signal);
-    this.#finished = new FinishedChannels(
-      client,
-      () => this.#scripts.isSharded(),
-      (queue) => this.keys(queue).finished,
-    );
+    const channels = <E>(
+      channel: "finished" | "cancel",
+      parse: (queue: string, message: string) => E[],
+      what: string,
+    ) =>
+      new FinishedChannels(
+        client,
+        () => this.#scripts.isSharded(),
+        (queue) => this.keys(queue)[channel],
+        parse,
+        what,
+      );
+    this.#finished = channels("finished", parseFinished, "finished jobs");
+    this.#cancels = channels("cancel", parseCancel, "cancelled jobs");
     this.#schedules = new RedisSchedules(
       client,
       (queue) => this.keys(queue),
@@ -244,12 +267,16 @@ export class RedisBackend implements Backend {
     queue: string,
     leases: { id: string; token: string }[],
     leaseMs: number,
-  ): Promise<string[]> {
-    if (leases.length === 0) return [];
+  ): Promise<LeaseRenewal> {
+    if (leases.length === 0) return { lost: [], cancelled: [] };
     const k = this.keys(queue);
     const args: (string | number)[] = [k.active, k.jobPrefix, leaseMs];
     for (const l of leases) args.push(l.id, l.token);
-    return (await this.#run("renew leases", "repidExtend", ...args)) as string[];
+    const [lost, cancelled] = (await this.#run("renew leases", "repidExtend", ...args)) as [
+      string[],
+      string[],
+    ];
+    return { lost, cancelled };
   }
 
   async recordAttempt(
@@ -393,7 +420,38 @@ export class RedisBackend implements Backend {
     listener: (id: string, info?: JobInfo) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
-    return this.#finished.subscribe(queue, listener, onReconnect);
+    return this.#finished.subscribe(queue, (e) => listener(e.id, e.info), onReconnect);
+  }
+
+  /** One `cancel` script call; see {@linkcode Backend.cancelJob}. */
+  async cancelJob(queue: string, id: string): Promise<CancelOutcome> {
+    const k = this.keys(queue);
+    const [cancelled, before, opts] = (await this.#run(
+      `cancel job "${id}"`,
+      "repidCancel",
+      k.ready,
+      k.deferred,
+      k.active,
+      k.jobPrefix + id,
+      id,
+      JSON.stringify(cancelledError(id)),
+      DEAD_TTL_MS,
+      k.finished,
+      k.cancel,
+    )) as [number, string | null, string];
+    return {
+      cancelled: cancelled === 1,
+      before: (before ?? null) as JobStatus | null,
+      options: storedOptions(opts),
+    };
+  }
+
+  onCancel(
+    queue: string,
+    listener: (id: string, token: string) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>> {
+    return this.#cancels.subscribe(queue, (e) => listener(e.id, e.token), onReconnect);
   }
 
   // Schedules (recurring jobs): see ./schedules.ts.
@@ -437,7 +495,7 @@ export class RedisBackend implements Backend {
     this.#closed = true;
     const closing: Promise<void>[] = [];
     this.#waits.close();
-    closing.push(this.#finished.close());
+    closing.push(this.#finished.close(), this.#cancels.close());
     if (this.#owned) closing.push(closeClient(this.client));
     await Promise.all(closing);
   }

@@ -5,6 +5,7 @@
  */
 
 import type { Script } from "./common.ts";
+import { cancelScript } from "./cancel.ts";
 import { completeScript } from "./complete.ts";
 import { completeFetchScript } from "./complete_fetch.ts";
 import { deadLetterScript } from "./dead_letter.ts";
@@ -40,6 +41,7 @@ export const scripts: readonly Script[] = [
   releaseScript,
   requeueScript,
   deadLetterScript,
+  cancelScript,
   queuePauseScript,
   queueResumeScript,
   scheduleUpsertScript,
