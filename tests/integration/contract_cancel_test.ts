@@ -7,6 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  type Backend,
   JobCancelledError,
   type JobContext,
   JobNotFoundError,
@@ -14,8 +15,17 @@ import {
   Repid,
 } from "../../mod.ts";
 import { days, hours } from "../../src/core/durations.ts";
+import { storedJobFields } from "../../src/backend/memory/memory_backend.ts";
+import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
 import { backends, type Harness } from "../support/harness.ts";
 import { latch, waitFor } from "../support/wait.ts";
+
+/** Overwrites a job's stored status, as a foreign writer would. */
+async function setStatus(b: Backend, queue: string, id: string, status: string): Promise<void> {
+  if (b instanceof RedisBackend) {
+    await b.client.hset(b.keys(queue).jobPrefix + id, "status", status);
+  } else storedJobFields(b as MemoryBackend, queue, id)!.status = status;
+}
 
 for (const backend of backends) {
   describe(`[${backend.name}] job.cancel()`, () => {
@@ -102,6 +112,29 @@ for (const backend of backends) {
       assert.equal(calls, 1, "not retried");
       assert.equal(await job.status(), "cancelled", "the late return did not overwrite it");
       assert.equal(worker.runningCount, 0);
+      await worker.stop();
+      await running;
+    });
+
+    it("a worker that missed the cancel message stops the job at its next lease renewal", async () => {
+      const started = latch();
+      let reason: unknown;
+      const worker = h.worker({ leaseMs: 300 });
+      worker.actor(async function cancel_unheard(this: JobContext) {
+        const signal = this.signal;
+        started.open();
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+        reason = signal.reason;
+      }, { queue: "cm" });
+      const running = worker.runForever({ handleSignals: false });
+      const job = await h.producer().enqueueJob("cancel_unheard", { queue: "cm" });
+      await started.opened;
+      // What the cancel script stores, without its message (lost on the way).
+      await setStatus(h.backend(), "cm", job.id, "cancelled");
+      await waitFor("the renewal to stop the job", () => reason !== undefined);
+      assert.ok(reason instanceof JobCancelledError);
+      await waitFor("the run to end", () => worker.runningCount === 0);
+      assert.equal(await job.status(), "cancelled");
       await worker.stop();
       await running;
     });

@@ -9,26 +9,20 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { Repid } from "../../mod.ts";
 import { queueKeys } from "../../src/backend/redis/keys.ts";
-import { type ChildScript, spawnScript } from "../support/child_script.ts";
+import type { ChildScript } from "../support/child_script.ts";
+import { OPS_QUEUE, spawnOperateWorker } from "../support/operate_worker.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { waitFor } from "../support/wait.ts";
 
-const OPERATE_WORKER = fileURLToPath(new URL("./fixtures/operate_worker.ts", import.meta.url));
-const QUEUE = "ops";
+const QUEUE = OPS_QUEUE;
 /** Far beyond the test's waits: a job that runs was fetched on a wake-up, not on a poll. */
 const IDLE_MS = 3_600_000;
 
 function childWorker(prefix: string): ChildScript {
-  return spawnScript(OPERATE_WORKER, {
-    REPID_URL: REDIS_URL,
-    REPID_PREFIX: prefix,
-    REPID_QUEUE: QUEUE,
-    REPID_IDLE_MS: String(IDLE_MS),
-  });
+  return spawnOperateWorker(prefix, { idleMs: IDLE_MS });
 }
 
 /**
