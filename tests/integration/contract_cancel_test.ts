@@ -153,6 +153,32 @@ for (const backend of backends) {
       await running;
     });
 
+    it("`job.cancel()` of a running occurrence of a recurring job does not stop its schedule", async () => {
+      const runs: string[] = [];
+      const firstStarted = latch();
+      const worker = h.worker();
+      worker.actor(async function cancel_tick(this: JobContext) {
+        runs.push(this.jobId);
+        firstStarted.open();
+        const signal = this.signal;
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      }, { queue: "ct" });
+      const running = worker.runForever({ handleSignals: false });
+      const producer = h.producer();
+      const schedule = await producer.enqueueJob("cancel_tick", { queue: "ct", deferBy: 1_000 });
+      await firstStarted.opened;
+      const first = schedule.occurrence(Number(runs[0].split("@")[1]));
+      assert.equal(first.id, runs[0]);
+      assert.deepEqual(await first.cancel(), { cancelled: true, status: "cancelled" });
+      await waitFor("the next occurrence to run", () => runs.length === 2, { timeoutMs: 30_000 });
+      assert.notEqual(runs[1], runs[0]);
+      assert.equal((await schedule.info())?.status, "active");
+      assert.equal(await first.status(), "cancelled");
+      assert.equal(await schedule.cancel(), true);
+      await worker.stop({ graceMs: 0 });
+      await running;
+    });
+
     it("`job.cancel()` of a pending occurrence of a recurring job does not stop its schedule", async () => {
       const producer = h.producer();
       const schedule = await producer.enqueueJob("cancel_recurring", {
