@@ -93,8 +93,9 @@ export class LeaseKeeper {
     const r = this.#running.get(runKey(queue, id));
     if (!r || r.job.token !== token || r.cancelled) return;
     r.cancelled = true;
+    if (r.state !== "running") return;
     this.#log.info("job cancelled; stopping it", { id, queue });
-    if (r.state === "running") this.abort(r, new JobCancelledError(id));
+    this.abort(r, new JobCancelledError(id));
   }
 
   /** Stops a run whose lease is gone: no more writes for it, its signal aborts. */
