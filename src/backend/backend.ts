@@ -20,6 +20,7 @@ import type {
 } from "../core/job.ts";
 import type { ScheduleBackend } from "./schedule_backend.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../core/worker_info.ts";
+import type { QueueCounts } from "../core/queue_state.ts";
 
 /** What one fetch returned. */
 export interface FetchResult {
@@ -188,6 +189,12 @@ export interface Backend extends ScheduleBackend {
     listener: (id: string, token: string) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>>;
+  /**
+   * How many jobs of `queue` are in each state, exactly, from the sizes of
+   * the structures the transitions keep (no scan; a finished job whose
+   * record expired is not counted).
+   */
+  queueCounts(queue: string): Promise<QueueCounts>;
   /** Reads a job, or `null` when the id is unknown (or its result expired). */
   getJob(queue: string, id: string): Promise<JobInfo | null>;
   /**

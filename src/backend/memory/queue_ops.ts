@@ -14,7 +14,7 @@ import { cancelledError } from "../../core/store_errors.ts";
 import { DEAD_TTL_MS } from "../../core/store_limits.ts";
 import type { MemoryContext } from "./memory_context.ts";
 import type { QueueState } from "./queue_state.ts";
-import { announceFinished, getRecord, signalWork } from "./records.ts";
+import { announceFinished, finishRecord, getRecord, signalWork } from "./records.ts";
 
 /** `queue_pause`: no fetch leases a job of `queue` until it is resumed; `true` when paused now. */
 export function pauseQueue(ctx: MemoryContext, queue: string): Promise<boolean> {
@@ -50,7 +50,7 @@ export function cancelJob(ctx: MemoryContext, queue: string, id: string): Promis
   h!.status = "cancelled";
   h!.error = JSON.stringify(cancelledError(id));
   h!.finished = String(now);
-  ctx.store.expire(rec!, now, DEAD_TTL_MS);
+  finishRecord(ctx.store, q, rec!, id, "cancelled", now, DEAD_TTL_MS, ctx.keep.cancelled);
   announceFinished(q, id);
   if (before === "in_progress" && h!.token !== undefined) announceCancel(q, id, h!.token);
   ctx.store.changed();
