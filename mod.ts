@@ -36,6 +36,7 @@ export {
   LeaseLostError,
   NonJsonResultError,
   ProducerClosedError,
+  QueueNotFoundError,
   RepidError,
   ReplicationError,
   ResultTimeoutError,
@@ -91,8 +92,8 @@ export type {
   JobSettings,
 } from "./src/producer/enqueue_options.ts";
 export { type CancelResult, Job } from "./src/producer/job.ts";
-export { Repid, type RepidOptions } from "./src/producer/repid.ts";
-export { QueueHandle } from "./src/producer/queue_handle.ts";
+export { type LiveWorker, Repid, type RepidOptions } from "./src/producer/repid.ts";
+export { type JobsPageResult, type JobsQuery, Queue } from "./src/producer/queue_handle.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";
 export type { UnknownActorsPolicy } from "./src/producer/actor_presence.ts";
 export type { WorkerAnnouncement, WorkerInfo } from "./src/core/worker_info.ts";
@@ -104,12 +105,17 @@ export type {
 } from "./src/backend/redis/connection.ts";
 export type {
   Backend,
+  BatchOutcome,
   CancelOutcome,
   FetchRequest,
   FetchResult,
+  JobActionOutcome,
+  JobsPage,
   LeaseRenewal,
+  PagePosition,
   RequeueRequest,
 } from "./src/backend/backend.ts";
+export type { CursorPosition } from "./src/core/jobs_cursor.ts";
 export { days, hours, minutes, seconds } from "./src/core/durations.ts";
 export type {
   NewSchedule,

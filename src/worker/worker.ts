@@ -266,12 +266,17 @@ export class Worker {
         : undefined,
     ]);
     // So that producers can tell whether an actor has a worker.
-    this.#registration = new WorkerRegistration(this.#backend, {
-      id: this.#workerId,
-      queues: this.queues,
-      actors: actorsByQueue(this.#actors.values()),
-      concurrency: this.#opts.concurrency,
-    }, this.#log);
+    this.#registration = new WorkerRegistration(
+      this.#backend,
+      {
+        id: this.#workerId,
+        queues: this.queues,
+        actors: actorsByQueue(this.#actors.values()),
+        concurrency: this.#opts.concurrency,
+      },
+      this.#log,
+      () => this.runningCount,
+    );
     this.#registration.start();
     await this.#listenForCancels();
   }
@@ -323,6 +328,7 @@ export class Worker {
       signal: this.#stopController.signal,
       start: (job, lane) => runner.start(job, lane),
       writer: this.#writer,
+      workerId: this.#workerId,
     });
     this.#loops = this.#fetcher.run(this.queues);
     this.#log.info("worker started", {

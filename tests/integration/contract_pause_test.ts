@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ProducerClosedError } from "../../mod.ts";
+import { ProducerClosedError, QueueNotFoundError } from "../../mod.ts";
 import { backends, type Harness } from "../support/harness.ts";
 
 for (const backend of backends) {
@@ -19,8 +19,9 @@ for (const backend of backends) {
       await h.close();
     });
 
-    it("`QueueHandle.pause()` holds the queue's jobs while the other queues run; `resume()` lets them run", async () => {
+    it("`Queue.pause()` holds the queue's jobs while the other queues run; `resume()` lets them run", async () => {
       const producer = h.producer();
+      const held = await producer.enqueueJob("held", { queue: "paused-q" });
       const q = producer.queue("paused-q");
       assert.equal(q.name, "paused-q");
       assert.equal(await q.isPaused(), false);
@@ -34,16 +35,30 @@ for (const backend of backends) {
         return "free";
       }, { queue: "free-q" });
       const running = worker.runForever({ handleSignals: false });
-      const held = await producer.enqueueJob("held", { queue: "paused-q" });
       const free = await producer.enqueueJob("free", { queue: "free-q" });
       assert.equal((await free.waitResult({ timeoutMs: 10_000 })).value, "free");
       assert.equal(await held.status(), "queued");
       assert.equal(await producer.queue("free-q").isPaused(), false, "one queue only");
+      const listed = await producer.queues();
+      assert.deepEqual(listed.map((l) => [l.name, l.paused]).sort(), [
+        ["free-q", false],
+        ["paused-q", true],
+      ]);
       assert.equal(await q.resume(), true);
       assert.equal(await q.resume(), false, "not paused any more");
       assert.equal((await held.waitResult({ timeoutMs: 10_000 })).value, "held");
       await worker.stop();
       await running;
+    });
+
+    it("`Queue.pause()`, `resume()` and `isPaused()` of a queue no job was added to reject with QueueNotFoundError", async () => {
+      const q = h.producer().queue("never-used");
+      for (const call of [() => q.pause(), () => q.resume(), () => q.isPaused()]) {
+        await assert.rejects(
+          call(),
+          (e: Error) => e instanceof QueueNotFoundError && e.message.includes('"never-used"'),
+        );
+      }
     });
 
     it("`producer.queue()` refuses a malformed queue name, naming it", () => {
@@ -58,7 +73,7 @@ for (const backend of backends) {
       );
     });
 
-    it("`QueueHandle` calls reject with ProducerClosedError once the producer is closed", async () => {
+    it("`Queue` pause calls reject with ProducerClosedError once the producer is closed", async () => {
       const producer = h.producer();
       const q = producer.queue("closed-q");
       await producer.close();

@@ -36,7 +36,7 @@ async function workerFetched(redis: Redis, prefix: string): Promise<void> {
   await waitFor("the worker's fetch", async () => (await redis.exists(signal)) === 0);
 }
 
-test("`QueueHandle.pause()`: a worker in another process starts no new job of the paused queue, its running job finishes, and `resume()` wakes it at once", async () => {
+test("`Queue.pause()`: a worker in another process starts no new job of the paused queue, its running job finishes, and `resume()` wakes it at once", async () => {
   const prefix = testPrefix("pause");
   const producer = new Repid(REDIS_URL, { prefix });
   const redis = new Redis(REDIS_URL);
@@ -74,13 +74,15 @@ test("`QueueHandle.pause()`: a worker in another process starts no new job of th
   }
 });
 
-test("`QueueHandle.pause()` outlives a worker's restart: the new worker process starts no job until `resume()`", async () => {
+test("`Queue.pause()` outlives a worker's restart: the new worker process starts no job until `resume()`", async () => {
   const prefix = testPrefix("pause-restart");
   const producer = new Repid(REDIS_URL, { prefix });
   const redis = new Redis(REDIS_URL);
   let child = childWorker(prefix);
   try {
     await child.waitForLine(/worker started/, 60_000);
+    const first = await producer.enqueueJob("op_echo", { queue: QUEUE, args: [1] });
+    assert.equal((await first.waitResult({ timeoutMs: 30_000 })).value, 1);
     const q = producer.queue(QUEUE);
     await q.pause();
     child.signal("SIGTERM");

@@ -107,8 +107,9 @@ describe("the store's rules", () => {
       ...["TIME", "LLEN", "RPUSH", "LPUSH", "LPOP", "HGET", "HSET", "HMGET", "HDEL", "HEXISTS"],
       ...["HINCRBY", "DEL", "EXISTS", "ZADD", "ZREM", "ZRANGE", "ZRANGEBYSCORE", "PEXPIRE"],
       ...["ZREMRANGEBYSCORE", "PUBLISH", "LIMIT", "WITHSCORES", "-inf", "0", "1", "number"],
-      ...["ZCARD", "ZCOUNT", "(", "+inf"],
-      ...["requeued", "lost", "malformed:", "SET", "LREM"],
+      ...["ZCARD", "ZCOUNT", "(", "+inf", "ZREVRANK", "ZSCORE", "ZREVRANGE", "ZPOPMIN"],
+      ...["HGETALL", "PERSIST", "LRANGE", "LREM", "LPOS", "RANK", "zset"],
+      ...["requeued", "lost", "malformed:", "SET"],
       // the finished-jobs indexes' key parts (src/backend/redis/keys.ts)
       EXPIRY_SUFFIX,
       JOB_KEY_PART,
