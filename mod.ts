@@ -34,6 +34,7 @@ export {
   JobTimeoutError,
   LeaseLostError,
   NonJsonResultError,
+  PartitionsMismatchError,
   ProducerClosedError,
   RepidError,
   ReplicationError,

@@ -152,6 +152,14 @@ export interface Backend extends ScheduleBackend {
     onReconnect?: () => void,
   ): Promise<() => Promise<void>>;
   /**
+   * Optional (partitioned queues): records that `queue` has `n` partitions
+   * unless a count is recorded already, and resolves with the count
+   * recorded (the caller compares). A store without it has no partitions.
+   */
+  declarePartitions?(queue: string, n: number): Promise<number>;
+  /** Optional: the partition count recorded for `queue`, 1 when none is. */
+  readPartitions?(queue: string): Promise<number>;
+  /**
    * Optional (the workers' registry): registers a running worker, or renews
    * its registration, for `ttlMs` from now (store clock).
    */

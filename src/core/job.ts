@@ -5,6 +5,8 @@
  * @module
  */
 
+import { logicalQueue } from "./partitions.ts";
+
 /**
  * Where a job is in its life:
  * - `queued`: waiting in its queue;
@@ -226,9 +228,15 @@ export function storedOptions(text: string | undefined): JobOptions {
  * Builds a {@linkcode JobInfo} from a job's stored fields (a Redis hash, or
  * the same fields held in memory): `status`, `actor`, `deliveries`,
  * `attempts`, `enq`, `due`, and once finished `value`, `error`, `errors`,
- * `started`, `finished`, `reason`.
+ * `started`, `finished`, `reason`. A partition's job names its logical
+ * queue.
  */
-export function jobInfoFromHash(queue: string, id: string, h: Record<string, string>): JobInfo {
+export function jobInfoFromHash(
+  physical: string,
+  id: string,
+  h: Record<string, string>,
+): JobInfo {
+  const queue = logicalQueue(physical);
   const status = h.status as JobStatus;
   const info: JobInfo = {
     id,

@@ -8,6 +8,7 @@
 import type { Backend } from "../backend/backend.ts";
 import type { JobInfo, JobResult, JobStatus } from "../core/job.ts";
 import { assertDuration } from "../core/time.ts";
+import { logicalQueue, partitionIndex } from "../core/partitions.ts";
 import type { ResultWaiter, WaitOptions } from "./result_waiter.ts";
 
 /**
@@ -34,8 +35,10 @@ import type { ResultWaiter, WaitOptions } from "./result_waiter.ts";
 export class Job<T = unknown> {
   /** The job's id. */
   readonly id: string;
-  /** The job's queue. */
+  /** The job's queue (for a partitioned queue, its logical name). */
   readonly queue: string;
+  /** The job's partition of its queue (0 when the queue is not partitioned). */
+  readonly partition: number;
   /** The actor's name. */
   readonly actor: string;
   /** `false` when an unfinished job with this custom id already existed. */
@@ -48,6 +51,8 @@ export class Job<T = unknown> {
   readonly enqueuedAt: number;
   readonly #waiter: ResultWaiter;
   readonly #backend: Backend;
+  /** The physical queue (the partition's) the job is stored in. */
+  readonly #stored: string;
 
   /** @ignore */
   constructor(
@@ -56,7 +61,9 @@ export class Job<T = unknown> {
     waiter: ResultWaiter,
   ) {
     this.id = fields.id;
-    this.queue = fields.queue;
+    this.#stored = fields.queue;
+    this.queue = logicalQueue(fields.queue);
+    this.partition = partitionIndex(fields.queue);
     this.actor = fields.actor;
     this.created = fields.created;
     this.enqueuedAt = fields.enqueuedAt ?? 0;
@@ -96,7 +103,7 @@ export class Job<T = unknown> {
     if (options.timeoutMs !== undefined) {
       assertDuration(options.timeoutMs, "timeoutMs", "Cannot wait for result");
     }
-    return this.#waiter.wait(this.queue, this.id, options, this.enqueuedAt) as Promise<
+    return this.#waiter.wait(this.#stored, this.id, options, this.enqueuedAt) as Promise<
       JobResult<T>
     >;
   }
@@ -135,7 +142,7 @@ export class Job<T = unknown> {
    * ```
    */
   info(): Promise<JobInfo | null> {
-    return this.#backend.getJob(this.queue, this.id);
+    return this.#backend.getJob(this.#stored, this.id);
   }
 
   /**
@@ -187,7 +194,7 @@ export class JobHandles {
    */
   constructor(readonly backend: Backend, readonly waiter: ResultWaiter) {}
 
-  /** A handle on job `id` of `queue`, run by `actor`. */
+  /** A handle on job `id` of `queue` (a physical queue: a partition's own name), run by `actor`. */
   job<T = unknown>(queue: string, id: string, actor: string, facts: JobFacts = {}): Job<T> {
     return new Job<T>(
       { id, queue, actor, created: facts.created ?? false, enqueuedAt: facts.enqueuedAt },

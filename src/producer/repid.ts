@@ -16,12 +16,21 @@ import type { Backend } from "../backend/backend.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
 import { openBackend } from "../backend/open_backend.ts";
 import { type Durability, durabilitySettings } from "../backend/redis/durability.ts";
-import type { ActorDefinition, ActorMap, ArgsOf, ResultOf } from "../core/actor_types.ts";
+import {
+  type ActorDefinition,
+  type ActorMap,
+  type ArgsOf,
+  isActorDefinition,
+  type ResultOf,
+} from "../core/actor_types.ts";
+import type { NewJob } from "../core/job.ts";
 import { assertJobId, assertName, assertPrefix } from "../core/names.ts";
 import { assertDuration, HOUR_MS } from "../core/time.ts";
 import { wrapStoreError } from "../backend/store_error.ts";
 import { ProducerClosedError } from "../errors.ts";
 import { EnqueueBatcher } from "./enqueue_batcher.ts";
+import { PartitionRouter } from "./partition_router.ts";
+import { partitionQueues } from "../core/partitions.ts";
 import { PartialEnqueueError } from "../backend/partial_enqueue.ts";
 import {
   type ActorOf,
@@ -32,6 +41,7 @@ import {
   type EnqueueOptions,
   isRecurring,
   newJob,
+  partitionKeyOf,
 } from "./enqueue_options.ts";
 import { type Job, JobHandles } from "./job.ts";
 import { ResultWaiter } from "./result_waiter.ts";
@@ -114,6 +124,7 @@ export class Repid<A extends ActorMap = AnyActors> {
   readonly #handles: JobHandles;
   readonly #enqueues: EnqueueBatcher;
   readonly #presence: ActorPresence;
+  readonly #router: PartitionRouter;
   #closed = false;
 
   /**
@@ -151,6 +162,7 @@ export class Repid<A extends ActorMap = AnyActors> {
     this.#handles = new JobHandles(this.#backend, this.#waiter);
     const backend = this.#backend;
     this.#enqueues = new EnqueueBatcher((jobs) => backend.enqueue(jobs));
+    this.#router = new PartitionRouter(backend);
   }
 
   /**
@@ -204,9 +216,13 @@ export class Repid<A extends ActorMap = AnyActors> {
     options: EnqueueOptions = {},
   ): Promise<Job<unknown> | Schedule<unknown>> {
     this.#assertOpen("enqueue job");
-    const job = newJob(actor, options);
-    await this.#presence.check([job]);
-    if (isRecurring(options)) return await registerSchedule(this.#handles, job, options);
+    const logical = newJob(actor, options);
+    const key = partitionKeyOf(options, "Cannot enqueue job");
+    await this.#presence.check([logical]);
+    if (isRecurring(options)) return await registerSchedule(this.#handles, logical, options);
+    await this.#declarePartitions([actor], [logical]);
+    const routed = this.#router.route([logical], [key]);
+    const [job] = Array.isArray(routed) ? routed : await routed;
     let outcome;
     this.#waiter.watch(job.queue, job.id); // before the enqueue: its notification is not missed
     try {
@@ -252,7 +268,7 @@ export class Repid<A extends ActorMap = AnyActors> {
     if (!Array.isArray(items)) {
       throw new TypeError(`${action}: expected an array of jobs, got ${typeof items}`);
     }
-    const jobs = items.map((item, i) => {
+    const logical = items.map((item, i) => {
       const at = `${action}: item ${i}`;
       if (item === null || typeof item !== "object") {
         throw new TypeError(`${at}: expected an object with an actor, got ${item}`);
@@ -262,8 +278,13 @@ export class Repid<A extends ActorMap = AnyActors> {
       }
       return newJob(item.actor, item as EnqueueOptions, at);
     });
-    if (jobs.length === 0) return [];
-    await this.#presence.check(jobs);
+    const keys = items.map((item, i) =>
+      partitionKeyOf(item as EnqueueOptions, `${action}: item ${i}`)
+    );
+    if (logical.length === 0) return [];
+    await this.#presence.check(logical);
+    await this.#declarePartitions(items.map((item) => item.actor), logical);
+    const jobs = await this.#router.route(logical, keys);
     let outcomes;
     for (const job of jobs) this.#waiter.watch(job.queue, job.id);
     try {
@@ -301,9 +322,13 @@ export class Repid<A extends ActorMap = AnyActors> {
     this.#assertOpen("get job");
     assertJobId(id, action);
     const queue = assertName("queue", options.queue ?? "default", action);
-    const info = await this.#backend.getJob(queue, id);
-    if (!info) return null;
-    return this.#handles.job(queue, id, info.actor, { enqueuedAt: info.enqueuedAt });
+    // A partitioned queue: the job is in one of its partitions.
+    const stored = partitionQueues(queue, await this.#router.partitions(queue));
+    const infos = await Promise.all(stored.map((q) => this.#backend.getJob(q, id)));
+    const at = infos.findIndex((info) => info !== null);
+    if (at < 0) return null;
+    const info = infos[at]!;
+    return this.#handles.job(stored[at], id, info.actor, { enqueuedAt: info.enqueuedAt });
   }
 
   /**
@@ -369,6 +394,21 @@ export class Repid<A extends ActorMap = AnyActors> {
     this.#closed = true;
     await this.#waiter.close();
     if (this.#ownsBackend) await this.#backend.close();
+  }
+
+  /** Declares the partition counts that actor definitions give for their jobs' queues. */
+  async #declarePartitions(
+    actors: readonly (string | ActorDefinition)[],
+    jobs: readonly NewJob[],
+  ): Promise<void> {
+    let pending: Promise<void>[] | undefined;
+    actors.forEach((actor, i) => {
+      const n = isActorDefinition(actor) ? actor.options.partitions : undefined;
+      if (n === undefined) return;
+      const declaring = this.#router.declare(jobs[i].queue, n);
+      if (declaring) (pending ??= []).push(declaring);
+    });
+    if (pending) await Promise.all(pending);
   }
 
   /** Throws `ProducerClosedError` for `action` once `close()` was called. */

@@ -16,6 +16,7 @@ test("mod.ts exports exactly the pinned runtime names", async () => {
     "LeaseLostError",
     "MemoryBackend",
     "NonJsonResultError",
+    "PartitionsMismatchError",
     "ProducerClosedError",
     "Repid",
     "RepidError",

@@ -27,6 +27,8 @@ export interface QueueKeys {
   schedulePrefix: string;
   /** Prefix of the per-schedule ZSETs of recent occurrence ids, scored by due time. */
   scheduleRunsPrefix: string;
+  /** STRING: the queue's partition count, when it is partitioned (on partition 0's keys). */
+  partitions: string;
 }
 
 /** Builds the keys of `queue` under `prefix`. */
@@ -43,5 +45,6 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     schedules: `${base}:schedules`,
     schedulePrefix: `${base}:schedule:`,
     scheduleRunsPrefix: `${base}:schedule-runs:`,
+    partitions: `${base}:partitions`,
   };
 }

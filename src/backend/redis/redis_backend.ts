@@ -149,6 +149,25 @@ export class RedisBackend implements Backend {
     return storeCall("list workers", () => redisListWorkers(this.client, this.#prefix));
   }
 
+  /** Records `n` partitions for `queue` unless a count is recorded (`SET NX`); the count recorded. */
+  declarePartitions(queue: string, n: number): Promise<number> {
+    const key = this.keys(queue).partitions;
+    return storeCall(`declare the partitions of queue "${queue}"`, async () => {
+      const replies = await this.client.multi().set(key, n, "NX").get(key).exec();
+      const error = replies?.find(([e]) => e)?.[0];
+      if (error) throw error;
+      return Number(replies?.[1]?.[1] ?? n);
+    });
+  }
+
+  /** The partition count recorded for `queue`, 1 when none is. */
+  readPartitions(queue: string): Promise<number> {
+    return storeCall(
+      `read the partitions of queue "${queue}"`,
+      async () => Number(await this.client.get(this.keys(queue).partitions) ?? 1),
+    );
+  }
+
   /** Waits (a few seconds at most) until the client is connected; see {@linkcode waitUntilReady}. */
   checkConnection(action: string, signal?: AbortSignal): Promise<void> {
     return waitUntilReady(this.client, action, READY_CHECK_MS, signal);
