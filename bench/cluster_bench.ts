@@ -11,7 +11,8 @@
  * `redis-server`.
  *
  * Usage: `flock /tmp/repid-cluster.lock deno run -A bench/cluster_bench.ts
- * [--n 30000] [--runs 3] [--rows 0,2]`. It starts its own nodes (3 masters
+ * [--n 30000] [--runs 3] [--rows 0,2] [--root DIR]` (`--root`: measure the Repid checkout
+ * in DIR, such as an older one, rows 0, 1, 3 and 4 only). It starts its own nodes (3 masters
  * without replicas, and one plain server) on free ports of 6820-6839 and
  * stops them at the end.
  *
@@ -20,7 +21,6 @@
 
 import process from "node:process";
 import { Redis } from "ioredis";
-import { defineActor, Repid, Worker } from "../mod.ts";
 import { freePorts, RedisCluster } from "../tests/support/redis_cluster.ts";
 import { RedisServer } from "../tests/support/redis_server.ts";
 import { summarize } from "./report.ts";
@@ -33,6 +33,11 @@ function arg(name: string, fallback: string): string {
 }
 
 const N = Number(arg("n", "30000"));
+/** `--root DIR`: the Repid checkout to measure (its `mod.ts`), for before/after runs. */
+const ROOT = arg("root", new URL("..", import.meta.url).pathname);
+const { defineActor, Repid, Worker } = await import(
+  new URL("mod.ts", `file://${ROOT.endsWith("/") ? ROOT : ROOT + "/"}`).href
+) as typeof import("../mod.ts");
 const RUNS = Number(arg("runs", "3"));
 
 /** One row: where the jobs go. */
@@ -130,11 +135,11 @@ async function measure(row: Row, url: string, ports: number[], queues: string[])
     concurrency: 50,
     logger: {
       debug() {},
-      info(message) {
+      info(message: string) {
         if (message === "job done" && ++done === total) allDone();
       },
-      warn: (message, fields) => console.error("repid warn:", message, fields),
-      error: (message, fields) => console.error("repid error:", message, fields),
+      warn: (message: string, fields?: unknown) => console.error("repid warn:", message, fields),
+      error: (message: string, fields?: unknown) => console.error("repid error:", message, fields),
     },
   });
   for (const actor of actors) worker.actor(actor);

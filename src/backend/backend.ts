@@ -155,10 +155,11 @@ export interface Backend extends ScheduleBackend {
    * Optional (partitioned queues): records that `queue` has `n` partitions
    * unless a count is recorded already, and resolves with the count
    * recorded (the caller compares). A store without it has no partitions.
+   * `action` (such as `"start worker"`) is what its errors name.
    */
-  declarePartitions?(queue: string, n: number): Promise<number>;
-  /** Optional: the partition count recorded for `queue`, 1 when none is. */
-  readPartitions?(queue: string): Promise<number>;
+  declarePartitions?(queue: string, n: number, action?: string): Promise<number>;
+  /** Optional: the partition count recorded for `queue`, 1 when none is; errors name `action`. */
+  readPartitions?(queue: string, action?: string): Promise<number>;
   /**
    * Optional (the workers' registry): registers a running worker, or renews
    * its registration, for `ttlMs` from now (store clock).

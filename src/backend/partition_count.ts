@@ -15,7 +15,8 @@ import { PartitionsMismatchError } from "../errors.ts";
  * a count (one partition records nothing: it is what a queue without a
  * record has), then compares. Rejects with a {@linkcode PartitionsMismatchError}
  * when the recorded count differs, and with a `TypeError` when `n` is above
- * 1 and the store has no partitioned queues; errors start with `action`.
+ * 1 and the store has no partitioned queues; errors name `action` (such
+ * as `"start worker"`).
  *
  * @example
  * ```ts
@@ -23,7 +24,7 @@ import { PartitionsMismatchError } from "../errors.ts";
  * import { declarePartitionCount } from "./partition_count.ts";
  *
  * const backend = new MemoryBackend();
- * await declarePartitionCount(backend, "emails", 4, "Cannot start worker");
+ * await declarePartitionCount(backend, "emails", 4, "start worker");
  * await backend.close();
  * ```
  */
@@ -35,11 +36,11 @@ export async function declarePartitionCount(
 ): Promise<void> {
   if (n > 1 && !backend.declarePartitions) {
     throw new TypeError(
-      `${action}: queue "${queue}" declares partitions: ${n}, but the store has no partitioned queues`,
+      `Cannot ${action}: queue "${queue}" declares partitions: ${n}, but the store has no partitioned queues`,
     );
   }
   const recorded = n > 1
-    ? await backend.declarePartitions!(queue, n)
-    : await (backend.readPartitions?.(queue) ?? 1);
-  if (recorded !== n) throw new PartitionsMismatchError(queue, recorded, n, action);
+    ? await backend.declarePartitions!(queue, n, action)
+    : await (backend.readPartitions?.(queue, action) ?? 1);
+  if (recorded !== n) throw new PartitionsMismatchError(queue, recorded, n, `Cannot ${action}`);
 }

@@ -36,7 +36,7 @@ interface Known {
  * const router = new PartitionRouter(backend);
  * const [job] = await router.route([{
  *   id: "a", customId: false, queue: "emails", actor: "send", argsJson: "[]", dueAt: 0,
- * }]);
+ * }], undefined, "enqueue job");
  * console.assert(job.queue.startsWith("emails"));
  * await backend.close();
  * ```
@@ -61,17 +61,17 @@ export class PartitionRouter {
    * rejects with a {@linkcode PartitionsMismatchError} when the store's
    * count differs. `undefined` (nothing to wait for) once confirmed.
    */
-  declare(queue: string, n: number): Promise<void> | undefined {
+  declare(queue: string, n: number, action: string): Promise<void> | undefined {
     if (this.#confirmed.get(queue) === n) return undefined;
-    return declarePartitionCount(this.#backend, queue, n, "Cannot enqueue job").then(() => {
+    return declarePartitionCount(this.#backend, queue, n, action).then(() => {
       this.#known.set(queue, { n, readAt: Date.now() });
       this.#confirmed.set(queue, n);
     });
   }
 
-  /** The partition count of `queue` (read from the store when not known). */
-  async partitions(queue: string): Promise<number> {
-    return this.#countNow(queue) ?? await this.#read(queue);
+  /** The partition count of `queue` (read from the store when not known; errors name `action`). */
+  async partitions(queue: string, action: string): Promise<number> {
+    return this.#countNow(queue) ?? await this.#read(queue, action);
   }
 
   /**
@@ -82,7 +82,7 @@ export class PartitionRouter {
     const known = this.#known.get(queue);
     if (!known) return undefined;
     if (Date.now() - known.readAt >= PARTITIONS_REFRESH_MS && !known.reading) {
-      known.reading = this.#read(queue).catch(() => {
+      known.reading = this.#read(queue, "read the partitions of a queue").catch(() => {
         known.reading = undefined;
         return known.n;
       });
@@ -91,10 +91,10 @@ export class PartitionRouter {
   }
 
   /** Reads the partition count of `queue` from the store (one read at a time per queue). */
-  #read(queue: string): Promise<number> {
+  #read(queue: string, action: string): Promise<number> {
     let reading = this.#reading.get(queue);
     if (!reading) {
-      reading = Promise.resolve(this.#backend.readPartitions?.(queue) ?? 1).then((n) => {
+      reading = Promise.resolve(this.#backend.readPartitions?.(queue, action) ?? 1).then((n) => {
         this.#known.set(queue, { n, readAt: Date.now() });
         return n;
       }).finally(() => this.#reading.delete(queue));
@@ -107,13 +107,20 @@ export class PartitionRouter {
    * `jobs` with each job of a partitioned queue moved to one of its
    * partitions (`keys[i]`, when given, picks job i's; else its custom id;
    * else the next partition in turn); jobs of other queues are kept as is.
-   * Synchronous once the counts of the jobs' queues are known.
+   * Synchronous once the counts of the jobs' queues are known; errors name
+   * `action` (such as `"enqueue job"`).
    */
-  route(jobs: NewJob[], keys?: (string | undefined)[]): NewJob[] | Promise<NewJob[]> {
+  route(
+    jobs: NewJob[],
+    keys: (string | undefined)[] | undefined,
+    action: string,
+  ): NewJob[] | Promise<NewJob[]> {
     const unknown = jobs.filter((j) => this.#countNow(j.queue) === undefined);
     if (unknown.length === 0) return this.#place(jobs, keys);
     const queues = [...new Set(unknown.map((j) => j.queue))];
-    return Promise.all(queues.map((q) => this.#read(q))).then(() => this.#place(jobs, keys));
+    return Promise.all(queues.map((q) => this.#read(q, action))).then(() =>
+      this.#place(jobs, keys)
+    );
   }
 
   #place(jobs: NewJob[], keys: (string | undefined)[] | undefined): NewJob[] {

@@ -220,8 +220,8 @@ export class Repid<A extends ActorMap = AnyActors> {
     const key = partitionKeyOf(options, "Cannot enqueue job");
     await this.#presence.check([logical]);
     if (isRecurring(options)) return await registerSchedule(this.#handles, logical, options);
-    await this.#declarePartitions([actor], [logical]);
-    const routed = this.#router.route([logical], [key]);
+    await this.#declarePartitions([actor], [logical], "enqueue job");
+    const routed = this.#router.route([logical], [key], "enqueue job");
     const [job] = Array.isArray(routed) ? routed : await routed;
     let outcome;
     this.#waiter.watch(job.queue, job.id); // before the enqueue: its notification is not missed
@@ -283,8 +283,8 @@ export class Repid<A extends ActorMap = AnyActors> {
     );
     if (logical.length === 0) return [];
     await this.#presence.check(logical);
-    await this.#declarePartitions(items.map((item) => item.actor), logical);
-    const jobs = await this.#router.route(logical, keys);
+    await this.#declarePartitions(items.map((item) => item.actor), logical, "enqueue jobs");
+    const jobs = await this.#router.route(logical, keys, "enqueue jobs");
     let outcomes;
     for (const job of jobs) this.#waiter.watch(job.queue, job.id);
     try {
@@ -323,7 +323,7 @@ export class Repid<A extends ActorMap = AnyActors> {
     assertJobId(id, action);
     const queue = assertName("queue", options.queue ?? "default", action);
     // A partitioned queue: the job is in one of its partitions.
-    const stored = partitionQueues(queue, await this.#router.partitions(queue));
+    const stored = partitionQueues(queue, await this.#router.partitions(queue, "get job"));
     const infos = await Promise.all(stored.map((q) => this.#backend.getJob(q, id)));
     const at = infos.findIndex((info) => info !== null);
     if (at < 0) return null;
@@ -400,12 +400,13 @@ export class Repid<A extends ActorMap = AnyActors> {
   async #declarePartitions(
     actors: readonly (string | ActorDefinition)[],
     jobs: readonly NewJob[],
+    action: string,
   ): Promise<void> {
     let pending: Promise<void>[] | undefined;
     actors.forEach((actor, i) => {
       const n = isActorDefinition(actor) ? actor.options.partitions : undefined;
       if (n === undefined) return;
-      const declaring = this.#router.declare(jobs[i].queue, n);
+      const declaring = this.#router.declare(jobs[i].queue, n, action);
       if (declaring) (pending ??= []).push(declaring);
     });
     if (pending) await Promise.all(pending);

@@ -282,7 +282,7 @@ export class Worker {
     ]);
     await Promise.all(
       [...this.#partitions()].map(([queue, n]) =>
-        declarePartitionCount(this.#backend, queue, n, "Cannot start worker")
+        declarePartitionCount(this.#backend, queue, n, "start worker")
       ),
     );
     // So that producers can tell whether an actor has a worker.

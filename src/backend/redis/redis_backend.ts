@@ -150,9 +150,13 @@ export class RedisBackend implements Backend {
   }
 
   /** Records `n` partitions for `queue` unless a count is recorded (`SET NX`); the count recorded. */
-  declarePartitions(queue: string, n: number): Promise<number> {
+  declarePartitions(
+    queue: string,
+    n: number,
+    action = `declare the partitions of queue "${queue}"`,
+  ): Promise<number> {
     const key = this.keys(queue).partitions;
-    return storeCall(`declare the partitions of queue "${queue}"`, async () => {
+    return storeCall(action, async () => {
       const replies = await this.client.multi().set(key, n, "NX").get(key).exec();
       const error = replies?.find(([e]) => e)?.[0];
       if (error) throw error;
@@ -161,9 +165,12 @@ export class RedisBackend implements Backend {
   }
 
   /** The partition count recorded for `queue`, 1 when none is. */
-  readPartitions(queue: string): Promise<number> {
+  readPartitions(
+    queue: string,
+    action = `read the partitions of queue "${queue}"`,
+  ): Promise<number> {
     return storeCall(
-      `read the partitions of queue "${queue}"`,
+      action,
       async () => Number(await this.client.get(this.keys(queue).partitions) ?? 1),
     );
   }
