@@ -86,6 +86,19 @@ export interface Backend extends ScheduleBackend {
    * `signal` aborts. Never rejects on abort.
    */
   waitForWork(queue: string, timeoutMs: number, signal: AbortSignal): Promise<void>;
+  /**
+   * Optional: calls `onWork(queue)` whenever one of `queues` may have got
+   * work, and `onMissed()` when such calls may have been missed (a
+   * reconnect, a silent connection); resolves once watching, with the
+   * function that ends it. A worker serving many queues waits for their work
+   * this way, on its own timers, rather than with one `waitForWork` each:
+   * the store needs no connection per queue.
+   */
+  watchWork?(
+    queues: string[],
+    onWork: (queue: string) => void,
+    onMissed: () => void,
+  ): Promise<() => Promise<void>>;
   /** Extends leases; returns the ids whose lease this token no longer holds. */
   extendLeases(
     queue: string,

@@ -30,6 +30,16 @@ const LANES = 2;
  */
 const RIDES_PER_TURN = 4;
 
+/**
+ * Up to this many queues, a worker waits for the work of each drained queue
+ * with a blocking read of its own (one connection per queue, and one idle
+ * worker woken per job). Past it, when the store can, it listens to the
+ * wake-ups of all its queues at once (`Backend.watchWork`: one connection
+ * per master, every idle worker of a queue woken), so that the connections
+ * stay bounded however many queues it serves.
+ */
+export const BLOCKING_QUEUES_MAX = 8;
+
 /** What the {@linkcode FetchLoops} work with; the worker makes them when it starts running. */
 export interface FetchContext {
   backend: Backend;
@@ -75,6 +85,13 @@ export class FetchLoops {
   readonly #readyWake = new WakeList();
   /** Each lane's last queue, and how many fetches in a row rode with its acks. */
   readonly #lastQueue = new Map<Lane, { queue: string; rides: number }>();
+  /** `"on"` once the store's wake-ups of the queues are watched (past {@linkcode BLOCKING_QUEUES_MAX}). */
+  #wakes: "off" | "starting" | "on" = "off";
+  /** Wake-ups seen per queue, and for all queues (a gap): a fetch compares them before and after. */
+  readonly #wakeCount = new Map<string, number>();
+  #gaps = 0;
+  /** With wake-ups: ends the wait of a drained queue at once. */
+  readonly #waitEnds = new Map<string, () => void>();
   /** Failed fetches in a row, per queue (0: the last one answered). */
   readonly #failures = new Map<string, number>();
 
@@ -92,12 +109,17 @@ export class FetchLoops {
   /** Starts the lanes, serving `queues`; each promise resolves when its loop has ended. */
   run(queues: string[]): Promise<void>[] {
     for (const q of queues) this.#ready.add(q);
+    // The first fetches wait until the wake-ups are watched (or that failed once), so that
+    // no queue drained meanwhile opens a blocking connection of its own.
+    const watching = queues.length > BLOCKING_QUEUES_MAX && this.#backend.watchWork
+      ? this.#watchWakes(queues)
+      : undefined;
     const lanes = this.#opts.concurrency >= 4 ? LANES : 1;
     const share = Math.ceil(this.#opts.concurrency / lanes);
-    return Array.from(
-      { length: lanes },
-      (_, index) => this.#fetchLoop(newLane(this.#backend, index, share)),
-    );
+    return Array.from({ length: lanes }, async (_, index) => {
+      await watching;
+      await this.#fetchLoop(newLane(this.#backend, index, share));
+    });
   }
 
   /** The fetches the loops stopped waiting for when the worker began to stop. */
@@ -180,6 +202,7 @@ export class FetchLoops {
         slots.release(n);
         lane.slots.release(n);
       };
+      const wakesBefore = this.#wakesOf(queue);
       try {
         const token = `${this.#workerId}-${++this.#tokenSeq}`;
         const { leaseMs, maxStalls } = this.#opts;
@@ -212,7 +235,9 @@ export class FetchLoops {
         // A full batch: there may be more (the queue stays in turn). Fewer:
         // drained; it is waited on until it may have work again.
         if (want > 0 && jobs.length === want) this.#markReady(queue);
-        else if (jobs.length < want) this.#drained(queue, wakeInMs, jobs.length > 0);
+        else if (jobs.length < want) {
+          this.#drained(queue, wakeInMs, jobs.length > 0, wakesBefore);
+        }
       } catch (error) {
         unreserve(reserved);
         reserved = 0;
@@ -236,9 +261,14 @@ export class FetchLoops {
    * (at most `idleMs`, or until its next deferred job or lease expiry, in
    * `wakeInMs`, falls due), unless it already is.
    */
-  #drained(queue: string, wakeInMs: number, fetchedSome: boolean): void {
+  #drained(queue: string, wakeInMs: number, fetchedSome: boolean, wakesBefore: number): void {
     this.#ready.delete(queue);
     if (this.#watched.has(queue)) return;
+    if (this.#wakes === "on" && this.#wakesOf(queue) !== wakesBefore) {
+      // Work arrived (or a wake-up may have been missed) while the fetch was in flight.
+      this.#markReady(queue);
+      return;
+    }
     this.#watched.add(queue);
     const wait = wakeInMs < 0
       ? this.#opts.idleMs
@@ -248,8 +278,11 @@ export class FetchLoops {
       try {
         // Jobs that finish at once are acked (at the end of this turn) before
         // the wait is sent, not held up by it.
-        if (fetchedSome) await nextTurn();
-        await this.#backend.waitForWork(queue, wait, signal);
+        if (this.#wakes === "on") await this.#wakeOrTimeout(queue, wait);
+        else {
+          if (fetchedSome) await nextTurn();
+          await this.#backend.waitForWork(queue, wait, signal);
+        }
       } catch {
         // The store cannot be reached: the fetch reports it and backs off.
       } finally {
@@ -257,6 +290,68 @@ export class FetchLoops {
         this.#markReady(queue);
       }
     })();
+  }
+
+  /** Wake-ups seen for `queue` so far, gaps included. */
+  #wakesOf(queue: string): number {
+    return (this.#wakeCount.get(queue) ?? 0) + this.#gaps;
+  }
+
+  /**
+   * Watches the wake-ups of `queues`, tried again after a backoff until it
+   * works or the stop; resolves once watching, or after the first failure
+   * (the queues are waited on one by one meanwhile).
+   */
+  #watchWakes(queues: string[]): Promise<void> {
+    return new Promise((resolve) => void this.#keepWatching(queues, resolve).finally(resolve));
+  }
+
+  async #keepWatching(queues: string[], started: () => void): Promise<void> {
+    const signal = this.#signal;
+    this.#wakes = "starting";
+    for (let failures = 1; !signal.aborted; failures++) {
+      try {
+        const unwatch = await this.#backend.watchWork!(
+          queues,
+          (queue) => {
+            this.#wakeCount.set(queue, (this.#wakeCount.get(queue) ?? 0) + 1);
+            this.#waitEnds.get(queue)?.();
+          },
+          () => {
+            this.#gaps++;
+            for (const end of [...this.#waitEnds.values()]) end();
+          },
+        );
+        if (signal.aborted) return void unwatch().catch(() => {});
+        signal.addEventListener("abort", () => void unwatch().catch(() => {}), { once: true });
+        this.#wakes = "on"; // the queues waited on with blocking reads finish those first
+        return started();
+      } catch (error) {
+        started();
+        if (failures === 1) {
+          this.#log.warn("cannot watch the queues for work; waiting on each queue meanwhile", {
+            error,
+          });
+        }
+        await sleep(storeRetryDelay(failures), signal);
+      }
+    }
+  }
+
+  /** With wake-ups: resolves at `queue`'s next wake-up (or gap), after `ms`, or at the stop. */
+  #wakeOrTimeout(queue: string, ms: number): Promise<void> {
+    const signal = this.#signal;
+    return new Promise((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", end);
+        if (this.#waitEnds.get(queue) === end) this.#waitEnds.delete(queue);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      signal.addEventListener("abort", end, { once: true });
+      this.#waitEnds.set(queue, end);
+    });
   }
 }
 

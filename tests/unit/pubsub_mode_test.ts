@@ -3,14 +3,22 @@ import { test } from "node:test";
 import { scripts } from "../../src/backend/redis/scripts/mod.ts";
 import { publishes, shardedVariant } from "../../src/backend/redis/pubsub_mode.ts";
 
-test("every script that announces finished jobs has a sharded variant using SPUBLISH only", () => {
+test("every script that announces finished jobs or wakes workers has a sharded variant using SPUBLISH only", () => {
   const publishing = scripts.filter(publishes).map((s) => s.name).sort();
   assert.deepEqual(publishing, [
     "repidComplete",
     "repidCompleteFetch",
     "repidDeadLetter",
+    "repidEnqueue",
+    "repidEnqueueMany",
     "repidFetch",
+    "repidRelease",
     "repidRequeue",
+    "repidScheduleCancel",
+    "repidScheduleNext",
+    "repidSchedulePause",
+    "repidScheduleResume",
+    "repidScheduleUpsert",
   ]);
   for (const s of scripts) {
     const v = shardedVariant(s);

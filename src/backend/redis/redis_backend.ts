@@ -26,6 +26,7 @@ import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 import { type EnqueueContext, enqueueJobs } from "./enqueue_calls.ts";
 import { storeCall } from "./redis_errors.ts";
 import { BlockingWaits } from "./blocking_waits.ts";
+import { WorkWakes } from "./work_wakes.ts";
 import { FinishedChannels } from "./finished_channels.ts";
 import { fetchResult, pushCompletions, RESULT_FIELDS } from "./replies.ts";
 import type { DurabilitySettings } from "./durability.ts";
@@ -83,6 +84,7 @@ export class RedisBackend implements Backend {
   readonly #prefix: string;
   readonly #keys = new Map<string, QueueKeys>();
   readonly #waits: BlockingWaits;
+  readonly #wakes: WorkWakes;
   readonly #finished: FinishedChannels;
   readonly #scripts: ScriptRunner;
   readonly #replicas: ReplicaWaits;
@@ -116,6 +118,11 @@ export class RedisBackend implements Backend {
       written: (queue, action) => this.#replicas.written(queue, action),
     };
     this.#waits = new BlockingWaits(client, (queue) => this.keys(queue).signal);
+    this.#wakes = new WorkWakes(
+      client,
+      () => this.#scripts.isSharded(),
+      (queue) => this.keys(queue).signal,
+    );
     this.#finished = new FinishedChannels(
       client,
       () => this.#scripts.isSharded(),
@@ -262,6 +269,15 @@ export class RedisBackend implements Backend {
 
   waitForWork(queue: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
     return this.#waits.wait(queue, timeoutMs, signal);
+  }
+
+  /** See {@linkcode Backend.watchWork}: one subscriber (per master) for the wake-ups of every queue. */
+  watchWork(
+    queues: string[],
+    onWork: (queue: string) => void,
+    onMissed: () => void,
+  ): Promise<() => Promise<void>> {
+    return this.#wakes.watch(queues, onWork, onMissed);
   }
 
   async extendLeases(
@@ -443,7 +459,7 @@ export class RedisBackend implements Backend {
     this.#closed = true;
     const closing: Promise<void>[] = [];
     this.#waits.close();
-    closing.push(this.#finished.close());
+    closing.push(this.#finished.close(), this.#wakes.close());
     if (this.#owned) closing.push(closeClient(this.client));
     await Promise.all(closing);
   }

@@ -14,6 +14,7 @@ export const enqueueScript = script(
   4,
   `
 --- @include new_job
+--- @include signal_work
 local st = redis.call('HGET', KEYS[1], 'status')
 if st == 'queued' or st == 'deferred' or st == 'in_progress' then
   return {0, st, tonumber(redis.call('HGET', KEYS[1], 'enq')) or 0}

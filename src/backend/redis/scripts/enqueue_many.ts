@@ -18,6 +18,7 @@ export const enqueueManyScript = script(
   4,
   `
 --- @include new_job
+--- @include signal_work
 local ready, deferred, signal, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now = now_ms()
 local out = {}

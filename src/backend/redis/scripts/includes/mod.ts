@@ -9,6 +9,7 @@ import { ANNOUNCE } from "./announce.ts";
 import { DEAD_LETTER } from "./dead_letter.ts";
 import { LEASE } from "./lease.ts";
 import { NEW_JOB } from "./new_job.ts";
+import { SIGNAL_WORK } from "./signal_work.ts";
 
 /**
  * Every fragment by its include name.
@@ -17,7 +18,7 @@ import { NEW_JOB } from "./new_job.ts";
  * ```ts
  * import { FRAGMENTS } from "./mod.ts";
  *
- * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "lease", "new_job" ]
+ * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "lease", "new_job", "signal_work" ]
  * ```
  */
 export const FRAGMENTS: Readonly<Record<string, string>> = {
@@ -25,4 +26,5 @@ export const FRAGMENTS: Readonly<Record<string, string>> = {
   dead_letter: DEAD_LETTER,
   lease: LEASE,
   new_job: NEW_JOB,
+  signal_work: SIGNAL_WORK,
 };
