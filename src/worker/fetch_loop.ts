@@ -7,6 +7,7 @@
  * @module
  */
 
+import { leaseToken } from "../core/lease_token.ts";
 import type { Backend, FetchResult } from "../backend/backend.ts";
 import type { LeasedJob } from "../core/job.ts";
 import { setImmediate } from "node:timers";
@@ -53,6 +54,8 @@ export interface FetchContext {
   start(job: LeasedJob, lane: Lane): void;
   /** The writes for leased jobs: while any is being retried, nothing new is leased. */
   writer: StoreWriter;
+  /** The worker's registered id, the first part of its lease tokens (see `lease_token.ts`). */
+  workerId: string;
 }
 
 /**
@@ -71,7 +74,7 @@ export class FetchLoops {
   readonly #signal: AbortSignal;
   readonly #start: (job: LeasedJob, lane: Lane) => void;
   readonly #writer: StoreWriter;
-  readonly #workerId = crypto.randomUUID().slice(0, 8);
+  readonly #workerId: string;
   #tokenSeq = 0;
   /** Fetches still in flight when the worker began to stop; their jobs are handed back. */
   readonly #lateFetches = new Set<Promise<unknown>>();
@@ -104,6 +107,7 @@ export class FetchLoops {
     this.#signal = context.signal;
     this.#start = context.start;
     this.#writer = context.writer;
+    this.#workerId = context.workerId;
   }
 
   /** Starts the lanes, serving `queues`; each promise resolves when its loop has ended. */
@@ -204,7 +208,7 @@ export class FetchLoops {
       };
       const wakesBefore = this.#wakesOf(queue);
       try {
-        const token = `${this.#workerId}-${++this.#tokenSeq}`;
+        const token = leaseToken(this.#workerId, ++this.#tokenSeq);
         const { leaseMs, maxStalls } = this.#opts;
         const acks = lane.acksFor(queue);
         // Jobs of this lane and queue just finished and their acks go out at

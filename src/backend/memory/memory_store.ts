@@ -17,6 +17,8 @@ export class MemoryStore {
   readonly changeListeners = new Set<() => void>();
   /** The partition counts recorded, by prefix and queue (see `Backend.declarePartitions`). */
   readonly partitions = new Map<string, number>();
+  /** Per prefix, the names of the queues a job or a schedule was ever added to. */
+  readonly queueNames = new Map<string, Set<string>>();
   /** The workers' registry (their heartbeats). */
   readonly workers = new MemoryWorkerRegistry();
   /** How many open backends use the store. */
@@ -52,6 +54,13 @@ export class MemoryStore {
       this.queues.set(key, q);
     }
     return q;
+  }
+
+  /** Notes that `queue` under `prefix` holds jobs or schedules (the registry of queue names). */
+  registerQueue(prefix: string, queue: string): void {
+    let names = this.queueNames.get(prefix);
+    if (!names) this.queueNames.set(prefix, names = new Set());
+    names.add(queue);
   }
 
   /** Calls the change listeners (after a transition committed). */
