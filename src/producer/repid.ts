@@ -31,7 +31,7 @@ import { wrapStoreError } from "../backend/store_error.ts";
 import { ProducerClosedError } from "../errors.ts";
 import { EnqueueBatcher } from "./enqueue_batcher.ts";
 import { PartitionRouter } from "./partition_router.ts";
-import { partitionQueues } from "../core/partitions.ts";
+import { logicalQueue, partitionQueues } from "../core/partitions.ts";
 import { PartialEnqueueError } from "../backend/partial_enqueue.ts";
 import {
   type ActorOf,
@@ -45,7 +45,7 @@ import {
   partitionKeyOf,
 } from "./enqueue_options.ts";
 import { type Job, JobHandles } from "./job.ts";
-import { Queue } from "./queue_handle.ts";
+import { Queue, sumCounts } from "./queue_handle.ts";
 import type { QueueCounts } from "../core/queue_state.ts";
 import type { WorkerAnnouncement } from "../core/worker_info.ts";
 import { QueueNotFoundError } from "../errors.ts";
@@ -432,6 +432,7 @@ export class Repid<A extends ActorMap = AnyActors> {
       backend: this.#backend,
       assertOpen: (action) => this.#assertOpen(action),
       assertKnown: (q, action) => this.#assertKnownQueue(q, action),
+      partitions: async (q, action) => partitionQueues(q, await this.#router.partitions(q, action)),
     });
   }
 
@@ -453,9 +454,14 @@ export class Repid<A extends ActorMap = AnyActors> {
    */
   async queues(): Promise<{ name: string; counts: QueueCounts }[]> {
     this.#assertOpen("list queues");
-    const names = await this.#backend.listQueues();
-    const out = await Promise.all(names.map(async (name) => {
-      const counts = await this.#backend.queueCounts(name);
+    // A partitioned queue is listed once, by its name, with the counts of all its partitions.
+    const byQueue = new Map<string, string[]>();
+    for (const name of await this.#backend.listQueues()) {
+      const queue = logicalQueue(name);
+      byQueue.set(queue, [...byQueue.get(queue) ?? [], name]);
+    }
+    const out = await Promise.all([...byQueue].map(async ([name, parts]) => {
+      const counts = sumCounts(await Promise.all(parts.map((q) => this.#backend.queueCounts(q))));
       const empty = Object.values(counts).every((n) => n === 0) &&
         (await this.#backend.listSchedules(name)).length === 0;
       return empty ? null : { name, counts };
@@ -499,9 +505,10 @@ export class Repid<A extends ActorMap = AnyActors> {
   async #assertKnownQueue(queue: string, action: string): Promise<void> {
     if (this.#knownQueues.has(queue)) return;
     const known = await this.#backend.listQueues();
-    for (const q of known) this.#knownQueues.add(q);
+    // A partitioned queue is known by its name once any of its partitions is.
+    for (const q of known) this.#knownQueues.add(logicalQueue(q));
     if (!this.#knownQueues.has(queue)) {
-      throw new QueueNotFoundError(queue, known, action);
+      throw new QueueNotFoundError(queue, [...new Set(known.map(logicalQueue))], action);
     }
   }
 

@@ -199,6 +199,34 @@ for (const backend of backends) {
       assert.deepEqual(results.map((r) => r.value), ["sent", "sent", "sent", "sent"]);
       await stop();
     });
+
+    it("`q.counts()`, `q.jobs()`, `q.purge()` and `producer.queues()` cover every partition of a partitioned queue", async () => {
+      const spread = defineActor(async function part_counted() {}, {
+        queue: "part_counts",
+        partitions: 3,
+      });
+      const producer = h.producer();
+      const jobs = await producer.enqueueJobs(
+        Array.from({ length: 7 }, (_, i) => ({ actor: spread, args: [i] })),
+      );
+      assert.deepEqual(new Set(jobs.map((j) => j.partition)), new Set([0, 1, 2]));
+      const q = producer.queue("part_counts");
+      assert.equal((await q.counts()).queued, 7);
+      const listed = (await producer.queues()).filter((x) => x.name.startsWith("part_counts"));
+      assert.deepEqual(listed.map((x) => [x.name, x.counts.queued]), [["part_counts", 7]]);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 20; pages++) {
+        const page = await q.jobs({ state: "queued", limit: 2, cursor });
+        seen.push(...page.jobs.map((j) => j.id));
+        for (const j of page.jobs) assert.equal(j.queue, "part_counts");
+        cursor = page.cursor;
+        if (!cursor) break;
+      }
+      assert.deepEqual(seen.sort(), jobs.map((j) => j.id).sort());
+      assert.equal(await q.purge({ state: "queued" }), 7);
+      assert.equal((await q.counts()).queued, 0);
+    });
   });
 }
 
