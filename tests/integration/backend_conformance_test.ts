@@ -333,6 +333,15 @@ for (const store of stores) {
       await within(aborted, "the abort");
     });
 
+    it("`declarePartitions()` records the first count and returns it ever after; `readPartitions()` reads it (1 when none)", async () => {
+      const b = open().backend;
+      assert.equal(await b.readPartitions!("parted"), 1);
+      assert.equal(await b.declarePartitions!("parted", 4), 4);
+      assert.equal(await b.declarePartitions!("parted", 2), 4);
+      assert.equal(await b.readPartitions!("parted"), 4);
+      assert.equal(await b.readPartitions!("other"), 1);
+    });
+
     it("`completeAndFetch()` acks first, then leases the next jobs", async (t) => {
       const b = open().backend;
       if (!b.completeAndFetch) return t.skip("the store does not offer it (it is optional)");
