@@ -1,8 +1,8 @@
 /**
  * The handle on one queue that `producer.queue(name)` returns: its counts,
- * its jobs page by page, and the bulk actions (requeue, purge). For a
+ * its jobs page by page, the bulk actions (requeue, purge), and pausing it. For a
  * partitioned queue, each reads or acts on every partition: counts are
- * summed, and pages list one partition after the other.
+ * summed, pages list one partition after the other, a pause holds them all.
  *
  * @module
  */
@@ -76,7 +76,8 @@ export function sumCounts(counts: readonly QueueCounts[]): QueueCounts {
 
 /**
  * A handle on one queue (no I/O until a method is called): how many jobs are
- * in each state, the jobs of a state page by page, and bulk actions. Each
+ * in each state, the jobs of a state page by page, bulk actions, pause and
+ * resume. Each
  * method rejects with a `QueueNotFoundError` when no job or schedule was ever
  * added to the queue.
  *
@@ -244,6 +245,76 @@ export class Queue {
       moved += await batches(bound, () => backend.purgeJobs(q, state, BULK_BATCH));
     }
     return moved;
+  }
+
+  /**
+   * Pauses the queue: once this resolves, no worker in any process starts a
+   * new job of it until {@linkcode Queue.resume}. Jobs already running
+   * finish; enqueueing into the paused queue works (the jobs wait). The pause
+   * is stored with the queue, so it holds across worker restarts.
+   *
+   * @example Pausing a queue during an incident
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * await producer.enqueueJob("send_email", { queue: "emails" });
+   * const q = producer.queue("emails");
+   * console.log(await q.pause()); // true: no worker starts a job of "emails" now
+   * await producer.enqueueJob("send_email", { queue: "emails" }); // waits for resume()
+   * console.log(await q.isPaused()); // true
+   * await producer.close();
+   * ```
+   *
+   * @returns `true` when the queue was running and is paused now, `false` when it was already paused.
+   */
+  async pause(): Promise<boolean> {
+    const parts = await this.#ready("pause queue");
+    const paused = await Promise.all(parts.map((q) => this.#ctx.backend.pauseQueue(q)));
+    return paused.some((p) => p);
+  }
+
+  /**
+   * Resumes a paused queue: idle workers of the queue are woken at once (no
+   * wait for their next poll) and take its waiting jobs.
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * await producer.enqueueJob("send_email", { queue: "emails" });
+   * const q = producer.queue("emails");
+   * await q.pause();
+   * console.log(await q.resume()); // true
+   * await producer.close();
+   * ```
+   *
+   * @returns `true` when the queue was paused and runs now, `false` when it was not paused.
+   */
+  async resume(): Promise<boolean> {
+    const parts = await this.#ready("resume queue");
+    const resumed = await Promise.all(parts.map((q) => this.#ctx.backend.resumeQueue(q)));
+    return resumed.some((r) => r);
+  }
+
+  /**
+   * Whether the queue is paused.
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * await producer.enqueueJob("send_email", { queue: "emails" });
+   * console.log(await producer.queue("emails").isPaused()); // false
+   * await producer.close();
+   * ```
+   */
+  async isPaused(): Promise<boolean> {
+    const parts = await this.#ready("read whether the queue is paused");
+    // A pause holds every partition: partition 0 (the queue itself) tells.
+    return await this.#ctx.backend.isQueuePaused(parts[0]);
   }
 
   /** Checks the producer and the queue; resolves with the queue's partitions (physical queues). */

@@ -90,6 +90,8 @@ export class Worker {
   /** The worker's id in the workers' registry. */
   readonly #workerId = crypto.randomUUID();
   #registration: WorkerRegistration | undefined;
+  /** Unsubscribes from the cancel channels of the worker's queues. */
+  #cancelSubscriptions: (() => Promise<void>)[] = [];
 
   /**
    * Creates a worker; register actors with {@linkcode Worker.actor}, then
@@ -213,6 +215,11 @@ export class Worker {
     return new Map([...this.#actors.values()].map((a) => [a.queue, a.options.partitions ?? 1]));
   }
 
+  /** The queues the store keeps for the worker's queues: each one's partitions, or itself. */
+  #physicalQueues(): string[] {
+    return [...this.#partitions()].flatMap(([queue, n]) => partitionQueues(queue, n));
+  }
+
   /** How many jobs are running now. */
   get runningCount(): number {
     return this.#leases.size;
@@ -300,6 +307,30 @@ export class Worker {
       () => this.runningCount,
     );
     this.#registration.start();
+    await this.#listenForCancels();
+  }
+
+  /**
+   * Subscribes to the cancel channel of each queue, so that a job cancelled
+   * while it runs here stops at once; when that fails, the lease renewal
+   * still reports the cancel (within a third of `leaseMs`).
+   */
+  async #listenForCancels(): Promise<void> {
+    const leases = this.#leases;
+    await Promise.all(
+      this.#physicalQueues().map(async (queue) => {
+        try {
+          this.#cancelSubscriptions.push(
+            await this.#backend.onCancel(queue, (id, token) => leases.cancelled(queue, id, token)),
+          );
+        } catch (error) {
+          this.#log.warn("cannot listen for cancelled jobs; the lease renewal reports them", {
+            queue,
+            error,
+          });
+        }
+      }),
+    );
   }
 
   /** Starts the thread pool, the job runner, the lease keeper and the fetch loops. */
@@ -330,9 +361,7 @@ export class Worker {
       writer: this.#writer,
       workerId: this.#workerId,
     });
-    this.#loops = this.#fetcher.run(
-      [...this.#partitions()].flatMap(([queue, n]) => partitionQueues(queue, n)),
-    );
+    this.#loops = this.#fetcher.run(this.#physicalQueues());
     this.#log.info("worker started", {
       queues: this.queues,
       actors: this.actorNames,
@@ -436,6 +465,7 @@ export class Worker {
     }
     clearTimeout(marginTimer);
     this.#leases.stop();
+    await Promise.all(this.#cancelSubscriptions.map((off) => off().catch(() => {})));
     await this.#registration?.stop();
     await this.#pool?.close();
     if (this.#ownsBackend) await within(this.#backend.close(), STOP_MARGIN_MS);

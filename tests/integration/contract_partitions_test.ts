@@ -227,6 +227,30 @@ for (const backend of backends) {
       assert.equal(await q.purge({ state: "queued" }), 7);
       assert.equal((await q.counts()).queued, 0);
     });
+
+    it("`job.cancel()` and `q.pause()` reach the job's partition: a paused partitioned queue runs nothing until resumed", async () => {
+      const act = defineActor(async function part_paused() {
+        return await Promise.resolve("ran");
+      }, { queue: "part_pause", partitions: 3 });
+      const producer = h.producer();
+      const [first] = await producer.enqueueJobs([{ actor: act }]);
+      const q = producer.queue("part_pause");
+      assert.equal(await q.pause(), true);
+      assert.equal(await q.isPaused(), true);
+      const jobs = await producer.enqueueJobs([0, 1, 2, 3].map(() => ({ actor: act })));
+      const doomed = jobs.find((j) => j.partition !== 0)!;
+      assert.deepEqual(await doomed.cancel(), { cancelled: true, status: "cancelled" });
+      const worker = h.worker();
+      worker.actor(act);
+      const stop = await started(h, worker);
+      assert.equal((await q.counts()).queued, 4); // paused: nothing ran
+      assert.equal(await q.resume(), true);
+      const rest = [first, ...jobs.filter((j) => j !== doomed)];
+      const results = await Promise.all(rest.map((j) => j.waitResult({ timeoutMs: 20_000 })));
+      assert.deepEqual(results.map((r) => r.value), ["ran", "ran", "ran", "ran"]);
+      assert.equal((await doomed.waitResult({ timeoutMs: 20_000 })).status, "cancelled");
+      await stop();
+    });
   });
 }
 

@@ -6,6 +6,7 @@ import { publishes, shardedVariant } from "../../src/backend/redis/pubsub_mode.t
 test("every script that announces finished jobs or wakes workers has a sharded variant using SPUBLISH only", () => {
   const publishing = scripts.filter(publishes).map((s) => s.name).sort();
   assert.deepEqual(publishing, [
+    "repidCancel",
     "repidComplete",
     "repidCompleteFetch",
     "repidDeadLetter",
@@ -13,6 +14,7 @@ test("every script that announces finished jobs or wakes workers has a sharded v
     "repidEnqueueMany",
     "repidFetch",
     "repidPromote",
+    "repidQueueResume",
     "repidRelease",
     "repidRequeue",
     "repidRequeueFinished",
@@ -28,5 +30,13 @@ test("every script that announces finished jobs or wakes workers has a sharded v
     if (publishes(s)) assert.match(v.lua, /'SPUBLISH'/, `${s.name}: SPUBLISH`);
     // A script that publishes in a form the variant does not rewrite would be caught here.
     if (!publishes(s)) assert.doesNotMatch(s.lua, /PUBLISH/i, `${s.name}: publishes unnoticed`);
+  }
+});
+
+test("every script that calls `signal_work` includes its fragment (which also publishes the wake-up)", () => {
+  for (const s of scripts) {
+    if (/signal_work\(KEYS|signal_work\(signal/.test(s.lua)) {
+      assert.match(s.lua, /local function signal_work/, `${s.name} lacks --- @include signal_work`);
+    }
   }
 });
