@@ -138,4 +138,50 @@ describe("the dashboard on Redis with a worker in another process", () => {
     assert.deepEqual(seen, { dialogs: [], errors: [] });
     await page.close();
   });
+
+  it("Cancel on a running job's page makes its actor in the other process see the abort", async () => {
+    const job = await producer.enqueueJob("wait_for_cancel", { queue: "dash" });
+    const listener = redis.duplicate();
+    try {
+      assert.deepEqual(await listener.blpop(`${prefix}:test:started`, 60), [
+        `${prefix}:test:started`,
+        job.id,
+      ]);
+      const page = await browser.newPage();
+      const seen = watchPage(page); // accepts the confirm dialog
+      await page.goto(`${app.origin}/queues/dash/jobs/${job.id}`);
+      assert.equal(await page.locator("h1 .badge").innerText(), "in progress");
+      await page.getByRole("button", { name: "Cancel" }).click();
+      assert.deepEqual(await listener.blpop(`${prefix}:test:aborted`, 60), [
+        `${prefix}:test:aborted`,
+        job.id,
+      ]);
+      await page.locator("h1 .badge.state-cancelled").waitFor();
+      assert.equal((await job.result).status, "cancelled");
+      await screenshot(page, "job-cancelled");
+      assert.deepEqual(seen, { dialogs: [], errors: [] });
+      await page.close();
+    } finally {
+      listener.disconnect();
+    }
+  });
+
+  it("Pause on a queue's page stops new starts of its jobs until Resume", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.origin}/queues/dash`);
+    await page.getByRole("button", { name: "Pause" }).click();
+    await page.locator(".notice").filter({ hasText: "Paused dash" }).waitFor();
+    assert.equal(await page.locator("h1 [data-paused]").isVisible(), true);
+    assert.equal(await producer.queue("dash").isPaused(), true);
+    const held = await producer.enqueueJob("double", { queue: "dash", args: [5] });
+    // The same worker goes on with its other queue meanwhile.
+    const other = await producer.enqueueJob("double_elsewhere", { queue: "dash-other", args: [6] });
+    assert.equal((await other.result).value, 12);
+    assert.equal(await held.status(), "queued");
+    await page.getByRole("button", { name: "Resume" }).click();
+    await page.locator(".notice").filter({ hasText: "Resumed dash" }).waitFor();
+    assert.equal((await held.result).value, 10);
+    assert.equal(await page.locator("h1 [data-paused]").isVisible(), false);
+    await page.close();
+  });
 });
