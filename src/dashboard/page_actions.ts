@@ -9,6 +9,7 @@ import type { JobInfo } from "../core/job.ts";
 import { isFinished } from "../core/job.ts";
 import type { Html } from "./html.ts";
 import { actionForm, href, type PageContext, withQuery } from "./layout.ts";
+import { pauseForm } from "./overview_page.ts";
 
 /** The states whose jobs can be requeued all at once. */
 export const REQUEUABLE_STATES: readonly string[] = ["failed", "dead", "cancelled"];
@@ -51,11 +52,7 @@ export function queueActions(
   if (ctx.readOnly) return [];
   const at = (verb: string) => href(ctx, "queues", queue, verb);
   const back = withQuery(href(ctx, "queues", queue), { state });
-  const out: Html[] = [
-    paused
-      ? actionForm(ctx, at("resume"), "Resume", { kind: "primary", back })
-      : actionForm(ctx, at("pause"), "Pause", { back }),
-  ];
+  const out: Html[] = [pauseForm(ctx, { name: queue, paused, counts: null }, back)];
   if (REQUEUABLE_STATES.includes(state)) {
     out.push(actionForm(ctx, at("requeue"), `Requeue all ${state}`, {
       kind: "primary",

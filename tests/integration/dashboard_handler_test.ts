@@ -141,7 +141,15 @@ describe("dashboard()", () => {
     const readOnly = new DashboardClient(
       dashboard({ producer, readOnly: true, secret: "s".repeat(32) }),
     );
-    for (const path of ["/", "/schedules", "/workers", `/queues/default/jobs/${failedId}`]) {
+    for (
+      const path of [
+        "/",
+        "/schedules",
+        "/workers",
+        "/queues/default?state=failed",
+        `/queues/default/jobs/${failedId}`,
+      ]
+    ) {
       assert.deepEqual(formsOf(await readOnly.page(path)), [], path);
     }
     readOnly.cookie = writable.cookie; // a valid cookie and token for this secret
