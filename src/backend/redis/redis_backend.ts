@@ -196,11 +196,15 @@ export class RedisBackend implements Backend {
     return k;
   }
 
-  /** See {@linkcode enqueueJobs}; the queues are added to the registry of queue names once. */
+  /**
+   * See {@linkcode enqueueJobs}; the queues are added to the registry of queue
+   * names once (alongside: a failed registration is tried again at the next
+   * enqueue, and never fails the enqueue, whose jobs are stored).
+   */
   async enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
     const [out] = await Promise.all([
       enqueueJobs(this.#enqueueContext, jobs),
-      this.#registerQueues(jobs),
+      this.#registerQueues(jobs).catch(() => {}),
     ]);
     return out;
   }
@@ -215,13 +219,14 @@ export class RedisBackend implements Backend {
       }
     }
     if (!fresh) return;
+    const names = fresh;
     try {
       await storeCall(
         "register queues",
-        () => this.client.sadd(queueNamesKey(this.#prefix), fresh),
+        () => this.client.sadd(queueNamesKey(this.#prefix), names),
       );
     } catch (error) {
-      for (const queue of fresh) this.#registered.delete(queue);
+      for (const queue of names) this.#registered.delete(queue);
       throw error;
     }
   }
