@@ -78,7 +78,8 @@ export const JOB_FIELDS = [
   "attempts",
   /**
    * The lease's owner token while the job is in progress, kept once it
-   * finished: it names the worker that ran it (`<worker id>-<n>`).
+   * finished (also by a job cancelled in progress): it names the worker that
+   * ran it (`<worker id>-<n>`).
    */
   "token",
   /** When the last delivery started (epoch ms). */

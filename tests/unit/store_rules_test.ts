@@ -116,7 +116,7 @@ describe("the store's rules", () => {
       ...["ZREMRANGEBYSCORE", "PUBLISH", "LIMIT", "WITHSCORES", "-inf", "0", "1", "number"],
       ...["ZCARD", "ZCOUNT", "(", "+inf", "ZREVRANK", "ZSCORE", "ZREVRANGE", "ZPOPMIN"],
       ...["HGETALL", "PERSIST", "LRANGE", "LREM", "LPOS", "RANK", "zset"],
-      ...["requeued", "lost", "malformed:"],
+      ...["requeued", "lost", "malformed:", "SET"],
       // the finished-jobs indexes' key parts (src/backend/redis/keys.ts)
       JOB_KEY_PART,
     ]);

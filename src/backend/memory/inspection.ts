@@ -120,7 +120,10 @@ export function clear(ctx: MemoryContext): void {
     for (const id of [...q.active]) q.active.remove(id);
     for (const index of Object.values(q.indexes)) index.removeTo(Infinity);
     q.marker = false;
-    if (q.waiters.length === 0 && q.finished.size === 0) ctx.store.queues.delete(key);
+    q.paused = false;
+    if (q.waiters.length === 0 && q.finished.size === 0 && q.cancels.size === 0) {
+      ctx.store.queues.delete(key);
+    }
   }
   ctx.store.changed();
 }

@@ -42,6 +42,10 @@ export interface QueueState {
   readonly waiters: Waiter[];
   /** `onFinished` listeners (the finished channel's subscribers). */
   readonly finished: Set<(id: string, info?: JobInfo) => void>;
+  /** Whether the queue is paused (the Redis paused key): no fetch leases a job of it. */
+  paused: boolean;
+  /** `onCancel` listeners (the cancel channel's subscribers), told of cancelled running jobs. */
+  readonly cancels: Set<(id: string, token: string) => void>;
   /** Schedule records by id (the schedule hashes). */
   readonly scheduleRecords: Map<string, Hash>;
   /** Schedule ids scored by next run time. */
@@ -66,6 +70,8 @@ export function newQueueState(prefix: string, queue: string): QueueState {
     marker: false,
     waiters: [],
     finished: new Set(),
+    paused: false,
+    cancels: new Set(),
     scheduleRecords: new Map(),
     schedules: new SortedSet(),
     scheduleRuns: new Map(),

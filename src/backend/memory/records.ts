@@ -45,6 +45,15 @@ export function leasedRecord(
   return rec && rec.h.token === token && rec.h.status === "in_progress" ? rec : undefined;
 }
 
+/**
+ * The second value of `leased`: whether job `id` was cancelled while
+ * leased under `token` (its record keeps that token).
+ */
+export function cancelledLease(q: QueueState, id: string, token: string, now: number): boolean {
+  const h = getRecord(q, id, now)?.h;
+  return h?.token === token && h.status === "cancelled";
+}
+
 /** `signal_work`: leaves the marker, or hands it to the longest waiting waiter. */
 export function signalWork(q: QueueState): void {
   if (q.marker) return;

@@ -28,6 +28,10 @@ export interface QueueKeys {
   jobPrefix: string;
   /** Pub/sub channel that receives the id of every job that finishes. */
   finished: string;
+  /** STRING present while the queue is paused: no fetch leases a job of it. */
+  paused: string;
+  /** Pub/sub channel that receives `<id>\n<token>` of every running job that is cancelled. */
+  cancel: string;
   /** ZSET of the queue's schedule ids, scored by next run time (epoch ms). */
   schedules: string;
   /** Prefix of the per-schedule HASH keys (`<schedulePrefix><id>`). */
@@ -56,6 +60,8 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     dead: `${base}:dead`,
     jobPrefix: `${base}:${JOB_KEY_PART}`,
     finished: `${base}:finished`,
+    paused: `${base}:paused`,
+    cancel: `${base}:cancel`,
     schedules: `${base}:schedules`,
     schedulePrefix: `${base}:schedule:`,
     scheduleRunsPrefix: `${base}:schedule-runs:`,
