@@ -74,9 +74,13 @@ export type {
 } from "./src/core/actor_types.ts";
 export { defineActor } from "./src/worker/actor.ts";
 export {
+  type JobEventFields,
   type RunOptions,
   type StopOptions,
   Worker,
+  type WorkerEventListener,
+  type WorkerEventMap,
+  type WorkerEventName,
   type WorkerOptions,
 } from "./src/worker/worker.ts";
 export type {

@@ -162,6 +162,8 @@ export interface LeasedJob {
   startedAt: number;
   /** Per-job options. */
   options: JobOptions;
+  /** When the job became due (epoch ms; 0 when it was due at once, on enqueue). */
+  dueAt: number;
 }
 
 /** How a leased job ended, to be written together with the ack. */

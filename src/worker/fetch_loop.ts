@@ -17,6 +17,7 @@ import type { Slots } from "./slots.ts";
 import type { ResolvedWorkerOptions } from "./worker_options.ts";
 import type { StoreWriter } from "./store_writer.ts";
 import { WakeList } from "./wake_list.ts";
+import type { WorkerEvents } from "./worker_events.ts";
 
 /** How many fetch loops (lanes) a queue gets, at a concurrency of at least 4. */
 const LANES = 2;
@@ -34,6 +35,8 @@ export interface FetchContext {
   start(job: LeasedJob, lane: Lane): void;
   /** The writes for leased jobs: while any is being retried, nothing new is leased. */
   writer: StoreWriter;
+  /** Where failed fetches are reported (`error`). */
+  events: WorkerEvents;
 }
 
 /** The fetch loops of a worker, two lanes per queue when the concurrency allows. */
@@ -45,6 +48,9 @@ export class FetchLoops {
   readonly #signal: AbortSignal;
   readonly #start: (job: LeasedJob, lane: Lane) => void;
   readonly #writer: StoreWriter;
+  readonly #events: WorkerEvents;
+  /** The lanes whose last fetch failed. */
+  readonly #failing = new Set<Lane>();
   readonly #workerId = crypto.randomUUID().slice(0, 8);
   #tokenSeq = 0;
   /** Fetches still in flight when the worker began to stop; their jobs are handed back. */
@@ -61,6 +67,12 @@ export class FetchLoops {
     this.#signal = context.signal;
     this.#start = context.start;
     this.#writer = context.writer;
+    this.#events = context.events;
+  }
+
+  /** Whether every lane's last fetch reached the store. */
+  get fetching(): boolean {
+    return this.#failing.size === 0;
   }
 
   /** Starts the lanes of `queues`; each promise resolves when its loop has ended. */
@@ -147,6 +159,7 @@ export class FetchLoops {
         reserved = 0;
         if (failures > 0) this.#log.info("store reachable again", { queue });
         failures = 0;
+        this.#failing.delete(lane);
         for (const job of jobs) this.#start(job, lane);
         // A full batch (there may be more), or this lane is now full (it cannot
         // wait for work): let the idle lanes of the queue fetch.
@@ -176,6 +189,8 @@ export class FetchLoops {
         reserved = 0;
         if (signal.aborted) break;
         failures++;
+        this.#failing.add(lane);
+        this.#events.emit("error", { kind: "store", action: "fetch jobs", error, queue });
         if (failures === 1) {
           this.#log.warn("cannot fetch jobs, retrying", { queue, error });
         }

@@ -26,6 +26,7 @@ import { advanceOccurrence } from "./schedule_advance.ts";
 import type { Slots } from "./slots.ts";
 import type { StoreWriter } from "./store_writer.ts";
 import type { ResolvedWorkerOptions } from "./worker_options.ts";
+import { jobEventFields, type WorkerEventMap, type WorkerEvents } from "./worker_events.ts";
 
 /** What a {@linkcode JobRunner} works with; the worker makes it when it starts running. */
 export interface JobRunnerContext {
@@ -40,6 +41,8 @@ export interface JobRunnerContext {
   slots: Slots;
   leases: LeaseKeeper;
   writer: StoreWriter;
+  /** Where the worker's events go. */
+  events: WorkerEvents;
 }
 
 /** Runs the jobs a worker leased. */
@@ -53,6 +56,7 @@ export class JobRunner {
   readonly #leases: LeaseKeeper;
   readonly #writer: StoreWriter;
   readonly #unknownActors: UnknownActorWarnings;
+  readonly #events: WorkerEvents;
 
   /** @param context What the runner works with. */
   constructor(context: JobRunnerContext) {
@@ -65,6 +69,7 @@ export class JobRunner {
     this.#leases = context.leases;
     this.#writer = context.writer;
     this.#unknownActors = new UnknownActorWarnings(context.log);
+    this.#events = context.events;
   }
 
   /** Runs a fetched job, which holds one slot (of the worker and of its lane) reserved by the fetch loop. */
@@ -75,10 +80,20 @@ export class JobRunner {
     });
     this.#leases.add(running);
     running.done = this.#execute(running)
-      .catch((error) => this.#log.error("job handling failed", { id: job.id, error }))
+      .catch((error) => {
+        this.#log.error("job handling failed", { id: job.id, error });
+        this.#events.emit("error", {
+          kind: "job",
+          action: "handle job",
+          error,
+          queue: job.queue,
+          id: job.id,
+        });
+      })
       .finally(() => {
         this.#leases.remove(running);
         running.end();
+        if (this.#leases.size === 0) this.#events.emit("idle", { at: Date.now() });
       });
   }
 
@@ -107,6 +122,10 @@ export class JobRunner {
       );
       if (outcome === "dead") {
         this.#log.warn("dead-lettered job for unknown actor", { id: job.id, actor: job.actor });
+        this.#events.emit("dead", {
+          ...jobEventFields(job, job.attempts),
+          reason: REASON.unknownActor,
+        });
       } else if (outcome === "requeued") {
         this.#unknownActors.putBack(job, [...this.#actors.keys()]);
       } else if (outcome === "lost") this.#writer.refused(job, "requeue");
@@ -144,7 +163,11 @@ export class JobRunner {
     this.#log.info("job started", { id: job.id, actor: actor.name, queue: job.queue });
     while (true) {
       attempts++;
+      const fields = jobEventFields(job, attempts);
+      this.#events.emit("started", fields);
+      const began = performance.now();
       const outcome = await this.#attempt(actor, args, r, attempts, timeoutMs);
+      const durationMs = performance.now() - began;
       if (!r.writable) return; // lease lost or handed back: another worker owns the job now
       if (outcome.ok) {
         await this.#finish(r, {
@@ -156,7 +179,7 @@ export class JobRunner {
           errors,
           attempts,
           ttlMs,
-        });
+        }, () => ({ ...fields, value: outcome.value, durationMs }));
         return;
       }
       errors.push(outcome.error);
@@ -170,7 +193,7 @@ export class JobRunner {
           errors,
           attempts,
           ttlMs,
-        });
+        }, () => ({ ...fields, error: outcome.error, durationMs }));
         return;
       }
       const stored = await this.#writer.retryWrite(
@@ -192,6 +215,12 @@ export class JobRunner {
         retryInMs: wait,
         error: outcome.error.message,
       });
+      this.#events.emit("retrying", {
+        ...fields,
+        error: outcome.error,
+        durationMs,
+        retryInMs: wait,
+      });
       await sleep(wait, r.controller.signal);
       if (!r.writable) return;
     }
@@ -210,7 +239,10 @@ export class JobRunner {
         this.#opts.resultTtlMs,
       ));
     if (ok === false) this.#writer.refused(job, "dead-letter");
-    else if (ok) this.#log.warn("dead-lettered malformed job", { id: job.id, reason });
+    else if (ok) {
+      this.#log.warn("dead-lettered malformed job", { id: job.id, reason });
+      this.#events.emit("dead", { ...jobEventFields(job, job.attempts), reason: REASON.malformed });
+    }
   }
 
   async #attempt(
@@ -219,7 +251,7 @@ export class JobRunner {
     r: RunningJob,
     attempt: number,
     timeoutMs: number | undefined,
-  ): Promise<{ ok: true; json: string } | { ok: false; error: JobError }> {
+  ): Promise<{ ok: true; json: string; value: unknown } | { ok: false; error: JobError }> {
     // The attempt's AbortController is made only when needed (the actor reads
     // `this.signal`, a timeout is set, or the actor runs on a thread): most
     // actors never look at it, and one per job (with its listener and the
@@ -290,7 +322,7 @@ export class JobRunner {
       if (problem) {
         return { ok: false, error: toJobError(new NonJsonResultError(actor.name, problem)) };
       }
-      return { ok: true, json: stringifyJson(value) };
+      return { ok: true, json: stringifyJson(value), value };
     } catch (error) {
       return { ok: false, error: toJobError(error) };
     } finally {
@@ -305,7 +337,12 @@ export class JobRunner {
     }
   }
 
-  async #finish(r: RunningJob, completion: Completion): Promise<void> {
+  /** Acks the job with `completion`; once stored, emits `done` or `failed` with `detail()`. */
+  async #finish(
+    r: RunningJob,
+    completion: Completion,
+    detail: () => WorkerEventMap["done"] | WorkerEventMap["failed"],
+  ): Promise<void> {
     const { job } = r;
     // The job has run: its slot goes back now, so the next fetch travels with
     // the ack instead of after it; the job stays with the lease keeper (its
@@ -328,8 +365,15 @@ export class JobRunner {
       attempts: completion.attempts,
       ms: Date.now() - job.startedAt,
     };
-    if (completion.status === "done") this.#log.info("job done", fields);
-    else this.#log.info("job failed", { ...fields, error: completion.error?.message });
+    if (completion.status === "done") {
+      this.#log.info("job done", fields);
+      if (this.#events.has("done")) this.#events.emit("done", detail() as WorkerEventMap["done"]);
+    } else {
+      this.#log.info("job failed", { ...fields, error: completion.error?.message });
+      if (this.#events.has("failed")) {
+        this.#events.emit("failed", detail() as WorkerEventMap["failed"]);
+      }
+    }
   }
 }
 

@@ -31,6 +31,12 @@ import { LeaseKeeper } from "./lease_keeper.ts";
 import { groupByQueue } from "./running_job.ts";
 import { Slots } from "./slots.ts";
 import { StoreWriter } from "./store_writer.ts";
+import {
+  type WorkerEventListener,
+  type WorkerEventMap,
+  type WorkerEventName,
+  WorkerEvents,
+} from "./worker_events.ts";
 import { checkThreadActors, threadActorRefs } from "../threads/probe.ts";
 import { actorsByQueue, WorkerRegistration } from "./registration.ts";
 import {
@@ -41,7 +47,15 @@ import {
   type WorkerOptions,
 } from "./worker_options.ts";
 
-export type { RunOptions, StopOptions, WorkerOptions };
+export type {
+  RunOptions,
+  StopOptions,
+  WorkerEventListener,
+  WorkerEventMap,
+  WorkerEventName,
+  WorkerOptions,
+};
+export type { JobEventFields } from "./worker_events.ts";
 
 /**
  * How long `stop()` waits, past the grace period, for the store to take back
@@ -76,6 +90,7 @@ export class Worker {
   readonly #actors = new Map<string, ActorDefinition>();
   readonly #leases: LeaseKeeper;
   readonly #writer: StoreWriter;
+  readonly #events: WorkerEvents;
   readonly #threads: number;
   #pool: ThreadPool | undefined;
   #fetcher: FetchLoops | undefined;
@@ -120,8 +135,63 @@ export class Worker {
       }, action);
       this.#ownsBackend = true;
     }
-    this.#leases = new LeaseKeeper(this.#backend, this.#log, o.leaseMs);
-    this.#writer = new StoreWriter(this.#log);
+    this.#events = new WorkerEvents((error) =>
+      this.#log.error("a worker event listener failed", { error })
+    );
+    this.#leases = new LeaseKeeper(this.#backend, this.#log, o.leaseMs, this.#events);
+    this.#writer = new StoreWriter(this.#log, this.#events);
+  }
+
+  /**
+   * Calls `listener` with each `type` event of this worker (see
+   * {@linkcode WorkerEventMap}) until the returned function is called.
+   * Listeners run synchronously, in the order they were added; one that
+   * throws never breaks the worker: its error is reported on `error`.
+   *
+   * @example
+   * ```ts
+   * import { Repid, Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://events-example", { logger: "silent" });
+   * worker.actor(async function add(a: number, b: number) {
+   *   return a + b;
+   * });
+   * const done = new Promise<unknown>((resolve) => worker.on("done", (e) => resolve(e.value)));
+   * const running = worker.runForever({ handleSignals: false });
+   * const producer = new Repid("memory://events-example");
+   * await producer.enqueueJob("add", { args: [1, 2] });
+   * console.log(await done); // 3
+   * await worker.stop();
+   * await running;
+   * await producer.close();
+   * ```
+   *
+   * @param type The event's name.
+   * @param listener Called with the event's detail.
+   * @returns A function that removes the listener.
+   */
+  on<K extends WorkerEventName>(type: K, listener: WorkerEventListener<K>): () => void {
+    return this.#events.on(type, listener);
+  }
+
+  /**
+   * Removes a listener added with {@linkcode Worker.on}.
+   *
+   * @example
+   * ```ts
+   * import { Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://", { logger: "silent" });
+   * const onIdle = () => console.log("idle");
+   * worker.on("idle", onIdle);
+   * worker.off("idle", onIdle);
+   * ```
+   *
+   * @param type The event's name.
+   * @param listener The listener given to `on()`.
+   */
+  off<K extends WorkerEventName>(type: K, listener: WorkerEventListener<K>): void {
+    this.#events.off(type, listener);
   }
 
   /**
@@ -287,6 +357,7 @@ export class Worker {
       slots,
       leases: this.#leases,
       writer: this.#writer,
+      events: this.#events,
     });
     this.#leases.start();
     this.#fetcher = new FetchLoops({
@@ -297,6 +368,7 @@ export class Worker {
       signal: this.#stopController.signal,
       start: (job, lane) => runner.start(job, lane),
       writer: this.#writer,
+      events: this.#events,
     });
     this.#loops = this.#fetcher.run(this.queues);
     this.#log.info("worker started", {

@@ -178,6 +178,7 @@ export function fetch(
       enqueuedAt: toNumber(h.enq) ?? now,
       startedAt: now,
       options: storedOptions(h.opts),
+      dueAt: toNumber(h.due) ?? 0,
     });
   };
   if (max > 0) {

@@ -32,7 +32,7 @@ export function pushCompletions(args: (string | number)[], completions: Completi
 export function fetchResult(queue: string, token: string, out: (string | number)[]): FetchResult {
   const now = Number(out[1]);
   const jobs: LeasedJob[] = [];
-  for (let i = 2; i < out.length; i += 8) {
+  for (let i = 2; i < out.length; i += 9) {
     jobs.push({
       id: String(out[i]),
       queue,
@@ -45,6 +45,7 @@ export function fetchResult(queue: string, token: string, out: (string | number)
       enqueuedAt: Number(out[i + 6]),
       startedAt: now,
       options: storedOptions(String(out[i + 7])),
+      dueAt: Number(out[i + 8]),
     });
   }
   return { jobs, wakeInMs: Number(out[0]) };
