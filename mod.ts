@@ -81,6 +81,7 @@ export {
   type WorkerEventListener,
   type WorkerEventMap,
   type WorkerEventName,
+  type WorkerHealth,
   type WorkerOptions,
 } from "./src/worker/worker.ts";
 export type {

@@ -31,6 +31,8 @@ export interface WorkerArgs {
   leaseMs?: number;
   /** How long running jobs may finish on shutdown, in milliseconds. */
   graceMs?: number;
+  /** Serve /metrics, /healthz and /readyz on this port (0: any free port). */
+  metricsPort?: number;
 }
 
 /** The help text of `repid worker`. */
@@ -58,6 +60,9 @@ Options:
   --lease-ms N         How long a job's lease lasts, in ms (default: 30000)
   --grace-ms N         How long running jobs may finish on shutdown, in ms
                        (default: 10000)
+  --metrics-port N     Serve /metrics (Prometheus), /healthz and /readyz over
+                       HTTP on port N of all interfaces (0: any free port;
+                       the log names it)
   -h, --help           Show this help
 
 Examples:
@@ -74,7 +79,8 @@ type ValueFlag =
   | "--redis-url"
   | "--log-level"
   | "--lease-ms"
-  | "--grace-ms";
+  | "--grace-ms"
+  | "--metrics-port";
 
 const VALUE_FLAGS: readonly ValueFlag[] = [
   "--queues",
@@ -84,6 +90,7 @@ const VALUE_FLAGS: readonly ValueFlag[] = [
   "--log-level",
   "--lease-ms",
   "--grace-ms",
+  "--metrics-port",
 ];
 
 /**
@@ -159,6 +166,12 @@ function applyFlag(out: WorkerArgs, flag: ValueFlag, value: string): void {
       return;
     case "--grace-ms":
       out.graceMs = wholeNumber(flag, value, 0);
+      return;
+    case "--metrics-port":
+      out.metricsPort = wholeNumber(flag, value, 0);
+      if (out.metricsPort > 65_535) {
+        throw new UsageError(`option --metrics-port is ${value}, expected a port from 0 to 65535`);
+      }
       return;
     case "--prefix":
       if (value === "") throw new UsageError("option --prefix is empty");

@@ -17,6 +17,7 @@ import { Worker } from "../worker/worker.ts";
 import { parseWorkerArgs, WORKER_HELP, type WorkerArgs } from "./args.ts";
 import { type ExportedActor, exportedActors } from "./module_actors.ts";
 import { syntaxErrorLocation } from "./syntax_location.ts";
+import { serveFetchHandler } from "./http_server.ts";
 
 /** The Redis URL used when neither `--redis-url` nor `REDIS_URL` is given. */
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -85,13 +86,22 @@ export async function workerCommand(argv: readonly string[]): Promise<number> {
           `counted once (send it again to exit without waiting for running jobs)`,
       ),
   });
+  let closeServer: (() => Promise<void>) | undefined;
   try {
+    if (args.metricsPort !== undefined) {
+      const served = await serveFetchHandler(worker.fetchHandler, args.metricsPort);
+      closeServer = served.close;
+      logger.info(`serving /metrics, /healthz and /readyz on http://0.0.0.0:${served.port}`, {
+        port: served.port,
+      });
+    }
     await worker.runForever();
   } catch (error) {
     // The worker could not start: Redis unreachable, a thread actor's module unusable.
     return fail(error, 1);
   } finally {
     removeSignals();
+    await closeServer?.();
   }
   return 0;
 }

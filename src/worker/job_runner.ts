@@ -164,7 +164,7 @@ export class JobRunner {
     while (true) {
       attempts++;
       const fields = jobEventFields(job, attempts);
-      this.#events.emit("started", fields);
+      this.#events.emit("started", { ...fields, retry: attempts > job.attempts + 1 });
       const began = performance.now();
       const outcome = await this.#attempt(actor, args, r, attempts, timeoutMs);
       const durationMs = performance.now() - began;

@@ -34,6 +34,11 @@ export class StoreWriter {
     this.#events = events;
   }
 
+  /** Whether no write is being retried now. */
+  get landed(): boolean {
+    return this.#failing === 0;
+  }
+
   /**
    * Resolves at once when no write is being retried, else once those being
    * retried have landed or given up (or when `signal` aborts).

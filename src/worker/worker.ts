@@ -37,6 +37,8 @@ import {
   type WorkerEventName,
   WorkerEvents,
 } from "./worker_events.ts";
+import { WorkerMetrics } from "./worker_metrics.ts";
+import { observeHandler, type WorkerHealth } from "./observe_handler.ts";
 import { checkThreadActors, threadActorRefs } from "../threads/probe.ts";
 import { actorsByQueue, WorkerRegistration } from "./registration.ts";
 import {
@@ -56,6 +58,7 @@ export type {
   WorkerOptions,
 };
 export type { JobEventFields } from "./worker_events.ts";
+export type { WorkerHealth } from "./observe_handler.ts";
 
 /**
  * How long `stop()` waits, past the grace period, for the store to take back
@@ -91,11 +94,14 @@ export class Worker {
   readonly #leases: LeaseKeeper;
   readonly #writer: StoreWriter;
   readonly #events: WorkerEvents;
+  readonly #metrics: WorkerMetrics | undefined;
   readonly #threads: number;
   #pool: ThreadPool | undefined;
   #fetcher: FetchLoops | undefined;
   #stopController = new AbortController();
   #loops: Promise<void>[] = [];
+  /** How many fetch loops have ended. */
+  #loopsEnded = 0;
   #state: "idle" | "running" | "stopping" | "stopped" = "idle";
   #stopped: Promise<void> | undefined;
   #resolveRun: (() => void) | undefined;
@@ -140,7 +146,91 @@ export class Worker {
     );
     this.#leases = new LeaseKeeper(this.#backend, this.#log, o.leaseMs, this.#events);
     this.#writer = new StoreWriter(this.#log, this.#events);
+    if (o.metrics) {
+      const leases = this.#leases;
+      const queues = () => this.queues;
+      this.#metrics = new WorkerMetrics(this.#events, {
+        get queues() {
+          return queues();
+        },
+        concurrency: o.concurrency,
+        running() {
+          const counts = new Map<string, number>();
+          for (const r of leases.running()) {
+            counts.set(r.job.queue, (counts.get(r.job.queue) ?? 0) + 1);
+          }
+          return counts;
+        },
+      });
+    }
   }
+
+  /**
+   * The worker's metrics in the Prometheus text exposition format (see the
+   * README's "Observing" for the list).
+   *
+   * @example
+   * ```ts
+   * import { Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://", { logger: "silent" });
+   * worker.actor(async function ping() {
+   *   return "pong";
+   * });
+   * const text = await worker.metrics();
+   * console.log(text.includes("# TYPE repid_jobs_total counter")); // true
+   * ```
+   *
+   * @throws {TypeError} When the worker was made with `metrics: false`.
+   */
+  metrics(): Promise<string> {
+    if (!this.#metrics) {
+      return Promise.reject(
+        new TypeError("Cannot read metrics: the worker was created with metrics: false"),
+      );
+    }
+    return Promise.resolve(this.#metrics.text());
+  }
+
+  /**
+   * How the worker stands: `alive` while it runs and its loops run, `ready`
+   * while, besides, its store answers and it fetches jobs (`false` while it
+   * stops).
+   *
+   * @example
+   * ```ts
+   * import { Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://", { logger: "silent" });
+   * console.log(worker.health()); // { alive: false, ready: false } before runForever()
+   * ```
+   */
+  health(): WorkerHealth {
+    const alive = this.#state === "running" && this.#fetcher !== undefined &&
+      this.#loopsEnded === 0;
+    return { alive, ready: alive && this.#fetcher!.fetching && this.#writer.landed };
+  }
+
+  /**
+   * A Fetch handler (`Request` → `Response`) serving `GET /metrics` (the
+   * Prometheus text; 404 with `metrics: false`), `GET /healthz` (200 while
+   * {@linkcode Worker.health} says alive, else 503) and `GET /readyz` (200
+   * while ready, else 503). Give it to `Deno.serve`, `Bun.serve` or any
+   * server of the Fetch API; `repid worker --metrics-port` serves it.
+   *
+   * @example
+   * ```ts
+   * import { Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://", { logger: "silent" });
+   * const res = await worker.fetchHandler(new Request("http://localhost/healthz"));
+   * console.log(res.status); // 503: not running
+   * ```
+   */
+  readonly fetchHandler: (request: Request) => Promise<Response> = observeHandler({
+    metrics: () => Promise.resolve(this.#metrics?.text()),
+    health: () => this.health(),
+  });
 
   /**
    * Calls `listener` with each `type` event of this worker (see
@@ -360,6 +450,7 @@ export class Worker {
       events: this.#events,
     });
     this.#leases.start();
+    this.#metrics?.prime(this.queues);
     this.#fetcher = new FetchLoops({
       backend,
       log,
@@ -370,7 +461,9 @@ export class Worker {
       writer: this.#writer,
       events: this.#events,
     });
-    this.#loops = this.#fetcher.run(this.queues);
+    this.#loops = this.#fetcher.run(this.queues).map((loop) =>
+      loop.finally(() => void this.#loopsEnded++)
+    );
     this.#log.info("worker started", {
       queues: this.queues,
       actors: this.actorNames,

@@ -35,7 +35,10 @@ export interface JobEventFields {
 /** The events of a {@linkcode WorkerEvents} emitter, by name, with what each carries. */
 export interface WorkerEventMap {
   /** An attempt starts. */
-  started: JobEventFields;
+  started: JobEventFields & {
+    /** Whether it follows a failed attempt of the same delivery (a retry). */
+    retry: boolean;
+  };
   /** The job succeeded and its result is stored. */
   done: JobEventFields & {
     /** What the actor returned (`null` for nothing). */

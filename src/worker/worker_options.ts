@@ -116,6 +116,12 @@ export interface WorkerOptions {
    * @default {1000}
    */
   replicaTimeoutMs?: number;
+  /**
+   * Keep the worker's Prometheus metrics (`worker.metrics()`, the `/metrics`
+   * of `worker.fetchHandler`); with `false`, `/metrics` answers 404.
+   * @default {true}
+   */
+  metrics?: boolean;
 }
 
 /** Options of {@linkcode Worker.stop}. */
@@ -154,6 +160,7 @@ const DEFAULTS = {
   unknownActorLimit: 0,
   maxStalls: 5,
   checkThreadActors: true,
+  metrics: true,
 };
 
 /** A worker's options with their defaults filled in and checked. */
@@ -188,10 +195,10 @@ export function resolveWorkerOptions(
   assertDuration(o.unknownActorDelayMs, "unknownActorDelayMs", action, 10, DAY_MS);
   assertCount(o.unknownActorLimit, "unknownActorLimit", action);
   assertCount(o.maxStalls, "maxStalls", action);
-  if (typeof o.checkThreadActors !== "boolean") {
-    throw new TypeError(
-      `${action}: checkThreadActors is ${JSON.stringify(o.checkThreadActors)}, expected a boolean`,
-    );
+  for (const key of ["checkThreadActors", "metrics"] as const) {
+    if (typeof o[key] !== "boolean") {
+      throw new TypeError(`${action}: ${key} is ${JSON.stringify(o[key])}, expected a boolean`);
+    }
   }
   assertPrefix(o.prefix, action);
   return o;

@@ -1,0 +1,139 @@
+/**
+ * A worker's Prometheus metrics: counters and histograms fed by the worker's
+ * events, and gauges read when scraped. Names follow the Prometheus
+ * conventions (base units, `_total` for counters).
+ *
+ * @module
+ */
+
+import { MetricRegistry } from "../core/prometheus.ts";
+import type { WorkerEvents } from "./worker_events.ts";
+
+/**
+ * Upper bounds of the duration and wait histograms, in seconds: from 5 ms
+ * (a short job) to 10 minutes (a long one, or a queue far behind).
+ */
+export const SECONDS_BUCKETS: readonly number[] = [
+  0.005,
+  0.01,
+  0.025,
+  0.05,
+  0.1,
+  0.25,
+  0.5,
+  1,
+  2.5,
+  5,
+  10,
+  30,
+  60,
+  300,
+  600,
+];
+
+/** What the metrics read when scraped. */
+export interface WorkerMetricsSource {
+  /** The queues the worker takes jobs from. */
+  queues: readonly string[];
+  /** How many jobs may run at once. */
+  concurrency: number;
+  /** How many jobs run now, per queue. */
+  running(): Map<string, number>;
+}
+
+/** The metrics of one worker; see the README's "Observing" for the list. */
+export class WorkerMetrics {
+  readonly #registry = new MetricRegistry();
+  readonly #prime: (queues: readonly string[]) => void;
+
+  /**
+   * @param events The worker's events, which feed the counters and histograms.
+   * @param source What the gauges read.
+   */
+  constructor(events: WorkerEvents, source: WorkerMetricsSource) {
+    const r = this.#registry;
+    const jobs = r.counter(
+      "repid_jobs_total",
+      "Jobs this worker ran to an outcome (done, failed, retried, dead, cancelled), per queue and actor.",
+      ["queue", "actor", "status"],
+    );
+    const duration = r.histogram(
+      "repid_job_duration_seconds",
+      "How long an attempt ran, per queue and actor.",
+      ["queue", "actor"],
+      SECONDS_BUCKETS,
+    );
+    const wait = r.histogram(
+      "repid_job_wait_seconds",
+      "How long a job waited from its due time to its start, per queue and actor.",
+      ["queue", "actor"],
+      SECONDS_BUCKETS,
+    );
+    r.gauge("repid_jobs_running", "Jobs running in this worker now, per queue.", ["queue"])
+      .collect(() => {
+        const running = source.running();
+        return source.queues.map((queue) => ({
+          labels: { queue },
+          value: running.get(queue) ?? 0,
+        }));
+      });
+    r.gauge("repid_worker_concurrency", "How many jobs this worker may run at once.")
+      .collect(() => [{ labels: {}, value: source.concurrency }]);
+    const leaseLost = r.counter(
+      "repid_lease_lost_total",
+      "Jobs this worker stopped because their lease was gone, per queue.",
+      ["queue"],
+    );
+    const storeErrors = r.counter(
+      "repid_store_errors_total",
+      "Store calls that failed and were retried by this worker.",
+    );
+    storeErrors.inc({}, 0);
+    this.#prime = (queues) => {
+      for (const queue of queues) leaseLost.inc({ queue }, 0);
+    };
+    const count = (status: string) => (e: { queue: string; actor: string }) =>
+      jobs.inc({ queue: e.queue, actor: e.actor, status });
+    const ran = (e: { queue: string; actor: string; durationMs: number }) =>
+      duration.observe({ queue: e.queue, actor: e.actor }, e.durationMs / 1000);
+    events.on("started", (e) => {
+      if (!e.retry) wait.observe({ queue: e.queue, actor: e.actor }, e.waitMs / 1000);
+    });
+    const done = count("done");
+    events.on("done", (e) => {
+      done(e);
+      ran(e);
+    });
+    const failed = count("failed");
+    events.on("failed", (e) => {
+      failed(e);
+      ran(e);
+    });
+    const retried = count("retried");
+    events.on("retrying", (e) => {
+      retried(e);
+      ran(e);
+    });
+    events.on("dead", count("dead"));
+    events.on("cancelled", count("cancelled"));
+    events.on("leaseLost", (e) => leaseLost.inc({ queue: e.queue }));
+    events.on("error", (e) => {
+      if (e.kind === "store") storeErrors.inc();
+    });
+  }
+
+  /** Shows the counters of `queues` at 0 until they count something (as Prometheus asks). */
+  prime(queues: readonly string[]): void {
+    this.#prime(queues);
+  }
+
+  /** The registry the metrics live in (queue-wide gauges are added to it). */
+  get registry(): MetricRegistry {
+    return this.#registry;
+  }
+
+  /** Every metric in the Prometheus text exposition format. */
+  text(): string {
+    return this.#registry.text();
+  }
+}
