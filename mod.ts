@@ -56,6 +56,7 @@ export type {
   JobStatus,
   LeasedJob,
   NewJob,
+  QueueStoreEvent,
 } from "./src/core/job.ts";
 export type { Backoff } from "./src/core/backoff.ts";
 export { consoleLogger } from "./src/log.ts";

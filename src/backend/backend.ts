@@ -15,6 +15,7 @@ import type {
   JobResult,
   LeasedJob,
   NewJob,
+  QueueStoreEvent,
 } from "../core/job.ts";
 import type { ScheduleBackend } from "./schedule_backend.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../core/worker_info.ts";
@@ -119,6 +120,11 @@ export interface Backend extends ScheduleBackend {
    * `maxDeliveries`. Returns what happened, or `lost` when the lease is gone.
    */
   requeue(queue: string, request: RequeueRequest): Promise<"requeued" | "dead" | "lost">;
+  /**
+   * Stores `progressJson` as the latest progress of a leased job and
+   * announces it on the queue's channel; `false` if the lease is lost.
+   */
+  setProgress(queue: string, id: string, token: string, progressJson: string): Promise<boolean>;
   /** Dead-letters a leased job with a reason; `false` if the lease is lost. */
   deadLetter(
     queue: string,
@@ -149,6 +155,17 @@ export interface Backend extends ScheduleBackend {
   onFinished(
     queue: string,
     listener: (id: string, info?: JobInfo) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>>;
+  /**
+   * Calls `listener` with every event of `queue` from now on: each job that
+   * finishes (as {@linkcode Backend.onFinished} tells it) and each progress
+   * a running job reports. Resolves once subscribed, with the function
+   * that unsubscribes; `onReconnect` as for `onFinished`.
+   */
+  onQueueEvents(
+    queue: string,
+    listener: (event: QueueStoreEvent) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>>;
   /**

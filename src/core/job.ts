@@ -89,7 +89,17 @@ export interface JobInfo {
   dueAt: number | null;
   /** The result, once the job has finished; otherwise `null`. */
   result: JobResult | null;
+  /** The latest progress its actor reported (`this.progress()`); absent before any. */
+  progress?: unknown;
 }
+
+/**
+ * What a queue's channel tells of its jobs: one finished (with its state
+ * when the message carries it), or a running job's progress.
+ */
+export type QueueStoreEvent =
+  | { type: "finished"; id: string; info?: JobInfo }
+  | { type: "progress"; id: string; progress: unknown };
 
 /** Per-job settings stored with the job when the producer gave them. */
 export interface JobOptions {
@@ -227,8 +237,8 @@ export function storedOptions(text: string | undefined): JobOptions {
 /**
  * Builds a {@linkcode JobInfo} from a job's stored fields (a Redis hash, or
  * the same fields held in memory): `status`, `actor`, `deliveries`,
- * `attempts`, `enq`, `due`, and once finished `value`, `error`, `errors`,
- * `started`, `finished`, `reason`.
+ * `attempts`, `enq`, `due`, `progress`, and once finished `value`, `error`,
+ * `errors`, `started`, `finished`, `reason`.
  */
 export function jobInfoFromHash(queue: string, id: string, h: Record<string, string>): JobInfo {
   const status = h.status as JobStatus;
@@ -243,6 +253,7 @@ export function jobInfoFromHash(queue: string, id: string, h: Record<string, str
     dueAt: status === "deferred" && h.due ? Number(h.due) : null,
     result: null,
   };
+  if (h.progress !== undefined) info.progress = parseJsonOr(h.progress, null);
   if (isFinished(status)) {
     const result: JobResult = {
       id,

@@ -22,6 +22,7 @@ import type { ActorDefinition, JobContext } from "./actor.ts";
 import type { Lane } from "./lane.ts";
 import type { LeaseKeeper } from "./lease_keeper.ts";
 import { RunningJob } from "./running_job.ts";
+import { ProgressReporter } from "./progress_reporter.ts";
 import { advanceOccurrence } from "./schedule_advance.ts";
 import type { Slots } from "./slots.ts";
 import type { StoreWriter } from "./store_writer.ts";
@@ -91,6 +92,7 @@ export class JobRunner {
         });
       })
       .finally(() => {
+        void running.progress?.close();
         this.#leases.remove(running);
         running.end();
         if (this.#leases.size === 0) this.#events.emit("idle", { at: Date.now() });
@@ -270,6 +272,7 @@ export class JobRunner {
       }
       return controller;
     };
+    const progress = () => r.progress ??= this.#progressReporter(r);
     const context: JobContext = {
       jobId: r.job.id,
       queue: r.job.queue,
@@ -279,6 +282,7 @@ export class JobRunner {
       get signal() {
         return attemptController().signal;
       },
+      progress: (value) => progress().report(value),
     };
     let timer: LongTimeout | undefined;
     try {
@@ -299,6 +303,7 @@ export class JobRunner {
           signal: attemptController().signal,
           timeoutMs,
           timeoutError: () => new JobTimeoutError(actor.name, timeoutMs!),
+          onProgress: (json) => progress().reportJson(json),
         }).then((json) => JSON.parse(json))
         : Promise.resolve().then(() => actor.fn.apply(context, args));
       let value: unknown;
@@ -338,12 +343,34 @@ export class JobRunner {
   }
 
   /** Acks the job with `completion`; once stored, emits `done` or `failed` with `detail()`. */
+  /** The progress reporter of `r`: its writes go to the store while the job is leased here. */
+  #progressReporter(r: RunningJob): ProgressReporter {
+    const { job } = r;
+    return new ProgressReporter(async (json) => {
+      if (!r.writable) return;
+      try {
+        await this.#backend.setProgress(job.queue, job.id, job.token, json);
+      } catch (error) {
+        this.#log.warn("cannot store progress of job", { id: job.id, error });
+        this.#events.emit("error", {
+          kind: "store",
+          action: "store progress of job",
+          error,
+          queue: job.queue,
+          id: job.id,
+        });
+      }
+    }, `Cannot report progress of job "${job.id}"`);
+  }
+
   async #finish(
     r: RunningJob,
     completion: Completion,
     detail: () => WorkerEventMap["done"] | WorkerEventMap["failed"],
   ): Promise<void> {
     const { job } = r;
+    // Its latest progress lands before its result.
+    if (r.progress) await r.progress.close();
     // The job has run: its slot goes back now, so the next fetch travels with
     // the ack instead of after it; the job stays with the lease keeper (its
     // lease renewed, handed back on shutdown) until the ack is stored.

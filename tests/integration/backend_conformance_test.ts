@@ -281,6 +281,30 @@ for (const store of stores) {
       assert.equal(seen.length, 1, "no call after unsubscribing");
     });
 
+    it("`setProgress()` stores a leased job's progress and announces it; `onFinished()` ignores it", async () => {
+      const b = open().backend;
+      const events: unknown[] = [];
+      const finished: string[] = [];
+      const stopEvents = await b.onQueueEvents("q", (e) => events.push(e));
+      const stopFinished = await b.onFinished("q", (id) => finished.push(id));
+      await b.enqueue([job("p")]);
+      await b.fetch("q", 1, 30_000, "t");
+      assert.equal(await b.setProgress("q", "p", "other", "1"), false, "a stale token is refused");
+      assert.equal(await b.setProgress("q", "p", "t", '{"pct":50}'), true);
+      assert.deepEqual((await b.getJob("q", "p"))?.progress, { pct: 50 });
+      await b.complete("q", [done("p", "t", '"ok"')]);
+      await waitFor("the finished event", () => events.length === 2);
+      assert.deepEqual(events[0], { type: "progress", id: "p", progress: { pct: 50 } });
+      // the finished message carries the result, not the progress (read with getJob())
+      const { progress: _, ...stored } = (await b.getJob("q", "p"))!;
+      assert.deepEqual(events[1], { type: "finished", id: "p", info: stored });
+      assert.deepEqual(finished, ["p"], "the progress message is no finished job");
+      assert.deepEqual((await b.getJob("q", "p"))?.progress, { pct: 50 }, "kept once finished");
+      assert.equal(await b.setProgress("q", "p", "t", "2"), false, "refused once finished");
+      await stopEvents();
+      await stopFinished();
+    });
+
     it("`onFinished()` announces a result over the inline limit by id only", async () => {
       const b = open().backend;
       const seen: { id: string; info?: JobInfo }[] = [];

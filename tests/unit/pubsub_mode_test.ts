@@ -10,6 +10,7 @@ test("every script that announces finished jobs has a sharded variant using SPUB
     "repidCompleteFetch",
     "repidDeadLetter",
     "repidFetch",
+    "repidProgress",
     "repidRequeue",
   ]);
   for (const s of scripts) {

@@ -99,7 +99,9 @@ export function clear(ctx: MemoryContext): void {
     for (const id of [...q.active]) q.active.remove(id);
     for (const id of [...q.dead]) q.dead.remove(id);
     q.marker = false;
-    if (q.waiters.length === 0 && q.finished.size === 0) ctx.store.queues.delete(key);
+    if (q.waiters.length === 0 && q.finished.size === 0 && q.progress.size === 0) {
+      ctx.store.queues.delete(key);
+    }
   }
   ctx.store.changed();
 }

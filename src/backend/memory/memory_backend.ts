@@ -22,6 +22,7 @@ import type {
   JobInfo,
   JobResult,
   NewJob,
+  QueueStoreEvent,
 } from "../../core/job.ts";
 import { describe } from "../../core/names.ts";
 import { assertDuration, HOUR_MS } from "../../core/time.ts";
@@ -105,6 +106,7 @@ export class MemoryBackend implements Backend {
   readonly #subscriptions = new Set<{
     q: QueueState;
     listener: (id: string, info?: JobInfo) => void;
+    progress?: (id: string, progress: unknown) => void;
   }>();
   readonly #changeListeners = new Set<() => void>();
   #closed = false;
@@ -261,6 +263,32 @@ export class MemoryBackend implements Backend {
     });
   }
 
+  setProgress(queue: string, id: string, token: string, progressJson: string): Promise<boolean> {
+    return jobOps.setProgress(this.#ctx, queue, id, token, progressJson);
+  }
+
+  onQueueEvents(
+    queue: string,
+    listener: (event: QueueStoreEvent) => void,
+    _onReconnect?: () => void,
+  ): Promise<() => Promise<void>> {
+    const q = this.#ctx.q(queue);
+    const own = (id: string, info?: JobInfo) =>
+      listener(info ? { type: "finished", id, info } : { type: "finished", id });
+    const progress = (id: string, value: unknown) =>
+      listener({ type: "progress", id, progress: value });
+    const sub = { q, listener: own, progress };
+    q.finished.add(own);
+    q.progress.add(progress);
+    this.#subscriptions.add(sub);
+    return Promise.resolve(() => {
+      q.finished.delete(own);
+      q.progress.delete(progress);
+      this.#subscriptions.delete(sub);
+      return Promise.resolve();
+    });
+  }
+
   time(): Promise<number> {
     return Promise.resolve(this.#store.now());
   }
@@ -401,7 +429,10 @@ export class MemoryBackend implements Backend {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
     for (const w of [...this.#waits]) w.wake();
-    for (const s of this.#subscriptions) s.q.finished.delete(s.listener);
+    for (const s of this.#subscriptions) {
+      s.q.finished.delete(s.listener);
+      if (s.progress) s.q.progress.delete(s.progress);
+    }
     this.#subscriptions.clear();
     for (const f of this.#changeListeners) this.#store.changeListeners.delete(f);
     this.#changeListeners.clear();

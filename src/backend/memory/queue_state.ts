@@ -40,6 +40,8 @@ export interface QueueState {
   readonly waiters: Waiter[];
   /** `onFinished` listeners (the finished channel's subscribers). */
   readonly finished: Set<(id: string, info?: JobInfo) => void>;
+  /** `onQueueEvents` listeners of progress (the channel's progress messages). */
+  readonly progress: Set<(id: string, progress: unknown) => void>;
   /** Schedule records by id (the schedule hashes). */
   readonly scheduleRecords: Map<string, Hash>;
   /** Schedule ids scored by next run time. */
@@ -61,6 +63,7 @@ export function newQueueState(prefix: string, queue: string): QueueState {
     marker: false,
     waiters: [],
     finished: new Set(),
+    progress: new Set(),
     scheduleRecords: new Map(),
     schedules: new SortedSet(),
     scheduleRuns: new Map(),

@@ -63,6 +63,20 @@ export function announceFinished(q: QueueState, id: string, info?: JobInfo): voi
 }
 
 /**
+ * The announcement of the `progress` script: tells the progress listeners
+ * of `q` (on a later turn, as a server's message) that job `id` reported
+ * `progressJson`.
+ */
+export function announceProgress(q: QueueState, id: string, progressJson: string): void {
+  if (q.progress.size === 0) return;
+  const listeners = [...q.progress];
+  const progress = JSON.parse(progressJson);
+  setImmediate(() => {
+    for (const f of listeners) if (q.progress.has(f)) f(id, progress);
+  });
+}
+
+/**
  * `dead_letter`: ends job `id` as dead with `reason` and `error`, keeps its
  * record for `ttlMs`, lists it among the dead (dropping those older than
  * `ttlMs`) and, when `announce`, tells the `onFinished` listeners. The

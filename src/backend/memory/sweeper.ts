@@ -27,7 +27,8 @@ export function sweepQueues(queues: Map<string, QueueState>, now: number): boole
     if (
       q.jobs.size === 0 && q.ready.length === 0 && q.deferred.size === 0 &&
       q.active.size === 0 && q.dead.size === 0 && q.waiters.length === 0 &&
-      q.finished.size === 0 && q.scheduleRecords.size === 0 && q.schedules.size === 0
+      q.finished.size === 0 && q.progress.size === 0 && q.scheduleRecords.size === 0 &&
+      q.schedules.size === 0
     ) queues.delete(key);
   }
   return expiring;

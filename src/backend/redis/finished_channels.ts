@@ -6,11 +6,11 @@
  * @module
  */
 
-import type { JobInfo } from "../../core/job.ts";
+import type { JobInfo, QueueStoreEvent } from "../../core/job.ts";
 import type { AnyRedis } from "./connection.ts";
 import { FinishedSubscriber } from "./finished_subscriber.ts";
 import { redisStoreError } from "./redis_errors.ts";
-import { parseFinished } from "./replies.ts";
+import { parseChannelMessage } from "./replies.ts";
 
 /** The finished channels a Redis store subscribed to. */
 export class FinishedChannels {
@@ -18,7 +18,7 @@ export class FinishedChannels {
   readonly #sharded: () => Promise<boolean>;
   readonly #channelOf: (queue: string) => string;
   #subscriber: FinishedSubscriber | undefined;
-  readonly #listeners = new Map<string, Set<(id: string, info?: JobInfo) => void>>();
+  readonly #listeners = new Map<string, Set<(event: QueueStoreEvent) => void>>();
   /** The queue of each finished channel subscribed to. */
   readonly #channelQueues = new Map<string, string>();
   /** Per channel, the SUBSCRIBE in flight or done. */
@@ -45,9 +45,23 @@ export class FinishedChannels {
    * `onReconnect` when the subscription may have missed messages; resolves
    * once subscribed, with the function that unsubscribes.
    */
-  async subscribe(
+  subscribe(
     queue: string,
     listener: (id: string, info?: JobInfo) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>> {
+    return this.subscribeEvents(queue, (e) => {
+      if (e.type === "finished") listener(e.id, e.info);
+    }, onReconnect);
+  }
+
+  /**
+   * Calls `listener` with every event of `queue`'s channel (finished jobs
+   * and progress), and `onReconnect` as for {@linkcode FinishedChannels.subscribe}.
+   */
+  async subscribeEvents(
+    queue: string,
+    listener: (event: QueueStoreEvent) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
     try {
@@ -59,7 +73,7 @@ export class FinishedChannels {
 
   async #subscribe(
     queue: string,
-    listener: (id: string, info?: JobInfo) => void,
+    listener: (event: QueueStoreEvent) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
     const subscriber = await this.#ensureSubscriber();
@@ -102,8 +116,8 @@ export class FinishedChannels {
       (channel, message) => {
         const set = this.#listeners.get(channel);
         if (!set) return;
-        for (const { id, info } of parseFinished(this.#channelQueues.get(channel) ?? "", message)) {
-          for (const f of set) f(id, info);
+        for (const event of parseChannelMessage(this.#channelQueues.get(channel) ?? "", message)) {
+          for (const f of set) f(event);
         }
       },
       () => {

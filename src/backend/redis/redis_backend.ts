@@ -14,6 +14,7 @@ import type {
   JobInfo,
   JobResult,
   NewJob,
+  QueueStoreEvent,
 } from "../../core/job.ts";
 import { isFinished, jobInfoFromHash } from "../../core/job.ts";
 import { deliveryLimitError } from "../../core/store_errors.ts";
@@ -334,6 +335,25 @@ export class RedisBackend implements Backend {
     return ok === 1;
   }
 
+  async setProgress(
+    queue: string,
+    id: string,
+    token: string,
+    progressJson: string,
+  ): Promise<boolean> {
+    const k = this.keys(queue);
+    const ok = await this.#run(
+      "store progress of job",
+      "repidProgress",
+      k.jobPrefix + id,
+      token,
+      progressJson,
+      k.finished,
+      id,
+    );
+    return ok === 1;
+  }
+
   async getJob(queue: string, id: string): Promise<JobInfo | null> {
     const h = await storeCall(
       `read job "${id}"`,
@@ -374,6 +394,14 @@ export class RedisBackend implements Backend {
     onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
     return this.#finished.subscribe(queue, listener, onReconnect);
+  }
+
+  onQueueEvents(
+    queue: string,
+    listener: (event: QueueStoreEvent) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>> {
+    return this.#finished.subscribeEvents(queue, listener, onReconnect);
   }
 
   // Schedules (recurring jobs): see ./schedules.ts.

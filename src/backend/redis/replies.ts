@@ -7,8 +7,8 @@
  */
 
 import type { FetchResult } from "../backend.ts";
-import type { Completion, JobInfo, LeasedJob } from "../../core/job.ts";
-import { jobInfoFromHash, storedErrors, storedOptions } from "../../core/job.ts";
+import type { Completion, JobInfo, LeasedJob, QueueStoreEvent } from "../../core/job.ts";
+import { jobInfoFromHash, parseJsonOr, storedErrors, storedOptions } from "../../core/job.ts";
 import { FINISHED_FIELDS } from "../../core/job_record.ts";
 import { clampTtlMs } from "../../core/store_limits.ts";
 
@@ -55,6 +55,32 @@ export function fetchResult(queue: string, token: string, out: (string | number)
 export const RESULT_FIELDS = [...FINISHED_FIELDS, "reason"] as const;
 
 /**
+ * The first line of a progress message on a finished channel (see
+ * scripts/progress.ts): a control character, which no job id holds.
+ */
+export const PROGRESS_MARK = "\u0001progress";
+
+/**
+ * Reads any message of a queue's finished channel: the finished jobs it
+ * announces (see {@linkcode parseFinished}), or the progress of one job.
+ */
+export function parseChannelMessage(queue: string, message: string): QueueStoreEvent[] {
+  if (message.startsWith(PROGRESS_MARK + "\n")) {
+    const rest = message.slice(PROGRESS_MARK.length + 1);
+    const cut = rest.indexOf("\n");
+    if (cut < 0) return [];
+    return [{
+      type: "progress",
+      id: rest.slice(0, cut),
+      progress: parseJsonOr(rest.slice(cut + 1), null),
+    }];
+  }
+  return parseFinished(queue, message).map(({ id, info }) =>
+    info ? { type: "finished", id, info } : { type: "finished", id }
+  );
+}
+
+/**
  * Reads a finished-channel message: the jobs it announces, each with its
  * finished state when the message carries it (`info` is left out otherwise,
  * and when the message does not have the expected shape). A message is
@@ -64,6 +90,7 @@ export function parseFinished(
   queue: string,
   message: string,
 ): { id: string; info?: JobInfo }[] {
+  if (message.startsWith(PROGRESS_MARK)) return [];
   const parts = message.split("\n");
   const width = FINISHED_FIELDS.length + 1;
   if (parts.length % width !== 0) return [{ id: parts[0] }];

@@ -12,6 +12,7 @@ import { enqueueScript } from "./enqueue.ts";
 import { enqueueManyScript } from "./enqueue_many.ts";
 import { extendScript } from "./extend.ts";
 import { fetchScript } from "./fetch.ts";
+import { progressScript } from "./progress.ts";
 import { recordAttemptScript } from "./record_attempt.ts";
 import { releaseScript } from "./release.ts";
 import { requeueScript } from "./requeue.ts";
@@ -35,6 +36,7 @@ export const scripts: readonly Script[] = [
   completeFetchScript,
   extendScript,
   recordAttemptScript,
+  progressScript,
   releaseScript,
   requeueScript,
   deadLetterScript,
