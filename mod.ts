@@ -95,6 +95,14 @@ export type {
   JobSettings,
 } from "./src/producer/enqueue_options.ts";
 export { Job } from "./src/producer/job.ts";
+export { QueueHandle, type QueueHandleContext } from "./src/producer/queue_handle.ts";
+export {
+  type QueueEvent,
+  QueueEvents,
+  type QueueEventsOptions,
+  type QueueFinishedEvent,
+  type QueueProgressEvent,
+} from "./src/producer/queue_events.ts";
 export { Repid, type RepidOptions } from "./src/producer/repid.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";
 export type { UnknownActorsPolicy } from "./src/producer/actor_presence.ts";

@@ -35,6 +35,8 @@ import {
 } from "./enqueue_options.ts";
 import { type Job, JobHandles } from "./job.ts";
 import { ResultWaiter } from "./result_waiter.ts";
+import { QueueHandle } from "./queue_handle.ts";
+import type { QueueEvents } from "./queue_events.ts";
 import type { ScheduleInfo } from "../core/schedule.ts";
 import { type RecurringOptions, registerSchedule, Schedule } from "./schedule.ts";
 
@@ -114,6 +116,8 @@ export class Repid<A extends ActorMap = AnyActors> {
   readonly #handles: JobHandles;
   readonly #enqueues: EnqueueBatcher;
   readonly #presence: ActorPresence;
+  /** The queue event iterations still open, ended on close. */
+  readonly #queueEvents = new Set<QueueEvents>();
   #closed = false;
 
   /**
@@ -354,7 +358,34 @@ export class Repid<A extends ActorMap = AnyActors> {
   }
 
   /**
-   * Ends result subscriptions and closes the connections the producer opened.
+   * The handle on queue `name` (no I/O until one of its methods is called).
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const q = producer.queue("emails");
+   * const events = q.events(); // every finished job and progress of "emails"
+   * await producer.close(); // ends the iteration
+   * console.log(await events.next()); // { done: true, value: undefined }
+   * ```
+   *
+   * @throws {TypeError} When `name` is not a valid queue name.
+   */
+  queue(name: string): QueueHandle {
+    assertName("queue", name, "Cannot open queue");
+    return new QueueHandle(name, {
+      backend: this.#backend,
+      closed: () => this.#closed,
+      track: (e) => this.#queueEvents.add(e),
+      untrack: (e) => this.#queueEvents.delete(e),
+    });
+  }
+
+  /**
+   * Ends result subscriptions and queue event iterations, and closes the
+   * connections the producer opened.
    *
    * @example
    * ```ts
@@ -367,6 +398,7 @@ export class Repid<A extends ActorMap = AnyActors> {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    await Promise.all([...this.#queueEvents].map((e) => e.close()));
     await this.#waiter.close();
     if (this.#ownsBackend) await this.#backend.close();
   }

@@ -1,0 +1,91 @@
+/**
+ * The handle on one queue, from `producer.queue(name)`: no I/O until one of
+ * its methods is called. (This copy holds only `events()`; the operating
+ * methods of the queue join it.)
+ *
+ * @module
+ */
+
+import type { Backend } from "../backend/backend.ts";
+import { ProducerClosedError } from "../errors.ts";
+import { QueueEvents, type QueueEventsOptions } from "./queue_events.ts";
+
+/** What a queue handle needs of its producer. */
+export interface QueueHandleContext {
+  /** The producer's store. */
+  backend: Backend;
+  /** Whether the producer is closed. */
+  closed(): boolean;
+  /** Keeps an event iteration, to end it when the producer closes. */
+  track(events: QueueEvents): void;
+  /** Forgets an event iteration that has ended. */
+  untrack(events: QueueEvents): void;
+}
+
+/**
+ * A queue of a producer's store.
+ *
+ * @example
+ * ```ts
+ * import { Repid } from "@repid/repid";
+ *
+ * const producer = new Repid("memory://");
+ * const emails = producer.queue("emails");
+ * console.log(emails.name); // "emails"
+ * await producer.close();
+ * ```
+ */
+export class QueueHandle {
+  /** The queue's name. */
+  readonly name: string;
+  readonly #context: QueueHandleContext;
+
+  /** @ignore */
+  constructor(name: string, context: QueueHandleContext) {
+    this.name = name;
+    this.#context = context;
+  }
+
+  /**
+   * Follows the queue's events from any process: each job that finishes
+   * (`done`, `failed`, `dead`, `cancelled`, with its result) and each
+   * progress a running job reports (`progress`). Iterate with `for await`;
+   * the iteration ends when `options.signal` aborts, when the producer
+   * closes, or when the loop breaks. It subscribes at once: await its
+   * `ready` to know that no later event is missed.
+   *
+   * @example
+   * ```ts
+   * import { Repid, Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://events-q", { logger: "silent" });
+   * worker.actor(async function add(a: number, b: number) {
+   *   return a + b;
+   * });
+   * const producer = new Repid("memory://events-q");
+   * const controller = new AbortController();
+   * const events = producer.queue("default").events({ signal: controller.signal });
+   * await events.ready;
+   * const running = worker.runForever({ handleSignals: false });
+   * await producer.enqueueJob("add", { args: [1, 2] });
+   * for await (const e of events) {
+   *   if (e.type === "done") {
+   *     console.log(e.result.value); // 3
+   *     controller.abort();
+   *   }
+   * }
+   * await worker.stop();
+   * await running;
+   * await producer.close();
+   * ```
+   *
+   * @throws {ProducerClosedError} When the producer is closed.
+   */
+  events(options: QueueEventsOptions = {}): QueueEvents {
+    if (this.#context.closed()) throw new ProducerClosedError("follow queue events");
+    const c = this.#context;
+    const events = new QueueEvents(c.backend, this.name, options, (e) => c.untrack(e));
+    c.track(events);
+    return events;
+  }
+}
