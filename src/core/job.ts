@@ -5,6 +5,8 @@
  * @module
  */
 
+import { isTraceparent } from "./traceparent.ts";
+
 /**
  * Where a job is in its life:
  * - `queued`: waiting in its queue;
@@ -118,6 +120,12 @@ export interface JobOptions {
    * @default {undefined (not an occurrence)}
    */
   schedule?: { id: string; at: number };
+  /**
+   * The W3C `traceparent` of the producer's `send` span, when an
+   * OpenTelemetry SDK recorded it: the worker's `process` span continues it.
+   * @default {undefined (not traced)}
+   */
+  traceparent?: string;
 }
 
 /** A job to be added to a queue, already validated and serialised. */
@@ -231,6 +239,7 @@ export function storedOptions(text: string | undefined): JobOptions {
   if (sched && typeof sched.id === "string" && Number.isSafeInteger(sched.at)) {
     out.schedule = { id: sched.id, at: sched.at as number };
   }
+  if (isTraceparent(o.traceparent)) out.traceparent = o.traceparent;
   return out;
 }
 

@@ -36,6 +36,7 @@ import {
 import { type Job, JobHandles } from "./job.ts";
 import { ResultWaiter } from "./result_waiter.ts";
 import { QueueHandle } from "./queue_handle.ts";
+import { traceSends } from "./send_tracing.ts";
 import type { QueueEvents } from "./queue_events.ts";
 import type { ScheduleInfo } from "../core/schedule.ts";
 import { type RecurringOptions, registerSchedule, Schedule } from "./schedule.ts";
@@ -85,6 +86,13 @@ export interface RepidOptions {
    * @default {"warn"}
    */
   logger?: Logger | LogLevel;
+  /**
+   * Trace enqueues with OpenTelemetry (`@opentelemetry/api`): a `send <queue>`
+   * PRODUCER span per job, whose `traceparent` is stored with the job. A
+   * no-op until the application registers an OpenTelemetry SDK.
+   * @default {true}
+   */
+  tracing?: boolean;
 }
 
 /**
@@ -116,6 +124,7 @@ export class Repid<A extends ActorMap = AnyActors> {
   readonly #handles: JobHandles;
   readonly #enqueues: EnqueueBatcher;
   readonly #presence: ActorPresence;
+  readonly #tracing: boolean;
   /** The queue event iterations still open, ended on close. */
   readonly #queueEvents = new Set<QueueEvents>();
   #closed = false;
@@ -134,6 +143,12 @@ export class Repid<A extends ActorMap = AnyActors> {
     const prefix = assertPrefix(options.prefix ?? "repid", action);
     const recheckMs = options.recheckMs ?? 5_000;
     assertDuration(recheckMs, "recheckMs", action, 100, HOUR_MS);
+    this.#tracing = options.tracing ?? true;
+    if (typeof this.#tracing !== "boolean") {
+      throw new TypeError(
+        `${action}: tracing is ${JSON.stringify(this.#tracing)}, expected a boolean`,
+      );
+    }
     if (options.backend) {
       this.#backend = options.backend;
       this.#ownsBackend = false;
@@ -214,7 +229,9 @@ export class Repid<A extends ActorMap = AnyActors> {
     let outcome;
     this.#waiter.watch(job.queue, job.id); // before the enqueue: its notification is not missed
     try {
-      outcome = await this.#enqueues.add(job); // with the others enqueued in this run
+      outcome = this.#tracing
+        ? await traceSends([job], () => this.#enqueues.add(job))
+        : await this.#enqueues.add(job); // with the others enqueued in this run
     } catch (error) {
       this.#waiter.unwatch(job.queue, [job.id]);
       throw wrapStoreError("enqueue job", error);
@@ -271,7 +288,9 @@ export class Repid<A extends ActorMap = AnyActors> {
     let outcomes;
     for (const job of jobs) this.#waiter.watch(job.queue, job.id);
     try {
-      outcomes = await this.#backend.enqueue(jobs);
+      outcomes = this.#tracing
+        ? await traceSends(jobs, () => this.#backend.enqueue(jobs))
+        : await this.#backend.enqueue(jobs);
     } catch (error) {
       const partial = error instanceof PartialEnqueueError ? error : undefined;
       jobs.forEach((job, i) => {

@@ -22,6 +22,7 @@ import type { ActorDefinition, JobContext } from "./actor.ts";
 import type { Lane } from "./lane.ts";
 import type { LeaseKeeper } from "./lease_keeper.ts";
 import { RunningJob } from "./running_job.ts";
+import { endSpan, startProcessSpan, withSpan } from "../core/tracing.ts";
 import { ProgressReporter } from "./progress_reporter.ts";
 import { advanceOccurrence } from "./schedule_advance.ts";
 import type { Slots } from "./slots.ts";
@@ -247,13 +248,32 @@ export class JobRunner {
     }
   }
 
+  /** Runs one attempt, inside its `process <queue>` span when tracing is on. */
   async #attempt(
     actor: ActorDefinition,
     args: unknown[],
     r: RunningJob,
     attempt: number,
     timeoutMs: number | undefined,
-  ): Promise<{ ok: true; json: string; value: unknown } | { ok: false; error: JobError }> {
+  ): Promise<AttemptOutcome> {
+    if (!this.#opts.tracing) return this.#runAttempt(actor, args, r, attempt, timeoutMs);
+    const { job } = r;
+    const span = startProcessSpan(job.queue, job.id, actor.name, attempt, job.options.traceparent);
+    const outcome = await withSpan(
+      span,
+      () => this.#runAttempt(actor, args, r, attempt, timeoutMs),
+    );
+    endSpan(span, outcome.ok ? undefined : outcome.error);
+    return outcome;
+  }
+
+  async #runAttempt(
+    actor: ActorDefinition,
+    args: unknown[],
+    r: RunningJob,
+    attempt: number,
+    timeoutMs: number | undefined,
+  ): Promise<AttemptOutcome> {
     // The attempt's AbortController is made only when needed (the actor reads
     // `this.signal`, a timeout is set, or the actor runs on a thread): most
     // actors never look at it, and one per job (with its listener and the
@@ -403,6 +423,9 @@ export class JobRunner {
     }
   }
 }
+
+/** How an attempt ended: its value (and its JSON), or its error. */
+type AttemptOutcome = { ok: true; json: string; value: unknown } | { ok: false; error: JobError };
 
 /** Why `name` (from the store) is not a valid actor name, or `undefined` when it is. */
 function nameProblem(name: string, action: string): string | undefined {

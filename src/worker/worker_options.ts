@@ -122,6 +122,14 @@ export interface WorkerOptions {
    * @default {true}
    */
   metrics?: boolean;
+  /**
+   * Trace each attempt with OpenTelemetry (`@opentelemetry/api`): a
+   * `process <queue>` CONSUMER span, a child of the producer's `send` span
+   * when the job carries its `traceparent`. A no-op until the application
+   * registers an OpenTelemetry SDK.
+   * @default {true}
+   */
+  tracing?: boolean;
 }
 
 /** Options of {@linkcode Worker.stop}. */
@@ -161,6 +169,7 @@ const DEFAULTS = {
   maxStalls: 5,
   checkThreadActors: true,
   metrics: true,
+  tracing: true,
 };
 
 /** A worker's options with their defaults filled in and checked. */
@@ -195,7 +204,7 @@ export function resolveWorkerOptions(
   assertDuration(o.unknownActorDelayMs, "unknownActorDelayMs", action, 10, DAY_MS);
   assertCount(o.unknownActorLimit, "unknownActorLimit", action);
   assertCount(o.maxStalls, "maxStalls", action);
-  for (const key of ["checkThreadActors", "metrics"] as const) {
+  for (const key of ["checkThreadActors", "metrics", "tracing"] as const) {
     if (typeof o[key] !== "boolean") {
       throw new TypeError(`${action}: ${key} is ${JSON.stringify(o[key])}, expected a boolean`);
     }
