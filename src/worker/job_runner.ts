@@ -169,7 +169,12 @@ export class JobRunner {
       const fields = jobEventFields(job, attempts);
       this.#events.emit("started", { ...fields, retry: attempts > job.attempts + 1 });
       const began = performance.now();
-      const outcome = await this.#attempt(actor, args, r, attempts, timeoutMs);
+      const outcome = await this.#traced(
+        r,
+        actor.name,
+        attempts,
+        () => this.#attempt(actor, args, r, attempts, timeoutMs),
+      );
       const durationMs = performance.now() - began;
       if (!r.writable) return; // lease lost or handed back: another worker owns the job now
       if (outcome.ok) {
@@ -248,26 +253,22 @@ export class JobRunner {
     }
   }
 
-  /** Runs one attempt, inside its `process <queue>` span when tracing is on. */
-  async #attempt(
-    actor: ActorDefinition,
-    args: unknown[],
+  /** Runs one attempt (`run`), inside its `process <queue>` span when tracing is on. */
+  async #traced(
     r: RunningJob,
+    actor: string,
     attempt: number,
-    timeoutMs: number | undefined,
+    run: () => Promise<AttemptOutcome>,
   ): Promise<AttemptOutcome> {
-    if (!this.#opts.tracing) return this.#runAttempt(actor, args, r, attempt, timeoutMs);
+    if (!this.#opts.tracing) return run();
     const { job } = r;
-    const span = startProcessSpan(job.queue, job.id, actor.name, attempt, job.options.traceparent);
-    const outcome = await withSpan(
-      span,
-      () => this.#runAttempt(actor, args, r, attempt, timeoutMs),
-    );
+    const span = startProcessSpan(job.queue, job.id, actor, attempt, job.options.traceparent);
+    const outcome = await withSpan(span, run);
     endSpan(span, outcome.ok ? undefined : outcome.error);
     return outcome;
   }
 
-  async #runAttempt(
+  async #attempt(
     actor: ActorDefinition,
     args: unknown[],
     r: RunningJob,
