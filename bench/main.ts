@@ -31,6 +31,7 @@ import { bunPath } from "../scripts/bun_binary.ts";
 import { deletePrefix, openRaw } from "./drivers/resp.mjs";
 import {
   jsonLines,
+  observeCost,
   type Results,
   type Sample,
   type Scenario,
@@ -384,7 +385,8 @@ async function measure(
           batch: o.batch,
         }, t);
       case "process-c1":
-      case "process-c50": {
+      case "process-c50":
+      case "process-c50-observed": {
         const prefill = await runChild(lib, {
           ...base,
           mode: "prefill",
@@ -397,6 +399,7 @@ async function measure(
           mode: "process",
           n: o.n,
           concurrency,
+          observe: scenario === "process-c50-observed",
         }, t);
       }
       case "latency": {
@@ -443,6 +446,12 @@ function scenarioMeta(o: Options, scenario: Scenario): Record<string, unknown> {
       return { n: o.n, concurrency: 1 };
     case "process-c50":
       return { n: o.n, concurrency: 50 };
+    case "process-c50-observed":
+      return {
+        n: o.n,
+        concurrency: 50,
+        observe: "events+metrics+tracing (no SDK)",
+      };
     case "latency":
       return { n: o.latencyN, warmup: o.warmup, workerConcurrency: 50 };
   }
@@ -485,6 +494,10 @@ async function main(): Promise<number> {
         // Rotate the order of the libraries from run to run, to spread drift fairly.
         const order = libs.map((_, i) => libs[(i + run) % libs.length]);
         for (const lib of order) {
+          // Only Repid has the observing switches.
+          if (scenario === "process-c50-observed" && lib.lib !== "repid") {
+            continue;
+          }
           const prefix = `repid-bench-${runId}-${lib.id}-${scenario}-${run}`;
           const sample = await measure(lib, scenario, o, url, prefix);
           const list = results.get(lib.id)!.get(scenario) ?? [];
@@ -515,6 +528,16 @@ async function main(): Promise<number> {
     console.log(
       targetTable(
         repids.map((r) => ({ repid: r, results: targets(results, r) })),
+      ),
+    );
+  }
+  if (repids.some((r) => results.get(r)?.has("process-c50-observed"))) {
+    console.log("");
+    console.log("Cost of observing (issue 15, ratio of medians):");
+    console.log("");
+    console.log(
+      targetTable(
+        repids.map((r) => ({ repid: r, results: [observeCost(results, r)] })),
       ),
     );
   }
