@@ -20,27 +20,45 @@ interface Metric {
   lines(out: string[]): void;
 }
 
-/** A value per label set, kept by the label values joined. */
+/**
+ * A value per label set, found by the label values in order through nested
+ * maps (no key is built per observation).
+ */
 class Series<T> {
   readonly #labelNames: readonly string[];
   readonly #make: () => T;
-  readonly entries = new Map<string, { labels: string; value: T }>();
+  readonly #root = new Map<string, unknown>();
+  /** Every entry, in the order first seen. */
+  readonly entries: { labels: string; value: T }[] = [];
 
   constructor(labelNames: readonly string[], make: () => T) {
     this.#labelNames = labelNames;
     this.#make = make;
   }
 
+  /** The entry of `labels` (by name). */
   get(labels: Labels): { labels: string; value: T } {
-    let key = "";
-    for (const n of this.#labelNames) key += (labels[n] ?? "") + "\u0000";
-    let e = this.entries.get(key);
+    return this.at(this.#labelNames.map((n) => labels[n] ?? ""));
+  }
+
+  /** The entry of the label values `values`, in the order of the label names. */
+  at(values: readonly string[]): { labels: string; value: T } {
+    let map = this.#root;
+    const last = values.length - 1;
+    for (let i = 0; i < last; i++) {
+      let next = map.get(values[i]) as Map<string, unknown> | undefined;
+      if (!next) map.set(values[i], next = new Map());
+      map = next;
+    }
+    const key = last >= 0 ? values[last] : "";
+    let e = map.get(key) as { labels: string; value: T } | undefined;
     if (!e) {
       e = {
-        labels: this.#labelNames.map((n) => labelPair(n, labels[n] ?? "")).join(","),
+        labels: this.#labelNames.map((n, i) => labelPair(n, values[i] ?? "")).join(","),
         value: this.#make(),
       };
-      this.entries.set(key, e);
+      map.set(key, e);
+      this.entries.push(e);
     }
     return e;
   }
@@ -64,10 +82,23 @@ export class Counter implements Metric {
     this.#series.get(labels).value.n += by;
   }
 
+  /**
+   * The counter of the label values `values` (in the order of the label
+   * names), to add to without naming the labels each time.
+   */
+  child(...values: string[]): { inc(by?: number): void } {
+    const cell = this.#series.at(values).value;
+    return {
+      inc(by = 1) {
+        cell.n += by;
+      },
+    };
+  }
+
   /** @ignore */
   lines(out: string[]): void {
     header(out, this.name, this.#help, "counter");
-    for (const e of this.#series.entries.values()) {
+    for (const e of this.#series.entries) {
       out.push(`${this.name}${braces(e.labels)} ${num(e.value.n)}`);
     }
   }
@@ -127,7 +158,19 @@ export class Histogram implements Metric {
 
   /** Records one observation `value` for `labels`. */
   observe(labels: Labels, value: number): void {
-    const s = this.#series.get(labels).value;
+    this.#record(this.#series.get(labels).value, value);
+  }
+
+  /**
+   * The histogram of the label values `values` (in the order of the label
+   * names), to observe without naming the labels each time.
+   */
+  child(...values: string[]): { observe(value: number): void } {
+    const cell = this.#series.at(values).value;
+    return { observe: (value) => this.#record(cell, value) };
+  }
+
+  #record(s: { counts: number[]; sum: number; count: number }, value: number): void {
     const b = this.#buckets;
     for (let i = 0; i < b.length; i++) {
       if (value <= b[i]) {
@@ -142,7 +185,7 @@ export class Histogram implements Metric {
   /** @ignore */
   lines(out: string[]): void {
     header(out, this.name, this.#help, "histogram");
-    for (const e of this.#series.entries.values()) {
+    for (const e of this.#series.entries) {
       const prefix = e.labels === "" ? "" : e.labels + ",";
       let cumulative = 0;
       this.#buckets.forEach((le, i) => {

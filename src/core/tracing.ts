@@ -27,8 +27,14 @@ export const TRACER_NAME = "repid";
 /** `messaging.system` of Repid's spans. */
 export const MESSAGING_SYSTEM = "repid";
 
+/**
+ * Repid's tracer, got once: the API's tracer delegates to the SDK that the
+ * application registers, even later (and is a no-op until then).
+ */
+let cachedTracer: Tracer | undefined;
+
 function tracer(): Tracer {
-  return trace.getTracer(TRACER_NAME);
+  return cachedTracer ??= trace.getTracer(TRACER_NAME);
 }
 
 /** The attributes every span of a job carries. */

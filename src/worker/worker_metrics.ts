@@ -31,6 +31,17 @@ export const SECONDS_BUCKETS: readonly number[] = [
   600,
 ];
 
+/** The series of one queue and actor. */
+interface ActorSeries {
+  done: { inc(): void };
+  failed: { inc(): void };
+  retried: { inc(): void };
+  dead: { inc(): void };
+  cancelled: { inc(): void };
+  duration: { observe(seconds: number): void };
+  wait: { observe(seconds: number): void };
+}
+
 /** What the metrics read when scraped. */
 export interface WorkerMetricsSource {
   /** The queues the worker takes jobs from. */
@@ -92,30 +103,46 @@ export class WorkerMetrics {
     this.#prime = (queues) => {
       for (const queue of queues) leaseLost.inc({ queue }, 0);
     };
-    const count = (status: string) => (e: { queue: string; actor: string }) =>
-      jobs.inc({ queue: e.queue, actor: e.actor, status });
-    const ran = (e: { queue: string; actor: string; durationMs: number }) =>
-      duration.observe({ queue: e.queue, actor: e.actor }, e.durationMs / 1000);
+    // The series of each queue and actor, found once (no label object per job).
+    const byQueue = new Map<string, Map<string, ActorSeries>>();
+    const series = (queue: string, actor: string): ActorSeries => {
+      let byActor = byQueue.get(queue);
+      if (!byActor) byQueue.set(queue, byActor = new Map());
+      let s = byActor.get(actor);
+      if (!s) {
+        s = {
+          done: jobs.child(queue, actor, "done"),
+          failed: jobs.child(queue, actor, "failed"),
+          retried: jobs.child(queue, actor, "retried"),
+          dead: jobs.child(queue, actor, "dead"),
+          cancelled: jobs.child(queue, actor, "cancelled"),
+          duration: duration.child(queue, actor),
+          wait: wait.child(queue, actor),
+        };
+        byActor.set(actor, s);
+      }
+      return s;
+    };
     events.on("started", (e) => {
-      if (!e.retry) wait.observe({ queue: e.queue, actor: e.actor }, e.waitMs / 1000);
+      if (!e.retry) series(e.queue, e.actor).wait.observe(e.waitMs / 1000);
     });
-    const done = count("done");
     events.on("done", (e) => {
-      done(e);
-      ran(e);
+      const s = series(e.queue, e.actor);
+      s.done.inc();
+      s.duration.observe(e.durationMs / 1000);
     });
-    const failed = count("failed");
     events.on("failed", (e) => {
-      failed(e);
-      ran(e);
+      const s = series(e.queue, e.actor);
+      s.failed.inc();
+      s.duration.observe(e.durationMs / 1000);
     });
-    const retried = count("retried");
     events.on("retrying", (e) => {
-      retried(e);
-      ran(e);
+      const s = series(e.queue, e.actor);
+      s.retried.inc();
+      s.duration.observe(e.durationMs / 1000);
     });
-    events.on("dead", count("dead"));
-    events.on("cancelled", count("cancelled"));
+    events.on("dead", (e) => series(e.queue, e.actor).dead.inc());
+    events.on("cancelled", (e) => series(e.queue, e.actor).cancelled.inc());
     events.on("leaseLost", (e) => leaseLost.inc({ queue: e.queue }));
     events.on("error", (e) => {
       if (e.kind === "store") storeErrors.inc();
