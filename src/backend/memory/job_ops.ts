@@ -51,6 +51,7 @@ import {
   announceProgress,
   deadLetterRecord,
   finishedInfo,
+  finishRecord,
   fitsInline,
   getRecord,
   leasedRecord,
@@ -58,6 +59,7 @@ import {
   signalWork,
   toNumber,
   truncateBytes,
+  unfinishRecord,
 } from "./records.ts";
 import type { QueueState } from "./queue_state.ts";
 
@@ -72,7 +74,10 @@ export function enqueue(ctx: MemoryContext, jobs: NewJob[]): Promise<EnqueueOutc
       out.push({ created: false, status: st, enqueuedAt: Number(existing!.h.enq ?? 0) });
       continue;
     }
-    if (existing) q.jobs.delete(job.id);
+    if (existing) {
+      unfinishRecord(q, job.id, st);
+      q.jobs.delete(job.id);
+    }
     const due = job.dueAt;
     const status: JobStatus = due > now ? "deferred" : "queued";
     const opts = job.options ? JSON.stringify(job.options) : undefined;
@@ -119,6 +124,7 @@ export function fetch(
           DEAD_TTL_MS,
           now,
           true,
+          ctx.keep.dead,
         );
       } else {
         delete h.token;
@@ -238,7 +244,18 @@ function malformed(
   rec.h.raw = truncateBytes(entry, MALFORMED_RAW_MAX);
   if (rec.h.enq === undefined) rec.h.enq = String(now);
   const error = malformedError(why);
-  deadLetterRecord(ctx.store, q, rec, id, REASON.malformed, error, DEAD_TTL_MS, now, id === entry);
+  deadLetterRecord(
+    ctx.store,
+    q,
+    rec,
+    id,
+    REASON.malformed,
+    error,
+    DEAD_TTL_MS,
+    now,
+    id === entry,
+    ctx.keep.dead,
+  );
 }
 
 export function extendLeases(
@@ -316,7 +333,8 @@ export function complete(
     delete h.token;
     delete h.args;
     q.active.remove(c.id);
-    ctx.store.expire(rec, now, clampTtlMs(c.ttlMs));
+    const ttl = clampTtlMs(c.ttlMs);
+    finishRecord(ctx.store, q, rec, c.id, c.status, now, ttl, ctx.keep[c.status]);
     // the finished state rides with the announcement unless it is large
     const inline = fitsInline([h.value, errorJson, h.errors]);
     announceFinished(q, c.id, inline ? finishedInfo(queue, c.id, h) : undefined);
@@ -367,7 +385,8 @@ export function requeue(
   q.active.remove(r.id);
   if (r.maxDeliveries > 0 && (toNumber(h.deliveries) ?? 0) >= r.maxDeliveries) {
     const error = deliveryLimitError(r.reason, r.maxDeliveries);
-    deadLetterRecord(ctx.store, q, rec, r.id, r.reason, error, clampTtlMs(r.ttlMs), now, true);
+    const ttl = clampTtlMs(r.ttlMs);
+    deadLetterRecord(ctx.store, q, rec, r.id, r.reason, error, ttl, now, true, ctx.keep.dead);
     ctx.store.changed();
     return Promise.resolve("dead");
   }
@@ -395,7 +414,8 @@ export function deadLetter(
   const rec = leasedRecord(q, id, token, now);
   if (!rec) return Promise.resolve(false);
   q.active.remove(id);
-  deadLetterRecord(ctx.store, q, rec, id, reason, error, clampTtlMs(ttlMs), now, true);
+  const ttl = clampTtlMs(ttlMs);
+  deadLetterRecord(ctx.store, q, rec, id, reason, error, ttl, now, true, ctx.keep.dead);
   ctx.store.changed();
   return Promise.resolve(true);
 }

@@ -36,6 +36,7 @@ import { RedisSchedules } from "./schedules.ts";
 import { ReplicaWaits } from "./replica_waits.ts";
 import { type ScriptArg, ScriptRunner } from "./script_runner.ts";
 import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
+import { QUEUE_STATES, type QueueCounts, type Retention } from "../../core/queue_state.ts";
 import type { AdvanceOutcome, ScheduleUpsertResult } from "../schedule_backend.ts";
 
 /** Options of {@linkcode RedisBackend}. */
@@ -69,6 +70,13 @@ export interface RedisBackendOptions {
    * @default {undefined: the ack fails with the ReplicationError}
    */
   onUnconfirmedAck?: (error: ReplicationError) => void;
+  /**
+   * How many finished jobs of each state a queue keeps at most, besides the
+   * result TTL (see {@linkcode Retention}); applied by the calls that finish
+   * jobs.
+   * @default {{} (no limit: the result TTL alone)}
+   */
+  retention?: Retention;
 }
 
 /**
@@ -89,6 +97,7 @@ export class RedisBackend implements Backend {
   readonly #replicas: ReplicaWaits;
   readonly #enqueueContext: EnqueueContext;
   readonly #schedules: RedisSchedules;
+  readonly #keep: Required<Retention>;
   #closed = false;
 
   /**
@@ -102,6 +111,7 @@ export class RedisBackend implements Backend {
     this.client = client;
     this.#owned = owned;
     this.#prefix = options.prefix ?? "repid";
+    this.#keep = { done: 0, failed: 0, dead: 0, cancelled: 0, ...options.retention };
     this.#replicas = new ReplicaWaits(
       client,
       (queue) => this.keys(queue).ready,
@@ -114,7 +124,7 @@ export class RedisBackend implements Backend {
     this.#enqueueContext = {
       queueKeys: (queue) => this.keys(queue),
       run: (action, script, ...args) => this.#run(action, script, ...args),
-      written: (queue, action) => this.#replicas.written(queue, action),
+      written: (queue, action, write) => this.#replicas.written(queue, action, write),
     };
     this.#waits = new BlockingWaits(client, (queue) => this.keys(queue).signal);
     this.#finished = new FinishedChannels(
@@ -189,7 +199,7 @@ export class RedisBackend implements Backend {
       k.deferred,
       k.active,
       k.signal,
-      k.dead,
+      k.states,
       k.jobPrefix,
       max,
       leaseMs,
@@ -197,6 +207,7 @@ export class RedisBackend implements Backend {
       DEAD_TTL_MS,
       k.finished,
       maxStalls,
+      this.#keep.dead,
     ) as (string | number)[];
     return fetchResult(queue, token, out);
   }
@@ -216,7 +227,7 @@ export class RedisBackend implements Backend {
       k.deferred,
       k.active,
       k.signal,
-      k.dead,
+      k.states,
       k.jobPrefix,
       fetch.max,
       fetch.leaseMs,
@@ -224,14 +235,17 @@ export class RedisBackend implements Backend {
       DEAD_TTL_MS,
       k.finished,
       fetch.maxStalls ?? 0,
+      this.#keep.dead,
+      this.#keep.done,
+      this.#keep.failed,
     ];
     pushCompletions(args, completions);
+    const call = () => this.#run("complete and fetch jobs", "repidCompleteFetch", args);
     const [acks, out] =
-      (await this.#run("complete and fetch jobs", "repidCompleteFetch", args)) as [
+      (await (completions.length > 0 ? this.#replicas.acked(queue, call) : call())) as [
         number[],
         (string | number)[],
       ];
-    if (completions.length > 0) await this.#replicas.acked(queue);
     return { acked: acks.map((r) => r === 1), fetched: fetchResult(queue, fetch.token, out) };
   }
 
@@ -273,10 +287,19 @@ export class RedisBackend implements Backend {
   async complete(queue: string, completions: Completion[]): Promise<boolean[]> {
     if (completions.length === 0) return [];
     const k = this.keys(queue);
-    const args: (string | number)[] = [k.active, k.jobPrefix, k.finished];
+    const args: (string | number)[] = [
+      k.active,
+      k.jobPrefix,
+      k.states,
+      k.finished,
+      this.#keep.done,
+      this.#keep.failed,
+    ];
     pushCompletions(args, completions);
-    const res = (await this.#run("complete jobs", "repidComplete", args)) as number[];
-    await this.#replicas.acked(queue);
+    const res = (await this.#replicas.acked(
+      queue,
+      () => this.#run("complete jobs", "repidComplete", args),
+    )) as number[];
     return res.map((r) => r === 1);
   }
 
@@ -297,7 +320,7 @@ export class RedisBackend implements Backend {
       k.active,
       k.deferred,
       k.signal,
-      k.dead,
+      k.states,
       k.jobPrefix + r.id,
       r.id,
       r.token,
@@ -307,6 +330,7 @@ export class RedisBackend implements Backend {
       JSON.stringify(deliveryLimitError(r.reason, r.maxDeliveries)),
       k.finished,
       clampTtlMs(r.ttlMs),
+      this.#keep.dead,
     )) as "requeued" | "dead" | "lost";
   }
 
@@ -323,7 +347,7 @@ export class RedisBackend implements Backend {
       "dead-letter job",
       "repidDeadLetter",
       k.active,
-      k.dead,
+      k.states,
       k.jobPrefix + id,
       id,
       token,
@@ -331,6 +355,7 @@ export class RedisBackend implements Backend {
       JSON.stringify(error),
       k.finished,
       clampTtlMs(ttlMs),
+      this.#keep.dead,
     );
     return ok === 1;
   }
@@ -352,6 +377,19 @@ export class RedisBackend implements Backend {
       id,
     );
     return ok === 1;
+  }
+
+  async queueCounts(queue: string): Promise<QueueCounts> {
+    const k = this.keys(queue);
+    const n = (await this.#run(
+      "count jobs",
+      "repidCounts",
+      k.ready,
+      k.deferred,
+      k.active,
+      k.states,
+    )) as number[];
+    return Object.fromEntries(QUEUE_STATES.map((s, i) => [s, Number(n[i])])) as QueueCounts;
   }
 
   async getJob(queue: string, id: string): Promise<JobInfo | null> {
@@ -409,7 +447,10 @@ export class RedisBackend implements Backend {
     return this.#schedules.time(queue);
   }
   upsertSchedule(schedule: NewSchedule): Promise<ScheduleUpsertResult> {
-    return this.#replicas.scheduleWrite(schedule.queue, this.#schedules.upsertSchedule(schedule));
+    return this.#replicas.scheduleWrite(
+      schedule.queue,
+      () => this.#schedules.upsertSchedule(schedule),
+    );
   }
   getSchedule(queue: string, id: string): Promise<ScheduleInfo | null> {
     return this.#schedules.getSchedule(queue, id);
@@ -420,21 +461,24 @@ export class RedisBackend implements Backend {
   advanceSchedule(queue: string, id: string, at: number, nextAt: number): Promise<AdvanceOutcome> {
     return this.#replicas.scheduleWrite(
       queue,
-      this.#schedules.advanceSchedule(queue, id, at, nextAt),
+      () => this.#schedules.advanceSchedule(queue, id, at, nextAt),
     );
   }
   pauseSchedule(queue: string, id: string): Promise<boolean> {
-    return this.#replicas.scheduleWrite(queue, this.#schedules.pauseSchedule(queue, id));
+    return this.#replicas.scheduleWrite(queue, () => this.#schedules.pauseSchedule(queue, id));
   }
   resumeSchedule(
     queue: string,
     id: string,
     nextAt: number,
   ): Promise<"resumed" | "active" | "gone"> {
-    return this.#replicas.scheduleWrite(queue, this.#schedules.resumeSchedule(queue, id, nextAt));
+    return this.#replicas.scheduleWrite(
+      queue,
+      () => this.#schedules.resumeSchedule(queue, id, nextAt),
+    );
   }
   cancelSchedule(queue: string, id: string): Promise<boolean> {
-    return this.#replicas.scheduleWrite(queue, this.#schedules.cancelSchedule(queue, id));
+    return this.#replicas.scheduleWrite(queue, () => this.#schedules.cancelSchedule(queue, id));
   }
   scheduleRuns(queue: string, id: string, limit: number): Promise<string[]> {
     return this.#schedules.scheduleRuns(queue, id, limit);
