@@ -96,7 +96,12 @@ export type {
   JobSettings,
 } from "./src/producer/enqueue_options.ts";
 export { Job } from "./src/producer/job.ts";
-export { QueueHandle, type QueueHandleContext } from "./src/producer/queue_handle.ts";
+export {
+  QueueHandle,
+  type QueueHandleContext,
+  type ThroughputOptions,
+} from "./src/producer/queue_handle.ts";
+export type { ThroughputMinute } from "./src/core/throughput.ts";
 export {
   type QueueEvent,
   QueueEvents,

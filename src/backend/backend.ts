@@ -18,6 +18,7 @@ import type {
   QueueStoreEvent,
 } from "../core/job.ts";
 import type { ScheduleBackend } from "./schedule_backend.ts";
+import type { ThroughputMinute } from "../core/throughput.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../core/worker_info.ts";
 import type { QueueCounts } from "../core/queue_state.ts";
 
@@ -164,6 +165,13 @@ export interface Backend extends ScheduleBackend {
     listener: (id: string, info?: JobInfo) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>>;
+  /**
+   * The jobs of `queue` that finished in each minute from the minute of
+   * `since` (epoch ms) to the current one (store clock), oldest first, with
+   * every minute present (0 when none finished); the counts are kept for 24
+   * hours, so an earlier `since` starts 24 hours ago.
+   */
+  throughput(queue: string, since: number): Promise<ThroughputMinute[]>;
   /**
    * Calls `listener` with every event of `queue` from now on: each job that
    * finishes (as {@linkcode Backend.onFinished} tells it) and each progress

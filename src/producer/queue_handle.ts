@@ -1,7 +1,7 @@
 /**
  * The handle on one queue, from `producer.queue(name)`: no I/O until one of
- * its methods is called. (This copy holds only `events()`; the operating
- * methods of the queue join it.)
+ * its methods is called. (This copy holds only `events()` and
+ * `throughput()`; the operating methods of the queue join it.)
  *
  * @module
  */
@@ -9,6 +9,19 @@
 import type { Backend } from "../backend/backend.ts";
 import { ProducerClosedError } from "../errors.ts";
 import { QueueEvents, type QueueEventsOptions } from "./queue_events.ts";
+import type { ThroughputMinute } from "../core/throughput.ts";
+import { toEpochMs } from "../core/time.ts";
+import { wrapStoreError } from "../backend/store_error.ts";
+
+/** Options of {@linkcode QueueHandle.throughput}. */
+export interface ThroughputOptions {
+  /**
+   * The first minute to read: a `Date` or epoch milliseconds (the counts are
+   * kept for 24 hours; an earlier time starts 24 hours ago).
+   * @default {one hour ago}
+   */
+  since?: Date | number;
+}
 
 /** What a queue handle needs of its producer. */
 export interface QueueHandleContext {
@@ -44,6 +57,39 @@ export class QueueHandle {
   constructor(name: string, context: QueueHandleContext) {
     this.name = name;
     this.#context = context;
+  }
+
+  /**
+   * How many jobs of the queue finished in each minute (`done`, `failed`,
+   * `dead`, `cancelled`), from the minute of `since` to the current one,
+   * oldest first, every minute present. The store counts them as jobs
+   * finish, in every process, and keeps each minute for 24 hours.
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const minutes = await producer.queue("emails").throughput({ since: Date.now() - 10 * 60_000 });
+   * console.log(minutes.length); // 11: ten minutes ago to now
+   * console.log(minutes.at(-1)); // { at: …, done: 0, failed: 0, dead: 0, cancelled: 0 }
+   * await producer.close();
+   * ```
+   *
+   * @throws {TypeError} When `since` is not a `Date` or a number of epoch milliseconds.
+   * @throws {ProducerClosedError} When the producer is closed.
+   */
+  async throughput(options: ThroughputOptions = {}): Promise<ThroughputMinute[]> {
+    const action = "Cannot read throughput";
+    if (this.#context.closed()) throw new ProducerClosedError("read throughput");
+    const since = options.since === undefined
+      ? Date.now() - 3_600_000
+      : toEpochMs(options.since, "since", action);
+    try {
+      return await this.#context.backend.throughput(this.name, since);
+    } catch (error) {
+      throw wrapStoreError("read throughput", error);
+    }
   }
 
   /**

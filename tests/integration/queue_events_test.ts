@@ -105,6 +105,25 @@ for (const backend of backends) {
       await running;
     });
 
+    it("`queue.throughput()` reads the last hour by default and refuses a bad `since`", async () => {
+      const worker = h.worker();
+      worker.actor(async function tp_job() {}, { queue: "qe-tp" });
+      const running = worker.runForever({ handleSignals: false });
+      const producer = h.producer();
+      const jobs = await producer.enqueueJobs(
+        [1, 2, 3].map(() => ({ actor: "tp_job", queue: "qe-tp" })),
+      );
+      await Promise.all(jobs.map((j) => j.result));
+      const hour = await producer.queue("qe-tp").throughput();
+      assert.ok(hour.length === 61 || hour.length === 62, `an hour of minutes: ${hour.length}`);
+      assert.equal(hour.reduce((n, m) => n + m.done, 0), 3);
+      await assert.rejects(producer.queue("qe-tp").throughput({ since: "yesterday" as never }), {
+        name: "TypeError",
+      });
+      await worker.stop();
+      await running;
+    });
+
     it("ends when its signal aborts and when the producer closes", async () => {
       const producer = h.producer();
       const controller = new AbortController();
@@ -153,6 +172,10 @@ describe("queue.events() across processes", () => {
       assert.equal(finished.get(ids[1])?.type, "failed");
       assert.equal(finished.get(ids[2])?.type, "done");
       const progress = seen.filter((e) => e.type === "progress" && e.id === ids[2]);
+      // the store counted them per minute, whoever finished them
+      const minutes = await producer.queue("observe").throughput({ since: Date.now() - 60_000 });
+      const sum = (k: "done" | "failed") => minutes.reduce((n, m) => n + m[k], 0);
+      assert.deepEqual([sum("done"), sum("failed")], [2, 1]);
       assert.deepEqual(progress.at(-1), {
         type: "progress",
         id: ids[2],

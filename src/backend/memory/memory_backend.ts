@@ -34,6 +34,7 @@ import type { MemoryContext } from "./memory_context.ts";
 import type { MemoryStore } from "./memory_store.ts";
 import type { QueueState, Waiter } from "./queue_state.ts";
 import { getRecord } from "./records.ts";
+import { type ThroughputMinute, throughputMinutes, throughputRow } from "../../core/throughput.ts";
 import * as scheduleOps from "./schedule_ops.ts";
 import { openStore } from "./store_registry.ts";
 import type { MemoryBackendOptions } from "./memory_backend_options.ts";
@@ -272,6 +273,14 @@ export class MemoryBackend implements Backend {
       this.#subscriptions.delete(sub);
       return Promise.resolve();
     });
+  }
+
+  throughput(queue: string, since: number): Promise<ThroughputMinute[]> {
+    const q = this.#ctx.q(queue);
+    const rows = throughputMinutes(since, this.#store.now()).map((m) =>
+      throughputRow(m, q.throughput.get(m) ?? {})
+    );
+    return Promise.resolve(rows);
   }
 
   setProgress(queue: string, id: string, token: string, progressJson: string): Promise<boolean> {

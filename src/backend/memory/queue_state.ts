@@ -44,6 +44,8 @@ export interface QueueState {
   readonly active: SortedSet;
   /** Per finished status, its index of finished jobs. */
   readonly indexes: Readonly<Record<FinishedStatus, FinishedIndex>>;
+  /** Per minute (epoch ms / 60000), how many jobs finished in each status (the throughput hashes). */
+  readonly throughput: Map<number, Partial<Record<FinishedStatus, number>>>;
   /** The "there may be work" marker (the Redis signal list holds at most one). */
   marker: boolean;
   /** Blocked `waitForWork` calls, longest waiting first (like `BLPOP` clients). */
@@ -72,6 +74,7 @@ export function newQueueState(prefix: string, queue: string): QueueState {
     indexes: Object.fromEntries(
       FINISHED_STATES.map((s) => [s, { byTime: new SortedSet(), byExpiry: new SortedSet() }]),
     ) as Record<FinishedStatus, FinishedIndex>,
+    throughput: new Map(),
     marker: false,
     waiters: [],
     finished: new Set(),

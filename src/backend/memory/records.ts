@@ -17,7 +17,12 @@ import {
   jobInfoFromHash,
 } from "../../core/job.ts";
 import { FINISHED_FIELDS, type JobFields } from "../../core/job_record.ts";
-import { FINISHED_TRIM_BATCH, INLINE_RESULT_MAX } from "../../core/store_limits.ts";
+import {
+  FINISHED_TRIM_BATCH,
+  INLINE_RESULT_MAX,
+  THROUGHPUT_KEEP_MS,
+  THROUGHPUT_MINUTE_MS,
+} from "../../core/store_limits.ts";
 import type { MemoryStore } from "./memory_store.ts";
 import type { JobRecord, QueueState } from "./queue_state.ts";
 
@@ -100,6 +105,7 @@ export function finishRecord(
   keep: number,
 ): void {
   store.expire(rec, now, ttlMs);
+  countThroughput(q, status, now);
   const { byTime, byExpiry } = q.indexes[status];
   byTime.add(id, now);
   byExpiry.add(id, now + ttlMs);
@@ -117,6 +123,21 @@ export function finishRecord(
       }
     }
   }
+}
+
+/**
+ * The throughput count of `finish_job`: one more job finished in `status`
+ * in the minute of `now`; minutes older than THROUGHPUT_KEEP_MS are dropped.
+ */
+function countThroughput(q: QueueState, status: FinishedStatus, now: number): void {
+  const minute = Math.floor(now / THROUGHPUT_MINUTE_MS);
+  let counts = q.throughput.get(minute);
+  if (!counts) {
+    q.throughput.set(minute, counts = {});
+    const oldest = minute - Math.ceil(THROUGHPUT_KEEP_MS / THROUGHPUT_MINUTE_MS);
+    for (const m of q.throughput.keys()) if (m < oldest) q.throughput.delete(m);
+  }
+  counts[status] = (counts[status] ?? 0) + 1;
 }
 
 /**

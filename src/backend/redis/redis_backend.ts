@@ -20,12 +20,13 @@ import { isFinished, jobInfoFromHash } from "../../core/job.ts";
 import { deliveryLimitError } from "../../core/store_errors.ts";
 import { clampTtlMs, DEAD_TTL_MS } from "../../core/store_limits.ts";
 import { type AnyRedis, closeClient, openClient, type RedisInput } from "./connection.ts";
-import { type QueueKeys, queueKeys } from "./keys.ts";
+import { type QueueKeys, queueKeys, THROUGHPUT_KEY_PART } from "./keys.ts";
+import { type ThroughputMinute, throughputMinutes, throughputRow } from "../../core/throughput.ts";
 import { READY_CHECK_MS, waitUntilReady } from "./ready_check.ts";
 import { redisHeartbeat, redisListWorkers, redisUnregister } from "./worker_registry.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 import { type EnqueueContext, enqueueJobs } from "./enqueue_calls.ts";
-import { storeCall } from "./redis_errors.ts";
+import { redisStoreError, storeCall } from "./redis_errors.ts";
 import { BlockingWaits } from "./blocking_waits.ts";
 import { FinishedChannels } from "./finished_channels.ts";
 import { fetchResult, pushCompletions, RESULT_FIELDS } from "./replies.ts";
@@ -36,7 +37,12 @@ import { RedisSchedules } from "./schedules.ts";
 import { ReplicaWaits } from "./replica_waits.ts";
 import { type ScriptArg, ScriptRunner } from "./script_runner.ts";
 import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
-import { QUEUE_STATES, type QueueCounts, type Retention } from "../../core/queue_state.ts";
+import {
+  FINISHED_STATES,
+  QUEUE_STATES,
+  type QueueCounts,
+  type Retention,
+} from "../../core/queue_state.ts";
 import type { AdvanceOutcome, ScheduleUpsertResult } from "../schedule_backend.ts";
 
 /** Options of {@linkcode RedisBackend}. */
@@ -432,6 +438,24 @@ export class RedisBackend implements Backend {
     onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
     return this.#finished.subscribe(queue, listener, onReconnect);
+  }
+
+  /** One HMGET per minute of the range, in one pipeline (every key is in the queue's slot). */
+  async throughput(queue: string, since: number): Promise<ThroughputMinute[]> {
+    const minutes = throughputMinutes(since, await this.time(queue));
+    const base = this.keys(queue).states + THROUGHPUT_KEY_PART;
+    const replies = await storeCall("read throughput", async () => {
+      const pipeline = this.client.pipeline();
+      for (const m of minutes) pipeline.hmget(base + m, ...FINISHED_STATES);
+      return (await pipeline.exec()) ?? [];
+    });
+    return minutes.map((m, i) => {
+      const [error, values] = replies[i] ?? [null, []];
+      if (error) throw redisStoreError("read throughput", error);
+      const counts: Record<string, string | null> = {};
+      FINISHED_STATES.forEach((s, n) => (counts[s] = (values as (string | null)[])[n]));
+      return throughputRow(m, counts);
+    });
   }
 
   onQueueEvents(

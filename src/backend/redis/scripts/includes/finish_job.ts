@@ -12,7 +12,9 @@
  * FINISHED_TRIM_BATCH of them) are deleted with their hashes (the
  * `retention` option). So the index holds exactly the finished jobs of that
  * status, and those whose expiry lies in the past are never counted (see the
- * `counts` script).
+ * `counts` script). The job is also counted in the throughput HASH of the
+ * minute (`<states>throughput:<now / 60000>`, field = status), which expires
+ * THROUGHPUT_KEEP_MS after its first count (`q.throughput()`).
  *
  * `unfinish_job(states, id, status)`: removes `id` from the index of
  * `status` and its expiry zset (the job is requeued, removed or replaced);
@@ -24,8 +26,12 @@
  * @module
  */
 
-import { FINISHED_TRIM_BATCH } from "../../../../core/store_limits.ts";
-import { EXPIRY_SUFFIX, JOB_KEY_PART } from "../../keys.ts";
+import {
+  FINISHED_TRIM_BATCH,
+  THROUGHPUT_KEEP_MS,
+  THROUGHPUT_MINUTE_MS,
+} from "../../../../core/store_limits.ts";
+import { EXPIRY_SUFFIX, JOB_KEY_PART, THROUGHPUT_KEY_PART } from "../../keys.ts";
 import { luaString } from "../lua_text.ts";
 import { FINISHED_STATES } from "../../../../core/queue_state.ts";
 
@@ -54,6 +60,10 @@ local function finish_job(states, key, id, status, now, ttl, keep)
   redis.call('PEXPIRE', key, ttl)
   redis.call('ZADD', index, now, id)
   redis.call('ZADD', expiry, now + ttl, id)
+  local tp = states .. ${
+  luaString(THROUGHPUT_KEY_PART)
+} .. math.floor(now / ${THROUGHPUT_MINUTE_MS})
+  if redis.call('HINCRBY', tp, status, 1) == 1 then redis.call('PEXPIRE', tp, ${THROUGHPUT_KEEP_MS}) end
   local gone = redis.call('ZRANGEBYSCORE', expiry, '-inf', '(' .. now, 'LIMIT', 0,
     ${FINISHED_TRIM_BATCH})
   if #gone > 0 then
