@@ -173,6 +173,12 @@ export interface Backend extends ScheduleBackend {
    */
   throughput(queue: string, since: number): Promise<ThroughputMinute[]>;
   /**
+   * How long the job of `queue` that waits longest has waited, in
+   * milliseconds (store clock): the head of the queue, or a deferred job
+   * past its due time, whichever waits since earlier; 0 when none waits.
+   */
+  oldestWaitingMs(queue: string): Promise<number>;
+  /**
    * Calls `listener` with every event of `queue` from now on: each job that
    * finishes (as {@linkcode Backend.onFinished} tells it) and each progress
    * a running job reports. Resolves once subscribed, with the function

@@ -213,6 +213,24 @@ export interface Completion {
   ttlMs: number;
 }
 
+/**
+ * Since when a waiting job waits (epoch ms): its due time, or its enqueue
+ * time when it was due at once (`due` 0). For the store's fields as strings.
+ *
+ * @example
+ * ```ts
+ * import { waitingSince } from "./job.ts";
+ *
+ * console.log(waitingSince("1000", "0"), waitingSince("1000", "5000")); // 1000 5000
+ * ```
+ */
+export function waitingSince(enq: string | undefined, due: string | undefined): number | undefined {
+  const e = Number(enq ?? NaN);
+  const d = Number(due ?? 0);
+  if (!Number.isFinite(e)) return undefined;
+  return Number.isFinite(d) && d > e ? d : e;
+}
+
 /** Parses `text` as JSON, or returns `fallback` when it is not valid JSON. */
 export function parseJsonOr<T>(text: string, fallback: T): T {
   try {

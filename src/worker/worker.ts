@@ -156,6 +156,13 @@ export class Worker {
           return queues();
         },
         concurrency: o.concurrency,
+        queueFigures: async (queue) => {
+          const [counts, oldestWaitingMs] = await Promise.all([
+            this.#backend.queueCounts(queue),
+            this.#backend.oldestWaitingMs(queue),
+          ]);
+          return { counts, oldestWaitingMs };
+        },
         running() {
           const counts = new Map<string, number>();
           for (const r of leases.running()) {
@@ -191,7 +198,14 @@ export class Worker {
         new TypeError("Cannot read metrics: the worker was created with metrics: false"),
       );
     }
-    return Promise.resolve(this.#metrics.text());
+    return this.#metricsText(this.#metrics);
+  }
+
+  #metricsText(metrics: WorkerMetrics): Promise<string> {
+    return metrics.text((error, queue) => {
+      this.#log.warn("cannot read the queue's figures for the metrics", { queue, error });
+      this.#events.emit("error", { kind: "store", action: "read queue figures", error, queue });
+    });
   }
 
   /**
@@ -230,7 +244,7 @@ export class Worker {
    * ```
    */
   readonly fetchHandler: (request: Request) => Promise<Response> = observeHandler({
-    metrics: () => Promise.resolve(this.#metrics?.text()),
+    metrics: () => this.#metrics ? this.#metricsText(this.#metrics) : Promise.resolve(undefined),
     health: () => this.health(),
   });
 

@@ -7,6 +7,7 @@
  */
 
 import { MetricRegistry } from "../core/prometheus.ts";
+import { QUEUE_STATES, type QueueCounts } from "../core/queue_state.ts";
 import type { WorkerEvents } from "./worker_events.ts";
 
 /**
@@ -50,12 +51,17 @@ export interface WorkerMetricsSource {
   concurrency: number;
   /** How many jobs run now, per queue. */
   running(): Map<string, number>;
+  /** The queue-wide figures read from the store at each scrape (absent: none shown). */
+  queueFigures?(queue: string): Promise<{ counts: QueueCounts; oldestWaitingMs: number }>;
 }
 
 /** The metrics of one worker; see the README's "Observing" for the list. */
 export class WorkerMetrics {
   readonly #registry = new MetricRegistry();
   readonly #prime: (queues: readonly string[]) => void;
+  readonly #source: WorkerMetricsSource;
+  /** The queue-wide figures of the last scrape, per queue. */
+  #figures = new Map<string, { counts: QueueCounts; oldestWaitingMs: number }>();
 
   /**
    * @param events The worker's events, which feed the counters and histograms.
@@ -63,6 +69,7 @@ export class WorkerMetrics {
    */
   constructor(events: WorkerEvents, source: WorkerMetricsSource) {
     const r = this.#registry;
+    this.#source = source;
     const jobs = r.counter(
       "repid_jobs_total",
       "Jobs this worker ran to an outcome (done, failed, retried, dead, cancelled), per queue and actor.",
@@ -100,6 +107,25 @@ export class WorkerMetrics {
       "Store calls that failed and were retried by this worker.",
     );
     storeErrors.inc({}, 0);
+    r.gauge(
+      "repid_queue_jobs",
+      "Jobs of the queue in each state, read from the store at the scrape (every worker of the queue shows the same).",
+      ["queue", "state"],
+    ).collect(() =>
+      [...this.#figures].flatMap(([queue, f]) =>
+        QUEUE_STATES.map((state) => ({ labels: { queue, state }, value: f.counts[state] }))
+      )
+    );
+    r.gauge(
+      "repid_queue_oldest_waiting_seconds",
+      "How long the queue's longest-waiting job has waited since it was due (0 when none waits), read at the scrape.",
+      ["queue"],
+    ).collect(() =>
+      [...this.#figures].map(([queue, f]) => ({
+        labels: { queue },
+        value: f.oldestWaitingMs / 1000,
+      }))
+    );
     this.#prime = (queues) => {
       for (const queue of queues) leaseLost.inc({ queue }, 0);
     };
@@ -159,8 +185,26 @@ export class WorkerMetrics {
     return this.#registry;
   }
 
-  /** Every metric in the Prometheus text exposition format. */
-  text(): string {
+  /**
+   * Every metric in the Prometheus text exposition format, the queue-wide
+   * gauges read from the store first (a queue whose figures cannot be read
+   * is left out of them; `onStoreError` hears why).
+   */
+  async text(onStoreError: (error: unknown, queue: string) => void = () => {}): Promise<string> {
+    const read = this.#source.queueFigures;
+    if (read) {
+      const figures = new Map<string, { counts: QueueCounts; oldestWaitingMs: number }>();
+      await Promise.all(this.#source.queues.map(async (queue) => {
+        try {
+          figures.set(queue, await read(queue));
+        } catch (error) {
+          onStoreError(error, queue);
+        }
+      }));
+      this.#figures = new Map(
+        this.#source.queues.filter((q) => figures.has(q)).map((q) => [q, figures.get(q)!]),
+      );
+    }
     return this.#registry.text();
   }
 }

@@ -111,6 +111,14 @@ test("`repid worker --metrics-port` serves metrics that count the jobs it ran, a
     assert.equal(value(families, "repid_jobs_running", { queue: "observe" }), 0);
     assert.equal(value(families, "repid_lease_lost_total", { queue: "observe" }), 0);
     assert.equal(value(families, "repid_store_errors_total"), 0);
+    // the queue-wide gauges, read from the store at the scrape
+    const queueJobs = (state: string) =>
+      value(families, "repid_queue_jobs", { queue: "observe", state });
+    assert.deepEqual(
+      ["queued", "deferred", "active", "done", "failed", "dead"].map(queueJobs),
+      [0, 0, 0, 3, 2, 0],
+    );
+    assert.equal(value(families, "repid_queue_oldest_waiting_seconds", { queue: "observe" }), 0);
 
     const healthz = await fetch(`${base}/healthz`);
     assert.equal(healthz.status, 200);

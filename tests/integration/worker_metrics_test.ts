@@ -67,6 +67,43 @@ for (const backend of backends) {
       await running;
     });
 
+    it("`metrics()` reads the queue-wide gauges from the store: jobs per state, the oldest wait", async () => {
+      const worker = h.worker({ concurrency: 1 });
+      const release = latch();
+      const started = latch();
+      worker.actor(async function hold_one() {
+        started.open();
+        await release.opened;
+      }, { queue: "met-gauge" });
+      const running = worker.runForever({ handleSignals: false });
+      const producer = h.producer();
+      const first = await producer.enqueueJob("hold_one", { queue: "met-gauge" });
+      await started.opened;
+      // behind the running job, it waits
+      const late = await producer.enqueueJob("hold_one", { queue: "met-gauge" });
+      await waitFor("10 ms since its enqueue", () => Date.now() >= late.enqueuedAt + 10);
+      const families = parsePrometheusTextFormat(await worker.metrics()) as {
+        name: string;
+        metrics: { labels?: Record<string, string>; value?: string }[];
+      }[];
+      const gauge = (name: string) => families.find((f) => f.name === name)!.metrics;
+      const jobs = Object.fromEntries(
+        gauge("repid_queue_jobs").map((m) => [m.labels!.state, Number(m.value)]),
+      );
+      assert.equal(jobs.active, 1);
+      assert.equal(jobs.queued, 1);
+      assert.equal(jobs.deferred, 0);
+      assert.equal(jobs.done, 0);
+      const [oldest] = gauge("repid_queue_oldest_waiting_seconds");
+      assert.equal(oldest.labels?.queue, "met-gauge");
+      const waited = Number(oldest.value);
+      assert.ok(waited >= 0.009 && waited < 60, `waited ${waited} s since its enqueue`);
+      release.open();
+      await Promise.all([first.result, late.result]);
+      await worker.stop();
+      await running;
+    });
+
     it("`/healthz` and `/readyz` answer 200 while running, 503 once stopping", async () => {
       const worker = h.worker();
       worker.actor(async function nothing() {}, { queue: "met-health" });

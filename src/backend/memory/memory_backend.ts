@@ -24,6 +24,7 @@ import type {
   NewJob,
   QueueStoreEvent,
 } from "../../core/job.ts";
+import { waitingSince } from "../../core/job.ts";
 import { describe } from "../../core/names.ts";
 import { assertDuration, HOUR_MS } from "../../core/time.ts";
 import { assertRetention, type QueueCounts } from "../../core/queue_state.ts";
@@ -273,6 +274,19 @@ export class MemoryBackend implements Backend {
       this.#subscriptions.delete(sub);
       return Promise.resolve();
     });
+  }
+
+  oldestWaitingMs(queue: string): Promise<number> {
+    const q = this.#ctx.q(queue);
+    const now = this.#store.now();
+    const since: number[] = [];
+    const head = q.ready.peekFront();
+    const rec = head === undefined ? undefined : getRecord(q, head, now);
+    const s = rec ? waitingSince(rec.h.enq, rec.h.due) : undefined;
+    if (s !== undefined) since.push(s);
+    const due = q.deferred.first();
+    if (due && due.score <= now) since.push(due.score);
+    return Promise.resolve(since.length ? Math.max(0, now - Math.min(...since)) : 0);
   }
 
   throughput(queue: string, since: number): Promise<ThroughputMinute[]> {

@@ -16,7 +16,7 @@ import type {
   NewJob,
   QueueStoreEvent,
 } from "../../core/job.ts";
-import { isFinished, jobInfoFromHash } from "../../core/job.ts";
+import { isFinished, jobInfoFromHash, waitingSince } from "../../core/job.ts";
 import { deliveryLimitError } from "../../core/store_errors.ts";
 import { clampTtlMs, DEAD_TTL_MS } from "../../core/store_limits.ts";
 import { type AnyRedis, closeClient, openClient, type RedisInput } from "./connection.ts";
@@ -438,6 +438,31 @@ export class RedisBackend implements Backend {
     onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
     return this.#finished.subscribe(queue, listener, onReconnect);
+  }
+
+  /** The head of `ready` and the first due deferred job, read in one pipeline (then the head's times). */
+  async oldestWaitingMs(queue: string): Promise<number> {
+    const k = this.keys(queue);
+    return await storeCall("read the oldest waiting job", async () => {
+      const [time, head, due] = await this.client.pipeline()
+        .time()
+        .lindex(k.ready, 0)
+        .zrange(k.deferred, 0, 0, "WITHSCORES")
+        .exec() ?? [];
+      for (const reply of [time, head, due]) if (reply?.[0]) throw reply[0];
+      const [sec, micro] = time![1] as [string, string];
+      const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+      const since: number[] = [];
+      const id = head![1] as string | null;
+      if (id !== null) {
+        const [enq, dueAt] = await this.client.hmget(k.jobPrefix + id, "enq", "due");
+        const s = waitingSince(enq ?? undefined, dueAt ?? undefined);
+        if (s !== undefined) since.push(s);
+      }
+      const first = due![1] as string[];
+      if (first.length === 2 && Number(first[1]) <= now) since.push(Number(first[1]));
+      return since.length ? Math.max(0, now - Math.min(...since)) : 0;
+    });
   }
 
   /** One HMGET per minute of the range, in one pipeline (every key is in the queue's slot). */
