@@ -35,6 +35,7 @@ export {
   LeaseLostError,
   NonJsonResultError,
   ProducerClosedError,
+  QueueNotFoundError,
   RepidError,
   ReplicationError,
   ResultTimeoutError,
@@ -96,9 +97,12 @@ export type {
   JobSettings,
 } from "./src/producer/enqueue_options.ts";
 export { Job } from "./src/producer/job.ts";
+export { type LiveWorker, Repid, type RepidOptions } from "./src/producer/repid.ts";
 export {
-  QueueHandle,
-  type QueueHandleContext,
+  type JobsPageResult,
+  type JobsQuery,
+  Queue,
+  type QueueContext,
   type ThroughputOptions,
 } from "./src/producer/queue_handle.ts";
 export type { ThroughputMinute } from "./src/core/throughput.ts";
@@ -109,7 +113,6 @@ export {
   type QueueFinishedEvent,
   type QueueProgressEvent,
 } from "./src/producer/queue_events.ts";
-export { Repid, type RepidOptions } from "./src/producer/repid.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";
 export type { UnknownActorsPolicy } from "./src/producer/actor_presence.ts";
 export type { WorkerAnnouncement, WorkerInfo } from "./src/core/worker_info.ts";
@@ -119,7 +122,17 @@ export type {
   RedisClusterClient,
   RedisInput,
 } from "./src/backend/redis/connection.ts";
-export type { Backend, FetchRequest, FetchResult, RequeueRequest } from "./src/backend/backend.ts";
+export type {
+  Backend,
+  BatchOutcome,
+  FetchRequest,
+  FetchResult,
+  JobActionOutcome,
+  JobsPage,
+  PagePosition,
+  RequeueRequest,
+} from "./src/backend/backend.ts";
+export type { CursorPosition } from "./src/core/jobs_cursor.ts";
 export { days, hours, minutes, seconds } from "./src/core/durations.ts";
 export type {
   NewSchedule,

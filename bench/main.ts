@@ -42,6 +42,8 @@ import {
 } from "./report.ts";
 
 const ROOT = new URL("../", import.meta.url);
+/** How many done jobs the `process-c50-kept` scenario keeps (Repid's `retention`). */
+const KEPT = 1_000;
 const CHILD = new URL("./drivers/child.mjs", import.meta.url).pathname;
 
 interface Options {
@@ -386,7 +388,8 @@ async function measure(
         }, t);
       case "process-c1":
       case "process-c50":
-      case "process-c50-observed": {
+      case "process-c50-observed":
+      case "process-c50-kept": {
         const prefill = await runChild(lib, {
           ...base,
           mode: "prefill",
@@ -400,6 +403,8 @@ async function measure(
           n: o.n,
           concurrency,
           observe: scenario === "process-c50-observed",
+          // Repid keeps at most this many done jobs per queue (the finished-jobs index trimmed)
+          ...(scenario === "process-c50-kept" ? { retention: KEPT } : {}),
         }, t);
       }
       case "latency": {
@@ -452,6 +457,8 @@ function scenarioMeta(o: Options, scenario: Scenario): Record<string, unknown> {
         concurrency: 50,
         observe: "events+metrics+tracing (no SDK)",
       };
+    case "process-c50-kept":
+      return { n: o.n, concurrency: 50, retention: KEPT };
     case "latency":
       return { n: o.latencyN, warmup: o.warmup, workerConcurrency: 50 };
   }
@@ -494,8 +501,12 @@ async function main(): Promise<number> {
         // Rotate the order of the libraries from run to run, to spread drift fairly.
         const order = libs.map((_, i) => libs[(i + run) % libs.length]);
         for (const lib of order) {
-          // Only Repid has the observing switches.
-          if (scenario === "process-c50-observed" && lib.lib !== "repid") {
+          // Only Repid has the observing switches; its retention option has no
+          // like-for-like setting in the peers' drivers.
+          if (
+            (scenario === "process-c50-observed" || scenario === "process-c50-kept") &&
+            !lib.id.startsWith("repid")
+          ) {
             continue;
           }
           const prefix = `repid-bench-${runId}-${lib.id}-${scenario}-${run}`;

@@ -15,6 +15,7 @@ export const SCENARIOS = [
   "process-c1",
   "process-c50",
   "process-c50-observed",
+  "process-c50-kept",
   "latency",
 ] as const;
 
@@ -93,6 +94,12 @@ const ROWS: Row[] = [
     scenario: "process-c50-observed",
     metric: "jobsPerSec",
     label: "b. process c=50, events+metrics+tracing on, jobs/s",
+    digits: 0,
+  },
+  {
+    scenario: "process-c50-kept",
+    metric: "jobsPerSec",
+    label: "b. process c=50, retention 1,000 done (Repid), jobs/s",
     digits: 0,
   },
   {

@@ -115,6 +115,7 @@ async function main() {
         const w = await lib.worker({
           concurrency: cfg.concurrency,
           observe: cfg.observe === true,
+          retention: cfg.retention,
           onDone() {
             if (++done === n) resolveAll();
           },

@@ -38,7 +38,7 @@ export async function open({ url, prefix, queue }) {
         close: () => producer.close(),
       };
     },
-    worker({ concurrency, onDone, observe = false }) {
+    worker({ concurrency, onDone, retention, observe = false }) {
       const logger = {
         debug() {},
         info() {},
@@ -57,6 +57,7 @@ export async function open({ url, prefix, queue }) {
         logger,
         metrics: observe,
         tracing: observe,
+        ...(retention ? { retention: { done: retention } } : {}),
       });
       worker.actor(async function noop(_i) {}, { queue });
       // "done" is emitted once the job's ack (and result) is stored.

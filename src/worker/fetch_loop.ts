@@ -5,6 +5,7 @@
  * @module
  */
 
+import { leaseToken } from "../core/lease_token.ts";
 import type { Backend, FetchResult } from "../backend/backend.ts";
 import type { LeasedJob } from "../core/job.ts";
 import { setImmediate } from "node:timers";
@@ -37,6 +38,8 @@ export interface FetchContext {
   writer: StoreWriter;
   /** Where failed fetches are reported (`error`). */
   events: WorkerEvents;
+  /** The worker's registered id, the first part of its lease tokens (see `lease_token.ts`). */
+  workerId: string;
 }
 
 /** The fetch loops of a worker, two lanes per queue when the concurrency allows. */
@@ -51,7 +54,7 @@ export class FetchLoops {
   readonly #events: WorkerEvents;
   /** The lanes whose last fetch failed. */
   readonly #failing = new Set<Lane>();
-  readonly #workerId = crypto.randomUUID().slice(0, 8);
+  readonly #workerId: string;
   #tokenSeq = 0;
   /** Fetches still in flight when the worker began to stop; their jobs are handed back. */
   readonly #lateFetches = new Set<Promise<unknown>>();
@@ -67,6 +70,7 @@ export class FetchLoops {
     this.#signal = context.signal;
     this.#start = context.start;
     this.#writer = context.writer;
+    this.#workerId = context.workerId;
     this.#events = context.events;
   }
 
@@ -134,7 +138,7 @@ export class FetchLoops {
         lane.slots.release(n);
       };
       try {
-        const token = `${this.#workerId}-${++this.#tokenSeq}`;
+        const token = leaseToken(this.#workerId, ++this.#tokenSeq);
         const { leaseMs, maxStalls } = this.#opts;
         const acks = lane.acks;
         // Jobs of this lane just finished and their acks go out at the end of

@@ -438,12 +438,17 @@ export class Worker {
         : undefined,
     ]);
     // So that producers can tell whether an actor has a worker.
-    this.#registration = new WorkerRegistration(this.#backend, {
-      id: this.#workerId,
-      queues: this.queues,
-      actors: actorsByQueue(this.#actors.values()),
-      concurrency: this.#opts.concurrency,
-    }, this.#log);
+    this.#registration = new WorkerRegistration(
+      this.#backend,
+      {
+        id: this.#workerId,
+        queues: this.queues,
+        actors: actorsByQueue(this.#actors.values()),
+        concurrency: this.#opts.concurrency,
+      },
+      this.#log,
+      () => this.runningCount,
+    );
     this.#registration.start();
   }
 
@@ -476,6 +481,7 @@ export class Worker {
       start: (job, lane) => runner.start(job, lane),
       writer: this.#writer,
       events: this.#events,
+      workerId: this.#workerId,
     });
     this.#loops = this.#fetcher.run(this.queues).map((loop) =>
       loop.finally(() => void this.#loopsEnded++)

@@ -139,7 +139,7 @@ for (const backend of backends) {
       assert.throws(() => producer.queue("qe-end").events(), ProducerClosedError);
       assert.throws(() => producer.queue(""), {
         name: "TypeError",
-        message: "Cannot open queue: queue name is empty",
+        message: "Cannot get queue: queue name is empty",
       });
     });
   });

@@ -137,8 +137,8 @@ local function take(id)
     return
   end
   local deliveries = (tonumber(f[4]) or 0) + 1
-  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'started', now,
-    'deliveries', deliveries)
+  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'worker', token,
+    'started', now, 'deliveries', deliveries)
   redis.call('ZADD', active, now + lease, id)
   n = n + 1
   local k = #out
