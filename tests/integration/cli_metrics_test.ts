@@ -4,25 +4,18 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import {
+  parsePrometheus as parsePrometheusTextFormat,
+  type PromFamily,
+  type PromSample,
+} from "../support/prometheus_text.ts";
 import { Repid } from "../../mod.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { runDeno, within } from "../support/subprocess.ts";
 import { waitFor } from "../support/wait.ts";
 
-interface Sample {
-  labels?: Record<string, string>;
-  value?: string;
-  buckets?: Record<string, string>;
-  count?: string;
-  sum?: string;
-}
-interface Family {
-  name: string;
-  type: string;
-  help: string;
-  metrics: Sample[];
-}
+type Sample = PromSample;
+type Family = PromFamily;
 
 /** The value of `name` whose labels include `labels` (a counter or gauge). */
 function value(families: Family[], name: string, labels: Record<string, string> = {}): number {

@@ -7,10 +7,14 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { defineActor, Repid } from "../../mod.ts";
 import { PROGRESS_WRITE_MS } from "../../src/worker/progress_reporter.ts";
+import { fileURLToPath } from "node:url";
 import { spawnScript } from "../support/child_script.ts";
 import { backends, type Harness } from "../support/harness.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { latch, waitFor, within } from "../support/wait.ts";
+
+/** A worker of the observe actors in a process of its own (a literal URL, for the Node run). */
+const OBSERVE_WORKER = fileURLToPath(new URL("./fixtures/observe_worker.ts", import.meta.url));
 
 const progressThreadActor = defineActor<typeof import("./fixtures/threads/progress.ts").default>(
   new URL("./fixtures/threads/progress.ts", import.meta.url),
@@ -122,7 +126,7 @@ for (const backend of backends) {
 describe("job progress across processes", () => {
   it("`job.onProgress()` and `job.progress()` follow a job run by a worker in another process", async () => {
     const prefix = testPrefix("progress-xproc");
-    const child = spawnScript("tests/integration/fixtures/observe_worker.ts", {
+    const child = spawnScript(OBSERVE_WORKER, {
       REPID_URL: REDIS_URL,
       REPID_PREFIX: prefix,
     });

@@ -7,10 +7,14 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ProducerClosedError, type QueueEvent, Repid } from "../../mod.ts";
 import { INLINE_RESULT_MAX } from "../../src/core/store_limits.ts";
+import { fileURLToPath } from "node:url";
 import { spawnScript } from "../support/child_script.ts";
 import { backends, type Harness } from "../support/harness.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { within } from "../support/wait.ts";
+
+/** A worker of the observe actors in a process of its own (a literal URL, for the Node run). */
+const OBSERVE_WORKER = fileURLToPath(new URL("./fixtures/observe_worker.ts", import.meta.url));
 
 /** Reads events until `until` says to stop; returns them. */
 async function collect(
@@ -148,7 +152,7 @@ for (const backend of backends) {
 describe("queue.events() across processes", () => {
   it("follows the jobs that a worker in another process finishes, with their progress", async () => {
     const prefix = testPrefix("events-xproc");
-    const child = spawnScript("tests/integration/fixtures/observe_worker.ts", {
+    const child = spawnScript(OBSERVE_WORKER, {
       REPID_URL: REDIS_URL,
       REPID_PREFIX: prefix,
     });

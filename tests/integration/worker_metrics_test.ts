@@ -3,7 +3,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { parsePrometheus as parsePrometheusTextFormat } from "../support/prometheus_text.ts";
 import { backends, type Harness } from "../support/harness.ts";
 import { latch, waitFor } from "../support/wait.ts";
 

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { parsePrometheus as parsePrometheusTextFormat } from "../support/prometheus_text.ts";
 import { MetricRegistry } from "../../src/core/prometheus.ts";
 
 test("`MetricRegistry.text()` writes HELP and TYPE lines and escapes label values", () => {
