@@ -6,7 +6,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Worker, WorkerEventMap, WorkerEventName } from "../../mod.ts";
 import { backends, type Harness } from "../support/harness.ts";
-import { waitFor, within } from "../support/wait.ts";
+import { latch, waitFor, within } from "../support/wait.ts";
+import { MemoryBackend, storedJobFields } from "../../src/backend/memory/memory_backend.ts";
+import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
 
 /** Records every event of `names` in order, as `[name, detail]`. */
 function record(
@@ -102,6 +104,42 @@ for (const backend of backends) {
       await waitFor("the dead event", () => seen.length > 0);
       assert.equal(seen[0][1].id, "bad-args");
       assert.equal(seen[0][1].reason, "malformed");
+      await worker.stop();
+      await running;
+    });
+
+    it("`leaseLost` when another token took the job's lease; its signal aborts", async () => {
+      const worker = h.worker({ leaseMs: 300 });
+      const started = latch();
+      let aborted: unknown;
+      worker.actor(async function held() {
+        started.open();
+        await new Promise<void>((resolve) =>
+          this.signal.addEventListener("abort", () => {
+            aborted = this.signal.reason;
+            resolve();
+          })
+        );
+      }, { queue: "ev-lease" });
+      const lost: WorkerEventMap["leaseLost"][] = [];
+      worker.on("leaseLost", (e) => lost.push(e));
+      const running = worker.runForever({ handleSignals: false });
+      const job = await h.producer().enqueueJob("held", { queue: "ev-lease" });
+      await started.opened;
+      // another worker's token, as after an expiry and a fetch elsewhere
+      const store = h.backend();
+      if (store instanceof MemoryBackend) {
+        storedJobFields(store, "ev-lease", job.id)!.token = "other";
+      } else {
+        const redis = store as RedisBackend;
+        await redis.client.hset(redis.keys("ev-lease").jobPrefix + job.id, "token", "other");
+      }
+      await waitFor("the leaseLost event", () => lost.length > 0);
+      assert.equal(lost[0].id, job.id);
+      assert.equal(lost[0].queue, "ev-lease");
+      assert.equal(lost[0].actor, "held");
+      await waitFor("the run's signal to abort", () => aborted !== undefined);
+      assert.equal((aborted as Error).name, "LeaseLostError");
       await worker.stop();
       await running;
     });
