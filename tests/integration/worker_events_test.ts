@@ -8,7 +8,7 @@ import type { Worker, WorkerEventMap, WorkerEventName } from "../../mod.ts";
 import { backends, type Harness } from "../support/harness.ts";
 import { latch, waitFor, within } from "../support/wait.ts";
 import { MemoryBackend, storedJobFields } from "../../src/backend/memory/memory_backend.ts";
-import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
+import type { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
 
 /** Records every event of `names` in order, as `[name, detail]`. */
 function record(
