@@ -30,6 +30,7 @@
 export {
   ActorLoadError,
   ConnectionError,
+  JobCancelledError,
   JobNotFoundError,
   JobTimeoutError,
   LeaseLostError,
@@ -96,7 +97,7 @@ export type {
   EnqueueOptions,
   JobSettings,
 } from "./src/producer/enqueue_options.ts";
-export { Job } from "./src/producer/job.ts";
+export { type CancelResult, Job } from "./src/producer/job.ts";
 export { type LiveWorker, Repid, type RepidOptions } from "./src/producer/repid.ts";
 export {
   type JobsPageResult,
@@ -125,10 +126,12 @@ export type {
 export type {
   Backend,
   BatchOutcome,
+  CancelOutcome,
   FetchRequest,
   FetchResult,
   JobActionOutcome,
   JobsPage,
+  LeaseRenewal,
   PagePosition,
   RequeueRequest,
 } from "./src/backend/backend.ts";

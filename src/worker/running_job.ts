@@ -53,6 +53,8 @@ export class RunningJob {
   done: Promise<void> = Promise.resolve();
   /** The job's progress reports, once the actor made one. */
   progress: ProgressReporter | undefined;
+  /** Set when the job was cancelled (`job.cancel()`) while leased here: the store refuses its writes. */
+  cancelled = false;
   #state: RunState = "running";
   #controller: AbortController | undefined;
   readonly #releaseSlot: () => void;

@@ -67,7 +67,11 @@ export interface WorkerEventMap {
     /** Why (`malformed`, `unknown_actor`, …). */
     reason: string;
   };
-  /** The job was cancelled while this worker ran it. */
+  /**
+   * The job was cancelled (`job.cancel()`, from any process) while leased
+   * here: its run stops (its signal aborts with a `JobCancelledError`) and
+   * nothing of it is stored.
+   */
   cancelled: JobEventFields;
   /** The job's lease is gone (it expired, or another worker took the job): it stopped here. */
   leaseLost: JobEventFields;

@@ -144,6 +144,39 @@ for (const backend of backends) {
       await running;
     });
 
+    it("`cancelled` when the job is cancelled while it runs; counted, and seen by queue events", async () => {
+      const worker = h.worker();
+      const started = latch();
+      worker.actor(async function cancellable() {
+        started.open();
+        await new Promise<void>((resolve) =>
+          this.signal.addEventListener("abort", () => resolve())
+        );
+      }, { queue: "ev-cancel" });
+      const cancelled: WorkerEventMap["cancelled"][] = [];
+      worker.on("cancelled", (e) => cancelled.push(e));
+      const running = worker.runForever({ handleSignals: false });
+      const producer = h.producer();
+      const events = producer.queue("ev-cancel").events();
+      await events.ready;
+      const job = await producer.enqueueJob("cancellable", { queue: "ev-cancel" });
+      await started.opened;
+      assert.deepEqual(await job.cancel(), { cancelled: true, status: "cancelled" });
+      await waitFor("the cancelled event", () => cancelled.length > 0);
+      assert.equal(cancelled[0].id, job.id);
+      assert.equal(cancelled[0].actor, "cancellable");
+      const next = await within(events.next(), "the queue's cancelled event");
+      assert.equal(next.value?.type, "cancelled");
+      assert.equal(next.value?.id, job.id);
+      await events.return();
+      assert.match(
+        await worker.metrics(),
+        /repid_jobs_total\{queue="ev-cancel",actor="cancellable",status="cancelled"\} 1\n/,
+      );
+      await worker.stop();
+      await running;
+    });
+
     it("a listener that throws is reported on `error` and the worker goes on", async () => {
       const worker = h.worker();
       worker.actor(async function echo(x: number) {

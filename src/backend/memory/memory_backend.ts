@@ -15,9 +15,11 @@ import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 import type {
   Backend,
   BatchOutcome,
+  CancelOutcome,
   FetchResult,
   JobActionOutcome,
   JobsPage,
+  LeaseRenewal,
   PagePosition,
   RequeueRequest,
 } from "../backend.ts";
@@ -46,9 +48,10 @@ import * as operations from "./operations.ts";
 import * as inspection from "./inspection.ts";
 import type { MemoryQueueCounts } from "./inspection.ts";
 import * as jobOps from "./job_ops.ts";
+import * as queueOps from "./queue_ops.ts";
 import type { MemoryContext } from "./memory_context.ts";
 import type { MemoryStore } from "./memory_store.ts";
-import type { QueueState, Waiter } from "./queue_state.ts";
+import type { Waiter } from "./queue_state.ts";
 import { getRecord } from "./records.ts";
 import { type ThroughputMinute, throughputMinutes, throughputRow } from "../../core/throughput.ts";
 import * as scheduleOps from "./schedule_ops.ts";
@@ -121,11 +124,8 @@ export class MemoryBackend implements Backend {
   readonly #prefix: string;
   readonly #ctx: MemoryContext;
   readonly #waits = new Set<Waiter>();
-  readonly #subscriptions = new Set<{
-    q: QueueState;
-    listener: (id: string, info?: JobInfo) => void;
-    progress?: (id: string, progress: unknown) => void;
-  }>();
+  /** Each removes one subscription (to finished or cancel announcements). */
+  readonly #subscriptions = new Set<() => void>();
   readonly #changeListeners = new Set<() => void>();
   #closed = false;
 
@@ -261,7 +261,7 @@ export class MemoryBackend implements Backend {
     queue: string,
     leases: { id: string; token: string }[],
     leaseMs: number,
-  ): Promise<string[]> {
+  ): Promise<LeaseRenewal> {
     return jobOps.extendLeases(this.#ctx, queue, leases, leaseMs);
   }
 
@@ -298,6 +298,30 @@ export class MemoryBackend implements Backend {
     return jobOps.deadLetter(this.#ctx, queue, id, token, reason, error, ttlMs);
   }
 
+  pauseQueue(queue: string): Promise<boolean> {
+    return queueOps.pauseQueue(this.#ctx, queue);
+  }
+
+  resumeQueue(queue: string): Promise<boolean> {
+    return queueOps.resumeQueue(this.#ctx, queue);
+  }
+
+  isQueuePaused(queue: string): Promise<boolean> {
+    return Promise.resolve(this.#ctx.q(queue).paused);
+  }
+
+  cancelJob(queue: string, id: string): Promise<CancelOutcome> {
+    return queueOps.cancelJob(this.#ctx, queue, id);
+  }
+
+  onCancel(
+    queue: string,
+    listener: (id: string, token: string) => void,
+    _onReconnect?: () => void,
+  ): Promise<() => Promise<void>> {
+    return this.#subscribe(this.#ctx.q(queue).cancels, listener);
+  }
+
   getJob(queue: string, id: string): Promise<JobInfo | null> {
     return jobOps.getJob(this.#ctx, queue, id);
   }
@@ -311,15 +335,25 @@ export class MemoryBackend implements Backend {
     listener: (id: string, info?: JobInfo) => void,
     _onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
-    const q = this.#ctx.q(queue);
-    // a listener added twice is called once per subscription
-    const own = (id: string, info?: JobInfo) => listener(id, info);
-    const sub = { q, listener: own };
-    q.finished.add(own);
-    this.#subscriptions.add(sub);
+    return this.#subscribe(this.#ctx.q(queue).finished, listener);
+  }
+
+  /**
+   * Adds `listener` to a channel's subscribers `set` until the returned
+   * function (or `close()`) removes it; a listener added twice is called
+   * once per subscription.
+   */
+  #subscribe<A extends unknown[]>(
+    set: Set<(...args: A) => void>,
+    listener: (...args: A) => void,
+  ): Promise<() => Promise<void>> {
+    const own = (...args: A) => listener(...args);
+    const off = () => set.delete(own);
+    set.add(own);
+    this.#subscriptions.add(off);
     return Promise.resolve(() => {
-      q.finished.delete(own);
-      this.#subscriptions.delete(sub);
+      off();
+      this.#subscriptions.delete(off);
       return Promise.resolve();
     });
   }
@@ -355,19 +389,17 @@ export class MemoryBackend implements Backend {
     _onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
     const q = this.#ctx.q(queue);
-    const own = (id: string, info?: JobInfo) =>
-      listener(info ? { type: "finished", id, info } : { type: "finished", id });
-    const progress = (id: string, value: unknown) =>
-      listener({ type: "progress", id, progress: value });
-    const sub = { q, listener: own, progress };
-    q.finished.add(own);
-    q.progress.add(progress);
-    this.#subscriptions.add(sub);
-    return Promise.resolve(() => {
-      q.finished.delete(own);
-      q.progress.delete(progress);
-      this.#subscriptions.delete(sub);
-      return Promise.resolve();
+    const finished = this.#subscribe(
+      q.finished,
+      (id: string, info?: JobInfo) =>
+        listener(info ? { type: "finished", id, info } : { type: "finished", id }),
+    );
+    const progress = this.#subscribe(
+      q.progress,
+      (id: string, value: unknown) => listener({ type: "progress", id, progress: value }),
+    );
+    return Promise.all([finished, progress]).then((offs) => async () => {
+      for (const off of offs) await off();
     });
   }
 
@@ -512,10 +544,7 @@ export class MemoryBackend implements Backend {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
     for (const w of [...this.#waits]) w.wake();
-    for (const s of this.#subscriptions) {
-      s.q.finished.delete(s.listener);
-      if (s.progress) s.q.progress.delete(s.progress);
-    }
+    for (const off of this.#subscriptions) off();
     this.#subscriptions.clear();
     for (const f of this.#changeListeners) this.#store.changeListeners.delete(f);
     this.#changeListeners.clear();

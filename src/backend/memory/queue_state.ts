@@ -21,14 +21,6 @@ export interface JobRecord {
   expiresAt?: number;
 }
 
-/** The finished-jobs index of one status (the Redis ZSETs `<status>` and `<status>:expiry`). */
-export interface FinishedIndex {
-  /** Ids scored by when the job finished. */
-  readonly byTime: SortedSet;
-  /** The same ids scored by when their record expires. */
-  readonly byExpiry: SortedSet;
-}
-
 /** A blocked `waitForWork` call. */
 export interface Waiter {
   wake(): void;
@@ -42,8 +34,8 @@ export interface QueueState {
   readonly ready: Deque<string>;
   readonly deferred: SortedSet;
   readonly active: SortedSet;
-  /** Per finished status, its index of finished jobs. */
-  readonly indexes: Readonly<Record<FinishedStatus, FinishedIndex>>;
+  /** Per finished status, its index: the ids scored by when their record expires. */
+  readonly indexes: Readonly<Record<FinishedStatus, SortedSet>>;
   /** Per minute (epoch ms / 60000), how many jobs finished in each status (the throughput hashes). */
   readonly throughput: Map<number, Partial<Record<FinishedStatus, number>>>;
   /** The "there may be work" marker (the Redis signal list holds at most one). */
@@ -54,6 +46,10 @@ export interface QueueState {
   readonly finished: Set<(id: string, info?: JobInfo) => void>;
   /** `onQueueEvents` listeners of progress (the channel's progress messages). */
   readonly progress: Set<(id: string, progress: unknown) => void>;
+  /** Whether the queue is paused (the Redis paused key): no fetch leases a job of it. */
+  paused: boolean;
+  /** `onCancel` listeners (the cancel channel's subscribers), told of cancelled running jobs. */
+  readonly cancels: Set<(id: string, token: string) => void>;
   /** Schedule records by id (the schedule hashes). */
   readonly scheduleRecords: Map<string, Hash>;
   /** Schedule ids scored by next run time. */
@@ -71,14 +67,17 @@ export function newQueueState(prefix: string, queue: string): QueueState {
     ready: new Deque(),
     deferred: new SortedSet(),
     active: new SortedSet(),
-    indexes: Object.fromEntries(
-      FINISHED_STATES.map((s) => [s, { byTime: new SortedSet(), byExpiry: new SortedSet() }]),
-    ) as Record<FinishedStatus, FinishedIndex>,
+    indexes: Object.fromEntries(FINISHED_STATES.map((s) => [s, new SortedSet()])) as Record<
+      FinishedStatus,
+      SortedSet
+    >,
     throughput: new Map(),
     marker: false,
     waiters: [],
     finished: new Set(),
     progress: new Set(),
+    paused: false,
+    cancels: new Set(),
     scheduleRecords: new Map(),
     schedules: new SortedSet(),
     scheduleRuns: new Map(),
