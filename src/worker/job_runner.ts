@@ -364,7 +364,6 @@ export class JobRunner {
     }
   }
 
-  /** Acks the job with `completion`; once stored, emits `done` or `failed` with `detail()`. */
   /** The progress reporter of `r`: its writes go to the store while the job is leased here. */
   #progressReporter(r: RunningJob): ProgressReporter {
     const { job } = r;
@@ -385,6 +384,7 @@ export class JobRunner {
     }, `Cannot report progress of job "${job.id}"`);
   }
 
+  /** Acks the job with `completion`; once stored, emits `done` or `failed` with `detail()`. */
   async #finish(
     r: RunningJob,
     completion: Completion,
