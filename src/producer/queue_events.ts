@@ -82,18 +82,29 @@ export class QueueEvents implements AsyncIterableIterator<QueueEvent> {
   readonly #onAbort = () => this.#end();
   readonly #onEnd: (events: QueueEvents) => void;
 
-  /** @ignore */
+  /**
+   * @ignore
+   * @param physical The queues the store keeps for `queue` (its partitions, or itself).
+   */
   constructor(
     backend: Backend,
     queue: string,
     options: QueueEventsOptions,
     onEnd: (events: QueueEvents) => void,
+    physical: Promise<readonly string[]> = Promise.resolve([queue]),
   ) {
     this.#backend = backend;
     this.queue = queue;
     this.#signal = options.signal;
     this.#onEnd = onEnd;
-    this.#off = backend.onQueueEvents(queue, (e) => this.#push(e));
+    this.#off = physical.then(async (queues) => {
+      const offs = await Promise.all(
+        queues.map((q) => backend.onQueueEvents(q, (e) => this.#push(q, e))),
+      );
+      return async () => {
+        for (const off of offs) await off();
+      };
+    });
     this.ready = this.#off.then(() => {});
     // A failed subscription ends the iteration with its error (on the next read).
     this.ready.catch(() => {});
@@ -101,7 +112,8 @@ export class QueueEvents implements AsyncIterableIterator<QueueEvent> {
     if (this.#signal?.aborted) this.#end();
   }
 
-  #push(e: QueueStoreEvent): void {
+  /** An event of the physical queue `from`. */
+  #push(from: string, e: QueueStoreEvent): void {
     if (this.#ended) return;
     if (e.type === "progress") {
       this.#buffer.push(
@@ -111,7 +123,7 @@ export class QueueEvents implements AsyncIterableIterator<QueueEvent> {
       this.#buffer.push(Promise.resolve(finished(this.queue, e.info.result)));
     } else {
       this.#buffer.push(
-        this.#backend.getJob(this.queue, e.id).then(
+        this.#backend.getJob(from, e.id).then(
           (info) => info?.result ? finished(this.queue, info.result) : null,
           () => null,
         ),

@@ -27,6 +27,9 @@ import {
 import { defaultThreadCount } from "../runtime/threads.ts";
 import { ThreadPool } from "../threads/pool.ts";
 import { FetchLoops } from "./fetch_loop.ts";
+import { declarePartitionCount } from "../backend/partition_count.ts";
+import { logicalQueue, partitionQueues } from "../core/partitions.ts";
+import { QUEUE_STATES, type QueueCounts } from "../core/queue_state.ts";
 import { JobRunner } from "./job_runner.ts";
 import { LeaseKeeper } from "./lease_keeper.ts";
 import { groupByQueue } from "./running_job.ts";
@@ -159,16 +162,24 @@ export class Worker {
         },
         concurrency: o.concurrency,
         queueFigures: async (queue) => {
-          const [counts, oldestWaitingMs] = await Promise.all([
-            this.#backend.queueCounts(queue),
-            this.#backend.oldestWaitingMs(queue),
-          ]);
-          return { counts, oldestWaitingMs };
+          // a partitioned queue's figures: counts summed, the longest wait of its partitions
+          const parts = partitionQueues(queue, this.#partitions().get(queue) ?? 1);
+          const figures = await Promise.all(parts.map(async (q) => ({
+            counts: await this.#backend.queueCounts(q),
+            oldestWaitingMs: await this.#backend.oldestWaitingMs(q),
+          })));
+          return figures.reduce((sum, f) => ({
+            counts: Object.fromEntries(
+              QUEUE_STATES.map((s) => [s, sum.counts[s] + f.counts[s]]),
+            ) as QueueCounts,
+            oldestWaitingMs: Math.max(sum.oldestWaitingMs, f.oldestWaitingMs),
+          }));
         },
         running() {
           const counts = new Map<string, number>();
           for (const r of leases.running()) {
-            counts.set(r.job.queue, (counts.get(r.job.queue) ?? 0) + 1);
+            const queue = logicalQueue(r.job.queue);
+            counts.set(queue, (counts.get(queue) ?? 0) + 1);
           }
           return counts;
         },
@@ -356,6 +367,18 @@ export class Worker {
     if (this.#state !== "idle") {
       throw new TypeError(`Cannot register actor "${def.name}": the worker is already running`);
     }
+    const partitions = def.options.partitions ?? 1;
+    const other = [...this.#actors.values()].find((a) =>
+      a.queue === def.queue && (a.options.partitions ?? 1) !== partitions
+    );
+    if (other) {
+      throw new TypeError(
+        `Cannot register actor "${def.name}": it declares partitions: ${partitions} for queue ` +
+          `"${def.queue}", but actor "${other.name}" of that queue declares ${
+            other.options.partitions ?? 1
+          } (every actor of a queue declares the same count)`,
+      );
+    }
     this.#actors.set(def.name, def as ActorDefinition);
     return def as ActorDefinition<F>;
   }
@@ -368,6 +391,16 @@ export class Worker {
   /** The queues this worker takes jobs from (those of its actors). */
   get queues(): string[] {
     return [...new Set([...this.#actors.values()].map((a) => a.queue))];
+  }
+
+  /** The partition count of each of the worker's queues (1: not partitioned). */
+  #partitions(): Map<string, number> {
+    return new Map([...this.#actors.values()].map((a) => [a.queue, a.options.partitions ?? 1]));
+  }
+
+  /** The queues the store keeps for the worker's queues: each one's partitions, or itself. */
+  #physicalQueues(): string[] {
+    return [...this.#partitions()].flatMap(([queue, n]) => partitionQueues(queue, n));
   }
 
   /** How many jobs are running now. */
@@ -439,6 +472,11 @@ export class Worker {
         ? checkThreadActors(threadActorRefs(this.#actors.values()))
         : undefined,
     ]);
+    await Promise.all(
+      [...this.#partitions()].map(([queue, n]) =>
+        declarePartitionCount(this.#backend, queue, n, "start worker")
+      ),
+    );
     // So that producers can tell whether an actor has a worker.
     this.#registration = new WorkerRegistration(
       this.#backend,
@@ -462,18 +500,20 @@ export class Worker {
    */
   async #listenForCancels(): Promise<void> {
     const leases = this.#leases;
-    await Promise.all(this.queues.map(async (queue) => {
-      try {
-        this.#cancelSubscriptions.push(
-          await this.#backend.onCancel(queue, (id, token) => leases.cancelled(queue, id, token)),
-        );
-      } catch (error) {
-        this.#log.warn("cannot listen for cancelled jobs; the lease renewal reports them", {
-          queue,
-          error,
-        });
-      }
-    }));
+    await Promise.all(
+      this.#physicalQueues().map(async (queue) => {
+        try {
+          this.#cancelSubscriptions.push(
+            await this.#backend.onCancel(queue, (id, token) => leases.cancelled(queue, id, token)),
+          );
+        } catch (error) {
+          this.#log.warn("cannot listen for cancelled jobs; the lease renewal reports them", {
+            queue,
+            error,
+          });
+        }
+      }),
+    );
   }
 
   /** Starts the thread pool, the job runner, the lease keeper and the fetch loops. */
@@ -507,7 +547,7 @@ export class Worker {
       events: this.#events,
       workerId: this.#workerId,
     });
-    this.#loops = this.#fetcher.run(this.queues).map((loop) =>
+    this.#loops = this.#fetcher.run(this.#physicalQueues()).map((loop) =>
       loop.finally(() => void this.#loopsEnded++)
     );
     this.#log.info("worker started", {

@@ -7,12 +7,13 @@
  */
 
 import type { JobError, LeasedJob } from "../core/job.ts";
+import { logicalQueue } from "../core/partitions.ts";
 
 /** What every job event tells: the job, its attempt and its times. */
 export interface JobEventFields {
   /** The job's id. */
   id: string;
-  /** The job's queue. */
+  /** The job's queue (for a partitioned queue, the queue, not its partition). */
   queue: string;
   /** The actor's name. */
   actor: string;
@@ -183,7 +184,7 @@ export class WorkerEvents {
 export function jobEventFields(job: LeasedJob, attempt: number): JobEventFields {
   return {
     id: job.id,
-    queue: job.queue,
+    queue: logicalQueue(job.queue),
     actor: job.actor,
     attempt,
     deliveries: job.deliveries,

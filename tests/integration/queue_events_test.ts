@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { spawnScript } from "../support/child_script.ts";
 import { backends, type Harness } from "../support/harness.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
-import { within } from "../support/wait.ts";
+import { waitFor, within } from "../support/wait.ts";
 
 /** A worker of the observe actors in a process of its own (a literal URL, for the Node run). */
 const OBSERVE_WORKER = fileURLToPath(new URL("./fixtures/observe_worker.ts", import.meta.url));
@@ -124,6 +124,34 @@ for (const backend of backends) {
       await assert.rejects(producer.queue("qe-tp").throughput({ since: "yesterday" as never }), {
         name: "TypeError",
       });
+      await worker.stop();
+      await running;
+    });
+
+    it("a partitioned queue: events of every partition, throughput and gauges summed", async () => {
+      const worker = h.worker({ concurrency: 4 });
+      worker.actor(async function part_ev(n: number) {
+        return n;
+      }, { queue: "qe-part", partitions: 3 });
+      const running = worker.runForever({ handleSignals: false });
+      await waitFor("the worker to be ready", () => worker.health().ready);
+      const producer = h.producer();
+      const events = producer.queue("qe-part").events();
+      await events.ready;
+      const jobs = await Promise.all(
+        [1, 2, 3, 4, 5, 6].map((n) =>
+          producer.enqueueJob("part_ev", { queue: "qe-part", args: [n] })
+        ),
+      );
+      assert.equal(new Set(jobs.map((j) => j.partition)).size, 3, "spread over the partitions");
+      const seen = await within(collect(events, (s) => s.length === 6), "six done events");
+      assert.deepEqual(new Set(seen.map((e) => e.id)), new Set(jobs.map((j) => j.id)));
+      assert.ok(seen.every((e) => e.type === "done" && e.queue === "qe-part"), "the logical queue");
+      const minutes = await producer.queue("qe-part").throughput({ since: Date.now() - 60_000 });
+      assert.equal(minutes.reduce((n, m) => n + m.done, 0), 6);
+      const text = await worker.metrics();
+      assert.match(text, /\nrepid_queue_jobs\{queue="qe-part",state="done"\} 6\n/);
+      assert.match(text, /\nrepid_jobs_total\{queue="qe-part",actor="part_ev",status="done"\} 6\n/);
       await worker.stop();
       await running;
     });
