@@ -38,13 +38,10 @@ export async function open({ url, prefix, queue }) {
         close: () => producer.close(),
       };
     },
-    worker({ concurrency, onDone, retention }) {
-      // "job done" is logged once the job's ack (and result) is stored.
+    worker({ concurrency, onDone, retention, observe = false }) {
       const logger = {
         debug() {},
-        info(message) {
-          if (message === "job done") onDone();
-        },
+        info() {},
         warn(message, fields) {
           console.error("repid warn:", message, fields);
         },
@@ -52,13 +49,36 @@ export async function open({ url, prefix, queue }) {
           console.error("repid error:", message, fields);
         },
       };
+      // observe: metrics and tracing (no OpenTelemetry SDK registered) on, and
+      // a listener on every event; otherwise both off and only the "done" listener.
       const worker = new Worker(url, {
         prefix,
         concurrency,
         logger,
+        metrics: observe,
+        tracing: observe,
         ...(retention ? { retention: { done: retention } } : {}),
       });
       worker.actor(async function noop(_i) {}, { queue });
+      // "done" is emitted once the job's ack (and result) is stored.
+      worker.on("done", () => onDone());
+      if (observe) {
+        const seen = new Map();
+        for (
+          const name of [
+            "started",
+            "done",
+            "failed",
+            "retrying",
+            "dead",
+            "leaseLost",
+            "error",
+            "idle",
+          ]
+        ) {
+          worker.on(name, () => seen.set(name, (seen.get(name) ?? 0) + 1));
+        }
+      }
       let running;
       return {
         start() {
