@@ -97,6 +97,8 @@ describe("the store's rules", () => {
       ...["HINCRBY", "DEL", "EXISTS", "ZADD", "ZREM", "ZRANGE", "ZRANGEBYSCORE", "PEXPIRE"],
       ...["ZREMRANGEBYSCORE", "PUBLISH", "LIMIT", "WITHSCORES", "-inf", "0", "1", "number"],
       ...["requeued", "lost", "malformed:"],
+      // the lease hint (a string key of its own)
+      ...["GET", "SET", "PX", "KEEPTTL"],
     ]);
     for (const s of scripts) {
       // schedule and worker records have fields of their own
