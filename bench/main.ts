@@ -16,14 +16,20 @@
  * existing server instead (its deltas then include other clients). Every
  * measurement uses its own key prefix, deleted afterwards (SCAN + UNLINK).
  *
- * Output: a Markdown table of medians with min–max, the target ratios of
- * issue 7, then one JSON line per (library, scenario). The JSON lines are
+ * Output: a Markdown table of medians with min–max, the goals of issue 19
+ * (ratios within the run), then one JSON line per (library, scenario). The JSON lines are
  * also written to `.bench/results-<time>.jsonl`.
  *
  * @module
  */
 
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import process from "node:process";
@@ -307,7 +313,9 @@ async function runChild(
       -5,
     ).join(" | ");
     return {
-      error: `no result (exit ${out.code}${out.signal ? ", " + out.signal : ""}): ${err}`,
+      error: `no result (exit ${out.code}${
+        out.signal ? ", " + out.signal : ""
+      }): ${err}`,
     };
   }
 }
@@ -316,7 +324,7 @@ async function runChild(
 async function startServer(
   lib: Library,
   config: Record<string, unknown>,
-): Promise<{ stop: () => Promise<void> }> {
+): Promise<{ pid: number; stop: () => Promise<void> }> {
   const child = new Deno.Command(lib.cmd[0], {
     args: [
       ...lib.cmd.slice(1),
@@ -356,7 +364,7 @@ async function startServer(
     await stop();
     throw new Error(`${lib.id} worker did not start: ${buffered.trim()}`);
   }
-  return { stop };
+  return { pid: child.pid, stop };
 }
 
 async function measure(
@@ -412,6 +420,7 @@ async function measure(
             mode: "latency",
             n: o.latencyN,
             warmup: o.warmup,
+            serverPid: server.pid,
           }, t);
         } finally {
           await server.stop();
@@ -510,7 +519,9 @@ async function main(): Promise<number> {
   const repids = ids.filter((id) => id.startsWith("repid"));
   if (repids.length && (ids.includes("bullmq") || ids.includes("bee-queue"))) {
     console.log("");
-    console.log("Targets of issue 7 (ratios of medians, Repid / peer):");
+    console.log(
+      "Goals of issue 19 (ratios of medians within this run, Repid / peer):",
+    );
     console.log("");
     console.log(
       targetTable(
@@ -526,12 +537,14 @@ async function main(): Promise<number> {
   for (const line of lines) console.log(line);
   const dir = new URL(".bench/", ROOT).pathname;
   mkdirSync(dir, { recursive: true });
-  const file = `${dir}results-${new Date().toISOString().replace(/[:.]/g, "-")}${
-    o.smoke ? "-smoke" : ""
-  }.jsonl`;
+  const file = `${dir}results-${
+    new Date().toISOString().replace(/[:.]/g, "-")
+  }${o.smoke ? "-smoke" : ""}.jsonl`;
   writeFileSync(file, lines.join("\n") + "\n");
   console.log(
-    `\n(${((performance.now() - started) / 1000).toFixed(1)} s; JSON lines in ${file})`,
+    `\n(${
+      ((performance.now() - started) / 1000).toFixed(1)
+    } s; JSON lines in ${file})`,
   );
   const failed = [...results.values()].some((m) =>
     [...m.values()].some((list) => list.some((s) => "error" in s))

@@ -19,7 +19,9 @@ const drivers = {
 function runtime() {
   const deno = globalThis.Deno;
   if (deno) return `deno ${deno.version.deno}`;
-  return process.versions.bun ? `bun ${process.versions.bun}` : `node ${process.versions.node}`;
+  return process.versions.bun
+    ? `bun ${process.versions.bun}`
+    : `node ${process.versions.node}`;
 }
 
 /** Peak resident set size of this process in bytes (VmHWM), else the current RSS. */
@@ -33,6 +35,18 @@ function peakRss() {
     // not Linux
   }
   return process.memoryUsage().rss;
+}
+
+/** CPU time (user + system) of another process in µs, from /proc; `undefined` elsewhere. */
+function processCpuUs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux)
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
 }
 
 function cpuUs(start) {
@@ -159,6 +173,8 @@ async function main() {
         for (let i = 0; i < cfg.warmup; i++) await p.enqueueAndWait(-1 - i);
         const before = await infoSnapshot(raw);
         const times = new Array(n);
+        const server0 = processCpuUs(cfg.serverPid);
+        const cpu0 = process.cpuUsage();
         const t0 = performance.now();
         for (let i = 0; i < n; i++) {
           const s = performance.now();
@@ -166,6 +182,8 @@ async function main() {
           times[i] = performance.now() - s;
         }
         const ms = performance.now() - t0;
+        const cpu = cpuUs(cpu0);
+        const server1 = processCpuUs(cfg.serverPid);
         const redis = infoDelta(before, await infoSnapshot(raw));
         await p.close();
         times.sort((a, b) => a - b);
@@ -176,6 +194,13 @@ async function main() {
           p95Ms: percentile(times, 95),
           p99Ms: percentile(times, 99),
           meanMs: ms / n,
+          producerCpuUsPerJob: cpu / n,
+          ...(server0 !== undefined && server1 !== undefined
+            ? {
+              workerCpuUsPerJob: (server1 - server0) / n,
+              seqCpuUsPerJob: (cpu + server1 - server0) / n,
+            }
+            : {}),
           redisCmdsPerJob: redis.totalCalls / n,
           redisCpuUsPerJob: redis.cpuUs / n,
           redisCalls: redis.calls,
