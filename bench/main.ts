@@ -23,13 +23,7 @@
  * @module
  */
 
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import process from "node:process";
@@ -313,9 +307,7 @@ async function runChild(
       -5,
     ).join(" | ");
     return {
-      error: `no result (exit ${out.code}${
-        out.signal ? ", " + out.signal : ""
-      }): ${err}`,
+      error: `no result (exit ${out.code}${out.signal ? ", " + out.signal : ""}): ${err}`,
     };
   }
 }
@@ -537,14 +529,12 @@ async function main(): Promise<number> {
   for (const line of lines) console.log(line);
   const dir = new URL(".bench/", ROOT).pathname;
   mkdirSync(dir, { recursive: true });
-  const file = `${dir}results-${
-    new Date().toISOString().replace(/[:.]/g, "-")
-  }${o.smoke ? "-smoke" : ""}.jsonl`;
+  const file = `${dir}results-${new Date().toISOString().replace(/[:.]/g, "-")}${
+    o.smoke ? "-smoke" : ""
+  }.jsonl`;
   writeFileSync(file, lines.join("\n") + "\n");
   console.log(
-    `\n(${
-      ((performance.now() - started) / 1000).toFixed(1)
-    } s; JSON lines in ${file})`,
+    `\n(${((performance.now() - started) / 1000).toFixed(1)} s; JSON lines in ${file})`,
   );
   const failed = [...results.values()].some((m) =>
     [...m.values()].some((list) => list.some((s) => "error" in s))

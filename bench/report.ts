@@ -45,9 +45,7 @@ export function summarizeSamples(samples: Sample[]): Record<string, Summary> {
   const out: Record<string, Summary> = {};
   const names = new Set(samples.flatMap((s) => Object.keys(s)));
   for (const name of names) {
-    const values = samples.map((s) => s[name]).filter((x): x is number =>
-      typeof x === "number"
-    );
+    const values = samples.map((s) => s[name]).filter((x): x is number => typeof x === "number");
     const s = summarize(values);
     if (s) out[name] = s;
   }
@@ -202,9 +200,7 @@ export function table(results: Results, libraries: string[]): string {
       const k = row.scale ?? 1;
       const med = fmt(s.median * k, row.digits);
       if (samples.length < 2) return med;
-      return `${med} (${fmt(s.min * k, row.digits)}–${
-        fmt(s.max * k, row.digits)
-      })`;
+      return `${med} (${fmt(s.min * k, row.digits)}–${fmt(s.max * k, row.digits)})`;
     });
     lines.push(`| ${row.label} | ${cells.join(" | ")} |`);
   }
@@ -274,11 +270,7 @@ export function targets(results: Results, repid: string): TargetResult[] {
     const ratio = ours !== undefined && theirs !== undefined && theirs > 0
       ? ours / theirs
       : undefined;
-    const pass = ratio === undefined
-      ? undefined
-      : op === ">="
-      ? ratio >= factor
-      : ratio <= factor;
+    const pass = ratio === undefined ? undefined : op === ">=" ? ratio >= factor : ratio <= factor;
     return { name, ratio, goal: `${op === ">=" ? "≥" : "≤"} ${factor}×`, pass };
   };
   const atMost = (

@@ -26,8 +26,7 @@ const actors = new URL("./threads_bench_actors.ts", import.meta.url);
 const prefix = `repid-bench-threads-${crypto.randomUUID().slice(0, 8)}`;
 
 const ms = (t0: number) => performance.now() - t0;
-const rate = (n: number, t: number) =>
-  `${Math.round((n / t) * 1000).toLocaleString("en")} /s`;
+const rate = (n: number, t: number) => `${Math.round((n / t) * 1000).toLocaleString("en")} /s`;
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];

@@ -15,10 +15,7 @@
 import process from "node:process";
 import { Redis } from "ioredis";
 import { Repid } from "../mod.ts";
-import {
-  CommandRecorder,
-  countByName,
-} from "../tests/support/command_recorder.ts";
+import { CommandRecorder, countByName } from "../tests/support/command_recorder.ts";
 import { RedisServer } from "../tests/support/redis_server.ts";
 
 const n = Number(Deno.args[0] ?? 100_000);
@@ -80,16 +77,12 @@ try {
   }
   const sent = recorder.since(mark);
   console.log(
-    `re-read after a reconnect: ${sent.length} commands in ~${
-      Date.now() - started - 500
-    } ms`,
+    `re-read after a reconnect: ${sent.length} commands in ~${Date.now() - started - 500} ms`,
     countByName(sent),
   );
   console.log(
     "server time per command:",
-    (await admin.info("commandstats")).split("\r\n").filter((l) =>
-      /evalsha|hget/.test(l)
-    ),
+    (await admin.info("commandstats")).split("\r\n").filter((l) => /evalsha|hget/.test(l)),
   );
   const slow = await admin.slowlog("GET", 10) as [
     number,

@@ -19,9 +19,7 @@ const drivers = {
 function runtime() {
   const deno = globalThis.Deno;
   if (deno) return `deno ${deno.version.deno}`;
-  return process.versions.bun
-    ? `bun ${process.versions.bun}`
-    : `node ${process.versions.node}`;
+  return process.versions.bun ? `bun ${process.versions.bun}` : `node ${process.versions.node}`;
 }
 
 /** Peak resident set size of this process in bytes (VmHWM), else the current RSS. */
