@@ -76,7 +76,7 @@ describe("the store's rules", () => {
     assert.deepEqual(filesWith("'status', 'dead'"), [
       "backend/redis/scripts/includes/dead_letter.ts",
     ]);
-    assert.deepEqual(filesWith("'deliveries', 0, 'attempts', 0"), [
+    assert.deepEqual(filesWith("'status', status, 'enq', now, 'due', due"), [
       "backend/redis/scripts/includes/new_job.ts",
     ]);
     assert.deepEqual(filesWith("redis.call('PUBLISH', channel, id)"), [
