@@ -18,6 +18,9 @@ export const completeFetchScript = script(
   "repidCompleteFetch",
   7,
   `
+-- One clock reading serves both parts (one TIME call, not two).
+local time_now = now_ms()
+now_ms = function() return time_now end
 local function complete_part(KEYS, ARGV)
 ${COMPLETE_BODY}
 end
