@@ -90,11 +90,15 @@ async function usedMemory(raw) {
   return Number(/used_memory:(\d+)/.exec(text)?.[1] ?? NaN);
 }
 
-/** Bulk-enqueues jobs 0..n-1 (1,000 a call) with the producer options `o`. */
+/**
+ * Bulk-enqueues jobs 0..n-1 with the producer options `o`: 1,000 a call, fewer
+ * for large payloads (about 8 MB a call at most).
+ */
 async function prefill(p, n, o) {
-  for (let i = 0; i < n; i += 1000) {
+  const size = o?.payload ? Math.max(1, Math.min(1000, Math.floor(8e6 / o.payload.length))) : 1000;
+  for (let i = 0; i < n; i += size) {
     const batch = [];
-    for (let j = i; j < Math.min(n, i + 1000); j++) batch.push(j);
+    for (let j = i; j < Math.min(n, i + size); j++) batch.push(j);
     await p.enqueueBulk(batch, o);
   }
 }
