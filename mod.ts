@@ -35,6 +35,7 @@ export {
   LeaseLostError,
   NonJsonResultError,
   ProducerClosedError,
+  QueueNotFoundError,
   RepidError,
   ReplicationError,
   ResultTimeoutError,
@@ -57,6 +58,7 @@ export type {
   LeasedJob,
   NewJob,
 } from "./src/core/job.ts";
+export type { QueueCounts, QueueState, Retention } from "./src/core/queue_state.ts";
 export type { Backoff } from "./src/core/backoff.ts";
 export { consoleLogger } from "./src/log.ts";
 export type { Logger, LogLevel } from "./src/log.ts";
@@ -89,7 +91,8 @@ export type {
   JobSettings,
 } from "./src/producer/enqueue_options.ts";
 export { Job } from "./src/producer/job.ts";
-export { Repid, type RepidOptions } from "./src/producer/repid.ts";
+export { type LiveWorker, Repid, type RepidOptions } from "./src/producer/repid.ts";
+export { type JobsPageResult, type JobsQuery, Queue } from "./src/producer/queue_handle.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";
 export type { UnknownActorsPolicy } from "./src/producer/actor_presence.ts";
 export type { WorkerAnnouncement, WorkerInfo } from "./src/core/worker_info.ts";
@@ -99,7 +102,17 @@ export type {
   RedisClusterClient,
   RedisInput,
 } from "./src/backend/redis/connection.ts";
-export type { Backend, FetchRequest, FetchResult, RequeueRequest } from "./src/backend/backend.ts";
+export type {
+  Backend,
+  BatchOutcome,
+  FetchRequest,
+  FetchResult,
+  JobActionOutcome,
+  JobsPage,
+  PagePosition,
+  RequeueRequest,
+} from "./src/backend/backend.ts";
+export type { CursorPosition } from "./src/core/jobs_cursor.ts";
 export { days, hours, minutes, seconds } from "./src/core/durations.ts";
 export type {
   NewSchedule,

@@ -221,7 +221,12 @@ async function main() {
       }
       case "process": {
         const { all, onDone } = countDone(n);
-        const w = await lib.worker({ concurrency: cfg.concurrency, onDone, queues });
+        const w = await lib.worker({
+          concurrency: cfg.concurrency,
+          retention: cfg.retention,
+          onDone,
+          queues,
+        });
         const before = await infoSnapshot(raw);
         const cpu0 = process.cpuUsage();
         const t0 = performance.now();

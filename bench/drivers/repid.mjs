@@ -52,7 +52,7 @@ export async function open({ url, prefix, queue }) {
         close: () => producer.close(),
       };
     },
-    worker({ concurrency, onDone, queues }) {
+    worker({ concurrency, onDone, retention, queues }) {
       // "job done" is logged once the job's ack (and result) is stored.
       const logger = {
         debug() {},
@@ -66,7 +66,12 @@ export async function open({ url, prefix, queue }) {
           console.error("repid error:", message, fields);
         },
       };
-      const worker = new Worker(url, { prefix, concurrency, logger });
+      const worker = new Worker(url, {
+        prefix,
+        concurrency,
+        logger,
+        ...(retention ? { retention: { done: retention } } : {}),
+      });
       if (queues) {
         queues.forEach((q, k) => worker.actor(async (_i) => {}, { name: `noop_${k}`, queue: q }));
       } else worker.actor(async function noop(_i) {}, { queue });

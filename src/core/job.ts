@@ -5,6 +5,8 @@
  * @module
  */
 
+import { workerOfToken } from "./lease_token.ts";
+
 /**
  * Where a job is in its life:
  * - `queued`: waiting in its queue;
@@ -12,16 +14,25 @@
  * - `in_progress`: leased by a worker and running (or between retries);
  * - `done`: finished successfully;
  * - `failed`: finished after its last attempt failed;
- * - `dead`: dead-lettered without running to the end (see `reason`).
+ * - `dead`: dead-lettered without running to the end (see `reason`);
+ * - `cancelled`: cancelled before it finished (it is not retried).
  */
-export type JobStatus = "queued" | "deferred" | "in_progress" | "done" | "failed" | "dead";
+export type JobStatus =
+  | "queued"
+  | "deferred"
+  | "in_progress"
+  | "done"
+  | "failed"
+  | "dead"
+  | "cancelled";
 
 /** The statuses of a finished job. */
-export type FinishedStatus = "done" | "failed" | "dead";
+export type FinishedStatus = "done" | "failed" | "dead" | "cancelled";
 
 /** Whether a job in `status` has finished. */
 export function isFinished(status: string): status is FinishedStatus {
-  return status === "done" || status === "failed" || status === "dead";
+  return status === "done" || status === "failed" || status === "dead" ||
+    status === "cancelled";
 }
 
 /** An error as stored with a job: plain JSON, no class. */
@@ -45,7 +56,7 @@ export interface JobResult<T = unknown> {
   queue: string;
   /** The actor the job was for. */
   actor: string;
-  /** `done`, `failed` or `dead`. */
+  /** `done`, `failed`, `dead` or `cancelled`. */
   status: FinishedStatus;
   /** `true` when the actor returned without throwing. */
   success: boolean;
@@ -87,6 +98,21 @@ export interface JobInfo {
   enqueuedAt: number;
   /** When a deferred job becomes due (epoch ms), or `null`. */
   dueAt: number | null;
+  /** The job's arguments, or `null` when the store's copy was not read or is not JSON. */
+  args: unknown[] | null;
+  /**
+   * The error of every failed attempt, oldest first (a requeued job keeps
+   * those of its earlier runs).
+   */
+  errors: JobError[];
+  /** How many times the job's lease expired (its worker stopped answering). */
+  stalls: number;
+  /** When the latest delivery started (epoch ms), or `null` when it never started. */
+  startedAt: number | null;
+  /** When the job finished (epoch ms), or `null` while it has not. */
+  finishedAt: number | null;
+  /** The id of the worker that leased it last (see `producer.workers()`), or `null`. */
+  workerId: string | null;
   /** The result, once the job has finished; otherwise `null`. */
   result: JobResult | null;
 }
@@ -224,12 +250,13 @@ export function storedOptions(text: string | undefined): JobOptions {
 
 /**
  * Builds a {@linkcode JobInfo} from a job's stored fields (a Redis hash, or
- * the same fields held in memory): `status`, `actor`, `deliveries`,
- * `attempts`, `enq`, `due`, and once finished `value`, `error`, `errors`,
- * `started`, `finished`, `reason`.
+ * the same fields held in memory): `status`, `actor`, `args`, `deliveries`,
+ * `attempts`, `enq`, `due`, `errors`, `stalls`, `started`, `worker`, and once
+ * finished `value`, `error`, `finished`, `reason`.
  */
 export function jobInfoFromHash(queue: string, id: string, h: Record<string, string>): JobInfo {
   const status = h.status as JobStatus;
+  const args: unknown = h.args === undefined ? null : parseJsonOr(h.args, null);
   const info: JobInfo = {
     id,
     queue,
@@ -239,6 +266,12 @@ export function jobInfoFromHash(queue: string, id: string, h: Record<string, str
     attempts: Number(h.attempts ?? 0),
     enqueuedAt: Number(h.enq ?? 0),
     dueAt: status === "deferred" && h.due ? Number(h.due) : null,
+    args: Array.isArray(args) ? args : null,
+    errors: storedErrors(h.errors),
+    stalls: Number(h.stalls ?? 0) || 0,
+    startedAt: h.started ? Number(h.started) : null,
+    finishedAt: isFinished(status) && h.finished ? Number(h.finished) : null,
+    workerId: workerOfToken(h.worker),
     result: null,
   };
   if (isFinished(status)) {

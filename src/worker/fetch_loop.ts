@@ -5,6 +5,7 @@
  * @module
  */
 
+import { leaseToken } from "../core/lease_token.ts";
 import type { Backend, FetchResult } from "../backend/backend.ts";
 import type { LeasedJob } from "../core/job.ts";
 import { setImmediate } from "node:timers";
@@ -34,6 +35,8 @@ export interface FetchContext {
   start(job: LeasedJob, lane: Lane): void;
   /** The writes for leased jobs: while any is being retried, nothing new is leased. */
   writer: StoreWriter;
+  /** The worker's registered id, the first part of its lease tokens (see `lease_token.ts`). */
+  workerId: string;
 }
 
 /** The fetch loops of a worker, two lanes per queue when the concurrency allows. */
@@ -45,7 +48,7 @@ export class FetchLoops {
   readonly #signal: AbortSignal;
   readonly #start: (job: LeasedJob, lane: Lane) => void;
   readonly #writer: StoreWriter;
-  readonly #workerId = crypto.randomUUID().slice(0, 8);
+  readonly #workerId: string;
   #tokenSeq = 0;
   /** Fetches still in flight when the worker began to stop; their jobs are handed back. */
   readonly #lateFetches = new Set<Promise<unknown>>();
@@ -61,6 +64,7 @@ export class FetchLoops {
     this.#signal = context.signal;
     this.#start = context.start;
     this.#writer = context.writer;
+    this.#workerId = context.workerId;
   }
 
   /** Starts the lanes of `queues`; each promise resolves when its loop has ended. */
@@ -122,7 +126,7 @@ export class FetchLoops {
         lane.slots.release(n);
       };
       try {
-        const token = `${this.#workerId}-${++this.#tokenSeq}`;
+        const token = leaseToken(this.#workerId, ++this.#tokenSeq);
         const { leaseMs, maxStalls } = this.#opts;
         const acks = lane.acks;
         // Jobs of this lane just finished and their acks go out at the end of

@@ -9,6 +9,7 @@
 
 import type { Backend } from "../backend/backend.ts";
 import { openBackend } from "../backend/open_backend.ts";
+import { assertRetention } from "../core/queue_state.ts";
 import { durabilitySettings } from "../backend/redis/durability.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
 import { GAVE_UP, unlessAborted, within } from "../core/settle.ts";
@@ -115,6 +116,7 @@ export class Worker {
         prefix: o.prefix,
         lazyConnect: true,
         durability: durabilitySettings(options, action),
+        retention: assertRetention(options.retention ?? {}, action),
         onUnconfirmedAck: (error) =>
           this.#log.warn("ack not confirmed by a replica", { error: error.message }),
       }, action);
@@ -262,12 +264,17 @@ export class Worker {
         : undefined,
     ]);
     // So that producers can tell whether an actor has a worker.
-    this.#registration = new WorkerRegistration(this.#backend, {
-      id: this.#workerId,
-      queues: this.queues,
-      actors: actorsByQueue(this.#actors.values()),
-      concurrency: this.#opts.concurrency,
-    }, this.#log);
+    this.#registration = new WorkerRegistration(
+      this.#backend,
+      {
+        id: this.#workerId,
+        queues: this.queues,
+        actors: actorsByQueue(this.#actors.values()),
+        concurrency: this.#opts.concurrency,
+      },
+      this.#log,
+      () => this.runningCount,
+    );
     this.#registration.start();
   }
 
@@ -297,6 +304,7 @@ export class Worker {
       signal: this.#stopController.signal,
       start: (job, lane) => runner.start(job, lane),
       writer: this.#writer,
+      workerId: this.#workerId,
     });
     this.#loops = this.#fetcher.run(this.queues);
     this.#log.info("worker started", {

@@ -17,6 +17,8 @@ test("mod.ts exports exactly the pinned runtime names", async () => {
     "MemoryBackend",
     "NonJsonResultError",
     "ProducerClosedError",
+    "Queue",
+    "QueueNotFoundError",
     "Repid",
     "RepidError",
     "ReplicationError",
@@ -35,4 +37,9 @@ test("mod.ts exports exactly the pinned runtime names", async () => {
     "minutes",
     "seconds",
   ]);
+});
+
+test("src/dashboard/mod.ts (the dashboard entry) exports exactly the pinned runtime names", async () => {
+  const names = Object.keys(await import("../../src/dashboard/mod.ts")).sort();
+  assert.deepEqual(names, ["basicAuth", "dashboard", "nodeListener"]);
 });

@@ -50,6 +50,7 @@ import {
   announceFinished,
   deadLetterRecord,
   finishedInfo,
+  finishRecord,
   fitsInline,
   getRecord,
   leasedRecord,
@@ -57,6 +58,7 @@ import {
   signalWork,
   toNumber,
   truncateBytes,
+  unfinishRecord,
 } from "./records.ts";
 import type { QueueState } from "./queue_state.ts";
 
@@ -64,6 +66,7 @@ export function enqueue(ctx: MemoryContext, jobs: NewJob[]): Promise<EnqueueOutc
   const out: EnqueueOutcome[] = [];
   for (const job of jobs) {
     const q = ctx.q(job.queue);
+    ctx.store.registerQueue(ctx.prefix, job.queue);
     const now = ctx.store.now();
     const existing = getRecord(q, job.id, now);
     const st = existing?.h.status;
@@ -71,7 +74,10 @@ export function enqueue(ctx: MemoryContext, jobs: NewJob[]): Promise<EnqueueOutc
       out.push({ created: false, status: st, enqueuedAt: Number(existing!.h.enq ?? 0) });
       continue;
     }
-    if (existing) q.jobs.delete(job.id);
+    if (existing) {
+      unfinishRecord(q, job.id, st);
+      q.jobs.delete(job.id);
+    }
     const due = job.dueAt;
     const status: JobStatus = due > now ? "deferred" : "queued";
     const opts = job.options ? JSON.stringify(job.options) : undefined;
@@ -118,6 +124,7 @@ export function fetch(
           DEAD_TTL_MS,
           now,
           true,
+          ctx.keep.dead,
         );
       } else {
         delete h.token;
@@ -163,6 +170,7 @@ export function fetch(
     const deliveries = (toNumber(h.deliveries) ?? 0) + 1;
     h.status = "in_progress";
     h.token = token;
+    h.worker = token;
     h.started = String(now);
     h.deliveries = String(deliveries);
     q.active.add(id, now + leaseMs);
@@ -236,7 +244,18 @@ function malformed(
   rec.h.raw = truncateBytes(entry, MALFORMED_RAW_MAX);
   if (rec.h.enq === undefined) rec.h.enq = String(now);
   const error = malformedError(why);
-  deadLetterRecord(ctx.store, q, rec, id, REASON.malformed, error, DEAD_TTL_MS, now, id === entry);
+  deadLetterRecord(
+    ctx.store,
+    q,
+    rec,
+    id,
+    REASON.malformed,
+    error,
+    DEAD_TTL_MS,
+    now,
+    id === entry,
+    ctx.keep.dead,
+  );
 }
 
 export function extendLeases(
@@ -295,9 +314,9 @@ export function complete(
     const errorJson = c.error ? JSON.stringify(c.error) : "";
     if (errorJson) h.error = errorJson;
     delete h.token;
-    delete h.args;
     q.active.remove(c.id);
-    ctx.store.expire(rec, now, clampTtlMs(c.ttlMs));
+    const ttl = clampTtlMs(c.ttlMs);
+    finishRecord(ctx.store, q, rec, c.id, c.status, now, ttl, ctx.keep[c.status]);
     // the finished state rides with the announcement unless it is large
     const inline = fitsInline([h.value, errorJson, h.errors]);
     announceFinished(q, c.id, inline ? finishedInfo(queue, c.id, h) : undefined);
@@ -348,7 +367,8 @@ export function requeue(
   q.active.remove(r.id);
   if (r.maxDeliveries > 0 && (toNumber(h.deliveries) ?? 0) >= r.maxDeliveries) {
     const error = deliveryLimitError(r.reason, r.maxDeliveries);
-    deadLetterRecord(ctx.store, q, rec, r.id, r.reason, error, clampTtlMs(r.ttlMs), now, true);
+    const ttl = clampTtlMs(r.ttlMs);
+    deadLetterRecord(ctx.store, q, rec, r.id, r.reason, error, ttl, now, true, ctx.keep.dead);
     ctx.store.changed();
     return Promise.resolve("dead");
   }
@@ -376,7 +396,8 @@ export function deadLetter(
   const rec = leasedRecord(q, id, token, now);
   if (!rec) return Promise.resolve(false);
   q.active.remove(id);
-  deadLetterRecord(ctx.store, q, rec, id, reason, error, clampTtlMs(ttlMs), now, true);
+  const ttl = clampTtlMs(ttlMs);
+  deadLetterRecord(ctx.store, q, rec, id, reason, error, ttl, now, true, ctx.keep.dead);
   ctx.store.changed();
   return Promise.resolve(true);
 }

@@ -12,12 +12,21 @@
  */
 
 import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
-import type { Backend, FetchResult, RequeueRequest } from "../backend.ts";
+import type {
+  Backend,
+  BatchOutcome,
+  FetchResult,
+  JobActionOutcome,
+  JobsPage,
+  PagePosition,
+  RequeueRequest,
+} from "../backend.ts";
 import type { AdvanceOutcome, ScheduleUpsertResult } from "../schedule_backend.ts";
 import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
 import type {
   Completion,
   EnqueueOutcome,
+  FinishedStatus,
   JobError,
   JobInfo,
   JobResult,
@@ -25,6 +34,13 @@ import type {
 } from "../../core/job.ts";
 import { describe } from "../../core/names.ts";
 import { assertDuration, HOUR_MS } from "../../core/time.ts";
+import {
+  assertRetention,
+  type QueueCounts,
+  type QueueState as State,
+} from "../../core/queue_state.ts";
+import * as listing from "./listing.ts";
+import * as operations from "./operations.ts";
 import * as inspection from "./inspection.ts";
 import type { MemoryQueueCounts } from "./inspection.ts";
 import * as jobOps from "./job_ops.ts";
@@ -146,12 +162,55 @@ export class MemoryBackend implements Backend {
     store.refs++;
     this.#store = store;
     this.#prefix = prefix;
-    this.#ctx = { store, prefix, q: (queue) => store.queue(prefix, queue) };
+    const retention = assertRetention(options.retention ?? {}, action);
+    this.#ctx = {
+      store,
+      prefix,
+      q: (queue) => store.queue(prefix, queue),
+      keep: { done: 0, failed: 0, dead: 0, cancelled: 0, ...retention },
+    };
   }
 
   /** The name of the shared store, or `undefined` for a private one. */
   get storeName(): string | undefined {
     return this.#store.name;
+  }
+
+  listJobs(
+    queue: string,
+    state: State,
+    limit: number,
+    after?: PagePosition,
+  ): Promise<JobsPage> {
+    return Promise.resolve(listing.listJobs(this.#ctx, queue, state, limit, after));
+  }
+
+  requeueFinished(queue: string, status: FinishedStatus, max: number): Promise<BatchOutcome> {
+    return Promise.resolve(operations.requeueFinished(this.#ctx, queue, status, max));
+  }
+
+  requeueJob(queue: string, id: string): Promise<JobActionOutcome> {
+    return Promise.resolve(operations.requeueJob(this.#ctx, queue, id));
+  }
+
+  purgeJobs(queue: string, state: State, max: number): Promise<BatchOutcome> {
+    return Promise.resolve(operations.purgeJobs(this.#ctx, queue, state, max));
+  }
+
+  promoteJob(queue: string, id: string): Promise<JobActionOutcome> {
+    return Promise.resolve(operations.promoteJob(this.#ctx, queue, id));
+  }
+
+  removeJob(queue: string, id: string): Promise<JobActionOutcome> {
+    return Promise.resolve(operations.removeJob(this.#ctx, queue, id));
+  }
+
+  listQueues(): Promise<string[]> {
+    return Promise.resolve([...this.#store.queueNames.get(this.#prefix) ?? []].sort());
+  }
+
+  queueCounts(queue: string): Promise<QueueCounts> {
+    return Promise.resolve(inspection.queueCounts(this.#ctx, queue));
   }
 
   enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
@@ -266,6 +325,7 @@ export class MemoryBackend implements Backend {
   }
 
   upsertSchedule(s: NewSchedule): Promise<ScheduleUpsertResult> {
+    this.#store.registerQueue(this.#prefix, s.queue);
     return scheduleOps.upsertSchedule(this.#ctx, s);
   }
 

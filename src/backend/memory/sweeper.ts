@@ -21,12 +21,17 @@ export function sweepQueues(queues: Map<string, QueueState>, now: number): boole
       if (rec.expiresAt < now) q.jobs.delete(id);
       else expiring = true;
     }
-    for (const id of [...q.dead]) {
-      if (q.jobs.get(id)?.h.status !== "dead") q.dead.remove(id);
+    let indexed = 0;
+    for (const { byTime, byExpiry } of Object.values(q.indexes)) {
+      for (const gone of byExpiry.rangeTo(now - 1)) {
+        byTime.remove(gone);
+        byExpiry.remove(gone);
+      }
+      indexed += byTime.size;
     }
     if (
       q.jobs.size === 0 && q.ready.length === 0 && q.deferred.size === 0 &&
-      q.active.size === 0 && q.dead.size === 0 && q.waiters.length === 0 &&
+      q.active.size === 0 && indexed === 0 && q.waiters.length === 0 &&
       q.finished.size === 0 && q.scheduleRecords.size === 0 && q.schedules.size === 0
     ) queues.delete(key);
   }

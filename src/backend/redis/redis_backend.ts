@@ -6,20 +6,31 @@
  * @module
  */
 
-import type { Backend, FetchRequest, FetchResult, RequeueRequest } from "../backend.ts";
+import type {
+  Backend,
+  BatchOutcome,
+  FetchRequest,
+  FetchResult,
+  JobActionOutcome,
+  JobsPage,
+  PagePosition,
+  RequeueRequest,
+} from "../backend.ts";
 import type {
   Completion,
   EnqueueOutcome,
+  FinishedStatus,
   JobError,
   JobInfo,
   JobResult,
+  JobStatus,
   NewJob,
 } from "../../core/job.ts";
 import { isFinished, jobInfoFromHash } from "../../core/job.ts";
 import { deliveryLimitError } from "../../core/store_errors.ts";
 import { clampTtlMs, DEAD_TTL_MS } from "../../core/store_limits.ts";
 import { type AnyRedis, closeClient, openClient, type RedisInput } from "./connection.ts";
-import { type QueueKeys, queueKeys } from "./keys.ts";
+import { finishedIndex, type QueueKeys, queueKeys, queueNamesKey } from "./keys.ts";
 import { READY_CHECK_MS, waitUntilReady } from "./ready_check.ts";
 import { redisHeartbeat, redisListWorkers, redisUnregister } from "./worker_registry.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
@@ -35,6 +46,12 @@ import { RedisSchedules } from "./schedules.ts";
 import { ReplicaWaits } from "./replica_waits.ts";
 import { type ScriptArg, ScriptRunner } from "./script_runner.ts";
 import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
+import {
+  QUEUE_STATES,
+  type QueueCounts,
+  type QueueState,
+  type Retention,
+} from "../../core/queue_state.ts";
 import type { AdvanceOutcome, ScheduleUpsertResult } from "../schedule_backend.ts";
 
 /** Options of {@linkcode RedisBackend}. */
@@ -68,6 +85,13 @@ export interface RedisBackendOptions {
    * @default {undefined: the ack fails with the ReplicationError}
    */
   onUnconfirmedAck?: (error: ReplicationError) => void;
+  /**
+   * How many finished jobs of each state a queue keeps at most, besides the
+   * result TTL (see {@linkcode Retention}); applied by the calls that finish
+   * jobs.
+   * @default {{} (no limit: the result TTL alone)}
+   */
+  retention?: Retention;
 }
 
 /**
@@ -88,6 +112,9 @@ export class RedisBackend implements Backend {
   readonly #replicas: ReplicaWaits;
   readonly #enqueueContext: EnqueueContext;
   readonly #schedules: RedisSchedules;
+  readonly #keep: Required<Retention>;
+  /** The queues this backend added to the registry of queue names. */
+  readonly #registered = new Set<string>();
   #closed = false;
 
   /**
@@ -101,6 +128,7 @@ export class RedisBackend implements Backend {
     this.client = client;
     this.#owned = owned;
     this.#prefix = options.prefix ?? "repid";
+    this.#keep = { done: 0, failed: 0, dead: 0, cancelled: 0, ...options.retention };
     this.#replicas = new ReplicaWaits(
       client,
       (queue) => this.keys(queue).ready,
@@ -113,7 +141,7 @@ export class RedisBackend implements Backend {
     this.#enqueueContext = {
       queueKeys: (queue) => this.keys(queue),
       run: (action, script, ...args) => this.#run(action, script, ...args),
-      written: (queue, action) => this.#replicas.written(queue, action),
+      written: (queue, action, write) => this.#replicas.written(queue, action, write),
     };
     this.#waits = new BlockingWaits(client, (queue) => this.keys(queue).signal);
     this.#finished = new FinishedChannels(
@@ -168,9 +196,43 @@ export class RedisBackend implements Backend {
     return k;
   }
 
-  /** See {@linkcode enqueueJobs}. */
-  enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
-    return enqueueJobs(this.#enqueueContext, jobs);
+  /** See {@linkcode enqueueJobs}; the queues are added to the registry of queue names once. */
+  async enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
+    const [out] = await Promise.all([
+      enqueueJobs(this.#enqueueContext, jobs),
+      this.#registerQueues(jobs),
+    ]);
+    return out;
+  }
+
+  /** Adds the queues of `items` not yet added by this backend to the registry of queue names. */
+  async #registerQueues(items: { queue: string }[]): Promise<void> {
+    let fresh: string[] | undefined;
+    for (const { queue } of items) {
+      if (!this.#registered.has(queue)) {
+        this.#registered.add(queue);
+        (fresh ??= []).push(queue);
+      }
+    }
+    if (!fresh) return;
+    try {
+      await storeCall(
+        "register queues",
+        () => this.client.sadd(queueNamesKey(this.#prefix), fresh),
+      );
+    } catch (error) {
+      for (const queue of fresh) this.#registered.delete(queue);
+      throw error;
+    }
+  }
+
+  /** The registry of queue names (see {@linkcode queueNamesKey}). */
+  async listQueues(): Promise<string[]> {
+    const names = await storeCall(
+      "list queues",
+      () => this.client.smembers(queueNamesKey(this.#prefix)),
+    );
+    return names.sort();
   }
 
   async fetch(
@@ -188,7 +250,7 @@ export class RedisBackend implements Backend {
       k.deferred,
       k.active,
       k.signal,
-      k.dead,
+      k.states,
       k.jobPrefix,
       k.leaseHint,
       max,
@@ -197,6 +259,7 @@ export class RedisBackend implements Backend {
       DEAD_TTL_MS,
       k.finished,
       maxStalls,
+      this.#keep.dead,
     ) as (string | number)[];
     return fetchResult(queue, token, out);
   }
@@ -216,7 +279,7 @@ export class RedisBackend implements Backend {
       k.deferred,
       k.active,
       k.signal,
-      k.dead,
+      k.states,
       k.jobPrefix,
       k.leaseHint,
       fetch.max,
@@ -225,14 +288,17 @@ export class RedisBackend implements Backend {
       DEAD_TTL_MS,
       k.finished,
       fetch.maxStalls ?? 0,
+      this.#keep.dead,
+      this.#keep.done,
+      this.#keep.failed,
     ];
     pushCompletions(args, completions);
+    const call = () => this.#run("complete and fetch jobs", "repidCompleteFetch", args);
     const [acks, out] =
-      (await this.#run("complete and fetch jobs", "repidCompleteFetch", args)) as [
+      (await (completions.length > 0 ? this.#replicas.acked(queue, call) : call())) as [
         number[],
         (string | number)[],
       ];
-    if (completions.length > 0) await this.#replicas.acked(queue);
     return { acked: acks.map((r) => r === 1), fetched: fetchResult(queue, fetch.token, out) };
   }
 
@@ -274,10 +340,19 @@ export class RedisBackend implements Backend {
   async complete(queue: string, completions: Completion[]): Promise<boolean[]> {
     if (completions.length === 0) return [];
     const k = this.keys(queue);
-    const args: (string | number)[] = [k.active, k.jobPrefix, k.finished];
+    const args: (string | number)[] = [
+      k.active,
+      k.jobPrefix,
+      k.states,
+      k.finished,
+      this.#keep.done,
+      this.#keep.failed,
+    ];
     pushCompletions(args, completions);
-    const res = (await this.#run("complete jobs", "repidComplete", args)) as number[];
-    await this.#replicas.acked(queue);
+    const res = (await this.#replicas.acked(
+      queue,
+      () => this.#run("complete jobs", "repidComplete", args),
+    )) as number[];
     return res.map((r) => r === 1);
   }
 
@@ -298,7 +373,7 @@ export class RedisBackend implements Backend {
       k.active,
       k.deferred,
       k.signal,
-      k.dead,
+      k.states,
       k.jobPrefix + r.id,
       r.id,
       r.token,
@@ -308,6 +383,7 @@ export class RedisBackend implements Backend {
       JSON.stringify(deliveryLimitError(r.reason, r.maxDeliveries)),
       k.finished,
       clampTtlMs(r.ttlMs),
+      this.#keep.dead,
     )) as "requeued" | "dead" | "lost";
   }
 
@@ -324,7 +400,7 @@ export class RedisBackend implements Backend {
       "dead-letter job",
       "repidDeadLetter",
       k.active,
-      k.dead,
+      k.states,
       k.jobPrefix + id,
       id,
       token,
@@ -332,8 +408,140 @@ export class RedisBackend implements Backend {
       JSON.stringify(error),
       k.finished,
       clampTtlMs(ttlMs),
+      this.#keep.dead,
     );
     return ok === 1;
+  }
+
+  async listJobs(
+    queue: string,
+    state: QueueState,
+    limit: number,
+    after?: PagePosition,
+  ): Promise<JobsPage> {
+    const k = this.keys(queue);
+    const [key, kind] = state === "queued"
+      ? [k.ready, "list"]
+      : state === "deferred"
+      ? [k.deferred, "zset"]
+      : state === "active"
+      ? [k.active, "zset"]
+      : [finishedIndex(k, state).index, "zset"];
+    const out = (await this.#run(
+      "list jobs",
+      "repidJobsPage",
+      key,
+      k.jobPrefix,
+      kind,
+      limit,
+      after?.id ?? "",
+      after?.at ?? 0,
+      state === "active" ? "in_progress" : state,
+    )) as [string, number, ...(string | string[])[]];
+    const jobs: JobInfo[] = [];
+    for (let i = 2; i < out.length; i += 2) {
+      const flat = out[i + 1] as string[];
+      const h: Record<string, string> = {};
+      for (let f = 0; f < flat.length; f += 2) h[flat[f]] = flat[f + 1];
+      jobs.push(jobInfoFromHash(queue, out[i] as string, h));
+    }
+    return out[0] ? { jobs, next: { id: out[0], at: Number(out[1]) } } : { jobs };
+  }
+
+  async requeueFinished(
+    queue: string,
+    status: FinishedStatus,
+    max: number,
+  ): Promise<BatchOutcome> {
+    const k = this.keys(queue);
+    const [moved, passed] = (await this.#run(
+      "requeue jobs",
+      "repidRequeueFinished",
+      k.states,
+      k.ready,
+      k.signal,
+      k.jobPrefix,
+      status,
+      max,
+    )) as number[];
+    return { moved, passed };
+  }
+
+  async requeueJob(queue: string, id: string): Promise<JobActionOutcome> {
+    const k = this.keys(queue);
+    const [moved, , status] = (await this.#run(
+      `requeue job "${id}"`,
+      "repidRequeueFinished",
+      k.states,
+      k.ready,
+      k.signal,
+      k.jobPrefix,
+      "",
+      0,
+      id,
+    )) as [number, number, JobStatus | undefined];
+    return { done: moved === 1, status: status ?? null };
+  }
+
+  async purgeJobs(queue: string, state: QueueState, max: number): Promise<BatchOutcome> {
+    const k = this.keys(queue);
+    const key = state === "queued"
+      ? k.ready
+      : state === "deferred"
+      ? k.deferred
+      : finishedIndex(k, state).index;
+    const [moved, passed] = (await this.#run(
+      "purge jobs",
+      "repidPurge",
+      key,
+      k.states,
+      k.jobPrefix,
+      state,
+      max,
+    )) as number[];
+    return { moved, passed };
+  }
+
+  async promoteJob(queue: string, id: string): Promise<JobActionOutcome> {
+    const k = this.keys(queue);
+    return actionOutcome(
+      await this.#run(
+        `promote job "${id}"`,
+        "repidPromote",
+        k.jobPrefix + id,
+        k.deferred,
+        k.signal,
+        id,
+      ),
+    );
+  }
+
+  async removeJob(queue: string, id: string): Promise<JobActionOutcome> {
+    const k = this.keys(queue);
+    return actionOutcome(
+      await this.#run(
+        `remove job "${id}"`,
+        "repidRemove",
+        k.jobPrefix + id,
+        k.ready,
+        k.deferred,
+        k.states,
+        id,
+      ),
+    );
+  }
+
+  async queueCounts(queue: string): Promise<QueueCounts> {
+    const k = this.keys(queue);
+    const n = (await this.#run(
+      "count jobs",
+      "repidCounts",
+      k.ready,
+      k.deferred,
+      k.active,
+      k.states,
+    )) as number[];
+    return Object.fromEntries(QUEUE_STATES.map((s, i) => [s, Number(n[i])])) as QueueCounts;
   }
 
   async getJob(queue: string, id: string): Promise<JobInfo | null> {
@@ -382,8 +590,12 @@ export class RedisBackend implements Backend {
   time(queue?: string): Promise<number> {
     return this.#schedules.time(queue);
   }
-  upsertSchedule(schedule: NewSchedule): Promise<ScheduleUpsertResult> {
-    return this.#replicas.scheduleWrite(schedule.queue, this.#schedules.upsertSchedule(schedule));
+  async upsertSchedule(schedule: NewSchedule): Promise<ScheduleUpsertResult> {
+    await this.#registerQueues([schedule]);
+    return await this.#replicas.scheduleWrite(
+      schedule.queue,
+      () => this.#schedules.upsertSchedule(schedule),
+    );
   }
   getSchedule(queue: string, id: string): Promise<ScheduleInfo | null> {
     return this.#schedules.getSchedule(queue, id);
@@ -394,21 +606,24 @@ export class RedisBackend implements Backend {
   advanceSchedule(queue: string, id: string, at: number, nextAt: number): Promise<AdvanceOutcome> {
     return this.#replicas.scheduleWrite(
       queue,
-      this.#schedules.advanceSchedule(queue, id, at, nextAt),
+      () => this.#schedules.advanceSchedule(queue, id, at, nextAt),
     );
   }
   pauseSchedule(queue: string, id: string): Promise<boolean> {
-    return this.#replicas.scheduleWrite(queue, this.#schedules.pauseSchedule(queue, id));
+    return this.#replicas.scheduleWrite(queue, () => this.#schedules.pauseSchedule(queue, id));
   }
   resumeSchedule(
     queue: string,
     id: string,
     nextAt: number,
   ): Promise<"resumed" | "active" | "gone"> {
-    return this.#replicas.scheduleWrite(queue, this.#schedules.resumeSchedule(queue, id, nextAt));
+    return this.#replicas.scheduleWrite(
+      queue,
+      () => this.#schedules.resumeSchedule(queue, id, nextAt),
+    );
   }
   cancelSchedule(queue: string, id: string): Promise<boolean> {
-    return this.#replicas.scheduleWrite(queue, this.#schedules.cancelSchedule(queue, id));
+    return this.#replicas.scheduleWrite(queue, () => this.#schedules.cancelSchedule(queue, id));
   }
   scheduleRuns(queue: string, id: string, limit: number): Promise<string[]> {
     return this.#schedules.scheduleRuns(queue, id, limit);
@@ -423,6 +638,12 @@ export class RedisBackend implements Backend {
     if (this.#owned) closing.push(closeClient(this.client));
     await Promise.all(closing);
   }
+}
+
+/** A `{ done (1 | 0), status }` script reply as a {@linkcode JobActionOutcome}. */
+function actionOutcome(reply: unknown): JobActionOutcome {
+  const [done, status] = reply as [number, JobStatus | undefined];
+  return { done: done === 1, status: status ?? null };
 }
 
 export { DEAD_TTL_MS, jobInfoFromHash };

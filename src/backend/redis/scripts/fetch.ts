@@ -15,10 +15,12 @@ import {
  * fetch: lease up to N jobs of one queue to a worker.
  *
  * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] active zset, KEYS[4] signal list,
- * KEYS[5] dead zset, KEYS[6] job hash key prefix (the job keys are KEYS[6]..id and
- * share the queue's hash tag), KEYS[7] lease hint (a string: no lease expires before it)
+ * KEYS[5] the queue's key prefix (its finished-jobs indexes, see `finish_job`), KEYS[6]
+ * job hash key prefix (the job keys are KEYS[6]..id and share the queue's hash tag),
+ * KEYS[7] lease hint (a string: no lease expires before it)
  * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms,
- * ARGV[5] finished channel, ARGV[6] max stalls (0: no limit)
+ * ARGV[5] finished channel, ARGV[6] max stalls (0: no limit), ARGV[7] retention of dead
+ * jobs (0: no limit)
  * Returns { wakeInMs, now, id, actor, args, deliveries, attempts, errors, enq, opts, ... }
  * with 8 fields per job.
  *
@@ -47,16 +49,16 @@ import {
  */
 export const FETCH_BODY = `
 --- @include dead_letter
-local ready, deferred, active, signal, dead, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local hint = KEYS[7]
+local ready, deferred, active, signal, states, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local max = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
 local token = ARGV[3]
 local maxStalls = tonumber(ARGV[6]) or 0
 local now = now_ms()
 
--- The lease hint: no lease expires before it (-1: no lease). Missing (it
--- expires after LEASE_SCAN_MS) or due: look at the active set.
+-- The lease hint (KEYS[7]): no lease expires before it (-1: no lease). Missing
+-- (it expires after LEASE_SCAN_MS) or due: look at the active set.
+local hint = KEYS[7]
 local firstLease = tonumber(redis.call('GET', hint))
 local expired = {}
 local scanned = not firstLease or (firstLease >= 0 and firstLease <= now)
@@ -77,7 +79,8 @@ for i = #expired, 1, -1 do
     if maxStalls > 0 and stalls > maxStalls then
       local err = cjson.encode({name = ${luaString(ERROR_NAME.stalled)},
         message = ${luaMessage(MESSAGE.stalled, { stalls: "stalls" })}})
-      dead_letter(key, dead, id, ${luaString(REASON.stalled)}, err, ARGV[4], now, ARGV[5])
+      dead_letter(key, states, id, ${luaString(REASON.stalled)}, err, ARGV[4], now, ARGV[5],
+        ARGV[7])
     else
       redis.call('HDEL', key, 'token')
       redis.call('HSET', key, 'status', 'queued')
@@ -100,8 +103,8 @@ local function malformed(entry, why, own, elsewhere)
   local err = cjson.encode({name = ${luaString(ERROR_NAME.malformed)}, message = why})
   redis.call('HSET', key, 'raw', string.sub(entry, 1, ${MALFORMED_RAW_MAX}))
   if redis.call('HEXISTS', key, 'enq') == 0 then redis.call('HSET', key, 'enq', now) end
-  dead_letter(key, dead, id, ${luaString(REASON.malformed)}, err, ARGV[4], now,
-    id == entry and ARGV[5])
+  dead_letter(key, states, id, ${luaString(REASON.malformed)}, err, ARGV[4], now,
+    id == entry and ARGV[5], ARGV[7])
 end
 local function take(id)
   local key = prefix .. id
@@ -146,8 +149,8 @@ local function take(id)
     return
   end
   local deliveries = (tonumber(f[4]) or 0) + 1
-  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'started', now,
-    'deliveries', deliveries)
+  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'worker', token,
+    'started', now, 'deliveries', deliveries)
   redis.call('ZADD', active, now + lease, id)
   n = n + 1
   local k = #out

@@ -7,11 +7,17 @@
 import type { Script } from "./common.ts";
 import { completeScript } from "./complete.ts";
 import { completeFetchScript } from "./complete_fetch.ts";
+import { countsScript } from "./counts.ts";
 import { deadLetterScript } from "./dead_letter.ts";
 import { enqueueScript } from "./enqueue.ts";
 import { enqueueManyScript } from "./enqueue_many.ts";
 import { extendScript } from "./extend.ts";
 import { fetchScript } from "./fetch.ts";
+import { jobsPageScript } from "./jobs_page.ts";
+import { promoteScript } from "./promote.ts";
+import { purgeScript } from "./purge.ts";
+import { removeScript } from "./remove.ts";
+import { requeueFinishedScript } from "./requeue_finished.ts";
 import { recordAttemptScript } from "./record_attempt.ts";
 import { releaseScript } from "./release.ts";
 import { requeueScript } from "./requeue.ts";
@@ -45,5 +51,11 @@ export const scripts: readonly Script[] = [
   scheduleCancelScript,
   scheduleListScript,
   statusesScript,
+  countsScript,
+  jobsPageScript,
+  requeueFinishedScript,
+  purgeScript,
+  promoteScript,
+  removeScript,
   workerHeartbeatScript,
 ];

@@ -1,0 +1,110 @@
+/**
+ * The dashboard on Redis in Chromium, with a worker running in another
+ * process (the real worker command): the workers page lists it, the
+ * overview counts a queue's jobs right and follows new ones by itself.
+ */
+import assert from "node:assert/strict";
+import { hostname } from "node:os";
+import { after, before, describe, it } from "node:test";
+import type { Browser } from "playwright-core";
+import { Repid } from "../../mod.ts";
+import { dashboard, nodeListener } from "../../src/dashboard/mod.ts";
+import { launchBrowser, screenshot, serve, type TestServer } from "../support/browser.ts";
+import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
+import { type Run, runDeno } from "../support/subprocess.ts";
+
+describe("the dashboard on Redis with a worker in another process", () => {
+  const prefix = testPrefix("dashboard-workers");
+  let worker: Run;
+  let browser: Browser;
+  let app: TestServer;
+  let handler: ReturnType<typeof dashboard>;
+  const producer = new Repid(REDIS_URL, { prefix, logger: "silent" });
+
+  before(async () => {
+    worker = runDeno(
+      [
+        "run",
+        "-A",
+        "src/cli/main.ts",
+        "worker",
+        "tests/browser/fixtures/dashboard_actors.ts",
+        "--redis-url",
+        REDIS_URL,
+        "--prefix",
+        prefix,
+        "--log-level",
+        "warn",
+        "--concurrency",
+        "4",
+      ],
+      { REPID_DASH_PREFIX: prefix, REPID_DASH_REDIS_URL: REDIS_URL },
+    );
+    handler = dashboard({ redis: REDIS_URL, prefix, queues: ["dash-idle"] });
+    app = await serve(nodeListener(handler));
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await handler?.close();
+    await producer.close();
+    worker?.signal("SIGTERM");
+    await worker?.exited;
+    worker?.kill();
+    await cleanup(prefix);
+  });
+
+  it("lists the worker with its host, pid and queues on the workers page and the overview", async () => {
+    const page = await browser.newPage();
+    const pid = String(worker.child.pid);
+    // A job it ran: the worker registered before it fetched.
+    const job = await producer.enqueueJob("double", { queue: "dash", args: [21] });
+    assert.equal((await job.result).value, 42);
+    await page.goto(`${app.origin}/workers`);
+    const row = page.locator("tr[data-worker]", { has: page.locator(`td.num:text-is("${pid}")`) });
+    const cells = await row.locator("td").allInnerTexts();
+    assert.equal(cells[1], hostname());
+    assert.equal(cells[3], "dash, dash-other");
+    assert.equal(cells[4], "4");
+    await screenshot(page, "workers");
+    await page.goto(`${app.origin}/`);
+    await screenshot(page, "overview");
+    assert.deepEqual(
+      await page.locator("tr[data-queue]").evaluateAll((rows) =>
+        rows.map((r) => r.getAttribute("data-queue"))
+      ),
+      ["dash", "dash-idle", "dash-other", "default"],
+    );
+    await page.goto(`${app.origin}/queues/dash?state=done`);
+    await screenshot(page, "queue");
+    await page.close();
+  });
+
+  it("shows the right counts per state on the overview, and refreshes them by itself", async () => {
+    for (let i = 0; i < 3; i++) {
+      await producer.enqueueJob("idle", { queue: "dash-idle", args: [i] });
+    }
+    const later = new Date(Date.now() + 3_600_000);
+    for (let i = 0; i < 2; i++) {
+      await producer.enqueueJob("idle", { queue: "dash-idle", args: [i], deferUntil: later });
+    }
+    for (const n of [1, 2]) {
+      const job = await producer.enqueueJob("double_elsewhere", { queue: "dash-other", args: [n] });
+      assert.equal((await job.result).status, "done");
+    }
+    const page = await browser.newPage();
+    await page.goto(`${app.origin}/`);
+    const counts = (queue: string) =>
+      page.locator(`tr[data-queue="${queue}"] td.num`).allInnerTexts();
+    assert.deepEqual(await counts("dash-idle"), ["3", "2", "0", "0", "0", "0", "0"]);
+    assert.deepEqual(await counts("dash-other"), ["0", "0", "0", "2", "0", "0", "0"]);
+    await producer.enqueueJob("idle", { queue: "dash-idle", args: [3] });
+    // No reload: the page's script polls the counts.
+    await page.locator('tr[data-queue="dash-idle"] [data-count-state="queued"]')
+      .filter({ hasText: /^4$/ }).waitFor();
+    await screenshot(page, "overview-counts");
+    await page.close();
+  });
+});
