@@ -32,7 +32,7 @@ export interface CurveSizes {
   /** Queues one worker serves. */
   queues: number[];
   /** Jobs processed (spread over the queues) per point of the queue curve. */
-  queuesN: number;
+  queuesN: (queues: number) => number;
   /** How long the idle commands are counted, ms. */
   idleWindowMs: number;
   /** Payload sizes, bytes. */
@@ -54,7 +54,7 @@ export const FULL_SIZES: CurveSizes = {
   backlogs: [10_000, 100_000, 1_000_000],
   backlogN: 20_000,
   queues: [1, 10, 100, 1_000],
-  queuesN: 20_000,
+  queuesN: (q) => (q >= 1_000 ? 5_000 : 20_000),
   idleWindowMs: 10_000,
   payloads: [100, 10_000, 1_000_000],
   payloadN: (b) => (b >= 1_000_000 ? 300 : b >= 10_000 ? 10_000 : 20_000),
@@ -69,7 +69,7 @@ export const SMOKE_SIZES: CurveSizes = {
   backlogs: [100, 1_000],
   backlogN: 100,
   queues: [1, 10],
-  queuesN: 100,
+  queuesN: () => 100,
   idleWindowMs: 1_000,
   payloads: [100, 10_000],
   payloadN: () => 100,
@@ -322,7 +322,7 @@ export async function runCurves(
         ctx,
         q,
         "queues",
-        (prefix) => processRun(ctx, prefix, { queues: q }, z.queuesN, z.queuesN),
+        (prefix) => processRun(ctx, prefix, { queues: q }, z.queuesN(q), z.queuesN(q)),
       ),
     );
     // Idle: once per point (the window is long), the same worker set-up on empty queues.
