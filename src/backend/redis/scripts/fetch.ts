@@ -17,7 +17,7 @@ import {
  * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] active zset, KEYS[4] signal list,
  * KEYS[5] the queue's key prefix (its finished-jobs indexes, see `finish_job`), KEYS[6]
  * job hash key prefix (the job keys are KEYS[6]..id and share the queue's hash tag),
- * KEYS[7] lease hint (a string: no lease expires before it)
+ * KEYS[7] paused key, KEYS[8] lease hint (a string: no lease expires before it)
  * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms,
  * ARGV[5] finished channel, ARGV[6] max stalls (0: no limit), ARGV[7] retention of dead
  * jobs (0: no limit)
@@ -42,23 +42,28 @@ import {
  * removed otherwise; the lease hint is set to the earliest lease expiry (exact after a
  * look at the active set, else lowered to the new leases when they expire first);
  * (4) wakeInMs tells an idle worker when the next deferred job is due or the next
- * lease expires (-1: neither). Limits, reasons, error names and messages come from
+ * lease expires (-1: neither).
+ * While the paused key exists, step (1) runs but (2) leases nothing, the work marker is
+ * removed and wakeInMs ignores the deferred jobs: idle workers sleep until `queue_resume`
+ * leaves the marker. Limits, reasons, error names and messages come from
  * src/core/store_limits.ts and src/core/store_errors.ts.
  *
  * The body is exported as `FETCH_BODY` so that `complete_fetch` can run it too.
  */
 export const FETCH_BODY = `
 --- @include dead_letter
+--- @include signal_work
 local ready, deferred, active, signal, states, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local max = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
 local token = ARGV[3]
 local maxStalls = tonumber(ARGV[6]) or 0
 local now = now_ms()
+local paused = redis.call('EXISTS', KEYS[7]) == 1
 
--- The lease hint (KEYS[7]): no lease expires before it (-1: no lease). Missing
+-- The lease hint (KEYS[8]): no lease expires before it (-1: no lease). Missing
 -- (it expires after LEASE_SCAN_MS) or due: look at the active set.
-local hint = KEYS[7]
+local hint = KEYS[8]
 local firstLease = tonumber(redis.call('GET', hint))
 local expired = {}
 local scanned = not firstLease or (firstLease >= 0 and firstLease <= now)
@@ -149,8 +154,8 @@ local function take(id)
     return
   end
   local deliveries = (tonumber(f[4]) or 0) + 1
-  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'worker', token,
-    'started', now, 'deliveries', deliveries)
+  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'started', now,
+    'deliveries', deliveries)
   redis.call('ZADD', active, now + lease, id)
   n = n + 1
   local k = #out
@@ -166,7 +171,7 @@ end
 
 local nextDue = redis.call('ZRANGE', deferred, 0, 0, 'WITHSCORES')
 local readyLeft = true
-if max > 0 then
+if max > 0 and not paused then
   if nextDue[2] and tonumber(nextDue[2]) <= now then
     local due = redis.call('ZRANGEBYSCORE', deferred, '-inf', now, 'LIMIT', 0, max)
     for i = 1, #due do
@@ -185,8 +190,10 @@ if max > 0 then
   end
 end
 
-local hasWork = (readyLeft and redis.call('LLEN', ready) > 0) or
-  (nextDue[2] and tonumber(nextDue[2]) <= now)
+trim_finished(states, now)
+
+local hasWork = not paused and
+  ((readyLeft and redis.call('LLEN', ready) > 0) or (nextDue[2] and tonumber(nextDue[2]) <= now))
 if hasWork then signal_work(signal) else redis.call('DEL', signal) end
 
 -- The hint after this call: exact when the active set was looked at, else
@@ -204,7 +211,7 @@ elseif hinted ~= firstLease then
 end
 
 local wake = -1
-if nextDue[2] then wake = math.max(0, tonumber(nextDue[2]) - now) end
+if nextDue[2] and not paused then wake = math.max(0, tonumber(nextDue[2]) - now) end
 if hinted >= 0 then
   local w = math.max(0, hinted - now)
   if wake < 0 or w < wake then wake = w end
@@ -214,4 +221,4 @@ return out
 `;
 
 /** The `fetch` script. */
-export const fetchScript = script("repidFetch", 7, FETCH_BODY, "refuse-oom");
+export const fetchScript = script("repidFetch", 8, FETCH_BODY, "refuse-oom");
