@@ -60,6 +60,20 @@ export const FINISHED_MESSAGE_MAX = 65_536;
 export const RECLAIM_BATCH = 1_000;
 
 /**
+ * Fetch looks for expired leases only when one may have expired (it keeps
+ * the earliest lease expiry it knows of) and, whatever it knows, at least
+ * once every this many milliseconds per queue.
+ *
+ * @example
+ * ```ts
+ * import { LEASE_SCAN_MS } from "./store_limits.ts";
+ *
+ * console.log(LEASE_SCAN_MS); // 1000
+ * ```
+ */
+export const LEASE_SCAN_MS = 1_000;
+
+/**
  * How many expired entries of a finished-jobs index one finishing job
  * removes at most (the index's count never includes them: they are only
  * memory until removed).

@@ -94,7 +94,7 @@ describe("the store's rules", () => {
     assert.deepEqual(filesWith("'status', 'dead'"), [
       "backend/redis/scripts/includes/dead_letter.ts",
     ]);
-    assert.deepEqual(filesWith("'deliveries', 0, 'attempts', 0"), [
+    assert.deepEqual(filesWith("'status', status, 'enq', now, 'due', due"), [
       "backend/redis/scripts/includes/new_job.ts",
     ]);
     assert.deepEqual(filesWith("redis.call('PUBLISH', channel, id)"), [
@@ -117,6 +117,8 @@ describe("the store's rules", () => {
       ...["ZCARD", "ZCOUNT", "(", "+inf", "ZREVRANK", "ZSCORE", "ZREVRANGE", "ZPOPMIN"],
       ...["HGETALL", "PERSIST", "LRANGE", "LREM", "LPOS", "RANK", "zset"],
       ...["requeued", "lost", "malformed:", "SET"],
+      // the lease hint (a string key of its own)
+      ...["GET", "PX", "KEEPTTL"],
       // the finished-jobs indexes' key parts (src/backend/redis/keys.ts)
       JOB_KEY_PART,
       // the per-minute throughput counts' key part

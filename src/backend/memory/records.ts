@@ -183,8 +183,9 @@ export function deadLetterRecord(
 }
 
 /**
- * `new_job`: the record of a new job (its options JSON only when given);
- * the caller puts the id in the ready or the deferred queue.
+ * `new_job`: the record of a new job (its options JSON only when given; no
+ * deliveries or attempts, which read as 0); the caller puts the id in the
+ * ready or the deferred queue.
  */
 export function newJobFields(
   actor: string,
@@ -200,8 +201,6 @@ export function newJobFields(
     status,
     enq: String(now),
     due: String(due),
-    deliveries: "0",
-    attempts: "0",
   };
   if (opts) h.opts = opts;
   return h;

@@ -121,7 +121,11 @@ export function openClient(
       lazyConnect,
       enableAutoPipelining: true,
       // On a Redis Cluster, also their variants that announce by SPUBLISH (pubsub_mode.ts).
-      autoPipeliningIgnoredCommands: BATCHED_SCRIPTS.flatMap((n) => [n, `${n}Sharded`]),
+      // BLPOP: an idle worker's blocking connection sends one at a time, nothing to batch.
+      autoPipeliningIgnoredCommands: [
+        ...BATCHED_SCRIPTS.flatMap((n) => [n, `${n}Sharded`]),
+        "blpop",
+      ],
     };
     const client: AnyRedis = isClusterUrl(input)
       ? openClusterUrl(input, action, pipelining)

@@ -4,6 +4,7 @@ import { ERROR_NAME, MESSAGE, REASON } from "../../../core/store_errors.ts";
 import { JOB_STATUSES } from "../../../core/job_record.ts";
 import {
   ID_QUOTED_MAX,
+  LEASE_SCAN_MS,
   MALFORMED_RAW_MAX,
   QUEUE_ENTRY_MAX,
   RECLAIM_BATCH,
@@ -16,14 +17,16 @@ import {
  * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] active zset, KEYS[4] signal list,
  * KEYS[5] the queue's key prefix (its finished-jobs indexes, see `finish_job`), KEYS[6]
  * job hash key prefix (the job keys are KEYS[6]..id and share the queue's hash tag),
- * KEYS[7] paused key
+ * KEYS[7] paused key, KEYS[8] lease hint (a string: no lease expires before it)
  * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms,
  * ARGV[5] finished channel, ARGV[6] max stalls (0: no limit), ARGV[7] retention of dead
  * jobs (0: no limit)
  * Returns { wakeInMs, now, id, actor, args, deliveries, attempts, errors, enq, opts, due, ... }
  * with 9 fields per job.
  *
- * Steps: (1) jobs whose lease expired (up to RECLAIM_BATCH of them) go back to the
+ * Steps: (1) when a lease may have expired (the lease hint is due, or gone: it lives
+ * LEASE_SCAN_MS, so the active set is looked at that often at least), jobs whose
+ * lease expired (up to RECLAIM_BATCH of them) go back to the
  * head of the ready list, their 'stalls' count raised by one; a job whose count
  * exceeds the max stalls (when above 0) is dead-lettered with reason stalled instead,
  * and its id is announced on the finished channel; (2) due deferred jobs are leased
@@ -36,7 +39,8 @@ import {
  * waiters learn of it; an entry without one is recorded under its own id when at most
  * MALFORMED_RAW_MAX bytes long, else (and for a key of another type) under
  * 'malformed:<sha1 of the entry>'; (3) the work marker is kept when work remains and
- * removed otherwise;
+ * removed otherwise; the lease hint is set to the earliest lease expiry (exact after a
+ * look at the active set, else lowered to the new leases when they expire first);
  * (4) wakeInMs tells an idle worker when the next deferred job is due or the next
  * lease expires (-1: neither).
  * While the paused key exists, step (1) runs but (2) leases nothing, the work marker is
@@ -57,7 +61,15 @@ local maxStalls = tonumber(ARGV[6]) or 0
 local now = now_ms()
 local paused = redis.call('EXISTS', KEYS[7]) == 1
 
-local expired = redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, ${RECLAIM_BATCH})
+-- The lease hint (KEYS[8]): no lease expires before it (-1: no lease). Missing
+-- (it expires after LEASE_SCAN_MS) or due: look at the active set.
+local hint = KEYS[8]
+local firstLease = tonumber(redis.call('GET', hint))
+local expired = {}
+local scanned = not firstLease or (firstLease >= 0 and firstLease <= now)
+if scanned then
+  expired = redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, ${RECLAIM_BATCH})
+end
 for i = #expired, 1, -1 do
   local id = expired[i]
   redis.call('ZREM', active, id)
@@ -159,31 +171,51 @@ local function take(id)
   out[k + 9] = tonumber(f[9]) or 0
 end
 
+local nextDue = redis.call('ZRANGE', deferred, 0, 0, 'WITHSCORES')
+local readyLeft = true
 if max > 0 and not paused then
-  local due = redis.call('ZRANGEBYSCORE', deferred, '-inf', now, 'LIMIT', 0, max)
-  for i = 1, #due do
-    redis.call('ZREM', deferred, due[i])
-    take(due[i])
+  if nextDue[2] and tonumber(nextDue[2]) <= now then
+    local due = redis.call('ZRANGEBYSCORE', deferred, '-inf', now, 'LIMIT', 0, max)
+    for i = 1, #due do
+      redis.call('ZREM', deferred, due[i])
+      take(due[i])
+    end
+    nextDue = redis.call('ZRANGE', deferred, 0, 0, 'WITHSCORES')
   end
   while n < max do
-    local ids = redis.call('LPOP', ready, max - n)
-    if not ids then break end
+    local want = max - n
+    local ids = redis.call('LPOP', ready, want)
+    if not ids then readyLeft = false break end
     for i = 1, #ids do take(ids[i]) end
+    -- fewer than asked for: the list is empty
+    if #ids < want then readyLeft = false break end
   end
 end
 
 trim_finished(states, now)
 
-local nextDue = redis.call('ZRANGE', deferred, 0, 0, 'WITHSCORES')
 local hasWork = not paused and
-  (redis.call('LLEN', ready) > 0 or (nextDue[2] and tonumber(nextDue[2]) <= now))
+  ((readyLeft and redis.call('LLEN', ready) > 0) or (nextDue[2] and tonumber(nextDue[2]) <= now))
 if hasWork then signal_work(signal) else redis.call('DEL', signal) end
+
+-- The hint after this call: exact when the active set was looked at, else
+-- lowered to the leases just given when they expire first.
+local hinted = firstLease
+if scanned then
+  local first = redis.call('ZRANGE', active, 0, 0, 'WITHSCORES')
+  hinted = first[2] and tonumber(first[2]) or -1
+end
+if n > 0 and (hinted < 0 or now + lease < hinted) then hinted = now + lease end
+if scanned then
+  redis.call('SET', hint, hinted, 'PX', ${LEASE_SCAN_MS})
+elseif hinted ~= firstLease then
+  redis.call('SET', hint, hinted, 'KEEPTTL')
+end
 
 local wake = -1
 if nextDue[2] and not paused then wake = math.max(0, tonumber(nextDue[2]) - now) end
-local nextLease = redis.call('ZRANGE', active, 0, 0, 'WITHSCORES')
-if nextLease[2] then
-  local w = math.max(0, tonumber(nextLease[2]) - now)
+if hinted >= 0 then
+  local w = math.max(0, hinted - now)
   if wake < 0 or w < wake then wake = w end
 end
 out[1] = wake
@@ -191,4 +223,4 @@ return out
 `;
 
 /** The `fetch` script. */
-export const fetchScript = script("repidFetch", 7, FETCH_BODY, "refuse-oom");
+export const fetchScript = script("repidFetch", 8, FETCH_BODY, "refuse-oom");

@@ -3,8 +3,9 @@
  *
  * `new_job(key, actor, args, status, now, due, opts)`: the job hash `key`
  * gets its actor, arguments JSON, status (`queued` or `deferred`), enqueue
- * time `now`, due time, no deliveries and no attempts, and the per-job
- * options JSON `opts` unless it is `''` or `nil`. The caller puts the id on
+ * time `now`, due time and the per-job options JSON `opts` unless it is
+ * `''` or `nil`, in one `HSET`. No deliveries and no attempts are written:
+ * a missing count reads as 0 (fewer fields, less memory per queued job). The caller puts the id on
  * the ready list or the deferred zset. The memory store's counterpart is
  * `newJobFields` in `src/backend/memory/records.ts`.
  *
@@ -23,8 +24,11 @@
  */
 export const NEW_JOB = `
 local function new_job(key, actor, args, status, now, due, opts)
-  redis.call('HSET', key, 'actor', actor, 'args', args, 'status', status, 'enq', now, 'due', due,
-    'deliveries', 0, 'attempts', 0)
-  if opts and opts ~= '' then redis.call('HSET', key, 'opts', opts) end
+  if opts and opts ~= '' then
+    redis.call('HSET', key, 'actor', actor, 'args', args, 'status', status, 'enq', now, 'due', due,
+      'opts', opts)
+  else
+    redis.call('HSET', key, 'actor', actor, 'args', args, 'status', status, 'enq', now, 'due', due)
+  end
 end
 `;
