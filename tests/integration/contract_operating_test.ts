@@ -204,6 +204,8 @@ for (const backend of backends) {
       assert.equal(await q.purge({ state: "deferred" }), 1);
       assert.deepEqual(await q.counts(), ZERO);
       assert.deepEqual(await producer.queues(), [], "an empty queue is not listed");
+      await q.pause();
+      assert.deepEqual(await producer.queues(), [{ name: "default", paused: true, counts: ZERO }]);
     });
 
     it("bad input is refused with an error naming the value", async () => {
