@@ -346,12 +346,12 @@ export class Job<T = unknown> {
   }
 
   /**
-   * Deletes the job, whatever its state (queued, deferred or finished): it
-   * leaves its queue or index and its record is gone (a wait on it then
-   * rejects with `JobNotFoundError`). A running job is not removed
-   * (`removed: false`, `status: "in_progress"`): cancel it first. `status`
-   * is the job's status before the call. Rejects with `JobNotFoundError`
-   * when the job no longer exists.
+   * Deletes the job, whatever its state: it leaves its queue or index and
+   * its record is gone (a wait on it then rejects with `JobNotFoundError`).
+   * A running job is cancelled first ({@linkcode Job.cancel}: its worker's
+   * `this.signal` aborts and its late result is discarded), then removed.
+   * `status` is the job's status before the call. Rejects with
+   * `JobNotFoundError` when the job no longer exists.
    *
    * @example
    * ```ts
@@ -366,7 +366,11 @@ export class Job<T = unknown> {
    */
   async remove(): Promise<{ removed: boolean; status: JobStatus }> {
     const r = await this.#act((b) => b.removeJob(this.#stored, this.id));
-    return { removed: r.done, status: r.status };
+    if (r.done || r.status !== "in_progress") return { removed: r.done, status: r.status };
+    // Running: cancel it (or it finishes meanwhile), then remove its finished record.
+    await this.cancel();
+    const again = await this.#backend.removeJob(this.#stored, this.id);
+    return { removed: again.done, status: "in_progress" };
   }
 
   async #act(

@@ -462,7 +462,7 @@ export class Repid<A extends ActorMap = AnyActors> {
 
   /**
    * Every queue a job or a schedule was ever added to (under this
-   * producer's prefix) that still holds a job or a schedule, by name, with
+   * producer's prefix) that still holds a job or a schedule, or is paused, by name, with
    * whether it is paused and its counts. Read from a registry of queue names
    * that enqueues keep: no scan of the store.
    *
@@ -485,10 +485,13 @@ export class Repid<A extends ActorMap = AnyActors> {
       byQueue.set(queue, [...byQueue.get(queue) ?? [], name]);
     }
     const out = await Promise.all([...byQueue].map(async ([name, parts]) => {
-      const counts = sumCounts(await Promise.all(parts.map((q) => this.#backend.queueCounts(q))));
-      const empty = Object.values(counts).every((n) => n === 0) &&
+      const [counts, paused] = await Promise.all([
+        Promise.all(parts.map((q) => this.#backend.queueCounts(q))).then(sumCounts),
+        this.#backend.isQueuePaused(name),
+      ]);
+      const empty = !paused && Object.values(counts).every((n) => n === 0) &&
         (await this.#backend.listSchedules(name)).length === 0;
-      return empty ? null : { name, paused: await this.#backend.isQueuePaused(name), counts };
+      return empty ? null : { name, paused, counts };
     }));
     return out.filter((q) => q !== null);
   }
