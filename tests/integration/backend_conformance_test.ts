@@ -664,6 +664,15 @@ for (const store of stores) {
       assert.deepEqual(deferred.jobs.map((j) => j.id), ["later", "soon"]);
       assert.ok(deferred.jobs[0].dueAt! > deferred.jobs[1].dueAt!);
       assert.deepEqual(await b.listJobs("q", "cancelled", 10), { jobs: [] });
+
+      // a cursor whose job left the state resumes at its position
+      const top = await b.listJobs("q", "failed", 1);
+      assert.deepEqual(await b.removeJob("q", top.jobs[0].id), { done: true, status: "failed" });
+      const rest = await b.listJobs("q", "failed", 10, top.next);
+      assert.deepEqual(
+        rest.jobs.map((j) => j.id),
+        ids.filter((id) => id !== top.jobs[0].id).sort().reverse(),
+      );
     });
 
     it("`listJobs()` skips finished jobs whose record expired", async () => {

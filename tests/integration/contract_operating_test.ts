@@ -83,7 +83,10 @@ for (const backend of backends) {
       assert.equal(dead.id, unknown.id);
       assert.equal(dead.result?.reason, "unknown_actor");
 
-      const [live] = await producer.workers();
+      const [live] = await waitFor("the worker's registration", async () => {
+        const workers = await producer.workers();
+        return workers.length === 1 ? workers : undefined;
+      });
       assert.equal(failed.workerId, live.id, "the worker that ran it");
       assert.ok(done.every((j) => j.workerId === live.id));
       assert.deepEqual(live.queues, ["ops"]);

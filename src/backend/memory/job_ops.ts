@@ -172,7 +172,6 @@ export function fetch(
     const deliveries = (toNumber(h.deliveries) ?? 0) + 1;
     h.status = "in_progress";
     h.token = token;
-    h.worker = token;
     h.started = String(now);
     h.deliveries = String(deliveries);
     q.active.add(id, now + leaseMs);
@@ -318,7 +317,6 @@ export function complete(
     h.finished = String(now);
     const errorJson = c.error ? JSON.stringify(c.error) : "";
     if (errorJson) h.error = errorJson;
-    delete h.token;
     q.active.remove(c.id);
     const ttl = clampTtlMs(c.ttlMs);
     finishRecord(ctx.store, q, rec, c.id, c.status, now, ttl, ctx.keep[c.status]);

@@ -21,14 +21,6 @@ export interface JobRecord {
   expiresAt?: number;
 }
 
-/** The finished-jobs index of one status (the Redis ZSETs `<status>` and `<status>:expiry`). */
-export interface FinishedIndex {
-  /** Ids scored by when the job finished. */
-  readonly byTime: SortedSet;
-  /** The same ids scored by when their record expires. */
-  readonly byExpiry: SortedSet;
-}
-
 /** A blocked `waitForWork` call. */
 export interface Waiter {
   wake(): void;
@@ -42,8 +34,8 @@ export interface QueueState {
   readonly ready: Deque<string>;
   readonly deferred: SortedSet;
   readonly active: SortedSet;
-  /** Per finished status, its index of finished jobs. */
-  readonly indexes: Readonly<Record<FinishedStatus, FinishedIndex>>;
+  /** Per finished status, its index: the ids scored by when their record expires. */
+  readonly indexes: Readonly<Record<FinishedStatus, SortedSet>>;
   /** The "there may be work" marker (the Redis signal list holds at most one). */
   marker: boolean;
   /** Blocked `waitForWork` calls, longest waiting first (like `BLPOP` clients). */
@@ -71,9 +63,10 @@ export function newQueueState(prefix: string, queue: string): QueueState {
     ready: new Deque(),
     deferred: new SortedSet(),
     active: new SortedSet(),
-    indexes: Object.fromEntries(
-      FINISHED_STATES.map((s) => [s, { byTime: new SortedSet(), byExpiry: new SortedSet() }]),
-    ) as Record<FinishedStatus, FinishedIndex>,
+    indexes: Object.fromEntries(FINISHED_STATES.map((s) => [s, new SortedSet()])) as Record<
+      FinishedStatus,
+      SortedSet
+    >,
     marker: false,
     waiters: [],
     finished: new Set(),

@@ -19,9 +19,9 @@ export interface QueueKeys {
   dead: string;
   /**
    * Prefix of the finished-jobs indexes: per finished status, the ZSET
-   * `<states><status>` of ids scored by when they finished, and the ZSET
-   * `<states><status>:expiry` of the same ids scored by when their record
-   * expires. It is also the prefix of every other key of the queue.
+   * `<states><status>` of the ids of the jobs that finished so, scored by
+   * when their record expires (finish time + result TTL). It is also the
+   * prefix of every other key of the queue.
    */
   states: string;
   /** Prefix of the per-job HASH keys (`<jobPrefix><id>`, `<states>job:<id>`). */
@@ -40,16 +40,12 @@ export interface QueueKeys {
   scheduleRunsPrefix: string;
 }
 
-/** What follows a finished-jobs index's name in the name of its expiry ZSET. */
-export const EXPIRY_SUFFIX = ":expiry";
-
 /** What follows the queue's `states` prefix in a job's key, before the id. */
 export const JOB_KEY_PART = "job:";
 
-/** The finished-jobs index of `status` and its expiry ZSET (see {@linkcode QueueKeys.states}). */
-export function finishedIndex(k: QueueKeys, status: string): { index: string; expiry: string } {
-  const index = k.states + status;
-  return { index, expiry: index + EXPIRY_SUFFIX };
+/** The finished-jobs index of `status` (see {@linkcode QueueKeys.states}). */
+export function finishedIndex(k: QueueKeys, status: string): string {
+  return k.states + status;
 }
 
 /** Builds the keys of `queue` under `prefix`. */

@@ -216,11 +216,14 @@ export class RedisBackend implements Backend {
 
   /** See {@linkcode enqueueJobs}; the queues are added to the registry of queue names once. */
   async enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
-    const [out] = await Promise.all([
+    // The enqueue's own error comes first. A registration that failed beside a
+    // stored enqueue is not the caller's failure: a later enqueue registers again.
+    const [out] = await Promise.allSettled([
       enqueueJobs(this.#enqueueContext, jobs),
       this.#registerQueues(jobs),
     ]);
-    return out;
+    if (out.status === "rejected") throw out.reason;
+    return out.value;
   }
 
   /** Adds the queues of `items` not yet added by this backend to the registry of queue names. */
@@ -466,7 +469,7 @@ export class RedisBackend implements Backend {
       ? [k.deferred, "zset"]
       : state === "active"
       ? [k.active, "zset"]
-      : [finishedIndex(k, state).index, "zset"];
+      : [finishedIndex(k, state), "zset"];
     const out = (await this.#run(
       "list jobs",
       "repidJobsPage",
@@ -529,7 +532,7 @@ export class RedisBackend implements Backend {
       ? k.ready
       : state === "deferred"
       ? k.deferred
-      : finishedIndex(k, state).index;
+      : finishedIndex(k, state);
     const [moved, passed] = (await this.#run(
       "purge jobs",
       "repidPurge",

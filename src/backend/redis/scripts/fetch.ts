@@ -141,8 +141,8 @@ local function take(id)
     return
   end
   local deliveries = (tonumber(f[4]) or 0) + 1
-  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'worker', token,
-    'started', now, 'deliveries', deliveries)
+  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'started', now,
+    'deliveries', deliveries)
   redis.call('ZADD', active, now + lease, id)
   n = n + 1
   local k = #out
@@ -168,6 +168,8 @@ if max > 0 and not paused then
     for i = 1, #ids do take(ids[i]) end
   end
 end
+
+trim_finished(states, now)
 
 local nextDue = redis.call('ZRANGE', deferred, 0, 0, 'WITHSCORES')
 local hasWork = not paused and
