@@ -13,8 +13,8 @@ import { script } from "./common.ts";
  * A queued job leaves the ready list, a deferred one the deferred zset, a running one
  * the active zset; its status becomes 'cancelled' (a finished status) with the error and
  * `finished = now`, its record is kept for the TTL (its arguments with it, so that it can
- * be run again) and listed in the index of cancelled jobs (`finish_job`), and it is
- * announced on the finished channel. A running job keeps its
+ * be run again) and listed in the index of cancelled jobs (`finish_job`, then
+ * `trim_finished`), and it is announced on the finished channel. A running job keeps its
  * lease token: every write of its worker is refused from now on (the `leased` check
  * wants 'in_progress'), its lease renewal reports it cancelled, and `<id>\n<token>` is
  * published on the cancel channel so that its worker stops it at once.
@@ -41,6 +41,7 @@ end
 local now = now_ms()
 redis.call('HSET', key, 'status', 'cancelled', 'error', ARGV[2], 'finished', now)
 finish_job(KEYS[4], key, id, 'cancelled', now, ARGV[3], ARGV[6])
+trim_finished(KEYS[4], now)
 announce_finished(ARGV[4], id)
 if status == 'in_progress' and f[2] then redis.call('PUBLISH', ARGV[5], id .. '\\n' .. f[2]) end
 return {1, status, f[3] or ''}
