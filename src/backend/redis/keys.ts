@@ -38,6 +38,8 @@ export interface QueueKeys {
   schedulePrefix: string;
   /** Prefix of the per-schedule ZSETs of recent occurrence ids, scored by due time. */
   scheduleRunsPrefix: string;
+  /** STRING: the queue's partition count, when it is partitioned (on partition 0's keys). */
+  partitions: string;
 }
 
 /** What follows the queue's `states` prefix in a job's key, before the id. */
@@ -65,6 +67,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     schedules: `${base}:schedules`,
     schedulePrefix: `${base}:schedule:`,
     scheduleRunsPrefix: `${base}:schedule-runs:`,
+    partitions: `${base}:partitions`,
   };
 }
 

@@ -17,6 +17,7 @@ export const requeueScript = script(
   `
 --- @include lease
 --- @include dead_letter
+--- @include signal_work
 local f = leased(KEYS[5], ARGV[2], 'deliveries')
 if not f then return 'lost' end
 local now = now_ms()
