@@ -503,9 +503,13 @@ export class Worker {
     await Promise.all(
       this.#physicalQueues().map(async (queue) => {
         try {
-          this.#cancelSubscriptions.push(
-            await this.#backend.onCancel(queue, (id, token) => leases.cancelled(queue, id, token)),
+          const off = await this.#backend.onCancel(
+            queue,
+            (id, token) => leases.cancelled(queue, id, token),
           );
+          // Stopped meanwhile: the shutdown has already unsubscribed the others.
+          if (this.#state !== "running") await off();
+          else this.#cancelSubscriptions.push(off);
         } catch (error) {
           this.#log.warn("cannot listen for cancelled jobs; the lease renewal reports them", {
             queue,
