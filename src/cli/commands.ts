@@ -5,7 +5,12 @@
  */
 
 import type { Command } from "./command.ts";
+import { promoteCommand, removeCommand } from "./commands/job_actions.ts";
 import { jobCommand } from "./commands/job_command.ts";
+import { jobsCommand } from "./commands/jobs_command.ts";
+import { purgeCommand } from "./commands/queue_actions.ts";
+import { queuesCommand } from "./commands/queues_command.ts";
+import { requeueCommand } from "./commands/requeue_command.ts";
 import { workersCommand } from "./commands/workers_command.ts";
 import { dashboardCommand } from "./dashboard_command.ts";
 import { workerCommand } from "./worker_command.ts";
@@ -27,7 +32,18 @@ const dashboard: Command = {
 };
 
 /** Every command, by the order of the help. */
-export const COMMANDS: readonly Command[] = [jobCommand, workersCommand, worker, dashboard];
+export const COMMANDS: readonly Command[] = [
+  queuesCommand,
+  jobsCommand,
+  jobCommand,
+  requeueCommand,
+  promoteCommand,
+  removeCommand,
+  purgeCommand,
+  workersCommand,
+  worker,
+  dashboard,
+];
 
 /**
  * The list of commands for the top-level help, each with its usage and
