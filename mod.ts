@@ -30,10 +30,12 @@
 export {
   ActorLoadError,
   ConnectionError,
+  JobCancelledError,
   JobNotFoundError,
   JobTimeoutError,
   LeaseLostError,
   NonJsonResultError,
+  PartitionsMismatchError,
   ProducerClosedError,
   QueueNotFoundError,
   RepidError,
@@ -90,7 +92,7 @@ export type {
   EnqueueOptions,
   JobSettings,
 } from "./src/producer/enqueue_options.ts";
-export { Job } from "./src/producer/job.ts";
+export { type CancelResult, Job } from "./src/producer/job.ts";
 export { type LiveWorker, Repid, type RepidOptions } from "./src/producer/repid.ts";
 export { type JobsPageResult, type JobsQuery, Queue } from "./src/producer/queue_handle.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";
@@ -105,10 +107,12 @@ export type {
 export type {
   Backend,
   BatchOutcome,
+  CancelOutcome,
   FetchRequest,
   FetchResult,
   JobActionOutcome,
   JobsPage,
+  LeaseRenewal,
   PagePosition,
   RequeueRequest,
 } from "./src/backend/backend.ts";

@@ -303,6 +303,41 @@ export class WorkerShutdownError extends RepidError {
   }
 }
 
+/**
+ * A job was cancelled (`job.cancel()`): the abort reason of a running job's
+ * `this.signal`, and the error stored in a cancelled job's result. A
+ * cancelled job is not retried, and a value its actor returns afterwards is
+ * discarded.
+ *
+ * @example Stopping work when the job is cancelled
+ * ```ts
+ * import { JobCancelledError, type JobContext, Worker } from "@repid/repid";
+ *
+ * const worker = new Worker("memory://", { logger: "silent" });
+ * worker.actor(async function download(this: JobContext, url: string) {
+ *   try {
+ *     return await (await fetch(url, { signal: this.signal })).text();
+ *   } catch (error) {
+ *     if (this.signal.reason instanceof JobCancelledError) console.log("cancelled");
+ *     throw error;
+ *   }
+ * });
+ * ```
+ */
+export class JobCancelledError extends RepidError {
+  /** The cancelled job's id. */
+  readonly jobId: string;
+  /**
+   * Creates the error for a cancelled job.
+   *
+   * @param jobId The cancelled job.
+   */
+  constructor(jobId: string) {
+    super(`Job "${jobId}" was cancelled`);
+    this.jobId = jobId;
+  }
+}
+
 /** The message of an error, or the value as text. */
 function messageOf(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
@@ -490,5 +525,49 @@ export class ReplicationError extends RepidError {
         (why ??
           `no replica confirmed the write within ${timeoutMs} ms (it is stored on the primary only, which a failover may lose)`),
     );
+  }
+}
+
+/**
+ * A worker (from its actors' `partitions`) or a producer (from an actor
+ * definition's) declares a partition count for a queue other than the one
+ * recorded in the store by the first to declare it: producers spread the
+ * queue's jobs over the recorded count, so a worker would leave some
+ * partitions unserved or serve ones no producer fills. Such a worker does not
+ * start; such an enqueue stores nothing.
+ *
+ * @example
+ * ```ts
+ * import { PartitionsMismatchError } from "@repid/repid";
+ *
+ * console.log(new PartitionsMismatchError("emails", 4, 2).message);
+ * ```
+ */
+export class PartitionsMismatchError extends RepidError {
+  /** The queue. */
+  readonly queue: string;
+  /** The partition count recorded in the store. */
+  readonly recorded: number;
+  /** The partition count declared. */
+  readonly declared: number;
+  /**
+   * Creates the error for a disagreeing partition count.
+   *
+   * @param queue The queue.
+   * @param recorded The count recorded in the store.
+   * @param declared The count declared.
+   * @param action What could not be done.
+   */
+  constructor(queue: string, recorded: number, declared: number, action = "Cannot start worker") {
+    super(
+      `${action}: queue "${queue}" has ${recorded} partition${
+        recorded === 1 ? "" : "s"
+      } recorded in the store, but its actor declares partitions: ${declared}; ` +
+        `give every actor of the queue partitions: ${recorded} (to change the count, see the ` +
+        `README's "Partitioned queues")`,
+    );
+    this.queue = queue;
+    this.recorded = recorded;
+    this.declared = declared;
   }
 }

@@ -38,6 +38,13 @@ export interface JobSettings {
    */
   jobId?: string;
   /**
+   * For a partitioned queue: the jobs with the same key go to the same
+   * partition, so they run in the order they were enqueued (FIFO per key);
+   * 1 to 256 characters. Ignored by a queue without partitions.
+   * @default {the custom jobId when given (so its deduplication holds), else the partitions in turn}
+   */
+  partitionKey?: string;
+  /**
    * How long to keep this job's result, in milliseconds: any safe integer ≥ 1.
    * @default {the actor's resultTtlMs, else the worker's (one hour)}
    */
@@ -198,4 +205,27 @@ export function newJob(
     };
   }
   return { id, customId, queue, actor: name, argsJson, dueAt, options: jobOptions };
+}
+
+/**
+ * The `partitionKey` of `options`, checked: `undefined` when not given.
+ *
+ * @example
+ * ```ts
+ * import { partitionKeyOf } from "./enqueue_options.ts";
+ *
+ * console.assert(partitionKeyOf({ partitionKey: "customer-42" }, "Cannot enqueue job") === "customer-42");
+ * ```
+ */
+export function partitionKeyOf(options: JobSettings, action: string): string | undefined {
+  const key = options.partitionKey;
+  if (key === undefined) return undefined;
+  if (typeof key !== "string" || key.length === 0 || key.length > 256) {
+    throw new TypeError(
+      `${action}: partitionKey must be a string of 1 to 256 characters, got ${
+        typeof key === "string" ? `${key.length} characters` : describe(key)
+      }`,
+    );
+  }
+  return key;
 }

@@ -12,6 +12,7 @@ import type { Completion, JobError, LeasedJob } from "../core/job.ts";
 import { toJobError } from "../core/job_error.ts";
 import { jsonProblem, stringifyJson } from "../core/json.ts";
 import { assertName } from "../core/names.ts";
+import { logicalQueue, partitionIndex } from "../core/partitions.ts";
 import { type LongTimeout, setLongTimeout } from "../core/long_timeout.ts";
 import { sleep } from "../core/sleep.ts";
 import { malformedError, REASON } from "../core/store_errors.ts";
@@ -22,7 +23,7 @@ import type { ActorDefinition, JobContext } from "./actor.ts";
 import type { Lane } from "./lane.ts";
 import type { LeaseKeeper } from "./lease_keeper.ts";
 import { RunningJob } from "./running_job.ts";
-import { advanceOccurrence } from "./schedule_advance.ts";
+import { advanceOccurrence } from "../backend/schedule_advance.ts";
 import type { Slots } from "./slots.ts";
 import type { StoreWriter } from "./store_writer.ts";
 import type { ResolvedWorkerOptions } from "./worker_options.ts";
@@ -143,6 +144,7 @@ export class JobRunner {
     let attempts = job.attempts;
     this.#log.info("job started", { id: job.id, actor: actor.name, queue: job.queue });
     while (true) {
+      if (!r.writable) return; // cancelled, lease lost or handed back before this attempt
       attempts++;
       const outcome = await this.#attempt(actor, args, r, attempts, timeoutMs);
       if (!r.writable) return; // lease lost or handed back: another worker owns the job now
@@ -240,7 +242,8 @@ export class JobRunner {
     };
     const context: JobContext = {
       jobId: r.job.id,
-      queue: r.job.queue,
+      queue: logicalQueue(r.job.queue),
+      partition: partitionIndex(r.job.queue),
       actor: actor.name,
       attempt,
       deliveries: r.job.deliveries,
@@ -259,6 +262,7 @@ export class JobRunner {
           context: {
             jobId: context.jobId,
             queue: context.queue,
+            partition: context.partition,
             actor: context.actor,
             attempt,
             deliveries: context.deliveries,
@@ -314,10 +318,12 @@ export class JobRunner {
     const ok = await this.#writer.retryWrite(
       r,
       "complete",
-      () => r.lane.acks.add(completion),
+      () => r.lane.acksFor(job.queue).add(completion),
     );
     if (ok === false) {
-      this.#writer.refused(job, "complete");
+      // Cancelled meanwhile: the cancel won the race with this ack.
+      if (r.cancelled) this.#log.info("job cancelled; its result is discarded", { id: job.id });
+      else this.#writer.refused(job, "complete");
       return;
     }
     if (ok === undefined) return;

@@ -7,9 +7,16 @@ import assert from "node:assert/strict";
 import { hostname } from "node:os";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
+import { Redis } from "ioredis";
 import { Repid } from "../../mod.ts";
 import { dashboard, nodeListener } from "../../src/dashboard/mod.ts";
-import { launchBrowser, screenshot, serve, type TestServer } from "../support/browser.ts";
+import {
+  launchBrowser,
+  screenshot,
+  serve,
+  type TestServer,
+  watchPage,
+} from "../support/browser.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { type Run, runDeno } from "../support/subprocess.ts";
 
@@ -20,6 +27,7 @@ describe("the dashboard on Redis with a worker in another process", () => {
   let app: TestServer;
   let handler: ReturnType<typeof dashboard>;
   const producer = new Repid(REDIS_URL, { prefix, logger: "silent" });
+  const redis = new Redis(REDIS_URL);
 
   before(async () => {
     worker = runDeno(
@@ -50,6 +58,7 @@ describe("the dashboard on Redis with a worker in another process", () => {
     await app?.close();
     await handler?.close();
     await producer.close();
+    await redis.quit();
     worker?.signal("SIGTERM");
     await worker?.exited;
     worker?.kill();
@@ -67,7 +76,7 @@ describe("the dashboard on Redis with a worker in another process", () => {
     const cells = await row.locator("td").allInnerTexts();
     assert.equal(cells[1], hostname());
     assert.equal(cells[3], "dash, dash-other");
-    assert.equal(cells[4], "4");
+    assert.equal(cells[4], "0 / 4"); // running / concurrency
     await screenshot(page, "workers");
     await page.goto(`${app.origin}/`);
     await screenshot(page, "overview");
@@ -75,7 +84,7 @@ describe("the dashboard on Redis with a worker in another process", () => {
       await page.locator("tr[data-queue]").evaluateAll((rows) =>
         rows.map((r) => r.getAttribute("data-queue"))
       ),
-      ["dash", "dash-idle", "dash-other", "default"],
+      ["dash", "dash-idle"], // the queue with a job, and the one the dashboard was told of
     );
     await page.goto(`${app.origin}/queues/dash?state=done`);
     await screenshot(page, "queue");
@@ -97,7 +106,7 @@ describe("the dashboard on Redis with a worker in another process", () => {
     const page = await browser.newPage();
     await page.goto(`${app.origin}/`);
     const counts = (queue: string) =>
-      page.locator(`tr[data-queue="${queue}"] td.num`).allInnerTexts();
+      page.locator(`tr[data-queue="${queue}"] td.num:not(:has(form))`).allInnerTexts();
     assert.deepEqual(await counts("dash-idle"), ["3", "2", "0", "0", "0", "0", "0"]);
     assert.deepEqual(await counts("dash-other"), ["0", "0", "0", "2", "0", "0", "0"]);
     await producer.enqueueJob("idle", { queue: "dash-idle", args: [3] });
@@ -105,6 +114,74 @@ describe("the dashboard on Redis with a worker in another process", () => {
     await page.locator('tr[data-queue="dash-idle"] [data-count-state="queued"]')
       .filter({ hasText: /^4$/ }).waitFor();
     await screenshot(page, "overview-counts");
+    await page.close();
+  });
+
+  it("shows a failed job's error stack, and Requeue sends it through the worker until the page shows it done", async () => {
+    const job = await producer.enqueueJob("sync_invoice", { queue: "dash", args: ["INV-7"] });
+    assert.equal((await job.result).status, "failed");
+    const page = await browser.newPage();
+    const seen = watchPage(page);
+    await page.goto(`${app.origin}/queues/dash/jobs/${job.id}`);
+    assert.match(
+      await page.locator("pre.stack").first().innerText(),
+      /^Error: invoice INV-7: upstream refused\n\s+at /,
+    );
+    assert.match(await page.locator("pre.args").innerText(), /"INV-7"/);
+    await redis.set(`${prefix}:test:fixed`, "1"); // the upstream was fixed
+    await page.getByRole("button", { name: "Requeue" }).click();
+    await page.locator(".notice").filter({ hasText: `Requeued ${job.id}.` }).waitFor();
+    // The worker in the other process runs it again; the page follows it by itself.
+    await page.locator("h1 .badge.state-done").waitFor();
+    assert.match(await page.locator("pre.result").innerText(), /"synced": true/);
+    await screenshot(page, "job-requeued-done");
+    assert.deepEqual(seen, { dialogs: [], errors: [] });
+    await page.close();
+  });
+
+  it("Cancel on a running job's page makes its actor in the other process see the abort", async () => {
+    const job = await producer.enqueueJob("wait_for_cancel", { queue: "dash" });
+    const listener = redis.duplicate();
+    try {
+      assert.deepEqual(await listener.blpop(`${prefix}:test:started`, 60), [
+        `${prefix}:test:started`,
+        job.id,
+      ]);
+      const page = await browser.newPage();
+      const seen = watchPage(page); // accepts the confirm dialog
+      await page.goto(`${app.origin}/queues/dash/jobs/${job.id}`);
+      assert.equal(await page.locator("h1 .badge").innerText(), "in progress");
+      await page.getByRole("button", { name: "Cancel" }).click();
+      assert.deepEqual(await listener.blpop(`${prefix}:test:aborted`, 60), [
+        `${prefix}:test:aborted`,
+        job.id,
+      ]);
+      await page.locator("h1 .badge.state-cancelled").waitFor();
+      assert.equal((await job.result).status, "cancelled");
+      await screenshot(page, "job-cancelled");
+      assert.deepEqual(seen, { dialogs: [], errors: [] });
+      await page.close();
+    } finally {
+      listener.disconnect();
+    }
+  });
+
+  it("Pause on a queue's page stops new starts of its jobs until Resume", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.origin}/queues/dash`);
+    await page.getByRole("button", { name: "Pause" }).click();
+    await page.locator(".notice").filter({ hasText: "Paused dash" }).waitFor();
+    assert.equal(await page.locator("h1 [data-paused]").isVisible(), true);
+    assert.equal(await producer.queue("dash").isPaused(), true);
+    const held = await producer.enqueueJob("double", { queue: "dash", args: [5] });
+    // The same worker goes on with its other queue meanwhile.
+    const other = await producer.enqueueJob("double_elsewhere", { queue: "dash-other", args: [6] });
+    assert.equal((await other.result).value, 12);
+    assert.equal(await held.status(), "queued");
+    await page.getByRole("button", { name: "Resume" }).click();
+    await page.locator(".notice").filter({ hasText: "Resumed dash" }).waitFor();
+    assert.equal((await held.result).value, 10);
+    assert.equal(await page.locator("h1 [data-paused]").isVisible(), false);
     await page.close();
   });
 });

@@ -10,7 +10,7 @@
 
 import { createHash } from "node:crypto";
 import { setImmediate } from "node:timers";
-import type { FetchResult, RequeueRequest } from "../backend.ts";
+import type { FetchResult, LeaseRenewal, RequeueRequest } from "../backend.ts";
 import {
   type Completion,
   type EnqueueOutcome,
@@ -48,6 +48,7 @@ import { utf8Length } from "../../core/names.ts";
 import type { MemoryContext } from "./memory_context.ts";
 import {
   announceFinished,
+  cancelledLease,
   deadLetterRecord,
   finishedInfo,
   finishRecord,
@@ -134,7 +135,8 @@ export function fetch(
     }
   }
 
-  // (2) due deferred jobs first, then queued ones in FIFO order
+  // (2) due deferred jobs first, then queued ones in FIFO order (none while paused)
+  const paused = q.paused;
   const jobs: LeasedJob[] = [];
   const take = (id: string) => {
     const bytes = utf8Length(id);
@@ -170,7 +172,6 @@ export function fetch(
     const deliveries = (toNumber(h.deliveries) ?? 0) + 1;
     h.status = "in_progress";
     h.token = token;
-    h.worker = token;
     h.started = String(now);
     h.deliveries = String(deliveries);
     q.active.add(id, now + leaseMs);
@@ -188,7 +189,7 @@ export function fetch(
       options: storedOptions(h.opts),
     });
   };
-  if (max > 0) {
+  if (max > 0 && !paused) {
     for (const id of q.deferred.rangeTo(now, max)) {
       q.deferred.remove(id);
       take(id);
@@ -202,12 +203,12 @@ export function fetch(
 
   // (3) the marker stays while work remains
   const nextDue = q.deferred.first();
-  if (q.ready.length > 0 || (nextDue && nextDue.score <= now)) signalWork(q);
+  if (!paused && (q.ready.length > 0 || (nextDue && nextDue.score <= now))) signalWork(q);
   else q.marker = false;
 
   // (4) when an idle worker should look again
   let wakeInMs = -1;
-  if (nextDue) wakeInMs = Math.max(0, nextDue.score - now);
+  if (nextDue && !paused) wakeInMs = Math.max(0, nextDue.score - now);
   const nextLease = q.active.first();
   if (nextLease) {
     const w = Math.max(0, nextLease.score - now);
@@ -263,15 +264,18 @@ export function extendLeases(
   queue: string,
   leases: { id: string; token: string }[],
   leaseMs: number,
-): Promise<string[]> {
+): Promise<LeaseRenewal> {
   const q = ctx.q(queue);
   const now = ctx.store.now();
-  const lost: string[] = [];
+  const renewal: LeaseRenewal = { lost: [], cancelled: [] };
   for (const l of leases) {
     if (leasedRecord(q, l.id, l.token, now)) q.active.add(l.id, now + leaseMs);
-    else lost.push(l.id);
+    else {
+      renewal.lost.push(l.id);
+      if (cancelledLease(q, l.id, l.token, now)) renewal.cancelled.push(l.id);
+    }
   }
-  return Promise.resolve(lost);
+  return Promise.resolve(renewal);
 }
 
 export function recordAttempt(
@@ -313,7 +317,6 @@ export function complete(
     h.finished = String(now);
     const errorJson = c.error ? JSON.stringify(c.error) : "";
     if (errorJson) h.error = errorJson;
-    delete h.token;
     q.active.remove(c.id);
     const ttl = clampTtlMs(c.ttlMs);
     finishRecord(ctx.store, q, rec, c.id, c.status, now, ttl, ctx.keep[c.status]);

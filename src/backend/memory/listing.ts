@@ -49,7 +49,7 @@ export function listJobs(
       ? q.deferred
       : state === "active"
       ? q.active
-      : q.indexes[state].byTime;
+      : q.indexes[state];
     let rank = after ? set.countFrom(after.at, after.id) : 0;
     for (; jobs.length < limit && budget > 0; rank++) {
       const e = set.atRevRank(rank);

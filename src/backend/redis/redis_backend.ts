@@ -9,10 +9,12 @@
 import type {
   Backend,
   BatchOutcome,
+  CancelOutcome,
   FetchRequest,
   FetchResult,
   JobActionOutcome,
   JobsPage,
+  LeaseRenewal,
   PagePosition,
   RequeueRequest,
 } from "../backend.ts";
@@ -26,8 +28,8 @@ import type {
   JobStatus,
   NewJob,
 } from "../../core/job.ts";
-import { isFinished, jobInfoFromHash } from "../../core/job.ts";
-import { deliveryLimitError } from "../../core/store_errors.ts";
+import { isFinished, jobInfoFromHash, storedOptions } from "../../core/job.ts";
+import { cancelledError, deliveryLimitError } from "../../core/store_errors.ts";
 import { clampTtlMs, DEAD_TTL_MS } from "../../core/store_limits.ts";
 import { type AnyRedis, closeClient, openClient, type RedisInput } from "./connection.ts";
 import { finishedIndex, type QueueKeys, queueKeys, queueNamesKey } from "./keys.ts";
@@ -37,8 +39,15 @@ import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 import { type EnqueueContext, enqueueJobs } from "./enqueue_calls.ts";
 import { storeCall } from "./redis_errors.ts";
 import { BlockingWaits } from "./blocking_waits.ts";
+import { WorkWakes } from "./work_wakes.ts";
 import { FinishedChannels } from "./finished_channels.ts";
-import { fetchResult, pushCompletions, RESULT_FIELDS } from "./replies.ts";
+import {
+  fetchResult,
+  parseCancel,
+  parseFinished,
+  pushCompletions,
+  RESULT_FIELDS,
+} from "./replies.ts";
 import type { DurabilitySettings } from "./durability.ts";
 import type { ReplicationError } from "../../errors.ts";
 import type { PubSubMode } from "./pubsub_mode.ts";
@@ -107,7 +116,9 @@ export class RedisBackend implements Backend {
   readonly #prefix: string;
   readonly #keys = new Map<string, QueueKeys>();
   readonly #waits: BlockingWaits;
-  readonly #finished: FinishedChannels;
+  readonly #wakes: WorkWakes;
+  readonly #finished: FinishedChannels<{ id: string; info?: JobInfo }>;
+  readonly #cancels: FinishedChannels<{ id: string; token: string }>;
   readonly #scripts: ScriptRunner;
   readonly #replicas: ReplicaWaits;
   readonly #enqueueContext: EnqueueContext;
@@ -144,11 +155,25 @@ export class RedisBackend implements Backend {
       written: (queue, action, write) => this.#replicas.written(queue, action, write),
     };
     this.#waits = new BlockingWaits(client, (queue) => this.keys(queue).signal);
-    this.#finished = new FinishedChannels(
+    this.#wakes = new WorkWakes(
       client,
       () => this.#scripts.isSharded(),
-      (queue) => this.keys(queue).finished,
+      (queue) => this.keys(queue).signal,
     );
+    const channels = <E>(
+      channel: "finished" | "cancel",
+      parse: (queue: string, message: string) => E[],
+      what: string,
+    ) =>
+      new FinishedChannels(
+        client,
+        () => this.#scripts.isSharded(),
+        (queue) => this.keys(queue)[channel],
+        parse,
+        what,
+      );
+    this.#finished = channels("finished", parseFinished, "finished jobs");
+    this.#cancels = channels("cancel", parseCancel, "cancelled jobs");
     this.#schedules = new RedisSchedules(
       client,
       (queue) => this.keys(queue),
@@ -177,6 +202,32 @@ export class RedisBackend implements Backend {
     return storeCall("list workers", () => redisListWorkers(this.client, this.#prefix));
   }
 
+  /** Records `n` partitions for `queue` unless a count is recorded (`SET NX`); the count recorded. */
+  declarePartitions(
+    queue: string,
+    n: number,
+    action = `declare the partitions of queue "${queue}"`,
+  ): Promise<number> {
+    const key = this.keys(queue).partitions;
+    return storeCall(action, async () => {
+      const replies = await this.client.multi().set(key, n, "NX").get(key).exec();
+      const error = replies?.find(([e]) => e)?.[0];
+      if (error) throw error;
+      return Number(replies?.[1]?.[1] ?? n);
+    });
+  }
+
+  /** The partition count recorded for `queue`, 1 when none is. */
+  readPartitions(
+    queue: string,
+    action = `read the partitions of queue "${queue}"`,
+  ): Promise<number> {
+    return storeCall(
+      action,
+      async () => Number(await this.client.get(this.keys(queue).partitions) ?? 1),
+    );
+  }
+
   /** Waits (a few seconds at most) until the client is connected; see {@linkcode waitUntilReady}. */
   checkConnection(action: string, signal?: AbortSignal): Promise<void> {
     return waitUntilReady(this.client, action, READY_CHECK_MS, signal);
@@ -196,13 +247,20 @@ export class RedisBackend implements Backend {
     return k;
   }
 
-  /** See {@linkcode enqueueJobs}; the queues are added to the registry of queue names once. */
+  /**
+   * See {@linkcode enqueueJobs}; the queues are added to the registry of queue
+   * names once (alongside: a failed registration is tried again at the next
+   * enqueue, and never fails the enqueue, whose jobs are stored).
+   */
   async enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
-    const [out] = await Promise.all([
+    // The enqueue's own error comes first. A registration that failed beside a
+    // stored enqueue is not the caller's failure: a later enqueue registers again.
+    const [out] = await Promise.allSettled([
       enqueueJobs(this.#enqueueContext, jobs),
-      this.#registerQueues(jobs),
+      this.#registerQueues(jobs).catch(() => {}),
     ]);
-    return out;
+    if (out.status === "rejected") throw out.reason;
+    return out.value;
   }
 
   /** Adds the queues of `items` not yet added by this backend to the registry of queue names. */
@@ -215,13 +273,14 @@ export class RedisBackend implements Backend {
       }
     }
     if (!fresh) return;
+    const names = fresh;
     try {
       await storeCall(
         "register queues",
-        () => this.client.sadd(queueNamesKey(this.#prefix), fresh),
+        () => this.client.sadd(queueNamesKey(this.#prefix), names),
       );
     } catch (error) {
-      for (const queue of fresh) this.#registered.delete(queue);
+      for (const queue of names) this.#registered.delete(queue);
       throw error;
     }
   }
@@ -252,6 +311,7 @@ export class RedisBackend implements Backend {
       k.signal,
       k.states,
       k.jobPrefix,
+      k.paused,
       max,
       leaseMs,
       token,
@@ -280,6 +340,7 @@ export class RedisBackend implements Backend {
       k.signal,
       k.states,
       k.jobPrefix,
+      k.paused,
       fetch.max,
       fetch.leaseMs,
       fetch.token,
@@ -304,16 +365,29 @@ export class RedisBackend implements Backend {
     return this.#waits.wait(queue, timeoutMs, signal);
   }
 
+  /** See {@linkcode Backend.watchWork}: one subscriber (per master) for the wake-ups of every queue. */
+  watchWork(
+    queues: string[],
+    onWork: (queue: string) => void,
+    onMissed: () => void,
+  ): Promise<() => Promise<void>> {
+    return this.#wakes.watch(queues, onWork, onMissed);
+  }
+
   async extendLeases(
     queue: string,
     leases: { id: string; token: string }[],
     leaseMs: number,
-  ): Promise<string[]> {
-    if (leases.length === 0) return [];
+  ): Promise<LeaseRenewal> {
+    if (leases.length === 0) return { lost: [], cancelled: [] };
     const k = this.keys(queue);
     const args: (string | number)[] = [k.active, k.jobPrefix, leaseMs];
     for (const l of leases) args.push(l.id, l.token);
-    return (await this.#run("renew leases", "repidExtend", ...args)) as string[];
+    const [lost, cancelled] = (await this.#run("renew leases", "repidExtend", ...args)) as [
+      string[],
+      string[],
+    ];
+    return { lost, cancelled };
   }
 
   async recordAttempt(
@@ -411,6 +485,24 @@ export class RedisBackend implements Backend {
     return ok === 1;
   }
 
+  async pauseQueue(queue: string): Promise<boolean> {
+    const ok = await this.#run("pause queue", "repidQueuePause", this.keys(queue).paused);
+    return ok === 1;
+  }
+
+  async resumeQueue(queue: string): Promise<boolean> {
+    const k = this.keys(queue);
+    return (await this.#run("resume queue", "repidQueueResume", k.paused, k.signal)) === 1;
+  }
+
+  async isQueuePaused(queue: string): Promise<boolean> {
+    const paused = this.keys(queue).paused;
+    return (await storeCall(
+      `read whether queue "${queue}" is paused`,
+      () => this.client.exists(paused),
+    )) === 1;
+  }
+
   async listJobs(
     queue: string,
     state: QueueState,
@@ -424,7 +516,7 @@ export class RedisBackend implements Backend {
       ? [k.deferred, "zset"]
       : state === "active"
       ? [k.active, "zset"]
-      : [finishedIndex(k, state).index, "zset"];
+      : [finishedIndex(k, state), "zset"];
     const out = (await this.#run(
       "list jobs",
       "repidJobsPage",
@@ -487,7 +579,7 @@ export class RedisBackend implements Backend {
       ? k.ready
       : state === "deferred"
       ? k.deferred
-      : finishedIndex(k, state).index;
+      : finishedIndex(k, state);
     const [moved, passed] = (await this.#run(
       "purge jobs",
       "repidPurge",
@@ -581,7 +673,40 @@ export class RedisBackend implements Backend {
     listener: (id: string, info?: JobInfo) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
-    return this.#finished.subscribe(queue, listener, onReconnect);
+    return this.#finished.subscribe(queue, (e) => listener(e.id, e.info), onReconnect);
+  }
+
+  /** One `cancel` script call; see {@linkcode Backend.cancelJob}. */
+  async cancelJob(queue: string, id: string): Promise<CancelOutcome> {
+    const k = this.keys(queue);
+    const [cancelled, before, opts] = (await this.#run(
+      `cancel job "${id}"`,
+      "repidCancel",
+      k.ready,
+      k.deferred,
+      k.active,
+      k.states,
+      k.jobPrefix + id,
+      id,
+      JSON.stringify(cancelledError(id)),
+      DEAD_TTL_MS,
+      k.finished,
+      k.cancel,
+      this.#keep.cancelled,
+    )) as [number, string | null, string];
+    return {
+      cancelled: cancelled === 1,
+      before: (before ?? null) as JobStatus | null,
+      options: storedOptions(opts),
+    };
+  }
+
+  onCancel(
+    queue: string,
+    listener: (id: string, token: string) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>> {
+    return this.#cancels.subscribe(queue, (e) => listener(e.id, e.token), onReconnect);
   }
 
   // Schedules (recurring jobs): see ./schedules.ts.
@@ -632,7 +757,7 @@ export class RedisBackend implements Backend {
     this.#closed = true;
     const closing: Promise<void>[] = [];
     this.#waits.close();
-    closing.push(this.#finished.close());
+    closing.push(this.#finished.close(), this.#cancels.close(), this.#wakes.close());
     if (this.#owned) closing.push(closeClient(this.client));
     await Promise.all(closing);
   }

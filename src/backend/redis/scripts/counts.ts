@@ -1,6 +1,5 @@
 import { script } from "./common.ts";
 import { luaString } from "./lua_text.ts";
-import { EXPIRY_SUFFIX } from "../keys.ts";
 import { FINISHED_STATES } from "../../../core/queue_state.ts";
 
 /**
@@ -10,8 +9,8 @@ import { FINISHED_STATES } from "../../../core/queue_state.ts";
  * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] active zset, KEYS[4] the queue's key
  * prefix (its finished-jobs indexes, see `finish_job`)
  * Returns { queued, deferred, active, done, failed, dead, cancelled }: for a finished state,
- * the entries of its expiry zset whose record has not expired (expired entries, not yet
- * trimmed, are not counted).
+ * the entries of its index whose record has not expired (the index is scored by expiry:
+ * expired entries, not yet trimmed, are not counted).
  */
 export const countsScript = script(
   "repidCounts",
@@ -20,9 +19,7 @@ export const countsScript = script(
 local now = now_ms()
 local out = {redis.call('LLEN', KEYS[1]), redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3])}
 for _, status in ipairs({${FINISHED_STATES.map(luaString).join(", ")}}) do
-  out[#out + 1] = redis.call('ZCOUNT', KEYS[4] .. status .. ${
-    luaString(EXPIRY_SUFFIX)
-  }, now, '+inf')
+  out[#out + 1] = redis.call('ZCOUNT', KEYS[4] .. status, now, '+inf')
 end
 return out
 `,

@@ -18,7 +18,9 @@ export const deadLetterScript = script(
 --- @include dead_letter
 if not leased(KEYS[3], ARGV[2]) then return 0 end
 redis.call('ZREM', KEYS[1], ARGV[1])
-dead_letter(KEYS[3], KEYS[2], ARGV[1], ARGV[3], ARGV[4], ARGV[6], now_ms(), ARGV[5], ARGV[7])
+local now = now_ms()
+dead_letter(KEYS[3], KEYS[2], ARGV[1], ARGV[3], ARGV[4], ARGV[6], now, ARGV[5], ARGV[7])
+trim_finished(KEYS[2], now)
 return 1
 `,
   "allow-oom",

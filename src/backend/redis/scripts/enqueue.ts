@@ -16,6 +16,7 @@ export const enqueueScript = script(
   5,
   `
 --- @include new_job
+--- @include signal_work
 --- @include finish_job
 local st = redis.call('HGET', KEYS[1], 'status')
 if st == 'queued' or st == 'deferred' or st == 'in_progress' then

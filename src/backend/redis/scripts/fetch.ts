@@ -15,7 +15,8 @@ import {
  *
  * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] active zset, KEYS[4] signal list,
  * KEYS[5] the queue's key prefix (its finished-jobs indexes, see `finish_job`), KEYS[6]
- * job hash key prefix (the job keys are KEYS[6]..id and share the queue's hash tag)
+ * job hash key prefix (the job keys are KEYS[6]..id and share the queue's hash tag),
+ * KEYS[7] paused key
  * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms,
  * ARGV[5] finished channel, ARGV[6] max stalls (0: no limit), ARGV[7] retention of dead
  * jobs (0: no limit)
@@ -37,19 +38,24 @@ import {
  * 'malformed:<sha1 of the entry>'; (3) the work marker is kept when work remains and
  * removed otherwise;
  * (4) wakeInMs tells an idle worker when the next deferred job is due or the next
- * lease expires (-1: neither). Limits, reasons, error names and messages come from
+ * lease expires (-1: neither).
+ * While the paused key exists, step (1) runs but (2) leases nothing, the work marker is
+ * removed and wakeInMs ignores the deferred jobs: idle workers sleep until `queue_resume`
+ * leaves the marker. Limits, reasons, error names and messages come from
  * src/core/store_limits.ts and src/core/store_errors.ts.
  *
  * The body is exported as `FETCH_BODY` so that `complete_fetch` can run it too.
  */
 export const FETCH_BODY = `
 --- @include dead_letter
+--- @include signal_work
 local ready, deferred, active, signal, states, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local max = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
 local token = ARGV[3]
 local maxStalls = tonumber(ARGV[6]) or 0
 local now = now_ms()
+local paused = redis.call('EXISTS', KEYS[7]) == 1
 
 local expired = redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, ${RECLAIM_BATCH})
 for i = #expired, 1, -1 do
@@ -136,8 +142,8 @@ local function take(id)
     return
   end
   local deliveries = (tonumber(f[4]) or 0) + 1
-  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'worker', token,
-    'started', now, 'deliveries', deliveries)
+  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'started', now,
+    'deliveries', deliveries)
   redis.call('ZADD', active, now + lease, id)
   n = n + 1
   local k = #out
@@ -151,7 +157,7 @@ local function take(id)
   out[k + 8] = f[8] or ''
 end
 
-if max > 0 then
+if max > 0 and not paused then
   local due = redis.call('ZRANGEBYSCORE', deferred, '-inf', now, 'LIMIT', 0, max)
   for i = 1, #due do
     redis.call('ZREM', deferred, due[i])
@@ -164,12 +170,15 @@ if max > 0 then
   end
 end
 
+trim_finished(states, now)
+
 local nextDue = redis.call('ZRANGE', deferred, 0, 0, 'WITHSCORES')
-local hasWork = redis.call('LLEN', ready) > 0 or (nextDue[2] and tonumber(nextDue[2]) <= now)
+local hasWork = not paused and
+  (redis.call('LLEN', ready) > 0 or (nextDue[2] and tonumber(nextDue[2]) <= now))
 if hasWork then signal_work(signal) else redis.call('DEL', signal) end
 
 local wake = -1
-if nextDue[2] then wake = math.max(0, tonumber(nextDue[2]) - now) end
+if nextDue[2] and not paused then wake = math.max(0, tonumber(nextDue[2]) - now) end
 local nextLease = redis.call('ZRANGE', active, 0, 0, 'WITHSCORES')
 if nextLease[2] then
   local w = math.max(0, tonumber(nextLease[2]) - now)
@@ -180,4 +189,4 @@ return out
 `;
 
 /** The `fetch` script. */
-export const fetchScript = script("repidFetch", 6, FETCH_BODY, "refuse-oom");
+export const fetchScript = script("repidFetch", 7, FETCH_BODY, "refuse-oom");

@@ -13,6 +13,7 @@ export const releaseScript = script(
   4,
   `
 --- @include lease
+--- @include signal_work
 local res = {}
 for i = #ARGV - 1, 1, -2 do
   local id = ARGV[i]

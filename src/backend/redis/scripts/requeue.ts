@@ -17,6 +17,7 @@ export const requeueScript = script(
   `
 --- @include lease
 --- @include dead_letter
+--- @include signal_work
 local f = leased(KEYS[5], ARGV[2], 'deliveries')
 if not f then return 'lost' end
 local now = now_ms()
@@ -25,6 +26,7 @@ redis.call('ZREM', KEYS[1], id)
 local limit = tonumber(ARGV[4])
 if limit > 0 and (tonumber(f[3]) or 0) >= limit then
   dead_letter(KEYS[5], KEYS[4], id, ARGV[5], ARGV[6], ARGV[8], now, ARGV[7], ARGV[9])
+  trim_finished(KEYS[4], now)
   return 'dead'
 end
 redis.call('HDEL', KEYS[5], 'token')

@@ -10,6 +10,7 @@ import { DEAD_LETTER } from "./dead_letter.ts";
 import { FINISH_JOB } from "./finish_job.ts";
 import { LEASE } from "./lease.ts";
 import { NEW_JOB } from "./new_job.ts";
+import { SIGNAL_WORK } from "./signal_work.ts";
 
 /**
  * Every fragment by its include name.
@@ -18,7 +19,7 @@ import { NEW_JOB } from "./new_job.ts";
  * ```ts
  * import { FRAGMENTS } from "./mod.ts";
  *
- * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "finish_job", "lease", "new_job" ]
+ * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "finish_job", "lease", "new_job", "signal_work" ]
  * ```
  */
 export const FRAGMENTS: Readonly<Record<string, string>> = {
@@ -27,4 +28,5 @@ export const FRAGMENTS: Readonly<Record<string, string>> = {
   finish_job: FINISH_JOB,
   lease: LEASE,
   new_job: NEW_JOB,
+  signal_work: SIGNAL_WORK,
 };
