@@ -5,10 +5,10 @@
  */
 
 import type { Command } from "./command.ts";
-import { promoteCommand, removeCommand } from "./commands/job_actions.ts";
+import { cancelCommand, promoteCommand, removeCommand } from "./commands/job_actions.ts";
 import { jobCommand } from "./commands/job_command.ts";
 import { jobsCommand } from "./commands/jobs_command.ts";
-import { purgeCommand } from "./commands/queue_actions.ts";
+import { pauseCommand, purgeCommand, resumeCommand } from "./commands/queue_actions.ts";
 import { queuesCommand } from "./commands/queues_command.ts";
 import { requeueCommand } from "./commands/requeue_command.ts";
 import { workersCommand } from "./commands/workers_command.ts";
@@ -36,9 +36,12 @@ export const COMMANDS: readonly Command[] = [
   queuesCommand,
   jobsCommand,
   jobCommand,
+  cancelCommand,
   requeueCommand,
   promoteCommand,
   removeCommand,
+  pauseCommand,
+  resumeCommand,
   purgeCommand,
   workersCommand,
   worker,
@@ -50,8 +53,13 @@ export const COMMANDS: readonly Command[] = [
  * summary, under `Usage: <invocation> <command> [options]`.
  */
 export function commandsHelp(invocation: string): string {
-  const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.usage}`.trim().length)) + 3;
-  const lines = COMMANDS.map((c) => `  ${`${c.name} ${c.usage}`.trim().padEnd(width)}${c.summary}`);
+  const width = 26;
+  const lines = COMMANDS.map((c) => {
+    const call = `${c.name} ${c.usage}`.trim();
+    return call.length < width
+      ? `  ${call.padEnd(width)}${c.summary}`
+      : `  ${call}\n  ${" ".repeat(width)}${c.summary}`;
+  });
   return `Usage: ${invocation} <command> [options]
 
 Commands:

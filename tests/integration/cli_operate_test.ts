@@ -6,9 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Repid, Worker } from "../../mod.ts";
+import {
+  JobCancelledError,
+  type JobContext,
+  Repid,
+  Worker,
+  type WorkerOptions,
+} from "../../mod.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { runDeno, within } from "../support/subprocess.ts";
+import { latch, waitFor } from "../support/wait.ts";
 
 const prefix = testPrefix("cli-operate");
 const STORE = ["--redis", REDIS_URL, "--prefix", prefix];
@@ -20,6 +27,26 @@ async function repid(
   const run = runDeno(["run", "-A", "src/cli/main.ts", ...args, ...STORE]);
   const { code } = await within(run.exited, 60_000, `repid ${args.join(" ")}`);
   return { code, out: run.stdout(), err: run.stderr() };
+}
+
+/**
+ * Runs `body` while a worker on the test's store runs, with the actors
+ * `setup` registers; stops the worker afterwards.
+ */
+async function withWorker(
+  setup: (worker: Worker) => void,
+  body: () => Promise<void>,
+  options: WorkerOptions = {},
+): Promise<void> {
+  const worker = new Worker(REDIS_URL, { prefix, logger: "silent", ...options });
+  setup(worker);
+  const running = worker.runForever({ handleSignals: false });
+  try {
+    await body();
+  } finally {
+    await worker.stop({ graceMs: 0 });
+    await running;
+  }
 }
 
 /** The ids of a table's rows (its first column), heading left out. */
@@ -37,21 +64,15 @@ describe("`repid` operating commands on a store with finished jobs", () => {
    * dead one (an actor no worker has), run by a worker that is then stopped.
    */
   async function seed(queue: string): Promise<void> {
-    const worker = new Worker(REDIS_URL, {
-      prefix,
-      logger: "silent",
-      unknownActorLimit: 1,
-      unknownActorDelayMs: 10,
-    });
-    worker.actor(async function cli_ok(n: number) {
-      return await Promise.resolve(n);
-    }, { queue });
-    worker.actor(async function cli_bad(): Promise<never> {
-      await Promise.resolve();
-      throw new RangeError("nope");
-    }, { queue, retries: 0 });
-    const running = worker.runForever({ handleSignals: false });
-    try {
+    await withWorker((worker) => {
+      worker.actor(async function cli_ok(n: number) {
+        return await Promise.resolve(n);
+      }, { queue });
+      worker.actor(async function cli_bad(): Promise<never> {
+        await Promise.resolve();
+        throw new RangeError("nope");
+      }, { queue, retries: 0 });
+    }, async () => {
       const jobs = [];
       for (const n of [0, 1, 2]) {
         jobs.push(await producer.enqueueJob("cli_ok", { queue, args: [n] }));
@@ -59,10 +80,7 @@ describe("`repid` operating commands on a store with finished jobs", () => {
       for (let i = 0; i < 2; i++) jobs.push(await producer.enqueueJob("cli_bad", { queue }));
       jobs.push(await producer.enqueueJob("cli_nobody", { queue }));
       for (const job of jobs) await job.waitResult({ timeoutMs: 60_000 });
-    } finally {
-      await worker.stop({ graceMs: 0 });
-      await running;
-    }
+    }, { unknownActorLimit: 1, unknownActorDelayMs: 10 });
   }
 
   before(() => {
@@ -79,8 +97,11 @@ describe("`repid` operating commands on a store with finished jobs", () => {
     const table = await repid("queues");
     assert.equal(table.code, 0, table.err);
     const [header, ...rows] = table.out.trimEnd().split("\n");
-    assert.match(header, /^QUEUE +QUEUED +DEFERRED +ACTIVE +DONE +FAILED +DEAD +CANCELLED$/);
-    assert.ok(rows.some((r) => /^cli_counts +0 +0 +0 +3 +2 +1 +0$/.test(r)), table.out);
+    assert.match(
+      header,
+      /^QUEUE +PAUSED +QUEUED +DEFERRED +ACTIVE +DONE +FAILED +DEAD +CANCELLED$/,
+    );
+    assert.ok(rows.some((r) => /^cli_counts +no +0 +0 +0 +3 +2 +1 +0$/.test(r)), table.out);
     const json = await repid("queues", "--json");
     assert.equal(json.code, 0, json.err);
     assert.deepEqual(JSON.parse(json.out), await producer.queues());
@@ -94,7 +115,7 @@ describe("`repid` operating commands on a store with finished jobs", () => {
     assert.match(first.out, /^ID +ACTOR +ARGS +ATTEMPTS +ENQUEUED +FINISHED +ERROR\n/);
     const api = await q.jobs({ state: "done", limit: 2 });
     assert.deepEqual(ids(first.out), api.jobs.map((j) => j.id));
-    assert.match(first.out, /^\S+ +cli_ok +\[2\] +1 +20\d\d-/m, "newest first, with its args");
+    assert.match(first.out, /^\S+ +cli_ok +\[[012]\] +1 +20\d\d-/m, "with its args");
     const cursor = /^More: add --cursor (\S+)$/m.exec(first.out)?.[1];
     assert.ok(cursor, first.out);
     const second = await repid(
@@ -218,17 +239,13 @@ describe("`repid` operating commands on a store with finished jobs", () => {
       out.out,
       `Promoted job "${job.id}" in queue "cli_promote": it is due now, a worker takes it next.\n`,
     );
-    const worker = new Worker(REDIS_URL, { prefix, logger: "silent" });
-    worker.actor(async function cli_later(n: number) {
-      return await Promise.resolve(n + 1);
-    }, { queue: "cli_promote" });
-    const running = worker.runForever({ handleSignals: false });
-    try {
+    await withWorker((worker) => {
+      worker.actor(async function cli_later(n: number) {
+        return await Promise.resolve(n + 1);
+      }, { queue: "cli_promote" });
+    }, async () => {
       assert.equal((await job.waitResult({ timeoutMs: 60_000 })).value, 8);
-    } finally {
-      await worker.stop({ graceMs: 0 });
-      await running;
-    }
+    });
     const again = await repid("promote", job.id, "--queue", "cli_promote");
     assert.equal(again.code, 1);
     assert.equal(again.out, `Not promoted: job "${job.id}" in queue "cli_promote" is done.\n`);
@@ -251,6 +268,84 @@ describe("`repid` operating commands on a store with finished jobs", () => {
     const again = await repid("remove", job.id, "--queue", "cli_remove");
     assert.equal(again.code, 1);
     assert.equal(again.err, `error: no job "${job.id}" in queue "cli_remove"\n`);
+  });
+
+  it("`repid cancel <id>` of a deferred job: it never starts; again: not cancelled (exit 1)", async () => {
+    const job = await producer.enqueueJob("cli_never", {
+      queue: "cli_cancel",
+      deferUntil: new Date(Date.now() + 3_600_000),
+    });
+    const out = await repid("cancel", job.id, "--queue", "cli_cancel");
+    assert.equal(out.code, 0, out.err);
+    assert.equal(
+      out.out,
+      `Cancelled job "${job.id}" in queue "cli_cancel": it will not run (again).\n`,
+    );
+    assert.equal((await job.waitResult({ timeoutMs: 60_000 })).status, "cancelled");
+    const again = await repid("cancel", job.id, "--queue", "cli_cancel", "--json");
+    assert.equal(again.code, 1);
+    assert.deepEqual(JSON.parse(again.out), {
+      id: job.id,
+      queue: "cli_cancel",
+      cancelled: false,
+      status: "cancelled",
+    });
+  });
+
+  it("`repid cancel <id>` of a running job aborts its signal on the worker (another process)", async () => {
+    const started = latch();
+    let reason: unknown;
+    await withWorker((worker) => {
+      worker.actor(async function cli_long(this: JobContext) {
+        const signal = this.signal;
+        started.open();
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+        reason = signal.reason;
+        return "late";
+      }, { queue: "cli_cancel_running", retries: 3 });
+    }, async () => {
+      const job = await producer.enqueueJob("cli_long", { queue: "cli_cancel_running" });
+      await started.opened;
+      const out = await repid("cancel", job.id, "--queue", "cli_cancel_running");
+      assert.equal(out.code, 0, out.err);
+      const result = await job.waitResult({ timeoutMs: 60_000 });
+      assert.equal(result.status, "cancelled");
+      assert.equal(result.value, null, "the late value is discarded");
+      await waitFor("the actor to see the abort", () => reason !== undefined);
+      assert.ok(reason instanceof JobCancelledError, String(reason));
+    });
+  });
+
+  it("`repid pause <queue>` pauses it (shown by `queues`); `resume` lets a worker run its waiting job", async () => {
+    const job = await producer.enqueueJob("cli_paused", { queue: "cli_pause", args: [1] });
+    const paused = await repid("pause", "cli_pause");
+    assert.equal(paused.code, 0, paused.err);
+    assert.equal(
+      paused.out,
+      "Paused queue cli_pause: no worker starts a new job of it until resume.\n",
+    );
+    assert.equal(await producer.queue("cli_pause").isPaused(), true);
+    const again = await repid("pause", "cli_pause", "--json");
+    assert.equal(again.code, 0, again.err);
+    assert.deepEqual(JSON.parse(again.out), { queue: "cli_pause", paused: true, changed: false });
+    const listed = await repid("queues");
+    assert.match(listed.out, /^cli_pause +yes +1 +0 +0 +0 +0 +0 +0$/m);
+
+    await withWorker((worker) => {
+      worker.actor(async function cli_paused(n: number) {
+        return await Promise.resolve(n + 1);
+      }, { queue: "cli_pause" });
+    }, async () => {
+      const resumed = await repid("resume", "cli_pause");
+      assert.equal(resumed.code, 0, resumed.err);
+      assert.equal(resumed.out, "Resumed queue cli_pause.\n");
+      assert.equal((await job.waitResult({ timeoutMs: 60_000 })).value, 2);
+    });
+    const notPaused = await repid("resume", "cli_pause");
+    assert.equal(notPaused.out, "Queue cli_pause was not paused.\n");
+    const unknown = await repid("pause", "cli_no_such_queue");
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /^error: Cannot pause queue: no job or schedule was ever added/);
   });
 
   it("`repid purge <queue> --state done` deletes the done jobs and says how many", async () => {

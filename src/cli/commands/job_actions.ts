@@ -1,5 +1,5 @@
 /**
- * The commands that act on one job: `promote` and `remove`
+ * The commands that act on one job: `cancel`, `promote` and `remove`
  * (`requeue <id>` is in `requeue_command.ts`). Each prints what actually
  * happened, and exits with 1 when the job was not in a state for the action.
  *
@@ -77,6 +77,24 @@ says why) or does not exist.`,
   });
 }
 
+/** `repid cancel <id>`. */
+export const cancelCommand = jobActionCommand({
+  name: "cancel",
+  summary: "Cancel a job (a running one is aborted)",
+  description: `
+Cancels the job <id> of queue Q: a queued or deferred job never starts; a
+running one has its signal aborted with a JobCancelledError on whichever
+worker runs it, is not retried, and a late return value is discarded. A job
+that finished first (it won the race with the cancel) keeps its result.`,
+  action: "cancel job",
+  did: "cancelled",
+  after: () => ": it will not run (again)",
+  act: async (job) => {
+    const { cancelled, status } = await job.cancel();
+    return { done: cancelled, status };
+  },
+});
+
 /** `repid promote <id>`. */
 export const promoteCommand = jobActionCommand({
   name: "promote",
@@ -95,10 +113,10 @@ Makes the deferred job <id> of queue Q due now: a worker takes it next.`,
 /** `repid remove <id>`. */
 export const removeCommand = jobActionCommand({
   name: "remove",
-  summary: "Remove a job, whatever its state (a running one is cancelled first)",
+  summary: "Delete a job (not a running one: cancel it)",
   description: `
-Removes the job <id> of queue Q, whatever its state: a running job is
-cancelled first.`,
+Deletes the job <id> of queue Q, whatever its state, with its result, except
+a running job, which is left as it is (cancel it first).`,
   action: "remove job",
   did: "removed",
   after: (status) => ` (it was ${status})`,

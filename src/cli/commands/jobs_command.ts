@@ -21,7 +21,7 @@ const DEFAULT_LIMIT = 20;
 export const jobsCommand = storeCommand({
   name: "jobs",
   usage: "<queue> --state S",
-  summary: "List a queue's jobs in a state, newest first, a page at a time",
+  summary: "A queue's jobs in a state, newest first, by pages",
   description: `
 Lists the jobs of <queue> in state S, newest first, ${DEFAULT_LIMIT} per page (--limit N):
 their id, actor, arguments, attempts, times and the error of the last failed

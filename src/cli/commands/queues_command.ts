@@ -1,6 +1,6 @@
 /**
- * `repid queues`: every queue that holds jobs or schedules, and how many of
- * its jobs are in each state.
+ * `repid queues`: every queue that holds jobs or schedules, whether it is
+ * paused, and how many of its jobs are in each state.
  *
  * @module
  */
@@ -17,10 +17,10 @@ type QueueRow = Awaited<ReturnType<Repid["queues"]>>[number];
 export const queuesCommand = storeCommand({
   name: "queues",
   usage: "",
-  summary: "List the queues and how many of their jobs are in each state",
+  summary: "The queues: paused or not, their jobs per state",
   description: `
-Lists every queue under the prefix that holds jobs or schedules, and how many
-of its jobs are in each state: ${QUEUE_STATES.join(", ")}
+Lists every queue under the prefix that holds jobs or schedules, whether it is
+paused, and how many of its jobs are in each state: ${QUEUE_STATES.join(", ")}
 (active: running on a worker, or between retries).`,
   examples: ["", "--prefix myapp --json"],
   async run({ line, connect }) {
@@ -29,6 +29,7 @@ of its jobs are in each state: ${QUEUE_STATES.join(", ")}
     const queues = await producer.queues();
     const columns: Column<QueueRow>[] = [
       { header: "QUEUE", cell: (q) => q.name },
+      { header: "PAUSED", cell: (q) => (q.paused ? "yes" : "no") },
       ...QUEUE_STATES.map((state): Column<QueueRow> => ({
         header: state.toUpperCase(),
         cell: (q) => String(q.counts[state]),

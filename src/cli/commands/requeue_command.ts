@@ -18,7 +18,7 @@ import { bulkOutput } from "./queue_actions.ts";
 export const requeueCommand = storeCommand({
   name: "requeue",
   usage: "<id> --queue Q | <queue> --state S",
-  summary: "Run a finished job again, or every dead (failed, …) job of a queue",
+  summary: "Run a finished job again, or every job of a state",
   description: `
 With a job id: the finished job <id> of queue Q runs again under the same id,
 with a fresh attempt budget; its earlier errors stay in its history. Exits

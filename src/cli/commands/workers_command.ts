@@ -11,7 +11,7 @@ import { formatTable, formatTime } from "../output.ts";
 export const workersCommand = storeCommand({
   name: "workers",
   usage: "",
-  summary: "List the live workers: host, pid, queues, concurrency, running jobs",
+  summary: "The live workers: host, pid, queues, jobs",
   description: `
 Lists the running workers that use the prefix: each one's id, host, pid,
 queues, concurrency, how many jobs it was running at its latest heartbeat,
