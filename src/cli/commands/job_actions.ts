@@ -13,11 +13,11 @@ import { capitalize } from "../output.ts";
 import { JOB_QUEUE_OPTION, type JobTarget, jobTarget } from "../targets.ts";
 import type { Store } from "../store_connection.ts";
 
-/** What a job action did: done or not, and the job's status after it. */
+/** What a job action did: done or not, and the job's status as the API reports it. */
 export interface JobActionOutcome {
   /** Whether this call did it. */
   done: boolean;
-  /** The job's status after the call. */
+  /** The job's status: after the call (before it for `remove`, whose job is gone). */
   status: JobStatus;
 }
 
@@ -37,7 +37,7 @@ interface JobActionSpec {
 
 /**
  * Reads the job, acts on it, and says what happened: the job's id, queue,
- * whether it was done and its status after.
+ * whether it was done, and its status; exit code 1 when it was not done.
  */
 export async function actOnJob(
   target: JobTarget,
