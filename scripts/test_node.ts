@@ -65,6 +65,10 @@ export const DENO_ONLY: Readonly<Record<string, string>> = {
     "runs `repid worker --metrics-port` with `deno run`; worker_metrics_test.ts runs on Node",
   "tests/integration/cli_dashboard_test.ts":
     "runs `repid dashboard` with `deno run`; the npm bin is checked by test:npm-pack",
+  "tests/integration/cli_commands_test.ts":
+    "runs `repid <command>` with `deno run` and `deno task`; the npm bin is checked by test:npm-pack",
+  "tests/integration/cli_operate_test.ts":
+    "runs `repid <command>` with `deno run`; the npm bin is checked by test:npm-pack",
   "tests/integration/cli_signals_test.ts":
     "runs `repid worker` with `deno run` under a signal-forwarding parent",
   "tests/integration/no_deno_on_path_test.ts":
