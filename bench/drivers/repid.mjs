@@ -79,7 +79,7 @@ export async function open({ url, prefix, queue }) {
       // "done" is emitted once the job's ack (and result) is stored.
       worker.on("done", () => onDone());
       if (observe) {
-        const seen = new Map();
+        let seen = 0;
         for (
           const name of [
             "started",
@@ -92,7 +92,7 @@ export async function open({ url, prefix, queue }) {
             "idle",
           ]
         ) {
-          worker.on(name, () => seen.set(name, (seen.get(name) ?? 0) + 1));
+          worker.on(name, () => void seen++);
         }
       }
       let running;

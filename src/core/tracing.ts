@@ -37,23 +37,6 @@ function tracer(): Tracer {
   return cachedTracer ??= trace.getTracer(TRACER_NAME);
 }
 
-/** The attributes every span of a job carries. */
-function jobAttributes(
-  operation: "send" | "process",
-  queue: string,
-  id: string,
-  actor: string,
-): Attributes {
-  return {
-    "messaging.system": MESSAGING_SYSTEM,
-    "messaging.destination.name": queue,
-    "messaging.operation.type": operation,
-    "messaging.operation.name": operation,
-    "messaging.message.id": id,
-    "repid.actor": actor,
-  };
-}
-
 /**
  * Starts the `send <queue>` PRODUCER span of a job being enqueued, a child
  * of the active span. Returns it with the job's `traceparent`, or
@@ -64,10 +47,15 @@ export function startSendSpan(
   id: string,
   actor: string,
 ): { span: Span; traceparent: string | undefined } {
-  const span = tracer().startSpan(`send ${queue}`, {
-    kind: SpanKind.PRODUCER,
-    attributes: jobAttributes("send", queue, id, actor),
-  });
+  const attributes: Attributes = {
+    "messaging.system": MESSAGING_SYSTEM,
+    "messaging.destination.name": queue,
+    "messaging.operation.type": "send",
+    "messaging.operation.name": "send",
+    "messaging.message.id": id,
+    "repid.actor": actor,
+  };
+  const span = tracer().startSpan(`send ${queue}`, { kind: SpanKind.PRODUCER, attributes });
   return { span, traceparent: toTraceparent(span) };
 }
 
@@ -82,11 +70,27 @@ export function startProcessSpan(
   attempt: number,
   traceparent: string | undefined,
 ): Span {
-  const parent = traceparent === undefined ? context.active() : remoteContext(traceparent);
-  return tracer().startSpan(`process ${queue}`, {
-    kind: SpanKind.CONSUMER,
-    attributes: { ...jobAttributes("process", queue, id, actor), "repid.attempt": attempt },
-  }, parent);
+  const attributes: Attributes = {
+    "messaging.system": MESSAGING_SYSTEM,
+    "messaging.destination.name": queue,
+    "messaging.operation.type": "process",
+    "messaging.operation.name": "process",
+    "messaging.message.id": id,
+    "repid.actor": actor,
+    "repid.attempt": attempt,
+  };
+  const options = { kind: SpanKind.CONSUMER, attributes };
+  return traceparent === undefined
+    ? tracer().startSpan(`process ${queue}`, options)
+    : tracer().startSpan(`process ${queue}`, options, remoteContext(traceparent));
+}
+
+/**
+ * Whether `span` belongs to a trace (an SDK started it, or it continues a
+ * trace it was given), so that the work it covers should run inside it.
+ */
+export function hasTraceContext(span: Span): boolean {
+  return trace.isSpanContextValid(span.spanContext());
 }
 
 /** Runs `fn` with `span` as the active span (so that spans the actor starts are its children). */

@@ -23,7 +23,7 @@ import type { ActorDefinition, JobContext } from "./actor.ts";
 import type { Lane } from "./lane.ts";
 import type { LeaseKeeper } from "./lease_keeper.ts";
 import { RunningJob } from "./running_job.ts";
-import { endSpan, startProcessSpan, withSpan } from "../core/tracing.ts";
+import { endSpan, hasTraceContext, startProcessSpan, withSpan } from "../core/tracing.ts";
 import { ProgressReporter } from "./progress_reporter.ts";
 import { advanceOccurrence } from "../backend/schedule_advance.ts";
 import type { Slots } from "./slots.ts";
@@ -265,6 +265,11 @@ export class JobRunner {
     if (!this.#opts.tracing) return run();
     const { job } = r;
     const span = startProcessSpan(job.queue, job.id, actor, attempt, job.options.traceparent);
+    if (!hasTraceContext(span)) {
+      // no SDK, no trace to continue: nothing to carry into the attempt
+      span.end();
+      return run();
+    }
     const outcome = await withSpan(span, run);
     endSpan(span, outcome.ok ? undefined : outcome.error);
     return outcome;

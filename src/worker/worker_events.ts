@@ -160,7 +160,8 @@ export class WorkerEvents {
   emit<K extends WorkerEventName>(type: K, detail: WorkerEventMap[K]): void {
     const set = this.#listeners.get(type);
     if (!set || set.size === 0) return;
-    for (const listener of [...set]) {
+    // (a listener removed meanwhile is skipped, one added meanwhile is called too)
+    for (const listener of set) {
       try {
         const out = (listener as WorkerEventListener<K>)(detail) as unknown;
         if (out instanceof Promise) out.catch((error) => this.#listenerFailed(type, error));
