@@ -58,6 +58,7 @@ table { width: 100%; border-collapse: collapse; font-size: 0.93rem; }
 th, td { text-align: left; padding: 0.6rem 0.9rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; color: var(--muted); font-size: 0.78rem; text-transform: uppercase; letter-spacing: 0.04em; }
 tr:last-child td { border-bottom: 0; }
+tr[data-job] td:first-child, tr[data-worker] td:first-child { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .count.zero { color: var(--muted); opacity: 0.55; font-weight: 400; }
 .tabs .n .count { color: var(--muted); font-weight: 400; opacity: 1; }

@@ -280,7 +280,7 @@ export function dashboard(options: DashboardOptions): DashboardHandler {
         });
         if (job) return redirect(href(ctx, "queues", b, "jobs", id));
       }
-      const state = url.searchParams.get("state") ?? "queued";
+      const state = url.searchParams.get("state") || "queued";
       if (!(QUEUE_STATES as readonly string[]).includes(state)) {
         throw new TypeError(
           `Unknown state ${JSON.stringify(state)}: expected one of ${QUEUE_STATES.join(", ")}`,
