@@ -69,7 +69,7 @@ export function renderOverviewPage(
   );
   const heads = QUEUE_STATES.map((s) => markup`<th class="num">${s}</th>`);
   const legend = markup`<div class="legend"><span class="state-done"><i></i>done</span>
-<span class="state-failed"><i></i>failed, dead or cancelled</span></div>`;
+<span class="state-failed"><i></i>failed or dead</span><span class="state-cancelled"><i></i>cancelled</span></div>`;
   const chart = view.throughput
     ? markup`${throughputChart(view.throughput)}${legend}`
     : markup`<div class="empty">No throughput figures from this store.</div>`;
