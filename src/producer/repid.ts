@@ -501,15 +501,20 @@ export class Repid<A extends ActorMap = AnyActors> {
     }));
   }
 
-  /** Throws a `QueueNotFoundError` unless a job or schedule was ever added to `queue`. */
+  /**
+   * Throws a `QueueNotFoundError` unless a job or schedule was ever added to
+   * `queue` (per the registry of queue names, or, should its registration
+   * have failed, because it holds jobs).
+   */
   async #assertKnownQueue(queue: string, action: string): Promise<void> {
     if (this.#knownQueues.has(queue)) return;
     const known = await this.#backend.listQueues();
     // A partitioned queue is known by its name once any of its partitions is.
     for (const q of known) this.#knownQueues.add(logicalQueue(q));
-    if (!this.#knownQueues.has(queue)) {
-      throw new QueueNotFoundError(queue, [...new Set(known.map(logicalQueue))], action);
-    }
+    if (this.#knownQueues.has(queue)) return;
+    const counts = await this.#backend.queueCounts(queue);
+    if (Object.values(counts).some((n) => n > 0)) return;
+    throw new QueueNotFoundError(queue, [...new Set(known.map(logicalQueue))], action);
   }
 
   /**

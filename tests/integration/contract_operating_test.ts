@@ -93,7 +93,7 @@ for (const backend of backends) {
       assert.equal(live.concurrency, 4);
       assert.ok(live.since <= live.lastSeen);
       const queues = await producer.queues();
-      assert.deepEqual(queues, [{ name: "ops", counts: await q.counts() }]);
+      assert.deepEqual(queues, [{ name: "ops", paused: false, counts: await q.counts() }]);
     });
 
     it("`q.requeue()` runs failed jobs again with a fresh attempt budget, keeping their errors", async () => {

@@ -247,13 +247,17 @@ export class RedisBackend implements Backend {
     return k;
   }
 
-  /** See {@linkcode enqueueJobs}; the queues are added to the registry of queue names once. */
+  /**
+   * See {@linkcode enqueueJobs}; the queues are added to the registry of queue
+   * names once (alongside: a failed registration is tried again at the next
+   * enqueue, and never fails the enqueue, whose jobs are stored).
+   */
   async enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
     // The enqueue's own error comes first. A registration that failed beside a
     // stored enqueue is not the caller's failure: a later enqueue registers again.
     const [out] = await Promise.allSettled([
       enqueueJobs(this.#enqueueContext, jobs),
-      this.#registerQueues(jobs),
+      this.#registerQueues(jobs).catch(() => {}),
     ]);
     if (out.status === "rejected") throw out.reason;
     return out.value;
@@ -269,13 +273,14 @@ export class RedisBackend implements Backend {
       }
     }
     if (!fresh) return;
+    const names = fresh;
     try {
       await storeCall(
         "register queues",
-        () => this.client.sadd(queueNamesKey(this.#prefix), fresh),
+        () => this.client.sadd(queueNamesKey(this.#prefix), names),
       );
     } catch (error) {
-      for (const queue of fresh) this.#registered.delete(queue);
+      for (const queue of names) this.#registered.delete(queue);
       throw error;
     }
   }
