@@ -268,7 +268,8 @@ export function dashboard(options: DashboardOptions): DashboardHandler {
 
     if (segments.length === 0) {
       const [queues, workers] = await Promise.all([queueRows(), source.workers()]);
-      return page(renderOverviewPage(ctx, { queues, workers, throughput: null }));
+      const throughput = await source.throughput(queues);
+      return page(renderOverviewPage(ctx, { queues, workers, throughput }));
     }
     if (a === "workers" && segments.length === 1) {
       return page(renderWorkersPage(ctx, await source.workers()));
@@ -300,6 +301,7 @@ export function dashboard(options: DashboardOptions): DashboardHandler {
         : { jobs: [] };
       return page(renderQueuePage(ctx, {
         queue,
+        throughput: queue.counts ? await source.throughput([queue]) : null,
         state,
         listing,
         actions: queue.counts ? queueActions(ctx, queue, state) : [],

@@ -21,7 +21,7 @@ export interface JobView {
 
 /** The progress its actor reported last, when the store keeps it. */
 export function progressOf(info: JobInfo): unknown {
-  return (info as { progress?: unknown }).progress;
+  return info.progress;
 }
 
 /** A stamp of what the live script watches: the page reloads when it changes. */

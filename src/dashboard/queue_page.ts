@@ -10,12 +10,15 @@ import { formatJsonShort, formatRelative, formatTime } from "./format.ts";
 import { attr, type Html, markup } from "./html.ts";
 import { href, layout, type PageContext, stateBadge, withQuery } from "./layout.ts";
 import { QUEUE_STATES } from "../core/queue_state.ts";
+import { throughputChart, type ThroughputPoint } from "./throughput_chart.ts";
 import { liveCount, pausedBadge, type QueueRow } from "./overview_page.ts";
 
 /** What the queue page shows. */
 export interface QueueView {
   /** The queue, with its counts when known. */
   queue: QueueRow;
+  /** Its jobs finished per minute over the last hour; `null` when unknown. */
+  throughput: readonly ThroughputPoint[] | null;
   /** The state listed. */
   state: string;
   /** One page of its jobs, newest first, and the cursor of the next; `null` when unknown. */
@@ -72,6 +75,13 @@ export function renderQueuePage(ctx: PageContext, view: QueueView): string {
 <p class="lead"><a href="${ctx.base}/">Queues</a> / ${queue.name}</p>
 <div class="toolbar">${search}<span class="grow"></span>${view.actions}</div>
 <nav class="tabs">${tabs}</nav>
-<div class="panel">${table}</div>`;
+<div class="panel">${table}</div>
+${
+    view.throughput
+      ? markup`<h2>Finished per minute, last hour</h2><div class="panel chart">${
+        throughputChart(view.throughput)
+      }</div>`
+      : ""
+  }`;
   return layout(ctx, { title: queue.name, section: "overview", body, notice: view.notice });
 }

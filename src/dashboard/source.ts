@@ -10,6 +10,8 @@
 import type { RedisInput } from "../backend/redis/connection.ts";
 import type { QueueCounts } from "../core/queue_state.ts";
 import { QueueNotFoundError } from "../errors.ts";
+import { HOUR_MS } from "../core/time.ts";
+import { sumByMinute, type ThroughputPoint } from "./throughput_chart.ts";
 import { type LiveWorker, Repid } from "../producer/repid.ts";
 
 /** A queue of the overview: its name, its counts and whether it is paused. */
@@ -32,6 +34,8 @@ export interface DashboardSource {
   queue(name: string): Promise<SourceQueue>;
   /** The live workers. */
   workers(): Promise<LiveWorker[]>;
+  /** Jobs finished per minute over the last hour, of `queues` added up. */
+  throughput(queues: readonly { name: string; counts: unknown }[]): Promise<ThroughputPoint[]>;
   /** Closes what the dashboard opened itself. */
   close(): Promise<void>;
 }
@@ -81,6 +85,13 @@ export function openSource(options: SourceOptions, action: string): DashboardSou
     producer,
     queue,
     workers: () => producer.workers(),
+    async throughput(queues) {
+      const since = Date.now() - HOUR_MS;
+      const known = queues.filter((q) => q.counts !== null);
+      return sumByMinute(
+        await Promise.all(known.map((q) => producer.queue(q.name).throughput({ since }))),
+      );
+    },
     async queues() {
       const known = await producer.queues();
       const names = new Set(known.map((q) => q.name));

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import { Repid, Worker } from "../../mod.ts";
+import { type JobContext, Repid, Worker } from "../../mod.ts";
 import { dashboard, nodeListener } from "../../src/dashboard/mod.ts";
 import {
   launchBrowser,
@@ -27,7 +27,8 @@ describe("a job's page in Chromium", () => {
   const release = Promise.withResolvers<void>();
 
   before(async () => {
-    worker.actor(async function hold(name: string) {
+    worker.actor(async function hold(this: JobContext, name: string) {
+      this.progress(0.5);
       started.resolve();
       await release.promise;
       return `held ${name}`;
@@ -46,14 +47,20 @@ describe("a job's page in Chromium", () => {
     await producer.close();
   });
 
-  it("shows a running job in progress, then done once it finishes, by itself", async () => {
+  it("shows a running job in progress with its progress, then done once it finishes, by itself", async () => {
     const job = await producer.enqueueJob("hold", { args: ["tight"] });
+    const reported = Promise.withResolvers<unknown>();
+    const stop = await job.onProgress((p) => reported.resolve(p));
     await started.promise;
+    // The first report is written at once; wait until the store has it.
+    if ((await job.progress()) === undefined) assert.equal(await reported.promise, 0.5);
+    await stop();
     const page = await browser.newPage();
     const seen = watchPage(page);
     await page.goto(`${app.origin}/queues/default/jobs/${job.id}`);
     assert.equal(await page.locator("h1 .badge").innerText(), "in progress");
     assert.equal(await page.locator("[data-job-live]").count(), 1);
+    assert.equal(await page.locator("progress").getAttribute("value"), "50.0");
     release.resolve();
     assert.equal((await job.result).status, "done");
     await page.waitForSelector("h1 .badge.state-done"); // the page's script reloaded it

@@ -227,7 +227,7 @@ describe("dashboard()", () => {
     assert.match(await unknownQueue.text(), /nowhere/);
   });
 
-  it("counts a queue's jobs per state on the overview and in /api/counts, and closes its own store", async () => {
+  it("counts a queue's jobs per state and charts its throughput on the overview, and in /api/counts", async () => {
     const handler = dashboard({ redis: store });
     const client = new DashboardClient(handler);
     const counts = await (await client.get("/api/counts")).json() as {
@@ -245,6 +245,11 @@ describe("dashboard()", () => {
     const page = await client.page("/");
     assert.match(page, /data-count-queue="default" data-count-state="done">1</);
     assert.match(page, /data-count-queue="default" data-count-state="failed">1</);
+    // The throughput chart of the last hour has the two finished jobs (in one minute or two).
+    assert.match(page, /<svg viewBox="0 0 720 160" role="img"/);
+    const minutes = [...page.matchAll(/UTC: (\d+) done, (\d+) failed or dead, (\d+) cancelled</g)];
+    const sum = (i: number) => minutes.reduce((n, m) => n + Number(m[i]), 0);
+    assert.deepEqual([sum(1), sum(2), sum(3)], [1, 1, 0]);
     await handler.close();
   });
 
