@@ -73,12 +73,17 @@ export function throughputChart(points: readonly ThroughputPoint[]): Html {
       rect("bar-failed", p.failed + p.dead)
     }${rect("bar-cancelled", p.cancelled)}</g>`;
   });
+  const last = points.length - 1;
+  const tick = (i: number, anchor: string, x: number) =>
+    markup`<text x="${x.toFixed(1)}" y="${HEIGHT - 4}" text-anchor="${anchor}">${
+      label(points[i].at)
+    }</text>`;
   const ticks = points.length
-    ? [0, Math.floor(points.length / 2), points.length - 1].map((i) =>
-      markup`<text x="${(LEFT + i * slot + slot / 2).toFixed(1)}" y="${
-        HEIGHT - 4
-      }" text-anchor="middle">${label(points[i].at)}</text>`
-    )
+    ? [
+      tick(0, "start", LEFT),
+      tick(Math.floor(last / 2), "middle", LEFT + Math.floor(last / 2) * slot + slot / 2),
+      tick(last, "end", WIDTH),
+    ]
     : [];
   return markup`<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Jobs finished per minute">
 <line class="axis" x1="${LEFT}" y1="${base}" x2="${WIDTH}" y2="${base}"></line>
