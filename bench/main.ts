@@ -35,6 +35,7 @@ import { cleanup, type Library, runChild, startServer } from "./processes.ts";
 import { curvesTables, FULL_SIZES, reportSvg, runCurves, SMOKE_SIZES } from "./curves.ts";
 import {
   jsonLines,
+  observeCost,
   type Results,
   type Sample,
   type Scenario,
@@ -306,6 +307,7 @@ async function measure(
         }, t);
       case "process-c1":
       case "process-c50":
+      case "process-c50-observed":
       case "process-c50-kept": {
         const prefill = await runChild(lib, {
           ...base,
@@ -319,6 +321,7 @@ async function measure(
           mode: "process",
           n: o.n,
           concurrency,
+          observe: scenario === "process-c50-observed",
           // Repid keeps at most this many done jobs per queue (the finished-jobs index trimmed)
           ...(scenario === "process-c50-kept" ? { retention: KEPT } : {}),
         }, t);
@@ -358,6 +361,12 @@ function scenarioMeta(o: Options, scenario: Scenario): Record<string, unknown> {
       return { n: o.n, concurrency: 1 };
     case "process-c50":
       return { n: o.n, concurrency: 50 };
+    case "process-c50-observed":
+      return {
+        n: o.n,
+        concurrency: 50,
+        observe: "events+metrics+tracing (no SDK)",
+      };
     case "process-c50-kept":
       return { n: o.n, concurrency: 50, retention: KEPT };
     case "latency":
@@ -409,8 +418,12 @@ async function main(): Promise<number> {
         // Rotate the order of the libraries from run to run, to spread drift fairly.
         const order = libs.map((_, i) => libs[(i + run) % libs.length]);
         for (const lib of order) {
-          // Repid's retention option has no like-for-like setting in the peers' drivers.
-          if (scenario === "process-c50-kept" && !lib.id.startsWith("repid")) {
+          // Only Repid has the observing switches; its retention option has no
+          // like-for-like setting in the peers' drivers.
+          if (
+            (scenario === "process-c50-observed" || scenario === "process-c50-kept") &&
+            !lib.id.startsWith("repid")
+          ) {
             continue;
           }
           const prefix = `repid-bench-${runId}-${lib.id}-${scenario}-${run}`;
@@ -445,6 +458,16 @@ async function main(): Promise<number> {
     console.log(
       targetTable(
         repids.map((r) => ({ repid: r, results: targets(results, r) })),
+      ),
+    );
+  }
+  if (repids.some((r) => results.get(r)?.has("process-c50-observed"))) {
+    console.log("");
+    console.log("Cost of observing (issue 15, ratio of medians):");
+    console.log("");
+    console.log(
+      targetTable(
+        repids.map((r) => ({ repid: r, results: [observeCost(results, r)] })),
       ),
     );
   }

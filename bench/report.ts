@@ -15,6 +15,7 @@ export const SCENARIOS = [
   "enqueue-bulk",
   "process-c1",
   "process-c50",
+  "process-c50-observed",
   "process-c50-kept",
   "latency",
 ] as const;
@@ -88,6 +89,12 @@ const ROWS: Row[] = [
     scenario: "process-c50",
     metric: "jobsPerSec",
     label: "b. process c=50, jobs/s",
+    digits: 0,
+  },
+  {
+    scenario: "process-c50-observed",
+    metric: "jobsPerSec",
+    label: "b. process c=50, events+metrics+tracing on, jobs/s",
     digits: 0,
   },
   {
@@ -367,6 +374,22 @@ export function targets(results: Results, repid: string): TargetResult[] {
       0.4,
     ),
   ];
+}
+
+/**
+ * The cost of observing (issue 15): throughput at c=50 with events, metrics
+ * and tracing (no SDK) on, against off; the goal is within 5 %.
+ */
+export function observeCost(results: Results, repid: string): TargetResult {
+  const on = median(results, repid, "process-c50-observed", "jobsPerSec");
+  const off = median(results, repid, "process-c50", "jobsPerSec");
+  const ratio = on !== undefined && off !== undefined && off > 0 ? on / off : undefined;
+  return {
+    name: "process c=50 jobs/s, observed / not",
+    ratio,
+    goal: "≥ 0.95×",
+    pass: ratio === undefined ? undefined : ratio >= 0.95,
+  };
 }
 
 /** The targets as a Markdown table. */

@@ -223,6 +223,7 @@ async function main() {
         const { all, onDone } = countDone(n);
         const w = await lib.worker({
           concurrency: cfg.concurrency,
+          observe: cfg.observe === true,
           retention: cfg.retention,
           onDone,
           queues,

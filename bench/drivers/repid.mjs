@@ -52,13 +52,10 @@ export async function open({ url, prefix, queue }) {
         close: () => producer.close(),
       };
     },
-    worker({ concurrency, onDone, retention, queues }) {
-      // "job done" is logged once the job's ack (and result) is stored.
+    worker({ concurrency, onDone, retention, observe = false, queues }) {
       const logger = {
         debug() {},
-        info(message) {
-          if (message === "job done") onDone();
-        },
+        info() {},
         warn(message, fields) {
           console.error("repid warn:", message, fields);
         },
@@ -66,15 +63,38 @@ export async function open({ url, prefix, queue }) {
           console.error("repid error:", message, fields);
         },
       };
+      // observe: metrics and tracing (no OpenTelemetry SDK registered) on, and
+      // a listener on every event; otherwise both off and only the "done" listener.
       const worker = new Worker(url, {
         prefix,
         concurrency,
         logger,
+        metrics: observe,
+        tracing: observe,
         ...(retention ? { retention: { done: retention } } : {}),
       });
       if (queues) {
         queues.forEach((q, k) => worker.actor(async (_i) => {}, { name: `noop_${k}`, queue: q }));
       } else worker.actor(async function noop(_i) {}, { queue });
+      // "done" is emitted once the job's ack (and result) is stored.
+      worker.on("done", () => onDone());
+      if (observe) {
+        let seen = 0;
+        for (
+          const name of [
+            "started",
+            "done",
+            "failed",
+            "retrying",
+            "dead",
+            "leaseLost",
+            "error",
+            "idle",
+          ]
+        ) {
+          worker.on(name, () => void seen++);
+        }
+      }
       let running;
       return {
         start() {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isTraceparent } from "./traceparent.ts";
 import { logicalQueue } from "./partitions.ts";
 import { workerOfToken } from "./lease_token.ts";
 
@@ -119,7 +120,17 @@ export interface JobInfo {
   workerId: string | null;
   /** The result, once the job has finished; otherwise `null`. */
   result: JobResult | null;
+  /** The latest progress its actor reported (`this.progress()`); absent before any. */
+  progress?: unknown;
 }
+
+/**
+ * What a queue's channel tells of its jobs: one finished (with its state
+ * when the message carries it), or a running job's progress.
+ */
+export type QueueStoreEvent =
+  | { type: "finished"; id: string; info?: JobInfo }
+  | { type: "progress"; id: string; progress: unknown };
 
 /** Per-job settings stored with the job when the producer gave them. */
 export interface JobOptions {
@@ -138,6 +149,12 @@ export interface JobOptions {
    * @default {undefined (not an occurrence)}
    */
   schedule?: { id: string; at: number };
+  /**
+   * The W3C `traceparent` of the producer's `send` span, when an
+   * OpenTelemetry SDK recorded it: the worker's `process` span continues it.
+   * @default {undefined (not traced)}
+   */
+  traceparent?: string;
 }
 
 /** A job to be added to a queue, already validated and serialised. */
@@ -192,6 +209,8 @@ export interface LeasedJob {
   startedAt: number;
   /** Per-job options. */
   options: JobOptions;
+  /** When the job became due (epoch ms; 0 when it was due at once, on enqueue). */
+  dueAt: number;
 }
 
 /** How a leased job ended, to be written together with the ack. */
@@ -212,6 +231,24 @@ export interface Completion {
   attempts: number;
   /** How long to keep the result, in milliseconds. */
   ttlMs: number;
+}
+
+/**
+ * Since when a waiting job waits (epoch ms): its due time, or its enqueue
+ * time when it was due at once (`due` 0). For the store's fields as strings.
+ *
+ * @example
+ * ```ts
+ * import { waitingSince } from "./job.ts";
+ *
+ * console.log(waitingSince("1000", "0"), waitingSince("1000", "5000")); // 1000 5000
+ * ```
+ */
+export function waitingSince(enq: string | undefined, due: string | undefined): number | undefined {
+  const e = Number(enq ?? NaN);
+  const d = Number(due ?? 0);
+  if (!Number.isFinite(e)) return undefined;
+  return Number.isFinite(d) && d > e ? d : e;
 }
 
 /** Parses `text` as JSON, or returns `fallback` when it is not valid JSON. */
@@ -249,13 +286,14 @@ export function storedOptions(text: string | undefined): JobOptions {
   if (sched && typeof sched.id === "string" && Number.isSafeInteger(sched.at)) {
     out.schedule = { id: sched.id, at: sched.at as number };
   }
+  if (isTraceparent(o.traceparent)) out.traceparent = o.traceparent;
   return out;
 }
 
 /**
  * Builds a {@linkcode JobInfo} from a job's stored fields (a Redis hash, or
  * the same fields held in memory): `status`, `actor`, `args`, `deliveries`,
- * `attempts`, `enq`, `due`, `errors`, `stalls`, `started`, `token`, and once
+ * `attempts`, `enq`, `due`, `errors`, `stalls`, `started`, `token`, `progress`, and once
  * finished `value`, `error`, `finished`, `reason`. A partition's job
  * names its logical queue.
  */
@@ -284,6 +322,7 @@ export function jobInfoFromHash(
     workerId: workerOfToken(h.token),
     result: null,
   };
+  if (h.progress !== undefined) info.progress = parseJsonOr(h.progress, null);
   if (isFinished(status)) {
     const result: JobResult = {
       id,

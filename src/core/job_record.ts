@@ -98,6 +98,8 @@ export const JOB_FIELDS = [
   "finished",
   /** The first bytes of a malformed queue entry. */
   "raw",
+  /** The latest progress the actor reported, as JSON. */
+  "progress",
 ] as const;
 
 /** One field of a stored job record. */

@@ -88,6 +88,32 @@ export const LEASE_SCAN_MS = 1_000;
 export const FINISHED_TRIM_BATCH = 100;
 
 /**
+ * The span of one throughput count (`q.throughput()`): jobs finished per
+ * minute, per queue and status, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { THROUGHPUT_MINUTE_MS } from "./store_limits.ts";
+ *
+ * console.log(THROUGHPUT_MINUTE_MS); // 60000
+ * ```
+ */
+export const THROUGHPUT_MINUTE_MS = 60_000;
+
+/**
+ * How long the per-minute throughput counts are kept, in milliseconds: 24
+ * hours, plus the minute being counted (each minute's count expires by itself).
+ *
+ * @example
+ * ```ts
+ * import { THROUGHPUT_KEEP_MS } from "./store_limits.ts";
+ *
+ * console.log(THROUGHPUT_KEEP_MS / 3_600_000); // 24.016666666666666
+ * ```
+ */
+export const THROUGHPUT_KEEP_MS = 24 * 3_600_000 + 60_000;
+
+/**
  * The most jobs one page of `q.jobs()` holds.
  *
  * @example

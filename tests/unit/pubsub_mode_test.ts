@@ -13,6 +13,7 @@ test("every script that announces finished jobs or wakes workers has a sharded v
     "repidEnqueue",
     "repidEnqueueMany",
     "repidFetch",
+    "repidProgress",
     "repidPromote",
     "repidQueueResume",
     "repidRelease",

@@ -12,7 +12,7 @@ import { scripts } from "../../src/backend/redis/scripts/mod.ts";
 import { resolveIncludes } from "../../src/backend/redis/scripts/include.ts";
 import { luaMessage, luaString } from "../../src/backend/redis/scripts/lua_text.ts";
 import { JOB_FIELDS, JOB_STATUSES } from "../../src/core/job_record.ts";
-import { JOB_KEY_PART } from "../../src/backend/redis/keys.ts";
+import { JOB_KEY_PART, THROUGHPUT_KEY_PART } from "../../src/backend/redis/keys.ts";
 import { ERROR_NAME, formatMessage, MESSAGE, REASON } from "../../src/core/store_errors.ts";
 
 const SRC = new URL("../../src/", import.meta.url).pathname;
@@ -121,6 +121,8 @@ describe("the store's rules", () => {
       ...["GET", "PX", "KEEPTTL"],
       // the finished-jobs indexes' key parts (src/backend/redis/keys.ts)
       JOB_KEY_PART,
+      // the per-minute throughput counts' key part
+      THROUGHPUT_KEY_PART,
     ]);
     for (const s of scripts) {
       // schedule and worker records have fields of their own

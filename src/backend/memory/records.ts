@@ -17,7 +17,12 @@ import {
   jobInfoFromHash,
 } from "../../core/job.ts";
 import { FINISHED_FIELDS, type JobFields } from "../../core/job_record.ts";
-import { FINISHED_TRIM_BATCH, INLINE_RESULT_MAX } from "../../core/store_limits.ts";
+import {
+  FINISHED_TRIM_BATCH,
+  INLINE_RESULT_MAX,
+  THROUGHPUT_KEEP_MS,
+  THROUGHPUT_MINUTE_MS,
+} from "../../core/store_limits.ts";
 import type { MemoryStore } from "./memory_store.ts";
 import type { JobRecord, QueueState } from "./queue_state.ts";
 
@@ -78,6 +83,20 @@ export function announceFinished(q: QueueState, id: string, info?: JobInfo): voi
 }
 
 /**
+ * The announcement of the `progress` script: tells the progress listeners
+ * of `q` (on a later turn, as a server's message) that job `id` reported
+ * `progressJson`.
+ */
+export function announceProgress(q: QueueState, id: string, progressJson: string): void {
+  if (q.progress.size === 0) return;
+  const listeners = [...q.progress];
+  const progress = JSON.parse(progressJson);
+  setImmediate(() => {
+    for (const f of listeners) if (q.progress.has(f)) f(id, progress);
+  });
+}
+
+/**
  * `finish_job` and `trim_finished`: keeps the record of job `id`, whose
  * fields the caller has written (a finished status), for `ttlMs`, and lists
  * it in the index of its status scored by its expiry; up to
@@ -96,6 +115,7 @@ export function finishRecord(
   keep: number,
 ): void {
   store.expire(rec, now, ttlMs);
+  countThroughput(q, status, now);
   const index = q.indexes[status];
   index.add(id, now + ttlMs);
   for (const gone of index.rangeTo(now - 1, FINISHED_TRIM_BATCH)) index.remove(gone);
@@ -108,6 +128,21 @@ export function finishRecord(
       }
     }
   }
+}
+
+/**
+ * The throughput count of `finish_job`: one more job finished in `status`
+ * in the minute of `now`; minutes older than THROUGHPUT_KEEP_MS are dropped.
+ */
+function countThroughput(q: QueueState, status: FinishedStatus, now: number): void {
+  const minute = Math.floor(now / THROUGHPUT_MINUTE_MS);
+  let counts = q.throughput.get(minute);
+  if (!counts) {
+    q.throughput.set(minute, counts = {});
+    const oldest = minute - Math.ceil(THROUGHPUT_KEEP_MS / THROUGHPUT_MINUTE_MS);
+    for (const m of q.throughput.keys()) if (m < oldest) q.throughput.delete(m);
+  }
+  counts[status] = (counts[status] ?? 0) + 1;
 }
 
 /**

@@ -47,6 +47,13 @@ export interface QueueKeys {
   partitions: string;
 }
 
+/**
+ * What follows the queue's `states` prefix in the name of a minute's
+ * throughput HASH (status → jobs finished), before the minute's number
+ * (epoch ms / 60000).
+ */
+export const THROUGHPUT_KEY_PART = "throughput:";
+
 /** What follows the queue's `states` prefix in a job's key, before the id. */
 export const JOB_KEY_PART = "job:";
 

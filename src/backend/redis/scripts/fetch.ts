@@ -21,8 +21,8 @@ import {
  * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms,
  * ARGV[5] finished channel, ARGV[6] max stalls (0: no limit), ARGV[7] retention of dead
  * jobs (0: no limit)
- * Returns { wakeInMs, now, id, actor, args, deliveries, attempts, errors, enq, opts, ... }
- * with 8 fields per job.
+ * Returns { wakeInMs, now, id, actor, args, deliveries, attempts, errors, enq, opts, due, ... }
+ * with 9 fields per job.
  *
  * Steps: (1) when a lease may have expired (the lease hint is due, or gone: it lives
  * LEASE_SCAN_MS, so the active set is looked at that often at least), jobs whose
@@ -117,7 +117,8 @@ local function take(id)
   local shown = long and string.sub(id, 1, ${ID_QUOTED_MAX}) or id
   -- pcall: a key of another type must not abort the script, which would lose
   -- the ids already popped (Redis keeps a script's writes made before an error).
-  local f = redis.pcall('HMGET', key, 'status', 'actor', 'args', 'deliveries', 'attempts', 'errors', 'enq', 'opts')
+  local f = redis.pcall('HMGET', key, 'status', 'actor', 'args', 'deliveries', 'attempts', 'errors', 'enq', 'opts',
+    'due')
   if f.err then
     malformed(id, ${luaMessage(MESSAGE.notAHash, { id: "shown" })}, false, true)
     return
@@ -167,6 +168,7 @@ local function take(id)
   out[k + 6] = f[6] or ''
   out[k + 7] = tonumber(f[7]) or now
   out[k + 8] = f[8] or ''
+  out[k + 9] = tonumber(f[9]) or 0
 end
 
 local nextDue = redis.call('ZRANGE', deferred, 0, 0, 'WITHSCORES')

@@ -14,6 +14,7 @@ import { enqueueScript } from "./enqueue.ts";
 import { enqueueManyScript } from "./enqueue_many.ts";
 import { extendScript } from "./extend.ts";
 import { fetchScript } from "./fetch.ts";
+import { progressScript } from "./progress.ts";
 import { jobsPageScript } from "./jobs_page.ts";
 import { promoteScript } from "./promote.ts";
 import { purgeScript } from "./purge.ts";
@@ -44,6 +45,7 @@ export const scripts: readonly Script[] = [
   completeFetchScript,
   extendScript,
   recordAttemptScript,
+  progressScript,
   releaseScript,
   requeueScript,
   deadLetterScript,
