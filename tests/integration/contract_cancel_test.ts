@@ -24,7 +24,11 @@ import { latch, waitFor } from "../support/wait.ts";
 async function setStatus(b: Backend, queue: string, id: string, status: string): Promise<void> {
   if (b instanceof RedisBackend) {
     await b.client.hset(b.keys(queue).jobPrefix + id, "status", status);
-  } else storedJobFields(b as MemoryBackend, queue, id)!.status = status;
+  } else {
+    // the store behind the package's MemoryBackend (one module on Node, under two paths for tsc)
+    const memory = b as unknown as Parameters<typeof storedJobFields>[0];
+    storedJobFields(memory, queue, id)!.status = status;
+  }
 }
 
 for (const backend of backends) {
