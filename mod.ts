@@ -90,6 +90,9 @@ export type {
 } from "./src/producer/enqueue_options.ts";
 export { Job } from "./src/producer/job.ts";
 export { Repid, type RepidOptions } from "./src/producer/repid.ts";
+export type { QueueHandle } from "./src/producer/queue_handle.ts";
+export type { GroupLimits, RateLimit } from "./src/core/flow.ts";
+export type { FlowLimits, FlowLimitsChange } from "./src/backend/backend.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";
 export type { UnknownActorsPolicy } from "./src/producer/actor_presence.ts";
 export type { WorkerAnnouncement, WorkerInfo } from "./src/core/worker_info.ts";

@@ -108,6 +108,26 @@ export interface JobOptions {
    * @default {undefined (not an occurrence)}
    */
   schedule?: { id: string; at: number };
+  /**
+   * The job's priority: an integer from -1000 to 1000; higher starts first.
+   * @default {0}
+   */
+  priority?: number;
+  /**
+   * The job's group: its jobs count against the queue's group limits.
+   * @default {undefined (no group)}
+   */
+  group?: string;
+  /**
+   * Never start the job after this time (epoch ms, store clock).
+   * @default {undefined (never expires)}
+   */
+  expiresAt?: number;
+  /**
+   * Never start the job later than this many milliseconds after it is stored.
+   * @default {undefined (never expires)}
+   */
+  expiresInMs?: number;
 }
 
 /** A job to be added to a queue, already validated and serialised. */
@@ -219,6 +239,10 @@ export function storedOptions(text: string | undefined): JobOptions {
   if (sched && typeof sched.id === "string" && Number.isSafeInteger(sched.at)) {
     out.schedule = { id: sched.id, at: sched.at as number };
   }
+  if (Number.isInteger(o.priority) && o.priority !== 0) out.priority = o.priority as number;
+  if (typeof o.group === "string" && o.group !== "") out.group = o.group;
+  if (Number.isSafeInteger(o.expiresAt)) out.expiresAt = o.expiresAt as number;
+  if (isMs(o.expiresInMs)) out.expiresInMs = o.expiresInMs;
   return out;
 }
 

@@ -35,6 +35,7 @@ import {
 } from "./enqueue_options.ts";
 import { type Job, JobHandles } from "./job.ts";
 import { ResultWaiter } from "./result_waiter.ts";
+import { QueueHandle } from "./queue_handle.ts";
 import type { ScheduleInfo } from "../core/schedule.ts";
 import { type RecurringOptions, registerSchedule, Schedule } from "./schedule.ts";
 
@@ -351,6 +352,26 @@ export class Repid<A extends ActorMap = AnyActors> {
     const info = await this.#backend.getSchedule(queue, id);
     if (!info) return null;
     return new Schedule({ id, queue, actor: info.actor, outcome: "kept" }, this.#handles);
+  }
+
+  /**
+   * A handle on the queue `name` (no I/O until a method is called): its flow
+   * limits (`setRateLimit`, `setGroupLimits`, `flowLimits`).
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * await producer.queue("emails").setRateLimit({ max: 100, perMs: 1_000 });
+   * await producer.close();
+   * ```
+   *
+   * @throws {TypeError | RangeError} When `name` is not a valid queue name.
+   */
+  queue(name: string): QueueHandle {
+    const queue = assertName("queue", name, "Cannot get queue");
+    return new QueueHandle(this.#backend, queue, () => this.#closed);
   }
 
   /**

@@ -16,6 +16,7 @@ import {
 import { validateBackoff } from "../core/backoff.ts";
 import { assertName, describe } from "../core/names.ts";
 import { assertCount, assertDuration } from "../core/time.ts";
+import { assertPositive } from "../core/flow.ts";
 
 export {
   type ActorDefinition,
@@ -120,6 +121,9 @@ function validateCommon(options: ActorOptions, where: string): void {
     assertDuration(options.resultTtlMs, "resultTtlMs", where, 1);
   }
   if (options.timeoutMs !== undefined) assertDuration(options.timeoutMs, "timeoutMs", where, 1);
+  if (options.groupConcurrency !== undefined) {
+    assertPositive(options.groupConcurrency, "groupConcurrency", where);
+  }
 }
 
 function defineModuleActor<F extends ActorFunction>(

@@ -34,6 +34,8 @@ export interface FetchContext {
   start(job: LeasedJob, lane: Lane): void;
   /** The writes for leased jobs: while any is being retried, nothing new is leased. */
   writer: StoreWriter;
+  /** Per queue, the largest `groupConcurrency` of the worker's actors on it (absent: none). */
+  groupConcurrency?: ReadonlyMap<string, number>;
 }
 
 /** The fetch loops of a worker, two lanes per queue when the concurrency allows. */
@@ -45,6 +47,7 @@ export class FetchLoops {
   readonly #signal: AbortSignal;
   readonly #start: (job: LeasedJob, lane: Lane) => void;
   readonly #writer: StoreWriter;
+  readonly #groupConcurrency: ReadonlyMap<string, number>;
   readonly #workerId = crypto.randomUUID().slice(0, 8);
   #tokenSeq = 0;
   /** Fetches still in flight when the worker began to stop; their jobs are handed back. */
@@ -61,6 +64,7 @@ export class FetchLoops {
     this.#signal = context.signal;
     this.#start = context.start;
     this.#writer = context.writer;
+    this.#groupConcurrency = context.groupConcurrency ?? new Map();
   }
 
   /** Starts the lanes of `queues`; each promise resolves when its loop has ended. */
@@ -124,6 +128,7 @@ export class FetchLoops {
       try {
         const token = `${this.#workerId}-${++this.#tokenSeq}`;
         const { leaseMs, maxStalls } = this.#opts;
+        const groupConcurrency = this.#groupConcurrency.get(queue) ?? 0;
         const acks = lane.acks;
         // Jobs of this lane just finished and their acks go out at the end of
         // this turn: lease the next jobs in the same round trip, as many as
@@ -131,9 +136,9 @@ export class FetchLoops {
         const fetching = acks.canRide
           ? acks.ride(() => {
             const max = reserve();
-            return max > 0 ? { max, leaseMs, token, maxStalls } : null;
+            return max > 0 ? { max, leaseMs, token, maxStalls, groupConcurrency } : null;
           })
-          : this.#backend.fetch(queue, reserve(), leaseMs, token, maxStalls);
+          : this.#backend.fetch(queue, reserve(), leaseMs, token, maxStalls, groupConcurrency);
         // A store that does not answer (an outage) must not hold the loop past a stop.
         const fetched = await unlessAborted(fetching, signal);
         if (fetched === GAVE_UP) {

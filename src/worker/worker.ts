@@ -33,6 +33,7 @@ import { Slots } from "./slots.ts";
 import { StoreWriter } from "./store_writer.ts";
 import { checkThreadActors, threadActorRefs } from "../threads/probe.ts";
 import { actorsByQueue, WorkerRegistration } from "./registration.ts";
+import { groupConcurrencyByQueue } from "./group_concurrency.ts";
 import {
   type ResolvedWorkerOptions,
   resolveWorkerOptions,
@@ -297,6 +298,7 @@ export class Worker {
       signal: this.#stopController.signal,
       start: (job, lane) => runner.start(job, lane),
       writer: this.#writer,
+      groupConcurrency: groupConcurrencyByQueue(this.#actors.values()),
     });
     this.#loops = this.#fetcher.run(this.queues);
     this.#log.info("worker started", {

@@ -12,6 +12,7 @@ import { scripts } from "../../src/backend/redis/scripts/mod.ts";
 import { resolveIncludes } from "../../src/backend/redis/scripts/include.ts";
 import { luaMessage, luaString } from "../../src/backend/redis/scripts/lua_text.ts";
 import { JOB_FIELDS, JOB_STATUSES } from "../../src/core/job_record.ts";
+import { FLOW_STORE_NAMES } from "../../src/core/flow.ts";
 import { ERROR_NAME, formatMessage, MESSAGE, REASON } from "../../src/core/store_errors.ts";
 
 const SRC = new URL("../../src/", import.meta.url).pathname;
@@ -97,6 +98,10 @@ describe("the store's rules", () => {
       ...["HINCRBY", "DEL", "EXISTS", "ZADD", "ZREM", "ZRANGE", "ZRANGEBYSCORE", "PEXPIRE"],
       ...["ZREMRANGEBYSCORE", "PUBLISH", "LIMIT", "WITHSCORES", "-inf", "0", "1", "number"],
       ...["requeued", "lost", "malformed:"],
+      // flow control (src/core/flow.ts) and the keys it builds from the queue's base
+      ...FLOW_STORE_NAMES,
+      ...["ZPOPMIN", "ZSCORE", "ZCARD", "LREM", "table", "string", "%d"],
+      ...["job:", "ready", "active", "signal", ":"],
     ]);
     for (const s of scripts) {
       // schedule and worker records have fields of their own

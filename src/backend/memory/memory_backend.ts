@@ -12,7 +12,13 @@
  */
 
 import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
-import type { Backend, FetchResult, RequeueRequest } from "../backend.ts";
+import type {
+  Backend,
+  FetchResult,
+  FlowLimits,
+  FlowLimitsChange,
+  RequeueRequest,
+} from "../backend.ts";
 import type { AdvanceOutcome, ScheduleUpsertResult } from "../schedule_backend.ts";
 import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
 import type {
@@ -164,8 +170,9 @@ export class MemoryBackend implements Backend {
     leaseMs: number,
     token: string,
     maxStalls = 0,
+    groupConcurrency = 0,
   ): Promise<FetchResult> {
-    return jobOps.fetch(this.#ctx, queue, max, leaseMs, token, maxStalls);
+    return jobOps.fetch(this.#ctx, queue, max, leaseMs, token, maxStalls, groupConcurrency);
   }
 
   waitForWork(queue: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
@@ -208,8 +215,20 @@ export class MemoryBackend implements Backend {
     token: string,
     attempts: number,
     errors: JobError[],
+    retryInMs?: number,
   ): Promise<boolean> {
-    return jobOps.recordAttempt(this.#ctx, queue, id, token, attempts, errors);
+    return jobOps.recordAttempt(this.#ctx, queue, id, token, attempts, errors, retryInMs);
+  }
+
+  setFlowLimits(
+    queue: string,
+    limits: FlowLimitsChange,
+  ): Promise<void> {
+    return jobOps.setFlowLimits(this.#ctx, queue, limits);
+  }
+
+  getFlowLimits(queue: string): Promise<FlowLimits> {
+    return jobOps.getFlowLimits(this.#ctx, queue);
   }
 
   complete(queue: string, completions: Completion[]): Promise<boolean[]> {

@@ -9,7 +9,7 @@
  */
 
 import { setImmediate } from "node:timers";
-import { type JobError, type JobInfo, jobInfoFromHash } from "../../core/job.ts";
+import { type JobError, type JobInfo, jobInfoFromHash, storedOptions } from "../../core/job.ts";
 import { FINISHED_FIELDS, type JobFields } from "../../core/job_record.ts";
 import { INLINE_RESULT_MAX } from "../../core/store_limits.ts";
 import type { MemoryStore } from "./memory_store.ts";
@@ -92,8 +92,10 @@ export function deadLetterRecord(
 }
 
 /**
- * `new_job`: the record of a new job (its options JSON only when given);
- * the caller puts the id in the ready or the deferred queue.
+ * `new_job`: the record of a new job (its options JSON only when given, its
+ * flow options as the fields `priority`, `group` and `expires`); the caller
+ * lists an expiring job and puts the id in the deferred queue or where
+ * `flowEnter` says.
  */
 export function newJobFields(
   actor: string,
@@ -112,7 +114,13 @@ export function newJobFields(
     deliveries: "0",
     attempts: "0",
   };
-  if (opts) h.opts = opts;
+  if (!opts) return h;
+  h.opts = opts;
+  const o = storedOptions(opts);
+  if (o.priority) h.priority = String(o.priority);
+  if (o.group) h.group = o.group;
+  const expires = o.expiresAt ?? (o.expiresInMs !== undefined ? now + o.expiresInMs : undefined);
+  if (expires !== undefined) h.expires = String(expires);
   return h;
 }
 

@@ -6,7 +6,15 @@
  * @module
  */
 
-import type { Backend, FetchRequest, FetchResult, RequeueRequest } from "../backend.ts";
+import type {
+  Backend,
+  FetchRequest,
+  FetchResult,
+  FlowLimits,
+  FlowLimitsChange,
+  RequeueRequest,
+} from "../backend.ts";
+import { FLOW_LIMIT_FIELDS, flowLimitFields, flowLimitsFrom } from "./flow_limit_fields.ts";
 import type {
   Completion,
   EnqueueOutcome,
@@ -179,6 +187,7 @@ export class RedisBackend implements Backend {
     leaseMs: number,
     token: string,
     maxStalls = 0,
+    groupConcurrency = 0,
   ): Promise<FetchResult> {
     const k = this.keys(queue);
     const out = await this.#run(
@@ -196,6 +205,7 @@ export class RedisBackend implements Backend {
       DEAD_TTL_MS,
       k.finished,
       maxStalls,
+      groupConcurrency,
     ) as (string | number)[];
     return fetchResult(queue, token, out);
   }
@@ -223,6 +233,7 @@ export class RedisBackend implements Backend {
       DEAD_TTL_MS,
       k.finished,
       fetch.maxStalls ?? 0,
+      fetch.groupConcurrency ?? 0,
     ];
     pushCompletions(args, completions);
     const [acks, out] =
@@ -256,16 +267,12 @@ export class RedisBackend implements Backend {
     token: string,
     attempts: number,
     errors: JobError[],
+    retryInMs?: number,
   ): Promise<boolean> {
     const k = this.keys(queue);
-    const ok = await this.#run(
-      "record attempt of job",
-      "repidRecordAttempt",
-      k.jobPrefix + id,
-      token,
-      attempts,
-      JSON.stringify(errors),
-    );
+    const args: (string | number)[] = [k.jobPrefix + id, token, attempts, JSON.stringify(errors)];
+    if (retryInMs !== undefined) args.push(retryInMs, id);
+    const ok = await this.#run("record attempt of job", "repidRecordAttempt", ...args);
     return ok === 1;
   }
 
@@ -332,6 +339,24 @@ export class RedisBackend implements Backend {
       clampTtlMs(ttlMs),
     );
     return ok === 1;
+  }
+
+  async setFlowLimits(
+    queue: string,
+    limits: FlowLimitsChange,
+  ): Promise<void> {
+    const k = this.keys(queue);
+    await this.#run("set the flow limits of queue", "repidFlowLimits", k.flow, k.signal, [
+      ...flowLimitFields(limits),
+    ]);
+  }
+
+  async getFlowLimits(queue: string): Promise<FlowLimits> {
+    const f = await storeCall(
+      `read the flow limits of queue "${queue}"`,
+      () => this.client.hmget(this.keys(queue).flow, ...FLOW_LIMIT_FIELDS),
+    );
+    return flowLimitsFrom(f);
   }
 
   async getJob(queue: string, id: string): Promise<JobInfo | null> {

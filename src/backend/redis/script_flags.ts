@@ -3,8 +3,8 @@
  * Dragonfly run them.
  *
  * Every key a script touches lives in its queue's slot (the `{queue}` hash
- * tag), so Redis and Redis Cluster run every script. But thirteen of them
- * build job (or schedule) keys from a declared prefix and an id they read
+ * tag), so Redis and Redis Cluster run every script. But seventeen of them
+ * build job, schedule or flow keys from a declared prefix and an id they read
  * (fetch pops ids it cannot know in advance): those are sent with
  * Dragonfly's per-script flag line `--!df flags=allow-undeclared-keys` (a
  * comment to Redis). A proxy that routes or checks scripts by their
@@ -18,9 +18,12 @@ import type { Script } from "./scripts/common.ts";
 /** Dragonfly's flag line for a script that touches undeclared keys. */
 export const UNDECLARED_KEYS_FLAG = "--!df flags=allow-undeclared-keys";
 
-/** `true` when the script builds a key from a declared prefix (`KEYS[n] .. id`, `prefix .. id`). */
+/**
+ * `true` when the script builds a key from a declared prefix (`KEYS[n] .. id`,
+ * `prefix .. id`, or a flow key `base .. '<suffix>'`, see the `flow` fragment).
+ */
 export function touchesUndeclaredKeys(script: Script): boolean {
-  return /(KEYS\[\d+\]|[pP]refix)\s*\.\.\s*[A-Za-z_]/.test(script.lua);
+  return /(KEYS\[\d+\]|[pP]refix)\s*\.\.\s*[A-Za-z_]|\bbase \.\. '/.test(script.lua);
 }
 
 /**

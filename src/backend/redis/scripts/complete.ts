@@ -8,7 +8,7 @@ import { FINISHED_MESSAGE_MAX, INLINE_RESULT_MAX } from "../../../core/store_lim
  * ARGV[1] finished channel, then 8 values per job: id, token, status ('done' | 'failed'),
  * value JSON, error JSON ('' = none), errors JSON, attempts, result TTL ms
  * Returns one 1 (stored) or 0 (refused: the token no longer holds the lease) per job.
- * A stored job leaves the active set, keeps its result for the TTL, and is announced
+ * A stored job leaves the active set (and its group slot, fragment flow), keeps its result for the TTL, and is announced
  * on the finished channel. One message announces the jobs of the call (a new message
  * is started past FINISHED_MESSAGE_MAX bytes): 11 lines per job, the id then the
  * FINISHED_FIELDS of src/core/job_record.ts, "id\nactor\nstatus\nvalue\nerror\nerrors\n
@@ -21,6 +21,8 @@ import { FINISHED_MESSAGE_MAX, INLINE_RESULT_MAX } from "../../../core/store_lim
  */
 export const COMPLETE_BODY = `
 --- @include lease
+--- @include flow
+local base = flow_base(KEYS[2], 'job:')
 local now = now_ms()
 local res = {}
 local msg, size = {}, 0
@@ -31,8 +33,9 @@ end
 for i = 2, #ARGV, 8 do
   local id = ARGV[i]
   local key = KEYS[2] .. id
-  local f = leased(key, ARGV[i + 1], 'actor', 'deliveries', 'enq', 'started')
+  local f = leased(key, ARGV[i + 1], 'actor', 'deliveries', 'enq', 'started', 'group')
   if f then
+    flow_free(base, f[7])
     redis.call('HSET', key, 'status', ARGV[i + 2], 'value', ARGV[i + 3], 'errors', ARGV[i + 5],
       'attempts', ARGV[i + 6], 'finished', now)
     if ARGV[i + 4] ~= '' then redis.call('HSET', key, 'error', ARGV[i + 4]) end

@@ -7,7 +7,7 @@ import { script } from "./common.ts";
  * KEYS[1] active zset, KEYS[2] dead zset, KEYS[3] job hash
  * ARGV[1] id, ARGV[2] token, ARGV[3] reason, ARGV[4] error JSON, ARGV[5] finished channel,
  * ARGV[6] TTL ms
- * Returns 1 (dead-lettered) or 0 (refused: the token no longer holds the lease).
+ * Returns 1 (dead-lettered, its group slot freed) or 0 (refused: the token no longer holds the lease).
  */
 export const deadLetterScript = script(
   "repidDeadLetter",
@@ -15,8 +15,11 @@ export const deadLetterScript = script(
   `
 --- @include lease
 --- @include dead_letter
-if not leased(KEYS[3], ARGV[2]) then return 0 end
+--- @include flow
+local f = leased(KEYS[3], ARGV[2], 'group')
+if not f then return 0 end
 redis.call('ZREM', KEYS[1], ARGV[1])
+flow_free(flow_base(KEYS[3], 'job:' .. ARGV[1]), f[3])
 dead_letter(KEYS[3], KEYS[2], ARGV[1], ARGV[3], ARGV[4], ARGV[6], now_ms(), ARGV[5])
 return 1
 `,

@@ -12,6 +12,7 @@ import { enqueueScript } from "./enqueue.ts";
 import { enqueueManyScript } from "./enqueue_many.ts";
 import { extendScript } from "./extend.ts";
 import { fetchScript } from "./fetch.ts";
+import { flowLimitsScript } from "./flow_limits.ts";
 import { recordAttemptScript } from "./record_attempt.ts";
 import { releaseScript } from "./release.ts";
 import { requeueScript } from "./requeue.ts";
@@ -46,4 +47,5 @@ export const scripts: readonly Script[] = [
   scheduleListScript,
   statusesScript,
   workerHeartbeatScript,
+  flowLimitsScript,
 ];

@@ -7,6 +7,7 @@
 
 import { ANNOUNCE } from "./announce.ts";
 import { DEAD_LETTER } from "./dead_letter.ts";
+import { FLOW } from "./flow.ts";
 import { LEASE } from "./lease.ts";
 import { NEW_JOB } from "./new_job.ts";
 
@@ -17,12 +18,13 @@ import { NEW_JOB } from "./new_job.ts";
  * ```ts
  * import { FRAGMENTS } from "./mod.ts";
  *
- * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "lease", "new_job" ]
+ * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "flow", "lease", "new_job" ]
  * ```
  */
 export const FRAGMENTS: Readonly<Record<string, string>> = {
   announce: ANNOUNCE,
   dead_letter: DEAD_LETTER,
+  flow: FLOW,
   lease: LEASE,
   new_job: NEW_JOB,
 };
