@@ -89,6 +89,12 @@ export interface JobInfo {
   dueAt: number | null;
   /** The result, once the job has finished; otherwise `null`. */
   result: JobResult | null;
+  /** The job's priority, when it is not 0. */
+  priority?: number;
+  /** The job's group, when it has one. */
+  group?: string;
+  /** When the job expires unless started (epoch ms), when it does. */
+  expiresAt?: number;
 }
 
 /** Per-job settings stored with the job when the producer gave them. */
@@ -249,8 +255,8 @@ export function storedOptions(text: string | undefined): JobOptions {
 /**
  * Builds a {@linkcode JobInfo} from a job's stored fields (a Redis hash, or
  * the same fields held in memory): `status`, `actor`, `deliveries`,
- * `attempts`, `enq`, `due`, and once finished `value`, `error`, `errors`,
- * `started`, `finished`, `reason`.
+ * `attempts`, `enq`, `due`, `priority`, `group`, `expires`, and once
+ * finished `value`, `error`, `errors`, `started`, `finished`, `reason`.
  */
 export function jobInfoFromHash(queue: string, id: string, h: Record<string, string>): JobInfo {
   const status = h.status as JobStatus;
@@ -265,6 +271,9 @@ export function jobInfoFromHash(queue: string, id: string, h: Record<string, str
     dueAt: status === "deferred" && h.due ? Number(h.due) : null,
     result: null,
   };
+  if (h.priority) info.priority = Number(h.priority);
+  if (h.group) info.group = h.group;
+  if (h.expires) info.expiresAt = Number(h.expires);
   if (isFinished(status)) {
     const result: JobResult = {
       id,
