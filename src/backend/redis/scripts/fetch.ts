@@ -235,6 +235,7 @@ local function flow_take()
   local gconc = tonumber(fl[3]) or tonumber(ARGV[7]) or 0
   local grmax, grper = tonumber(fl[4]), tonumber(fl[5])
   local turn = tonumber(fl[6]) or 0
+  local popped = 0
   local function ungrouped()
     local top = redis.call('ZRANGE', base .. 'prio', 0, 0, 'WITHSCORES')
     if top[1] and tonumber(top[2]) < ${PRIORITY_ZERO_BAND} then
@@ -269,8 +270,8 @@ local function flow_take()
         else
           local job = redis.call('ZPOPMIN', base .. 'gq:' .. g)[1]
           if job then
-            redis.call('HINCRBY', base .. 'flow', 'gwaiting', -1)
-            return job, g
+            popped = popped + 1
+            return job, g, running
           end
         end
       end
@@ -278,27 +279,43 @@ local function flow_take()
   end
   local target = n + cap
   local turns = turn
+  -- once a side has nothing to give, this fetch stops asking it
+  local noUngrouped, noGrouped = false, false
+  local function next_ungrouped()
+    if noUngrouped then return nil end
+    local id = ungrouped()
+    if not id then noUngrouped = true end
+    return id
+  end
+  local function next_grouped()
+    if noGrouped then return nil end
+    local id, g, running = grouped()
+    if not id then noGrouped = true end
+    return id, g, running
+  end
   while n < target do
-    local id, g
+    local id, g, running
     if turns % 2 == 1 then
-      id, g = grouped()
-      if not id then id = ungrouped() end
+      id, g, running = next_grouped()
+      if not id then id = next_ungrouped() end
     else
-      id = ungrouped()
-      if not id then id, g = grouped() end
+      id = next_ungrouped()
+      if not id then id, g, running = next_grouped() end
     end
     if not id then break end
     turns = turns + 1
     local deliveries = take(id, false)
     if g then
-      if deliveries and grmax and grper then
-        local gr = base .. 'grate:' .. g
-        redis.call('ZADD', gr, now, id .. ':' .. deliveries)
-        redis.call('PEXPIRE', gr, grper)
+      if deliveries then
+        running = running + 1
+        if grmax and grper then
+          local gr = base .. 'grate:' .. g
+          redis.call('ZADD', gr, now, id .. ':' .. deliveries)
+          redis.call('PEXPIRE', gr, grper)
+        end
       end
-      if redis.call('EXISTS', base .. 'gq:' .. g) == 1 then
-        local running = tonumber(redis.call('HGET', base .. 'grun', g)) or 0
-        if gconc == 0 or running < gconc then flow_ring(base, g) end
+      if (gconc == 0 or running < gconc) and redis.call('EXISTS', base .. 'gq:' .. g) == 1 then
+        flow_ring(base, g)
       end
     end
     if deliveries and rmax and rper then
@@ -306,7 +323,8 @@ local function flow_take()
       redis.call('PEXPIRE', rate, rper)
     end
   end
-  if turns ~= turn then redis.call('HSET', base .. 'flow', 'turn', turns % 2) end
+  if popped > 0 then redis.call('HINCRBY', base .. 'flow', 'gwaiting', -popped) end
+  if turns % 2 ~= turn % 2 then redis.call('HSET', base .. 'flow', 'turn', turns % 2) end
   if rmax and rper and redis.call('ZCARD', rate) >= rmax then
     limitedUntil = tonumber(redis.call('ZRANGE', rate, 0, 0, 'WITHSCORES')[2]) + rper
   end
