@@ -13,7 +13,6 @@ import { type ChildScript, spawnScript } from "../support/child_script.ts";
 import { countByName } from "../support/command_recorder.ts";
 import { withRecordedServer } from "../support/recorded_server.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
-import { waitFor } from "../support/wait.ts";
 
 const FIXTURE = "tests/integration/fixtures/group_worker.ts";
 
