@@ -449,11 +449,13 @@ export class ReplicationError extends RepidError {
    * @param action What was written, such as "enqueue job".
    * @param queue The queue written to.
    * @param timeoutMs How long the wait for a replica lasted, in milliseconds.
+   * @param why Why no replica confirmed it, when not the timeout.
    */
-  constructor(action: string, queue: string, timeoutMs: number) {
+  constructor(action: string, queue: string, timeoutMs: number, why?: string) {
     super(
-      `Cannot ${action} on queue "${queue}" with durability "replicated": no replica confirmed ` +
-        `the write within ${timeoutMs} ms (it is stored on the primary only, which a failover may lose)`,
+      `Cannot ${action} on queue "${queue}" with durability "replicated": ` +
+        (why ??
+          `no replica confirmed the write within ${timeoutMs} ms (it is stored on the primary only, which a failover may lose)`),
     );
   }
 }

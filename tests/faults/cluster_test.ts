@@ -103,6 +103,12 @@ async function scenario(name: string, fault: Fault, durability: Durability): Pro
     }
     const faultEnd = fault === "kill" ? faultAt : Date.now();
     await producing;
+    // Jobs enqueued once the fault is over: the queue must take and run them (the
+    // enqueues sent meanwhile may all have failed, as "replicated" asks).
+    for (let n = JOBS; n < JOBS + 30; n++) {
+      const job = await producer.enqueueJob(`work_${queues[0]}`, { args: [n], queue: queues[0] });
+      returned.push({ job, n });
+    }
 
     const settled = await Promise.allSettled(
       returned.map(({ job }) => job.waitResult({ timeoutMs: 90_000 }) as Promise<JobResult>),

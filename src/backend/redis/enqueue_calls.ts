@@ -17,8 +17,8 @@ export interface EnqueueContext {
   queueKeys(queue: string): QueueKeys;
   /** Runs a script. */
   run(action: string, script: string, ...args: ScriptArg[]): Promise<unknown>;
-  /** Waits for a replica when the store's durability asks for it. */
-  written(queue: string, action: string): Promise<void>;
+  /** Runs a write, then waits for a replica when the store's durability asks for it. */
+  written<T>(queue: string, action: string, write: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -57,8 +57,11 @@ export async function enqueueJobs(
         job.options ? JSON.stringify(job.options) : "",
       );
     }
-    const res = (await ctx.run("enqueue jobs", "repidEnqueueMany", args)) as (number | JobStatus)[];
-    await ctx.written(queue, "enqueue jobs");
+    const res = (await ctx.written(
+      queue,
+      "enqueue jobs",
+      () => ctx.run("enqueue jobs", "repidEnqueueMany", args),
+    )) as (number | JobStatus)[];
     indexes.forEach((i, n) => {
       out[i] = {
         created: res[3 * n] === 1,
@@ -84,19 +87,19 @@ export async function enqueueJobs(
 /** One job: the `enqueue` script. */
 async function enqueueOne(ctx: EnqueueContext, job: NewJob): Promise<EnqueueOutcome> {
   const k = ctx.queueKeys(job.queue);
-  const [created, status, enqueuedAt] = await ctx.run(
-    "enqueue job",
-    "repidEnqueue",
-    k.jobPrefix + job.id,
-    k.ready,
-    k.deferred,
-    k.signal,
-    job.id,
-    job.actor,
-    job.argsJson,
-    job.dueAt,
-    job.options ? JSON.stringify(job.options) : "",
-  ) as [number, JobStatus, number];
-  await ctx.written(job.queue, "enqueue job");
+  const [created, status, enqueuedAt] = await ctx.written(job.queue, "enqueue job", () =>
+    ctx.run(
+      "enqueue job",
+      "repidEnqueue",
+      k.jobPrefix + job.id,
+      k.ready,
+      k.deferred,
+      k.signal,
+      job.id,
+      job.actor,
+      job.argsJson,
+      job.dueAt,
+      job.options ? JSON.stringify(job.options) : "",
+    )) as [number, JobStatus, number];
   return { created: created === 1, status, enqueuedAt: Number(enqueuedAt) };
 }

@@ -121,7 +121,7 @@ export class RedisBackend implements Backend {
     this.#enqueueContext = {
       queueKeys: (queue) => this.keys(queue),
       run: (action, script, ...args) => this.#run(action, script, ...args),
-      written: (queue, action) => this.#replicas.written(queue, action),
+      written: (queue, action, write) => this.#replicas.written(queue, action, write),
     };
     this.#waits = new BlockingWaits(client, (queue) => this.keys(queue).signal);
     this.#finished = new FinishedChannels(
@@ -236,12 +236,12 @@ export class RedisBackend implements Backend {
       fetch.groupConcurrency ?? 0,
     ];
     pushCompletions(args, completions);
+    const call = () => this.#run("complete and fetch jobs", "repidCompleteFetch", args);
     const [acks, out] =
-      (await this.#run("complete and fetch jobs", "repidCompleteFetch", args)) as [
+      (await (completions.length > 0 ? this.#replicas.acked(queue, call) : call())) as [
         number[],
         (string | number)[],
       ];
-    if (completions.length > 0) await this.#replicas.acked(queue);
     return { acked: acks.map((r) => r === 1), fetched: fetchResult(queue, fetch.token, out) };
   }
 
@@ -281,8 +281,10 @@ export class RedisBackend implements Backend {
     const k = this.keys(queue);
     const args: (string | number)[] = [k.active, k.jobPrefix, k.finished];
     pushCompletions(args, completions);
-    const res = (await this.#run("complete jobs", "repidComplete", args)) as number[];
-    await this.#replicas.acked(queue);
+    const res = (await this.#replicas.acked(
+      queue,
+      () => this.#run("complete jobs", "repidComplete", args),
+    )) as number[];
     return res.map((r) => r === 1);
   }
 
@@ -406,7 +408,10 @@ export class RedisBackend implements Backend {
     return this.#schedules.time(queue);
   }
   upsertSchedule(schedule: NewSchedule): Promise<ScheduleUpsertResult> {
-    return this.#replicas.scheduleWrite(schedule.queue, this.#schedules.upsertSchedule(schedule));
+    return this.#replicas.scheduleWrite(
+      schedule.queue,
+      () => this.#schedules.upsertSchedule(schedule),
+    );
   }
   getSchedule(queue: string, id: string): Promise<ScheduleInfo | null> {
     return this.#schedules.getSchedule(queue, id);
@@ -417,21 +422,24 @@ export class RedisBackend implements Backend {
   advanceSchedule(queue: string, id: string, at: number, nextAt: number): Promise<AdvanceOutcome> {
     return this.#replicas.scheduleWrite(
       queue,
-      this.#schedules.advanceSchedule(queue, id, at, nextAt),
+      () => this.#schedules.advanceSchedule(queue, id, at, nextAt),
     );
   }
   pauseSchedule(queue: string, id: string): Promise<boolean> {
-    return this.#replicas.scheduleWrite(queue, this.#schedules.pauseSchedule(queue, id));
+    return this.#replicas.scheduleWrite(queue, () => this.#schedules.pauseSchedule(queue, id));
   }
   resumeSchedule(
     queue: string,
     id: string,
     nextAt: number,
   ): Promise<"resumed" | "active" | "gone"> {
-    return this.#replicas.scheduleWrite(queue, this.#schedules.resumeSchedule(queue, id, nextAt));
+    return this.#replicas.scheduleWrite(
+      queue,
+      () => this.#schedules.resumeSchedule(queue, id, nextAt),
+    );
   }
   cancelSchedule(queue: string, id: string): Promise<boolean> {
-    return this.#replicas.scheduleWrite(queue, this.#schedules.cancelSchedule(queue, id));
+    return this.#replicas.scheduleWrite(queue, () => this.#schedules.cancelSchedule(queue, id));
   }
   scheduleRuns(queue: string, id: string, limit: number): Promise<string[]> {
     return this.#schedules.scheduleRuns(queue, id, limit);

@@ -11,6 +11,10 @@ import { keySlot, nodeKey } from "./key_slot.ts";
 import { storeCall } from "./redis_errors.ts";
 import { ReplicationError } from "../../errors.ts";
 
+/** Why a write is unconfirmed when the queue moved to another master meanwhile. */
+const MASTER_CHANGED = "the queue's master changed while the write was in flight (a failover " +
+  "or a slot migration), so no replica of the node that took it can confirm it";
+
 /** Waits for replicas after writes, when the store's durability asks for it. */
 export class ReplicaWaits {
   readonly #client: AnyRedis;
@@ -38,44 +42,67 @@ export class ReplicaWaits {
   }
 
   /**
-   * With durability `"replicated"`: waits until a replica has every write
-   * made so far on the connection to `queue`'s primary (its master in a
-   * cluster), or throws a {@linkcode ReplicationError} after the timeout.
-   * A node demoted meanwhile refuses WAIT, and the call fails: the write
-   * may have run there (a master paused past its failover runs the commands
-   * it had buffered before it learns of its demotion), and is then lost when
-   * it syncs from the new master; asking the new master would confirm
-   * nothing about it (the fault suite's pause scenario shows both).
+   * Runs `write` and, with durability `"replicated"`, then waits until a
+   * replica has every write made so far on the connection to `queue`'s
+   * primary (its master in a cluster), or throws a
+   * {@linkcode ReplicationError} after the timeout.
+   *
+   * The master is looked up before the write is sent, and the WAIT goes to
+   * that node: asking the node that owns the slot once the write returned
+   * could confirm nothing about it. A master paused past its failover runs
+   * the commands it had buffered when it wakes, before it learns of its
+   * demotion; by then the client may route the queue to the new master,
+   * whose replica (the old master, resynced) confirms at once, while the
+   * write is lost with the old master's data (the fault suite's pause
+   * scenario lost 265 such enqueues). So the call fails when the queue's
+   * master changed while the write was in flight, and when the node that
+   * took it refuses WAIT (a demoted node).
    */
-  async written(queue: string, action: string): Promise<void> {
+  async written<T>(queue: string, action: string, write: () => Promise<T>): Promise<T> {
     const ms = this.#waitMs;
-    if (ms === undefined) return;
-    let primary: Redis | Cluster = this.#client;
-    if (this.#client.isCluster) {
-      const cluster = this.#client as Cluster;
-      const owner = cluster.slots[keySlot(this.#keyOf(queue))]?.[0];
-      const node = cluster.nodes("master").find((n) => nodeKey(n) === owner);
-      if (!node) throw new ReplicationError(action, queue, ms);
-      primary = node;
+    if (ms === undefined) return write();
+    // Unknown before the client loaded the cluster's slots (its first command): then
+    // the node that owns the slot after the write is asked.
+    const before = this.#primaryOf(queue);
+    const out = await write();
+    const primary = this.#primaryOf(queue);
+    if (!primary) throw new ReplicationError(action, queue, ms);
+    if (before && primary !== before && nodeKey(primary) !== nodeKey(before)) {
+      throw new ReplicationError(action, queue, ms, MASTER_CHANGED);
     }
-    const confirmed = await storeCall(action, () => (primary as Redis).wait(1, ms));
+    const confirmed = await storeCall(action, () => primary.wait(1, ms));
     if (confirmed < 1) throw new ReplicationError(action, queue, ms);
+    return out;
   }
 
-  /** {@linkcode ReplicaWaits.written} for an ack: reported to `onUnconfirmedAck` when set. */
-  async acked(queue: string): Promise<void> {
+  /** The client of `queue`'s primary: the client itself, or in a cluster its slot's master. */
+  #primaryOf(queue: string): Redis | undefined {
+    if (!this.#client.isCluster) return this.#client as Redis;
+    const cluster = this.#client as Cluster;
+    const owner = cluster.slots[keySlot(this.#keyOf(queue))]?.[0];
+    return cluster.nodes("master").find((n) => nodeKey(n) === owner);
+  }
+
+  /**
+   * {@linkcode ReplicaWaits.written} for an ack: an unconfirmed one is
+   * reported to `onUnconfirmedAck` when set (the ack itself stands).
+   */
+  async acked<T>(queue: string, write: () => Promise<T>): Promise<T> {
+    let out: { value: T } | undefined;
     try {
-      await this.written(queue, "acknowledge jobs");
+      return await this.written(queue, "acknowledge jobs", async () => {
+        out = { value: await write() };
+        return out.value;
+      });
     } catch (error) {
-      if (!(error instanceof ReplicationError) || !this.#onUnconfirmedAck) throw error;
+      if (!out || !(error instanceof ReplicationError) || !this.#onUnconfirmedAck) throw error;
       this.#onUnconfirmedAck(error);
+      return out.value;
     }
   }
 
   /** Runs a schedule write, then waits for a replica (durability `"replicated"`). */
-  async scheduleWrite<T>(queue: string, write: Promise<T>): Promise<T> {
-    const out = await write;
-    await this.written(queue, "change recurring job");
-    return out;
+  scheduleWrite<T>(queue: string, write: () => Promise<T>): Promise<T> {
+    return this.written(queue, "change recurring job", write);
   }
 }

@@ -74,7 +74,11 @@ export async function runKillScenario(s: KillScenario): Promise<void> {
         prefix,
         queues: [s.queue],
         concurrency: s.concurrency,
-        leaseMs: 1_000,
+        // 2 s, not 1 s: on a loaded machine a worker starved of CPU for a second lost
+        // the leases of the jobs it was running; a batch reclaimed from a killed worker
+        // goes to the oldest survivor, the next to be killed, so a few such losses in a
+        // row used up maxStalls (5) and dead-lettered jobs that had never failed.
+        leaseMs: 2_000,
         env: { REPID_FAULT_RUNS_FILE: runsFile },
       });
       live.push(w);
