@@ -57,6 +57,7 @@ export type {
   LeasedJob,
   NewJob,
 } from "./src/core/job.ts";
+export type { QueueCounts, QueueState, Retention } from "./src/core/queue_state.ts";
 export type { Backoff } from "./src/core/backoff.ts";
 export { consoleLogger } from "./src/log.ts";
 export type { Logger, LogLevel } from "./src/log.ts";

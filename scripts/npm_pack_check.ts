@@ -9,7 +9,7 @@
  *    installed one copy of ioredis, shared by the app and repid.
  * 3. There, with plain `node`: an ES module example (enqueue, worker, awaited
  *    result), the same through `require("repid")` where Node allows it
- *    (20.19+, 22.12+), `npx repid worker --help`, and the `repid` bin running
+ *    (20.19+, 22.12+), `npx repid worker --help`, `npx repid dashboard --help`, and the `repid` bin running
  *    a worker for `./actors.js` that serves a job and stops on SIGTERM, and
  *    the bin naming the file and line of a syntax error in an actors module.
  *
@@ -149,6 +149,17 @@ export function npmPackCheck(args: string[]): void {
       : run("npx", ["--no-install", "repid", "worker", "--help"], app, "npx repid --help");
     if (!help.stdout.includes("--queues")) {
       throw new BuildError("`repid worker --help` printed no --queues option");
+    }
+    const dashboardHelp = bun
+      ? run(bun, ["x", "--bun", "repid", "dashboard", "--help"], app, "bunx repid dashboard --help")
+      : run(
+        "npx",
+        ["--no-install", "repid", "dashboard", "--help"],
+        app,
+        "npx repid dashboard --help",
+      );
+    if (!dashboardHelp.stdout.includes("--port")) {
+      throw new BuildError("`repid dashboard --help` printed no --port option");
     }
     run(runtime, ["bin_check.mjs"], app, "the repid bin worker");
     if (bun) {

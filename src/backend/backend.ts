@@ -19,6 +19,7 @@ import type {
 import type { ScheduleBackend } from "./schedule_backend.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../core/worker_info.ts";
 import type { GroupLimits, RateLimit } from "../core/flow.ts";
+import type { QueueCounts } from "../core/queue_state.ts";
 
 /** What one fetch returned. */
 export interface FetchResult {
@@ -155,6 +156,12 @@ export interface Backend extends ScheduleBackend {
     error: JobError,
     ttlMs: number,
   ): Promise<boolean>;
+  /**
+   * How many jobs of `queue` are in each state, exactly, from the sizes of
+   * the structures the transitions keep (no scan; a finished job whose
+   * record expired is not counted).
+   */
+  queueCounts(queue: string): Promise<QueueCounts>;
   /** Reads a job, or `null` when the id is unknown (or its result expired). */
   getJob(queue: string, id: string): Promise<JobInfo | null>;
   /**

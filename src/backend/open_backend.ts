@@ -21,7 +21,11 @@ export function openBackend(
   action: string,
 ): Backend {
   if (typeof input === "string" && input.startsWith("memory:")) {
-    return memoryBackendFromUrl(input, { prefix: options.prefix }, action);
+    return memoryBackendFromUrl(
+      input,
+      { prefix: options.prefix, retention: options.retention },
+      action,
+    );
   }
   return new RedisBackend(input, options);
 }

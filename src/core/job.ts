@@ -12,16 +12,25 @@
  * - `in_progress`: leased by a worker and running (or between retries);
  * - `done`: finished successfully;
  * - `failed`: finished after its last attempt failed;
- * - `dead`: dead-lettered without running to the end (see `reason`).
+ * - `dead`: dead-lettered without running to the end (see `reason`);
+ * - `cancelled`: cancelled before it finished (it is not retried).
  */
-export type JobStatus = "queued" | "deferred" | "in_progress" | "done" | "failed" | "dead";
+export type JobStatus =
+  | "queued"
+  | "deferred"
+  | "in_progress"
+  | "done"
+  | "failed"
+  | "dead"
+  | "cancelled";
 
 /** The statuses of a finished job. */
-export type FinishedStatus = "done" | "failed" | "dead";
+export type FinishedStatus = "done" | "failed" | "dead" | "cancelled";
 
 /** Whether a job in `status` has finished. */
 export function isFinished(status: string): status is FinishedStatus {
-  return status === "done" || status === "failed" || status === "dead";
+  return status === "done" || status === "failed" || status === "dead" ||
+    status === "cancelled";
 }
 
 /** An error as stored with a job: plain JSON, no class. */
@@ -45,7 +54,7 @@ export interface JobResult<T = unknown> {
   queue: string;
   /** The actor the job was for. */
   actor: string;
-  /** `done`, `failed` or `dead`. */
+  /** `done`, `failed`, `dead` or `cancelled`. */
   status: FinishedStatus;
   /** `true` when the actor returned without throwing. */
   success: boolean;

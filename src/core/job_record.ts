@@ -26,6 +26,7 @@ export const JOB_STATUSES = [
   "done",
   "failed",
   "dead",
+  "cancelled",
 ] as const satisfies readonly JobStatus[];
 
 /** Compiles only while {@linkcode JOB_STATUSES} lists every {@linkcode JobStatus}. */

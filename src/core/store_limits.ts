@@ -60,6 +60,34 @@ export const FINISHED_MESSAGE_MAX = 65_536;
 export const RECLAIM_BATCH = 1_000;
 
 /**
+ * How many expired entries of a finished-jobs index one finishing job
+ * removes at most (the index's count never includes them: they are only
+ * memory until removed).
+ *
+ * @example
+ * ```ts
+ * import { FINISHED_TRIM_BATCH } from "./store_limits.ts";
+ *
+ * console.log(FINISHED_TRIM_BATCH); // 100
+ * ```
+ */
+export const FINISHED_TRIM_BATCH = 100;
+
+/**
+ * How many jobs one call of a bulk operation (`q.purge()`, `q.requeue()`)
+ * moves at most: the operation repeats the call until the state is empty, so
+ * that Redis is never blocked for more than a few milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { BULK_BATCH } from "./store_limits.ts";
+ *
+ * console.log(BULK_BATCH); // 500
+ * ```
+ */
+export const BULK_BATCH = 500;
+
+/**
  * A queue entry longer than this (in UTF-8 bytes) is not a job id: it is
  * dead-lettered as malformed.
  *

@@ -15,6 +15,7 @@ import { type Logger, type LogLevel, resolveLogger } from "../log.ts";
 import type { Backend } from "../backend/backend.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
 import { openBackend } from "../backend/open_backend.ts";
+import { assertRetention, type Retention } from "../core/queue_state.ts";
 import { type Durability, durabilitySettings } from "../backend/redis/durability.ts";
 import type { ActorDefinition, ActorMap, ArgsOf, ResultOf } from "../core/actor_types.ts";
 import { assertJobId, assertName, assertPrefix } from "../core/names.ts";
@@ -80,6 +81,14 @@ export interface RepidOptions {
    */
   unknownActors?: UnknownActorsPolicy;
   /**
+   * How many finished jobs of each state a queue keeps at most, besides the
+   * result TTL, for the jobs this producer finishes (cancels); see the
+   * worker option of that name. With the `backend` option, give it to the
+   * backend instead.
+   * @default {{} (no limit: the result TTL alone)}
+   */
+  retention?: Retention;
+  /**
    * Where to log (the warnings of `unknownActors`), or the level of the console logger.
    * @default {"warn"}
    */
@@ -138,7 +147,11 @@ export class Repid<A extends ActorMap = AnyActors> {
       if (redis === null) throw new TypeError(`${action}: give a Redis client, a URL or a backend`);
       this.#backend = openBackend(
         redis,
-        { prefix, durability: durabilitySettings(options, action) },
+        {
+          prefix,
+          durability: durabilitySettings(options, action),
+          retention: assertRetention(options.retention ?? {}, action),
+        },
         action,
       );
       this.#ownsBackend = true;

@@ -9,6 +9,7 @@
 
 import type { Backend } from "../backend/backend.ts";
 import { openBackend } from "../backend/open_backend.ts";
+import { assertRetention } from "../core/queue_state.ts";
 import { durabilitySettings } from "../backend/redis/durability.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
 import { GAVE_UP, unlessAborted, within } from "../core/settle.ts";
@@ -116,6 +117,7 @@ export class Worker {
         prefix: o.prefix,
         lazyConnect: true,
         durability: durabilitySettings(options, action),
+        retention: assertRetention(options.retention ?? {}, action),
         onUnconfirmedAck: (error) =>
           this.#log.warn("ack not confirmed by a replica", { error: error.message }),
       }, action);

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Retention } from "../core/queue_state.ts";
 import type { Durability } from "../backend/redis/durability.ts";
 import type { Backend } from "../backend/backend.ts";
 import { assertPrefix } from "../core/names.ts";
@@ -57,6 +58,15 @@ export interface WorkerOptions {
    * @default {3600000 (one hour)}
    */
   resultTtlMs?: number;
+  /**
+   * How many finished jobs of each state (`done`, `failed`, `dead`,
+   * `cancelled`) a queue keeps at most, besides `resultTtlMs`: when a job
+   * finishes beyond the limit, the oldest of its state are deleted. A state
+   * left out, or 0, has no limit. With the `backend` option, give it to the
+   * backend instead.
+   * @default {{} (no limit: the result TTL alone)}
+   */
+  retention?: Retention;
   /**
    * How long a job for an actor this worker lacks is held back before it is
    * delivered again (to this or another worker), in milliseconds, from 10

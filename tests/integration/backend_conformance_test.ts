@@ -12,6 +12,7 @@ import { MemoryBackend, storedJobFields } from "../../src/backend/memory/memory_
 import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
 import type { Completion, JobInfo, NewJob } from "../../src/core/job.ts";
 import type { NewSchedule } from "../../src/core/schedule.ts";
+import type { Retention } from "../../src/core/queue_state.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { waitFor, within } from "../support/wait.ts";
 import { flowConformance } from "../support/flow_conformance.ts";
@@ -28,15 +29,15 @@ interface Store {
 
 interface StoreCase {
   name: string;
-  open(): Store;
+  open(options?: { retention?: Retention }): Store;
 }
 
 const stores: StoreCase[] = [
   {
     name: "redis",
-    open() {
+    open(options = {}) {
       const prefix = testPrefix("conformance");
-      const backend = new RedisBackend(REDIS_URL, { prefix });
+      const backend = new RedisBackend(REDIS_URL, { prefix, ...options });
       return {
         backend,
         async setJobField(queue, id, field, value) {
@@ -54,10 +55,10 @@ const stores: StoreCase[] = [
   },
   {
     name: "memory",
-    open() {
+    open(options = {}) {
       // the clock jumps past a lease to make it expire (see expireLease)
       let skew = 0;
-      const backend = new MemoryBackend({ now: () => Date.now() + skew });
+      const backend = new MemoryBackend({ now: () => Date.now() + skew, ...options });
       return {
         backend,
         expireLease() {
@@ -99,8 +100,8 @@ function done(id: string, token: string, valueJson = "null"): Completion {
 for (const store of stores) {
   describe(`Backend conformance (${store.name})`, () => {
     const opened: Store[] = [];
-    const open = () => {
-      const s = store.open();
+    const open = (options?: { retention?: Retention }) => {
+      const s = store.open(options);
       opened.push(s);
       return s;
     };
@@ -357,6 +358,84 @@ for (const store of stores) {
       assert.deepEqual(acked, [true]);
       assert.deepEqual(fetched.jobs.map((j) => j.id), ["b"]);
       assert.equal((await b.getJob("q", "a"))?.result?.value, 7);
+    });
+
+    it("`queueCounts()` counts the jobs of every state exactly", async () => {
+      const b = open().backend;
+      const zero = { queued: 0, deferred: 0, active: 0, done: 0, failed: 0, dead: 0, cancelled: 0 };
+      assert.deepEqual(await b.queueCounts("q"), zero);
+      await b.enqueue([
+        job("ok"),
+        job("bad"),
+        job("gone"),
+        job("run"),
+        job("wait"),
+        job("later", { dueAt: Date.now() + 3_600_000 }),
+      ]);
+      assert.deepEqual(await b.queueCounts("q"), { ...zero, queued: 5, deferred: 1 });
+      await b.fetch("q", 4, 30_000, "t");
+      const error = { name: "Error", message: "no" };
+      await b.complete("q", [
+        done("ok", "t"),
+        { ...done("bad", "t"), status: "failed", error, errors: [error] },
+      ]);
+      await b.deadLetter("q", "gone", "t", "malformed", error, 60_000);
+      assert.deepEqual(await b.queueCounts("q"), {
+        ...zero,
+        queued: 1,
+        deferred: 1,
+        active: 1,
+        done: 1,
+        failed: 1,
+        dead: 1,
+      });
+      // a finished id enqueued again leaves its finished state: never in two states
+      await b.enqueue([job("ok")]);
+      assert.deepEqual(await b.queueCounts("q"), {
+        ...zero,
+        queued: 2,
+        deferred: 1,
+        active: 1,
+        failed: 1,
+        dead: 1,
+      });
+      assert.deepEqual(await b.queueCounts("other"), zero);
+    });
+
+    it("`queueCounts()` stops counting a finished job once its record expired", async () => {
+      const b = open().backend;
+      await b.enqueue([job("short"), job("long")]);
+      await b.fetch("q", 2, 30_000, "t");
+      await b.complete("q", [{ ...done("short", "t"), ttlMs: 300 }, done("long", "t")]);
+      assert.equal((await b.queueCounts("q")).done, 2);
+      await waitFor("the short result to expire", async () => !(await b.getJob("q", "short")));
+      assert.equal((await b.queueCounts("q")).done, 1, "the expired job is not counted");
+      // the next finishing job trims the expired entry from the index
+      await b.enqueue([job("next")]);
+      await b.fetch("q", 1, 30_000, "t");
+      await b.complete("q", [done("next", "t")]);
+      assert.equal((await b.queueCounts("q")).done, 2);
+    });
+
+    it("`retention` keeps at most N finished jobs per state, the newest", async () => {
+      const b = open({ retention: { done: 2, dead: 1 } }).backend;
+      for (const id of ["d1", "d2", "d3"]) {
+        await b.enqueue([job(id)]);
+        await b.fetch("q", 1, 30_000, "t");
+        await b.complete("q", [done(id, "t")]);
+      }
+      for (const id of ["x1", "x2"]) {
+        await b.enqueue([job(id)]);
+        await b.fetch("q", 1, 30_000, "t");
+        await b.deadLetter("q", id, "t", "malformed", { name: "E", message: "m" }, 60_000);
+      }
+      const counts = await b.queueCounts("q");
+      assert.equal(counts.done, 2);
+      assert.equal(counts.dead, 1);
+      assert.equal(await b.getJob("q", "d1"), null, "the oldest done job is gone");
+      assert.equal((await b.getJob("q", "d3"))?.status, "done");
+      assert.equal(await b.getJob("q", "x1"), null);
+      assert.equal((await b.getJob("q", "x2"))?.status, "dead");
     });
 
     it("a schedule occurrence carries the schedule's options, whatever their JSON spacing", async () => {

@@ -36,3 +36,8 @@ test("mod.ts exports exactly the pinned runtime names", async () => {
     "seconds",
   ]);
 });
+
+test("src/dashboard/mod.ts (the dashboard entry) exports exactly the pinned runtime names", async () => {
+  const names = Object.keys(await import("../../src/dashboard/mod.ts")).sort();
+  assert.deepEqual(names, ["basicAuth", "dashboard", "nodeListener"]);
+});

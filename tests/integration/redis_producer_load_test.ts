@@ -94,9 +94,9 @@ test("a merged enqueue of 20,000 jobs is sent as script calls of at most 200 job
       );
       assert.ok(jobs.every((j) => j.created));
       await recorder.flush();
-      // enqueue_many: 4 keys, then 5 values per job.
-      const calls = scriptCalls(recorder.since(mark), 4);
-      const sizes = calls.map((c) => (c.args.length - 6) / 5);
+      // enqueue_many: 5 keys, then 5 values per job.
+      const calls = scriptCalls(recorder.since(mark), 5);
+      const sizes = calls.map((c) => (c.args.length - 7) / 5);
       assert.equal(sizes.reduce((a, b) => a + b, 0), n, "every job is sent once");
       assert.ok(calls.length >= n / BATCH_MAX, `${calls.length} calls`);
       assert.ok(Math.max(...sizes) <= BATCH_MAX, `largest call: ${Math.max(...sizes)} jobs`);

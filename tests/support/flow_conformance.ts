@@ -185,6 +185,27 @@ export function flowConformance(open: () => FlowStore): void {
     assert.ok(wakeInMs > 50_000, `the leases end in two minutes: ${wakeInMs}`);
   });
 
+  it("`queueCounts()` counts prioritised and grouped jobs as queued, expired ones as dead", async () => {
+    const b = open().backend;
+    await b.enqueue([
+      job("plain"),
+      job("high", { priority: 3 }),
+      job("low", { priority: -3 }),
+      job("g1", { group: "g" }),
+      job("g2", { group: "g" }),
+      job("h1", { group: "h", priority: 2 }),
+      job("old", { expiresAt: Date.now() - 1, group: "g" }),
+    ]);
+    const before = await b.queueCounts("q");
+    assert.equal(before.queued, 7);
+    const { jobs } = await b.fetch("q", 4, 30_000, "t", 0, 1);
+    assert.equal(jobs.length, 4, "four of the six live jobs start");
+    const after = await b.queueCounts("q");
+    assert.equal(after.active, 4);
+    assert.equal(after.dead, 1, "the expired job");
+    assert.equal(after.queued, 2);
+  });
+
   it("`fetch()` never starts an expired job: it ends dead with reason expired", async () => {
     const b = open().backend;
     const finished: string[] = [];

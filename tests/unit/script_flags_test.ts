@@ -13,6 +13,7 @@ test("the scripts that build keys from a declared prefix carry Dragonfly's allow
   assert.deepEqual(undeclared, [
     "repidComplete",
     "repidCompleteFetch",
+    "repidCounts",
     "repidDeadLetter",
     "repidEnqueue",
     "repidEnqueueMany",

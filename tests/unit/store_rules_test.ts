@@ -13,6 +13,7 @@ import { resolveIncludes } from "../../src/backend/redis/scripts/include.ts";
 import { luaMessage, luaString } from "../../src/backend/redis/scripts/lua_text.ts";
 import { JOB_FIELDS, JOB_STATUSES } from "../../src/core/job_record.ts";
 import { FLOW_STORE_NAMES } from "../../src/core/flow.ts";
+import { EXPIRY_SUFFIX, JOB_KEY_PART } from "../../src/backend/redis/keys.ts";
 import { ERROR_NAME, formatMessage, MESSAGE, REASON } from "../../src/core/store_errors.ts";
 
 const SRC = new URL("../../src/", import.meta.url).pathname;
@@ -72,7 +73,17 @@ describe("the store's rules", () => {
     }
   });
 
-  it("the lease check, the dead-letter steps, the new job record and the announcement are one Lua fragment each", () => {
+  it("the lease check, the dead-letter steps, the new job record, the finished-jobs index and the announcement are one Lua fragment each", () => {
+    // every script that finishes a job indexes it through `finish_job`
+    assert.deepEqual(filesWith("ZADD', index"), ["backend/redis/scripts/includes/finish_job.ts"]);
+    assert.deepEqual(filesWith("'PEXPIRE', key"), [
+      "backend/redis/scripts/includes/finish_job.ts",
+    ]);
+    for (const s of scripts) {
+      if (/'finished', now/.test(s.lua)) {
+        assert.match(s.lua, /local function finish_job/, `${s.name} finishes jobs by finish_job`);
+      }
+    }
     assert.deepEqual(filesWith("'token', 'status'"), ["backend/redis/scripts/includes/lease.ts"]);
     assert.deepEqual(filesWith("'status', 'dead'"), [
       "backend/redis/scripts/includes/dead_letter.ts",
@@ -97,11 +108,15 @@ describe("the store's rules", () => {
       ...["TIME", "LLEN", "RPUSH", "LPUSH", "LPOP", "HGET", "HSET", "HMGET", "HDEL", "HEXISTS"],
       ...["HINCRBY", "DEL", "EXISTS", "ZADD", "ZREM", "ZRANGE", "ZRANGEBYSCORE", "PEXPIRE"],
       ...["ZREMRANGEBYSCORE", "PUBLISH", "LIMIT", "WITHSCORES", "-inf", "0", "1", "number"],
+      ...["ZCARD", "ZCOUNT", "(", "+inf"],
       ...["requeued", "lost", "malformed:"],
       // flow control (src/core/flow.ts) and the keys it builds from the queue's base
       ...FLOW_STORE_NAMES,
       ...["ZPOPMIN", "ZSCORE", "ZCARD", "LREM", "table", "string", "%d"],
       ...["job:", "ready", "active", "signal", ":"],
+      // the finished-jobs indexes' key parts (src/backend/redis/keys.ts)
+      EXPIRY_SUFFIX,
+      JOB_KEY_PART,
     ]);
     for (const s of scripts) {
       // schedule and worker records have fields of their own

@@ -88,12 +88,6 @@ export function flowFree(q: QueueState, group: string | undefined): void {
   }
 }
 
-/** Whether the queue takes the flow path of fetch (a rate limit, or flow jobs). */
-export function usesFlow(f: FlowState): boolean {
-  return f.settings.rateMax !== undefined || f.prio.size > 0 || f.ring.size > 0 ||
-    f.held.size > 0 || f.expiring.size > 0;
-}
-
 /** The next ungrouped waiting job: priority above 0, then the ready list, then below 0. */
 export function nextUngrouped(q: QueueState): string | undefined {
   const top = q.flow.prio.first();

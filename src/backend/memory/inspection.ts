@@ -7,6 +7,7 @@
  */
 
 import type { MemoryContext } from "./memory_context.ts";
+import { FINISHED_STATES, type QueueCounts } from "../../core/queue_state.ts";
 
 /** How many jobs of a queue are in each state. */
 export interface MemoryQueueCounts {
@@ -59,6 +60,26 @@ export function counts(ctx: MemoryContext, queue?: string): MemoryQueueCounts {
 }
 
 /**
+ * How many jobs of `queue` are in each state (`Backend.queueCounts`): the
+ * sizes of its structures; a finished job whose record expired is not
+ * counted.
+ */
+export function queueCounts(ctx: MemoryContext, queue: string): QueueCounts {
+  const q = ctx.q(queue);
+  const now = ctx.store.now();
+  const out = {
+    queued: q.ready.length + q.flow.prio.size + q.flow.settings.groupWaiting,
+    deferred: q.deferred.size,
+    active: q.active.size,
+  } as QueueCounts;
+  for (const s of FINISHED_STATES) {
+    const { byExpiry } = q.indexes[s];
+    out[s] = byExpiry.size - byExpiry.countTo(now - 1);
+  }
+  return out;
+}
+
+/**
  * The queues of this backend's prefix that hold any job.
  *
  * @example
@@ -97,7 +118,10 @@ export function clear(ctx: MemoryContext): void {
     q.ready.clear();
     for (const id of [...q.deferred]) q.deferred.remove(id);
     for (const id of [...q.active]) q.active.remove(id);
-    for (const id of [...q.dead]) q.dead.remove(id);
+    for (const { byTime, byExpiry } of Object.values(q.indexes)) {
+      for (const id of [...byTime]) byTime.remove(id);
+      for (const id of [...byExpiry]) byExpiry.remove(id);
+    }
     q.marker = false;
     if (q.waiters.length === 0 && q.finished.size === 0) ctx.store.queues.delete(key);
   }

@@ -51,6 +51,7 @@ import {
   announceFinished,
   deadLetterRecord,
   finishedInfo,
+  finishRecord,
   fitsInline,
   getRecord,
   leasedRecord,
@@ -58,8 +59,8 @@ import {
   signalWork,
   toNumber,
   truncateBytes,
+  unfinishRecord,
 } from "./records.ts";
-import type { JobRecord, QueueState } from "./queue_state.ts";
 import {
   flowEnter,
   flowFree,
@@ -68,8 +69,8 @@ import {
   flowUnqueue,
   nextGrouped,
   nextUngrouped,
-  usesFlow,
 } from "./flow_ops.ts";
+import { type JobRecord, type QueueState, usesFlow } from "./queue_state.ts";
 import { SortedSet } from "./sorted_set.ts";
 
 export function enqueue(ctx: MemoryContext, jobs: NewJob[]): Promise<EnqueueOutcome[]> {
@@ -83,7 +84,10 @@ export function enqueue(ctx: MemoryContext, jobs: NewJob[]): Promise<EnqueueOutc
       out.push({ created: false, status: st, enqueuedAt: Number(existing!.h.enq ?? 0) });
       continue;
     }
-    if (existing) q.jobs.delete(job.id);
+    if (existing) {
+      unfinishRecord(q, job.id, st);
+      q.jobs.delete(job.id);
+    }
     const due = job.dueAt;
     const status: JobStatus = due > now ? "deferred" : "queued";
     const opts = job.options ? JSON.stringify(job.options) : undefined;
@@ -133,6 +137,7 @@ export function fetch(
           DEAD_TTL_MS,
           now,
           true,
+          ctx.keep.dead,
         );
         flowFree(q, h.group);
       } else {
@@ -367,7 +372,18 @@ function malformed(
   rec.h.raw = truncateBytes(entry, MALFORMED_RAW_MAX);
   if (rec.h.enq === undefined) rec.h.enq = String(now);
   const error = malformedError(why);
-  deadLetterRecord(ctx.store, q, rec, id, REASON.malformed, error, DEAD_TTL_MS, now, id === entry);
+  deadLetterRecord(
+    ctx.store,
+    q,
+    rec,
+    id,
+    REASON.malformed,
+    error,
+    DEAD_TTL_MS,
+    now,
+    id === entry,
+    ctx.keep.dead,
+  );
 }
 
 /** Dead-letters a job not started before its expiry, as the fetch script's `expire`. */
@@ -389,6 +405,7 @@ function expire(
     DEAD_TTL_MS,
     now,
     true,
+    ctx.keep.dead,
   );
 }
 
@@ -463,7 +480,8 @@ export function complete(
     delete h.args;
     q.active.remove(c.id);
     flowFree(q, h.group);
-    ctx.store.expire(rec, now, clampTtlMs(c.ttlMs));
+    const ttl = clampTtlMs(c.ttlMs);
+    finishRecord(ctx.store, q, rec, c.id, c.status, now, ttl, ctx.keep[c.status]);
     // the finished state rides with the announcement unless it is large
     const inline = fitsInline([h.value, errorJson, h.errors]);
     announceFinished(q, c.id, inline ? finishedInfo(queue, c.id, h) : undefined);
@@ -515,7 +533,8 @@ export function requeue(
   flowFree(q, h.group);
   if (r.maxDeliveries > 0 && (toNumber(h.deliveries) ?? 0) >= r.maxDeliveries) {
     const error = deliveryLimitError(r.reason, r.maxDeliveries);
-    deadLetterRecord(ctx.store, q, rec, r.id, r.reason, error, clampTtlMs(r.ttlMs), now, true);
+    const ttl = clampTtlMs(r.ttlMs);
+    deadLetterRecord(ctx.store, q, rec, r.id, r.reason, error, ttl, now, true, ctx.keep.dead);
     ctx.store.changed();
     return Promise.resolve("dead");
   }
@@ -544,7 +563,8 @@ export function deadLetter(
   if (!rec) return Promise.resolve(false);
   q.active.remove(id);
   flowFree(q, rec.h.group);
-  deadLetterRecord(ctx.store, q, rec, id, reason, error, clampTtlMs(ttlMs), now, true);
+  const ttl = clampTtlMs(ttlMs);
+  deadLetterRecord(ctx.store, q, rec, id, reason, error, ttl, now, true, ctx.keep.dead);
   ctx.store.changed();
   return Promise.resolve(true);
 }

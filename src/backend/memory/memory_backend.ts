@@ -31,6 +31,7 @@ import type {
 } from "../../core/job.ts";
 import { describe } from "../../core/names.ts";
 import { assertDuration, HOUR_MS } from "../../core/time.ts";
+import { assertRetention, type QueueCounts } from "../../core/queue_state.ts";
 import * as inspection from "./inspection.ts";
 import type { MemoryQueueCounts } from "./inspection.ts";
 import * as jobOps from "./job_ops.ts";
@@ -152,12 +153,22 @@ export class MemoryBackend implements Backend {
     store.refs++;
     this.#store = store;
     this.#prefix = prefix;
-    this.#ctx = { store, prefix, q: (queue) => store.queue(prefix, queue) };
+    const retention = assertRetention(options.retention ?? {}, action);
+    this.#ctx = {
+      store,
+      prefix,
+      q: (queue) => store.queue(prefix, queue),
+      keep: { done: 0, failed: 0, dead: 0, cancelled: 0, ...retention },
+    };
   }
 
   /** The name of the shared store, or `undefined` for a private one. */
   get storeName(): string | undefined {
     return this.#store.name;
+  }
+
+  queueCounts(queue: string): Promise<QueueCounts> {
+    return Promise.resolve(inspection.queueCounts(this.#ctx, queue));
   }
 
   enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {

@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { Retention } from "../../core/queue_state.ts";
+
 /** Options of a `MemoryBackend`. */
 export interface MemoryBackendOptions {
   /**
@@ -32,4 +34,10 @@ export interface MemoryBackendOptions {
    * @default {60000}
    */
   sweepMs?: number;
+  /**
+   * How many finished jobs of each state a queue keeps at most, besides the
+   * result TTL (see `Retention`); applied by the calls that finish jobs.
+   * @default {{} (no limit: the result TTL alone)}
+   */
+  retention?: Retention;
 }

@@ -6,6 +6,7 @@
 
 import type { MemoryStore } from "./memory_store.ts";
 import type { QueueState } from "./queue_state.ts";
+import type { Retention } from "../../core/queue_state.ts";
 
 /** What an operation works on: the store and the queues of one backend's prefix. */
 export interface MemoryContext {
@@ -15,4 +16,6 @@ export interface MemoryContext {
   readonly prefix: string;
   /** The state of `queue` under the prefix. */
   q(queue: string): QueueState;
+  /** How many finished jobs of each state a queue keeps at most (0: no limit). */
+  readonly keep: Readonly<Required<Retention>>;
 }

@@ -5,6 +5,7 @@
  */
 
 import { MemoryBackend } from "./memory_backend.ts";
+import type { Retention } from "../../core/queue_state.ts";
 
 /**
  * Opens the store of a `memory://` URL: `memory://` is the process's
@@ -12,7 +13,7 @@ import { MemoryBackend } from "./memory_backend.ts";
  */
 export function memoryBackendFromUrl(
   url: string,
-  options: { prefix?: string },
+  options: { prefix?: string; retention?: Retention },
   action: string,
 ): MemoryBackend {
   const m = /^memory:\/\/([A-Za-z0-9_.:\-]*)\/?$/.exec(url);
@@ -22,5 +23,5 @@ export function memoryBackendFromUrl(
         `(letters, digits, "_", ".", ":" or "-")`,
     );
   }
-  return new MemoryBackend({ store: m[1], prefix: options.prefix });
+  return new MemoryBackend({ store: m[1], prefix: options.prefix, retention: options.retention });
 }

@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { JobInfo } from "../../core/job.ts";
+import type { FinishedStatus, JobInfo } from "../../core/job.ts";
+import { FINISHED_STATES } from "../../core/queue_state.ts";
 import type { JobFields } from "../../core/job_record.ts";
 import { Deque } from "./deque.ts";
 import { SortedSet } from "./sorted_set.ts";
@@ -18,6 +19,14 @@ export interface JobRecord {
   h: JobFields;
   /** When the record expires (epoch ms), like a Redis `PEXPIRE`. */
   expiresAt?: number;
+}
+
+/** The finished-jobs index of one status (the Redis ZSETs `<status>` and `<status>:expiry`). */
+export interface FinishedIndex {
+  /** Ids scored by when the job finished. */
+  readonly byTime: SortedSet;
+  /** The same ids scored by when their record expires. */
+  readonly byExpiry: SortedSet;
 }
 
 /** A blocked `waitForWork` call. */
@@ -33,7 +42,8 @@ export interface QueueState {
   readonly ready: Deque<string>;
   readonly deferred: SortedSet;
   readonly active: SortedSet;
-  readonly dead: SortedSet;
+  /** Per finished status, its index of finished jobs. */
+  readonly indexes: Readonly<Record<FinishedStatus, FinishedIndex>>;
   /** The "there may be work" marker (the Redis signal list holds at most one). */
   marker: boolean;
   /** Blocked `waitForWork` calls, longest waiting first (like `BLPOP` clients). */
@@ -95,7 +105,9 @@ export function newQueueState(prefix: string, queue: string): QueueState {
     ready: new Deque(),
     deferred: new SortedSet(),
     active: new SortedSet(),
-    dead: new SortedSet(),
+    indexes: Object.fromEntries(
+      FINISHED_STATES.map((s) => [s, { byTime: new SortedSet(), byExpiry: new SortedSet() }]),
+    ) as Record<FinishedStatus, FinishedIndex>,
     marker: false,
     waiters: [],
     finished: new Set(),
@@ -114,4 +126,17 @@ export function newQueueState(prefix: string, queue: string): QueueState {
       settings: { seq: 0, ring: 0, turn: 0, groupWaiting: 0 },
     },
   };
+}
+
+/** Whether the queue takes the flow path of fetch (a rate limit, or flow jobs). */
+export function usesFlow(f: FlowState): boolean {
+  return f.settings.rateMax !== undefined || f.prio.size > 0 || f.ring.size > 0 ||
+    f.held.size > 0 || f.expiring.size > 0;
+}
+
+/** Whether the flow state holds nothing to keep: no limits, no waiting or running flow jobs. */
+export function flowIdle(f: FlowState): boolean {
+  const s = f.settings;
+  return !usesFlow(f) && f.running.size === 0 && s.groupConcurrency === undefined &&
+    s.groupRateMax === undefined;
 }

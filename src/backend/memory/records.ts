@@ -9,9 +9,16 @@
  */
 
 import { setImmediate } from "node:timers";
-import { type JobError, type JobInfo, jobInfoFromHash, storedOptions } from "../../core/job.ts";
+import {
+  type FinishedStatus,
+  isFinished,
+  type JobError,
+  type JobInfo,
+  jobInfoFromHash,
+  storedOptions,
+} from "../../core/job.ts";
 import { FINISHED_FIELDS, type JobFields } from "../../core/job_record.ts";
-import { INLINE_RESULT_MAX } from "../../core/store_limits.ts";
+import { FINISHED_TRIM_BATCH, INLINE_RESULT_MAX } from "../../core/store_limits.ts";
 import type { MemoryStore } from "./memory_store.ts";
 import type { JobRecord, QueueState } from "./queue_state.ts";
 
@@ -63,10 +70,58 @@ export function announceFinished(q: QueueState, id: string, info?: JobInfo): voi
 }
 
 /**
+ * `finish_job`: keeps the record of job `id`, whose fields the caller has
+ * written (a finished status), for `ttlMs`, and lists it in the index of its
+ * status; up to FINISHED_TRIM_BATCH expired entries leave the index, and when
+ * `keep` is above 0 the oldest jobs beyond `keep` are deleted (up to
+ * FINISHED_TRIM_BATCH of them).
+ */
+export function finishRecord(
+  store: MemoryStore,
+  q: QueueState,
+  rec: JobRecord,
+  id: string,
+  status: FinishedStatus,
+  now: number,
+  ttlMs: number,
+  keep: number,
+): void {
+  store.expire(rec, now, ttlMs);
+  const { byTime, byExpiry } = q.indexes[status];
+  byTime.add(id, now);
+  byExpiry.add(id, now + ttlMs);
+  for (const gone of byExpiry.rangeTo(now - 1, FINISHED_TRIM_BATCH)) {
+    byTime.remove(gone);
+    byExpiry.remove(gone);
+  }
+  if (keep > 0) {
+    const over = Math.min(byTime.size - keep, FINISHED_TRIM_BATCH);
+    if (over > 0) {
+      for (const old of byTime.rangeTo(Infinity, over)) {
+        byTime.remove(old);
+        byExpiry.remove(old);
+        q.jobs.delete(old);
+      }
+    }
+  }
+}
+
+/**
+ * `unfinish_job`: takes job `id` out of the index of `status` (it is
+ * requeued, removed or replaced); does nothing unless `status` is a finished
+ * status.
+ */
+export function unfinishRecord(q: QueueState, id: string, status: string | undefined): void {
+  if (status === undefined || !isFinished(status)) return;
+  q.indexes[status].byTime.remove(id);
+  q.indexes[status].byExpiry.remove(id);
+}
+
+/**
  * `dead_letter`: ends job `id` as dead with `reason` and `error`, keeps its
- * record for `ttlMs`, lists it among the dead (dropping those older than
- * `ttlMs`) and, when `announce`, tells the `onFinished` listeners. The
- * caller removes the job from the set it was in.
+ * record for `ttlMs` and indexes it among the dead (`finishRecord`, with
+ * `keep` the retention of dead jobs) and, when `announce`, tells the
+ * `onFinished` listeners. The caller removes the job from the set it was in.
  */
 export function deadLetterRecord(
   store: MemoryStore,
@@ -78,6 +133,7 @@ export function deadLetterRecord(
   ttlMs: number,
   now: number,
   announce: boolean,
+  keep: number,
 ): void {
   const h = rec.h;
   delete h.token;
@@ -85,9 +141,7 @@ export function deadLetterRecord(
   h.reason = reason;
   h.error = JSON.stringify(error);
   h.finished = String(now);
-  store.expire(rec, now, ttlMs);
-  q.dead.add(id, now);
-  q.dead.removeTo(now - ttlMs);
+  finishRecord(store, q, rec, id, "dead", now, ttlMs, keep);
   if (announce) announceFinished(q, id);
 }
 

@@ -7,7 +7,7 @@
  */
 
 import { clearInterval, setInterval } from "node:timers";
-import type { QueueState } from "./queue_state.ts";
+import { flowIdle, type QueueState } from "./queue_state.ts";
 
 /**
  * Removes the expired records of `queues` and the queue states that hold
@@ -21,13 +21,19 @@ export function sweepQueues(queues: Map<string, QueueState>, now: number): boole
       if (rec.expiresAt < now) q.jobs.delete(id);
       else expiring = true;
     }
-    for (const id of [...q.dead]) {
-      if (q.jobs.get(id)?.h.status !== "dead") q.dead.remove(id);
+    let indexed = 0;
+    for (const { byTime, byExpiry } of Object.values(q.indexes)) {
+      for (const gone of byExpiry.rangeTo(now - 1)) {
+        byTime.remove(gone);
+        byExpiry.remove(gone);
+      }
+      indexed += byTime.size;
     }
     if (
       q.jobs.size === 0 && q.ready.length === 0 && q.deferred.size === 0 &&
-      q.active.size === 0 && q.dead.size === 0 && q.waiters.length === 0 &&
-      q.finished.size === 0 && q.scheduleRecords.size === 0 && q.schedules.size === 0
+      q.active.size === 0 && indexed === 0 && q.waiters.length === 0 &&
+      q.finished.size === 0 && q.scheduleRecords.size === 0 && q.schedules.size === 0 &&
+      flowIdle(q.flow)
     ) queues.delete(key);
   }
   return expiring;

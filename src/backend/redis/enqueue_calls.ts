@@ -46,7 +46,7 @@ export async function enqueueJobs(
       return;
     }
     const k = ctx.queueKeys(queue);
-    const args: (string | number)[] = [k.ready, k.deferred, k.signal, k.jobPrefix];
+    const args: (string | number)[] = [k.ready, k.deferred, k.signal, k.jobPrefix, k.states];
     for (const i of indexes) {
       const job = jobs[i];
       args.push(
@@ -95,6 +95,7 @@ async function enqueueOne(ctx: EnqueueContext, job: NewJob): Promise<EnqueueOutc
       k.ready,
       k.deferred,
       k.signal,
+      k.states,
       job.id,
       job.actor,
       job.argsJson,

@@ -15,9 +15,16 @@ export interface QueueKeys {
   active: string;
   /** LIST holding at most one marker: "there may be work"; idle workers block on it. */
   signal: string;
-  /** ZSET of ids of dead-lettered jobs, scored by when they died. */
+  /** ZSET of ids of dead-lettered jobs, scored by when they died (the index of `dead`). */
   dead: string;
-  /** Prefix of the per-job HASH keys (`<jobPrefix><id>`). */
+  /**
+   * Prefix of the finished-jobs indexes: per finished status, the ZSET
+   * `<states><status>` of ids scored by when they finished, and the ZSET
+   * `<states><status>:expiry` of the same ids scored by when their record
+   * expires. It is also the prefix of every other key of the queue.
+   */
+  states: string;
+  /** Prefix of the per-job HASH keys (`<jobPrefix><id>`, `<states>job:<id>`). */
   jobPrefix: string;
   /** Pub/sub channel that receives the id of every job that finishes. */
   finished: string;
@@ -43,16 +50,29 @@ export interface QueueKeys {
   expiring: string;
 }
 
+/** What follows a finished-jobs index's name in the name of its expiry ZSET. */
+export const EXPIRY_SUFFIX = ":expiry";
+
+/** What follows the queue's `states` prefix in a job's key, before the id. */
+export const JOB_KEY_PART = "job:";
+
+/** The finished-jobs index of `status` and its expiry ZSET (see {@linkcode QueueKeys.states}). */
+export function finishedIndex(k: QueueKeys, status: string): { index: string; expiry: string } {
+  const index = k.states + status;
+  return { index, expiry: index + EXPIRY_SUFFIX };
+}
+
 /** Builds the keys of `queue` under `prefix`. */
 export function queueKeys(prefix: string, queue: string): QueueKeys {
   const base = `${prefix}:{${queue}}`;
   return {
+    states: `${base}:`,
     ready: `${base}:ready`,
     deferred: `${base}:deferred`,
     active: `${base}:active`,
     signal: `${base}:signal`,
     dead: `${base}:dead`,
-    jobPrefix: `${base}:job:`,
+    jobPrefix: `${base}:${JOB_KEY_PART}`,
     finished: `${base}:finished`,
     schedules: `${base}:schedules`,
     schedulePrefix: `${base}:schedule:`,

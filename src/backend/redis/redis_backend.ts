@@ -43,6 +43,7 @@ import { RedisSchedules } from "./schedules.ts";
 import { ReplicaWaits } from "./replica_waits.ts";
 import { type ScriptArg, ScriptRunner } from "./script_runner.ts";
 import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
+import { QUEUE_STATES, type QueueCounts, type Retention } from "../../core/queue_state.ts";
 import type { AdvanceOutcome, ScheduleUpsertResult } from "../schedule_backend.ts";
 
 /** Options of {@linkcode RedisBackend}. */
@@ -76,6 +77,13 @@ export interface RedisBackendOptions {
    * @default {undefined: the ack fails with the ReplicationError}
    */
   onUnconfirmedAck?: (error: ReplicationError) => void;
+  /**
+   * How many finished jobs of each state a queue keeps at most, besides the
+   * result TTL (see {@linkcode Retention}); applied by the calls that finish
+   * jobs.
+   * @default {{} (no limit: the result TTL alone)}
+   */
+  retention?: Retention;
 }
 
 /**
@@ -96,6 +104,7 @@ export class RedisBackend implements Backend {
   readonly #replicas: ReplicaWaits;
   readonly #enqueueContext: EnqueueContext;
   readonly #schedules: RedisSchedules;
+  readonly #keep: Required<Retention>;
   #closed = false;
 
   /**
@@ -109,6 +118,7 @@ export class RedisBackend implements Backend {
     this.client = client;
     this.#owned = owned;
     this.#prefix = options.prefix ?? "repid";
+    this.#keep = { done: 0, failed: 0, dead: 0, cancelled: 0, ...options.retention };
     this.#replicas = new ReplicaWaits(
       client,
       (queue) => this.keys(queue).ready,
@@ -197,7 +207,7 @@ export class RedisBackend implements Backend {
       k.deferred,
       k.active,
       k.signal,
-      k.dead,
+      k.states,
       k.jobPrefix,
       max,
       leaseMs,
@@ -205,6 +215,7 @@ export class RedisBackend implements Backend {
       DEAD_TTL_MS,
       k.finished,
       maxStalls,
+      this.#keep.dead,
       groupConcurrency,
     ) as (string | number)[];
     return fetchResult(queue, token, out);
@@ -225,7 +236,7 @@ export class RedisBackend implements Backend {
       k.deferred,
       k.active,
       k.signal,
-      k.dead,
+      k.states,
       k.jobPrefix,
       fetch.max,
       fetch.leaseMs,
@@ -233,6 +244,9 @@ export class RedisBackend implements Backend {
       DEAD_TTL_MS,
       k.finished,
       fetch.maxStalls ?? 0,
+      this.#keep.dead,
+      this.#keep.done,
+      this.#keep.failed,
       fetch.groupConcurrency ?? 0,
     ];
     pushCompletions(args, completions);
@@ -279,7 +293,14 @@ export class RedisBackend implements Backend {
   async complete(queue: string, completions: Completion[]): Promise<boolean[]> {
     if (completions.length === 0) return [];
     const k = this.keys(queue);
-    const args: (string | number)[] = [k.active, k.jobPrefix, k.finished];
+    const args: (string | number)[] = [
+      k.active,
+      k.jobPrefix,
+      k.states,
+      k.finished,
+      this.#keep.done,
+      this.#keep.failed,
+    ];
     pushCompletions(args, completions);
     const res = (await this.#replicas.acked(
       queue,
@@ -305,7 +326,7 @@ export class RedisBackend implements Backend {
       k.active,
       k.deferred,
       k.signal,
-      k.dead,
+      k.states,
       k.jobPrefix + r.id,
       r.id,
       r.token,
@@ -315,6 +336,7 @@ export class RedisBackend implements Backend {
       JSON.stringify(deliveryLimitError(r.reason, r.maxDeliveries)),
       k.finished,
       clampTtlMs(r.ttlMs),
+      this.#keep.dead,
     )) as "requeued" | "dead" | "lost";
   }
 
@@ -331,7 +353,7 @@ export class RedisBackend implements Backend {
       "dead-letter job",
       "repidDeadLetter",
       k.active,
-      k.dead,
+      k.states,
       k.jobPrefix + id,
       id,
       token,
@@ -339,6 +361,7 @@ export class RedisBackend implements Backend {
       JSON.stringify(error),
       k.finished,
       clampTtlMs(ttlMs),
+      this.#keep.dead,
     );
     return ok === 1;
   }
@@ -359,6 +382,19 @@ export class RedisBackend implements Backend {
       () => this.client.hmget(this.keys(queue).flow, ...FLOW_LIMIT_FIELDS),
     );
     return flowLimitsFrom(f);
+  }
+
+  async queueCounts(queue: string): Promise<QueueCounts> {
+    const k = this.keys(queue);
+    const n = (await this.#run(
+      "count jobs",
+      "repidCounts",
+      k.ready,
+      k.deferred,
+      k.active,
+      k.states,
+    )) as number[];
+    return Object.fromEntries(QUEUE_STATES.map((s, i) => [s, Number(n[i])])) as QueueCounts;
   }
 
   async getJob(queue: string, id: string): Promise<JobInfo | null> {

@@ -4,12 +4,15 @@ import { FINISHED_MESSAGE_MAX, INLINE_RESULT_MAX } from "../../../core/store_lim
 /**
  * complete: ack leased jobs and store their results, in one step per job.
  *
- * KEYS[1] active zset, KEYS[2] job hash key prefix (job keys are KEYS[2]..id)
- * ARGV[1] finished channel, then 8 values per job: id, token, status ('done' | 'failed'),
+ * KEYS[1] active zset, KEYS[2] job hash key prefix (job keys are KEYS[2]..id),
+ * KEYS[3] the queue's key prefix (its finished-jobs indexes, see `finish_job`)
+ * ARGV[1] finished channel, ARGV[2] retention of done jobs, ARGV[3] retention of failed
+ * jobs (0 = no limit), then 8 values per job: id, token, status ('done' | 'failed'),
  * value JSON, error JSON ('' = none), errors JSON, attempts, result TTL ms
  * Returns one 1 (stored) or 0 (refused: the token no longer holds the lease) per job.
- * A stored job leaves the active set (and its group slot, fragment flow), keeps its result for the TTL, and is announced
- * on the finished channel. One message announces the jobs of the call (a new message
+ * A stored job leaves the active set (and its group slot, fragment flow), keeps its result
+ * for the TTL in the index of its status (`finish_job`), and is announced on the finished
+ * channel. One message announces the jobs of the call (a new message
  * is started past FINISHED_MESSAGE_MAX bytes): 11 lines per job, the id then the
  * FINISHED_FIELDS of src/core/job_record.ts, "id\nactor\nstatus\nvalue\nerror\nerrors\n
  * attempts\ndeliveries\nenq\nstarted\nfinished", so that a waiting producer needs no
@@ -22,15 +25,17 @@ import { FINISHED_MESSAGE_MAX, INLINE_RESULT_MAX } from "../../../core/store_lim
 export const COMPLETE_BODY = `
 --- @include lease
 --- @include flow
-local base = flow_base(KEYS[2], 'job:')
+--- @include finish_job
+local base = KEYS[3]
 local now = now_ms()
+local keep = {done = ARGV[2], failed = ARGV[3]}
 local res = {}
 local msg, size = {}, 0
 local function announce()
   if #msg > 0 then redis.call('PUBLISH', ARGV[1], table.concat(msg, '\\n')) end
   msg, size = {}, 0
 end
-for i = 2, #ARGV, 8 do
+for i = 4, #ARGV, 8 do
   local id = ARGV[i]
   local key = KEYS[2] .. id
   local f = leased(key, ARGV[i + 1], 'actor', 'deliveries', 'enq', 'started', 'group')
@@ -41,7 +46,7 @@ for i = 2, #ARGV, 8 do
     if ARGV[i + 4] ~= '' then redis.call('HSET', key, 'error', ARGV[i + 4]) end
     redis.call('HDEL', key, 'token', 'args')
     redis.call('ZREM', KEYS[1], id)
-    redis.call('PEXPIRE', key, ARGV[i + 7])
+    finish_job(KEYS[3], key, id, ARGV[i + 2], now, ARGV[i + 7], keep[ARGV[i + 2]])
     local bytes = #ARGV[i + 3] + #ARGV[i + 4] + #ARGV[i + 5]
     if bytes <= ${INLINE_RESULT_MAX} then
       msg[#msg + 1] = id .. '\\n' .. (f[3] or '') .. '\\n' .. ARGV[i + 2] .. '\\n' ..
@@ -62,4 +67,4 @@ return res
 `;
 
 /** The `complete` script. */
-export const completeScript = script("repidComplete", 2, COMPLETE_BODY, "allow-oom");
+export const completeScript = script("repidComplete", 3, COMPLETE_BODY, "allow-oom");

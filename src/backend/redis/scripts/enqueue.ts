@@ -3,25 +3,31 @@ import { script } from "./common.ts";
 /**
  * enqueue: add one job to a queue.
  *
- * KEYS[1] job hash, KEYS[2] ready list, KEYS[3] deferred zset, KEYS[4] signal list
+ * KEYS[1] job hash, KEYS[2] ready list, KEYS[3] deferred zset, KEYS[4] signal list,
+ * KEYS[5] the queue's key prefix (its finished-jobs indexes, see `finish_job`)
  * ARGV[1] id, ARGV[2] actor, ARGV[3] args JSON, ARGV[4] due (epoch ms, 0 = now),
  * ARGV[5] per-job options JSON ('' = none)
  * A queued job of a group or a priority other than 0 goes to its group's or the priority
  * zset instead of the ready list (fragment flow).
  * Returns { created (1 | 0), status, enqueuedAt }. An unfinished job with the same
- * id is left as it is (created = 0, its own enqueue time); a finished one is replaced.
+ * id is left as it is (created = 0, its own enqueue time); a finished one is replaced
+ * (and leaves its finished-jobs index).
  */
 export const enqueueScript = script(
   "repidEnqueue",
-  4,
+  5,
   `
 --- @include new_job
 --- @include flow
+--- @include finish_job
 local st = redis.call('HGET', KEYS[1], 'status')
 if st == 'queued' or st == 'deferred' or st == 'in_progress' then
   return {0, st, tonumber(redis.call('HGET', KEYS[1], 'enq')) or 0}
 end
-if st then redis.call('DEL', KEYS[1]) end
+if st then
+  unfinish_job(KEYS[5], ARGV[1], st)
+  redis.call('DEL', KEYS[1])
+end
 local now = now_ms()
 local due = tonumber(ARGV[4])
 local status = 'queued'

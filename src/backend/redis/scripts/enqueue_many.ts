@@ -4,22 +4,24 @@ import { script } from "./common.ts";
  * enqueue_many: add many jobs to one queue, atomically (all or none).
  *
  * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] signal list, KEYS[4] job hash key
- * prefix (job keys are KEYS[4]..id and share the queue's hash tag)
+ * prefix (job keys are KEYS[4]..id and share the queue's hash tag), KEYS[5] the queue's
+ * key prefix (its finished-jobs indexes, see `finish_job`)
  * ARGV: 5 values per job, in order: id, actor, args JSON, due (epoch ms, 0 = now),
  * per-job options JSON ('' = none)
  * Returns { created (1 | 0), status, enqueuedAt, ... }: 3 values per job, in the order
  * given (enqueuedAt: of the job kept, for an unfinished duplicate id).
  * As in enqueue, an unfinished job with the same id is left as it is (created = 0),
- * a finished one is replaced; a custom id given twice in one call is stored once.
- * Queued ids are appended to the ready list in the order given (those of a group or a
- * priority other than 0 to their zset, fragment flow).
+ * a finished one is replaced (and leaves its index); a custom id given twice in one call is
+ * stored once. Queued ids are appended to the ready list in the order given (those of a
+ * group or a priority other than 0 to their zset, fragment flow).
  */
 export const enqueueManyScript = script(
   "repidEnqueueMany",
-  4,
+  5,
   `
 --- @include new_job
 --- @include flow
+--- @include finish_job
 local ready, deferred, signal, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now = now_ms()
 local base = flow_base(prefix, 'job:')
@@ -41,7 +43,10 @@ for i = 1, #ARGV, 5 do
     out[#out + 1] = st
     out[#out + 1] = tonumber(redis.call('HGET', key, 'enq')) or 0
   else
-    if st then redis.call('DEL', key) end
+    if st then
+      unfinish_job(KEYS[5], id, st)
+      redis.call('DEL', key)
+    end
     local due = tonumber(ARGV[i + 3])
     local status = 'queued'
     if due > now then status = 'deferred' end

@@ -15,11 +15,12 @@ import {
  * fetch: lease up to N jobs of one queue to a worker.
  *
  * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] active zset, KEYS[4] signal list,
- * KEYS[5] dead zset, KEYS[6] job hash key prefix (the job keys are KEYS[6]..id and
- * share the queue's hash tag)
+ * KEYS[5] the queue's key prefix (its finished-jobs indexes, see `finish_job`), KEYS[6]
+ * job hash key prefix (the job keys are KEYS[6]..id and share the queue's hash tag)
  * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms,
- * ARGV[5] finished channel, ARGV[6] max stalls (0: no limit), ARGV[7] the worker's group
- * concurrency for the queue (0: none; the queue's own setting wins)
+ * ARGV[5] finished channel, ARGV[6] max stalls (0: no limit), ARGV[7] retention of dead
+ * jobs (0: no limit), ARGV[8] the worker's group concurrency for the queue (0: none; the
+ * queue's own setting wins)
  * Returns { wakeInMs, now, id, actor, args, deliveries, attempts, errors, enq, opts, ... }
  * with 8 fields per job.
  *
@@ -56,13 +57,13 @@ import {
 export const FETCH_BODY = `
 --- @include dead_letter
 --- @include flow
-local ready, deferred, active, signal, dead, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local ready, deferred, active, signal, states, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local max = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
 local token = ARGV[3]
 local maxStalls = tonumber(ARGV[6]) or 0
 local now = now_ms()
-local base = flow_base(prefix, 'job:')
+local base = states
 
 local expired = redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, ${RECLAIM_BATCH})
 for i = #expired, 1, -1 do
@@ -79,7 +80,8 @@ for i = #expired, 1, -1 do
     if maxStalls > 0 and stalls > maxStalls then
       local err = cjson.encode({name = ${luaString(ERROR_NAME.stalled)},
         message = ${luaMessage(MESSAGE.stalled, { stalls: "stalls" })}})
-      dead_letter(key, dead, id, ${luaString(REASON.stalled)}, err, ARGV[4], now, ARGV[5])
+      dead_letter(key, states, id, ${luaString(REASON.stalled)}, err, ARGV[4], now, ARGV[5],
+        ARGV[7])
       flow_free(base, redis.call('HGET', key, 'group'))
     else
       redis.call('HDEL', key, 'token')
@@ -108,13 +110,13 @@ local function malformed(entry, why, own, elsewhere)
   local err = cjson.encode({name = ${luaString(ERROR_NAME.malformed)}, message = why})
   redis.call('HSET', key, 'raw', string.sub(entry, 1, ${MALFORMED_RAW_MAX}))
   if redis.call('HEXISTS', key, 'enq') == 0 then redis.call('HSET', key, 'enq', now) end
-  dead_letter(key, dead, id, ${luaString(REASON.malformed)}, err, ARGV[4], now,
-    id == entry and ARGV[5])
+  dead_letter(key, states, id, ${luaString(REASON.malformed)}, err, ARGV[4], now,
+    id == entry and ARGV[5], ARGV[7])
 end
 local function expire(key, id, at)
   local err = cjson.encode({name = ${luaString(ERROR_NAME.expired)},
     message = ${luaMessage(MESSAGE.expired, { at: "at" })}})
-  dead_letter(key, dead, id, ${luaString(REASON.expired)}, err, ARGV[4], now, ARGV[5])
+  dead_letter(key, states, id, ${luaString(REASON.expired)}, err, ARGV[4], now, ARGV[5], ARGV[7])
 end
 -- leases the job (returns its deliveries), or judges a bad entry; due: it comes from the
 -- deferred zset (a job of a group or a priority then enters its set instead)
@@ -232,7 +234,7 @@ local function flow_take()
     redis.call('ZREM', base .. 'gwait', back[i])
     flow_ring(base, back[i])
   end
-  local gconc = tonumber(fl[3]) or tonumber(ARGV[7]) or 0
+  local gconc = tonumber(fl[3]) or tonumber(ARGV[8]) or 0
   local grmax, grper = tonumber(fl[4]), tonumber(fl[5])
   local turn = tonumber(fl[6]) or 0
   local popped = 0

@@ -7,6 +7,7 @@
 import type { Script } from "./common.ts";
 import { completeScript } from "./complete.ts";
 import { completeFetchScript } from "./complete_fetch.ts";
+import { countsScript } from "./counts.ts";
 import { deadLetterScript } from "./dead_letter.ts";
 import { enqueueScript } from "./enqueue.ts";
 import { enqueueManyScript } from "./enqueue_many.ts";
@@ -46,6 +47,7 @@ export const scripts: readonly Script[] = [
   scheduleCancelScript,
   scheduleListScript,
   statusesScript,
+  countsScript,
   workerHeartbeatScript,
   flowLimitsScript,
 ];

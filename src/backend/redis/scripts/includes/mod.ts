@@ -8,6 +8,7 @@
 import { ANNOUNCE } from "./announce.ts";
 import { DEAD_LETTER } from "./dead_letter.ts";
 import { FLOW } from "./flow.ts";
+import { FINISH_JOB } from "./finish_job.ts";
 import { LEASE } from "./lease.ts";
 import { NEW_JOB } from "./new_job.ts";
 
@@ -18,12 +19,13 @@ import { NEW_JOB } from "./new_job.ts";
  * ```ts
  * import { FRAGMENTS } from "./mod.ts";
  *
- * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "flow", "lease", "new_job" ]
+ * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "finish_job", "flow", "lease", "new_job" ]
  * ```
  */
 export const FRAGMENTS: Readonly<Record<string, string>> = {
   announce: ANNOUNCE,
   dead_letter: DEAD_LETTER,
+  finish_job: FINISH_JOB,
   flow: FLOW,
   lease: LEASE,
   new_job: NEW_JOB,

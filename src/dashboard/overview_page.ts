@@ -1,0 +1,88 @@
+/**
+ * The overview: every queue with its counts per state and whether it is
+ * paused, the throughput of the last hour, the live workers.
+ *
+ * @module
+ */
+
+import type { WorkerInfo } from "../core/worker_info.ts";
+import { formatCount } from "./format.ts";
+import { attr, type Html, markup } from "./html.ts";
+import { href, layout, type PageContext } from "./layout.ts";
+import { throughputChart, type ThroughputPoint } from "./throughput_chart.ts";
+import { workersTable } from "./workers_page.ts";
+
+/** The states a queue is counted by, in the order the pages show them. */
+export const DASHBOARD_STATES = [
+  "queued",
+  "deferred",
+  "active",
+  "done",
+  "failed",
+  "dead",
+  "cancelled",
+] as const;
+
+/** One queue on the overview. */
+export interface QueueRow {
+  /** The queue's name. */
+  name: string;
+  /** Whether it is paused; `null` when unknown. */
+  paused: boolean | null;
+  /** Its jobs per state; `null` when unknown. */
+  counts: Readonly<Record<string, number>> | null;
+}
+
+/** A number of `queue`'s jobs in `state` that the page's script keeps fresh. */
+export function liveCount(queue: string, state: string, n: number): Html {
+  return markup`<span class="count state-${state}${
+    n === 0 ? " zero" : ""
+  }" data-count-queue="${queue}" data-count-state="${state}">${formatCount(n)}</span>`;
+}
+
+/** The "paused" badge of a queue, hidden while it runs (the script keeps it fresh). */
+export function pausedBadge(queue: string, paused: boolean | null): Html {
+  return markup`<span class="badge state-paused" data-paused="${queue}"${
+    attr("hidden", !paused)
+  }>paused</span>`;
+}
+
+/** The whole page. */
+export function renderOverviewPage(
+  ctx: PageContext,
+  view: {
+    queues: readonly QueueRow[];
+    workers: readonly WorkerInfo[];
+    throughput: readonly ThroughputPoint[] | null;
+  },
+): string {
+  const cell = (q: QueueRow, state: string) => {
+    const n = q.counts?.[state];
+    if (n === undefined) return markup`<td class="num muted">—</td>`;
+    return markup`<td class="num">${liveCount(q.name, state, n)}</td>`;
+  };
+  const rows = view.queues.map((q) =>
+    markup`<tr data-queue="${q.name}"><td><a href="${
+      href(ctx, "queues", q.name)
+    }"><strong>${q.name}</strong></a> ${pausedBadge(q.name, q.paused)}</td>${
+      DASHBOARD_STATES.map((s) => cell(q, s))
+    }</tr>`
+  );
+  const heads = DASHBOARD_STATES.map((s) => markup`<th class="num">${s}</th>`);
+  const legend = markup`<div class="legend"><span class="state-done"><i></i>done</span>
+<span class="state-failed"><i></i>failed, dead or cancelled</span></div>`;
+  const chart = view.throughput
+    ? markup`${throughputChart(view.throughput)}${legend}`
+    : markup`<div class="empty">No throughput figures from this store.</div>`;
+  const body = markup`<h1>Queues</h1>
+<p class="lead">${view.queues.length} queues · ${view.workers.length} live workers</p>
+<div class="panel"><table>
+<thead><tr><th>Queue</th>${heads}</tr></thead>
+<tbody>${rows}</tbody>
+</table></div>
+<h2>Throughput, last hour (jobs finished per minute)</h2>
+<div class="panel chart">${chart}</div>
+<h2>Workers</h2>
+<div class="panel">${workersTable(ctx, view.workers)}</div>`;
+  return layout(ctx, { title: "Queues", section: "overview", body });
+}

@@ -1,0 +1,147 @@
+/**
+ * The dashboard's security in a real browser (Chromium): a job whose
+ * arguments, result and error carry markup renders as text and runs no
+ * script; a cross-site form post is refused while the page's own button
+ * works; a read-only dashboard shows no action and refuses a direct POST.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Browser } from "playwright-core";
+import { Repid, Worker } from "../../mod.ts";
+import { dashboard, nodeListener } from "../../src/dashboard/mod.ts";
+import {
+  launchBrowser,
+  screenshot,
+  serve,
+  type TestServer,
+  watchPage,
+} from "../support/browser.ts";
+
+const IMG = "<img src=x onerror=alert(1)>";
+const SCRIPT = "</script><script>alert(2)</script>";
+/** A schedule id (no white space allowed) that is markup too. */
+const ID = "<img/src=x/onerror=alert(3)>";
+
+describe("the dashboard in Chromium", () => {
+  const store = `memory://dashboard-browser-${crypto.randomUUID()}`;
+  const producer = new Repid(store, { logger: "silent" });
+  const worker = new Worker(store, { logger: "silent" });
+  let running: Promise<void>;
+  let browser: Browser;
+  let app: TestServer;
+  let readOnlyApp: TestServer;
+  const ids = { done: "", failed: "" };
+
+  before(async () => {
+    worker.actor(async function echo(x: string) {
+      await Promise.resolve();
+      return { echoed: x, html: SCRIPT };
+    });
+    worker.actor(async function explode(_x: string) {
+      await Promise.resolve();
+      throw new Error(`${IMG} ${SCRIPT}`);
+    }, { retries: 0 });
+    running = worker.runForever({ handleSignals: false });
+    const done = await producer.enqueueJob("echo", { args: [IMG, SCRIPT] });
+    const failed = await producer.enqueueJob("explode", { args: [SCRIPT] });
+    await done.result;
+    await failed.result;
+    ids.done = done.id;
+    ids.failed = failed.id;
+    await producer.enqueueJob("echo", { cron: "0 * * * *", jobId: ID, args: [IMG] });
+    app = await serve(nodeListener(dashboard({ producer })));
+    readOnlyApp = await serve(nodeListener(dashboard({ producer, readOnly: true })));
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await readOnlyApp?.close();
+    await worker.stop();
+    await running;
+    await producer.close();
+  });
+
+  it("renders a job's markup as text and runs none of it", async () => {
+    const page = await browser.newPage();
+    const seen = watchPage(page);
+    for (const id of [ids.done, ids.failed]) {
+      await page.goto(`${app.origin}/queues/default/jobs/${id}`);
+      await page.waitForSelector("h1");
+      assert.equal(await page.locator("main img").count(), 0, "no <img> from the job");
+      assert.equal(await page.locator("script").count(), 1, "only the dashboard's script");
+    }
+    assert.match(
+      await page.locator("pre.stack").innerText(),
+      /Error: <img src=x onerror=alert\(1\)> <\/script><script>/,
+    );
+    await page.goto(`${app.origin}/queues/default/jobs/${ids.done}`);
+    assert.match(
+      await page.locator("pre.result").innerText(),
+      /"html": "<\/script><script>alert\(2\)<\/script>"/,
+    );
+    await screenshot(page, "job-xss");
+    await page.goto(`${app.origin}/schedules`);
+    assert.equal(await page.locator("main td.mono").first().innerText(), ID);
+    assert.equal(await page.locator("main img").count(), 0);
+    // The page's own script ran (it is allowed by the CSP), the job's did not.
+    assert.deepEqual(seen, { dialogs: [], errors: [] });
+    await page.close();
+  });
+
+  it("refuses a cross-site form post, and pauses the schedule from its own button", async () => {
+    const evil = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(
+        `<form id="f" method="post" action="${app.origin}/schedules/default/${
+          encodeURIComponent(ID)
+        }/pause"><input name="back" value="/"></form><script>document.getElementById("f").submit()</script>`,
+      );
+    });
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${app.origin}/schedules`); // the browser now holds the dashboard's cookie
+      const refused = page.waitForResponse((r) => r.url().endsWith("/pause"));
+      await page.goto(evil.origin);
+      const response = await refused;
+      assert.equal(response.status(), 403);
+      assert.equal((await producer.schedules())[0].status, "active");
+
+      await page.goto(`${app.origin}/schedules`);
+      await page.getByRole("button", { name: "Pause" }).click();
+      await page.waitForSelector(".notice");
+      assert.match(await page.locator(".notice").innerText(), /^Paused /);
+      assert.equal((await producer.schedules())[0].status, "paused");
+      await page.getByRole("button", { name: "Resume" }).click();
+      await page.waitForSelector(".notice >> text=/^Resumed/");
+      assert.equal((await producer.schedules())[0].status, "active");
+    } finally {
+      await page.close();
+      await evil.close();
+    }
+  });
+
+  it("on a read-only dashboard, shows no action and refuses a direct POST", async () => {
+    const page = await browser.newPage();
+    for (const path of ["/", "/schedules", `/queues/default/jobs/${ids.failed}`]) {
+      await page.goto(readOnlyApp.origin + path);
+      assert.equal(
+        await page.locator("form[method=post], button:not([type=submit][form])").count(),
+        0,
+        path,
+      );
+    }
+    const status = await page.evaluate(async (action) => {
+      const response = await fetch(action, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "back=%2F",
+      });
+      return response.status;
+    }, `/schedules/default/${encodeURIComponent(ID)}/pause`);
+    assert.equal(status, 403);
+    assert.equal((await producer.schedules())[0].status, "active");
+    await page.close();
+  });
+});
