@@ -186,7 +186,7 @@ export function fetch(
       return;
     }
     const expires = toNumber(h.expires);
-    if (expires !== undefined && expires <= now) {
+    if (expires !== undefined && expires <= now && (toNumber(h.deliveries) ?? 0) === 0) {
       expire(ctx, q, rec, id, expires, now);
       return;
     }
@@ -229,7 +229,7 @@ export function fetch(
       const expires = toNumber(h?.expires);
       if (
         rec && h && (h.status === "queued" || h.status === "deferred") &&
-        expires !== undefined && expires <= now
+        expires !== undefined && expires <= now && (toNumber(h.deliveries) ?? 0) === 0
       ) {
         if (h.status === "deferred") q.deferred.remove(id);
         else flowUnqueue(q, h, id);

@@ -27,6 +27,8 @@ export const COMPLETE_BODY = `
 --- @include flow
 --- @include finish_job
 local base = KEYS[3]
+-- a job of a group runs only while the queue's grun hash counts it
+local grouped = redis.call('EXISTS', base .. 'grun') == 1
 local now = now_ms()
 local keep = {done = ARGV[2], failed = ARGV[3]}
 local res = {}
@@ -38,9 +40,14 @@ end
 for i = 4, #ARGV, 8 do
   local id = ARGV[i]
   local key = KEYS[2] .. id
-  local f = leased(key, ARGV[i + 1], 'actor', 'deliveries', 'enq', 'started', 'group')
+  local f
+  if grouped then
+    f = leased(key, ARGV[i + 1], 'actor', 'deliveries', 'enq', 'started', 'group')
+  else
+    f = leased(key, ARGV[i + 1], 'actor', 'deliveries', 'enq', 'started')
+  end
   if f then
-    flow_free(base, f[7])
+    if grouped then flow_free(base, f[7]) end
     redis.call('HSET', key, 'status', ARGV[i + 2], 'value', ARGV[i + 3], 'errors', ARGV[i + 5],
       'attempts', ARGV[i + 6], 'finished', now)
     if ARGV[i + 4] ~= '' then redis.call('HSET', key, 'error', ARGV[i + 4]) end

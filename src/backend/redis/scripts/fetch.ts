@@ -42,8 +42,8 @@ import {
  * lease expires (-1: neither).
  *
  * Flow control (fragment flow; README "Flow control"): a queue with a rate limit or with
- * prioritised, grouped or expiring jobs takes the flow path: expired waiting jobs are
- * dead-lettered (reason expired); due deferred jobs enter the head of their priority (a
+ * prioritised, grouped or expiring jobs takes the flow path: expired waiting jobs that never
+ * started are dead-lettered (reason expired); due deferred jobs enter the head of their priority (a
  * plain one the head of the ready list); then, while the queue's rate limit allows, jobs
  * are taken one by one, the grouped and the ungrouped taking turns: ungrouped ones by
  * priority (above 0, then the ready list, then below 0), grouped ones from the group
@@ -126,8 +126,16 @@ local function take(id, due)
   local shown = long and string.sub(id, 1, ${ID_QUOTED_MAX}) or id
   -- pcall: a key of another type must not abort the script, which would lose
   -- the ids already popped (Redis keeps a script's writes made before an error).
-  local f = redis.pcall('HMGET', key, 'status', 'actor', 'args', 'deliveries', 'attempts', 'errors',
-    'enq', 'opts', 'group', 'priority', 'expires')
+  -- the flow fields only where they can be set: on the flow path, or for a due job (on the
+  -- plain path no waiting job has an expiry to check, see the expiring zset)
+  local f
+  if flow or due then
+    f = redis.pcall('HMGET', key, 'status', 'actor', 'args', 'deliveries', 'attempts', 'errors',
+      'enq', 'opts', 'group', 'priority', 'expires')
+  else
+    f = redis.pcall('HMGET', key, 'status', 'actor', 'args', 'deliveries', 'attempts', 'errors',
+      'enq', 'opts')
+  end
   if f.err then
     malformed(id, ${luaMessage(MESSAGE.notAHash, { id: "shown" })}, false, true)
     return
@@ -164,7 +172,7 @@ local function take(id, due)
     return
   end
   local expires = tonumber(f[11])
-  if expires and expires <= now then
+  if expires and expires <= now and (tonumber(f[4]) or 0) == 0 then
     expire(key, id, f[11])
     return
   end
@@ -200,9 +208,10 @@ local function flow_take()
     local id = exp[i]
     local key = prefix .. id
     redis.call('ZREM', base .. 'expiring', id)
-    local f = redis.pcall('HMGET', key, 'status', 'expires')
+    local f = redis.pcall('HMGET', key, 'status', 'expires', 'deliveries')
+    -- a job that has started once (handed back or reclaimed since) does not expire
     if not f.err and (f[1] == 'queued' or f[1] == 'deferred') and tonumber(f[2]) and
-      tonumber(f[2]) <= now then
+      tonumber(f[2]) <= now and (tonumber(f[3]) or 0) == 0 then
       if f[1] == 'deferred' then redis.call('ZREM', deferred, id) else flow_unqueue(base, key, id) end
       expire(key, id, f[2])
     end
