@@ -6,6 +6,7 @@
  * test's own, as in redis_idle_test.ts).
  */
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { setTimeout as delay } from "node:timers/promises";
 import { Repid, Worker } from "../../mod.ts";
@@ -14,7 +15,7 @@ import { countByName } from "../support/command_recorder.ts";
 import { withRecordedServer } from "../support/recorded_server.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 
-const FIXTURE = "tests/integration/fixtures/group_worker.ts";
+const FIXTURE = fileURLToPath(new URL("./fixtures/group_worker.ts", import.meta.url));
 
 /** The [start, end] of each run the children printed, by group. */
 function runsByGroup(children: ChildScript[]): Map<string, { start: number; end: number }[]> {
