@@ -35,6 +35,7 @@ export {
   LeaseLostError,
   NonJsonResultError,
   ProducerClosedError,
+  QueueNotFoundError,
   RepidError,
   ReplicationError,
   ResultTimeoutError,
@@ -90,8 +91,8 @@ export type {
   JobSettings,
 } from "./src/producer/enqueue_options.ts";
 export { Job } from "./src/producer/job.ts";
-export { Repid, type RepidOptions } from "./src/producer/repid.ts";
-export type { QueueHandle } from "./src/producer/queue_handle.ts";
+export { type LiveWorker, Repid, type RepidOptions } from "./src/producer/repid.ts";
+export { type JobsPageResult, type JobsQuery, Queue } from "./src/producer/queue_handle.ts";
 export type { GroupLimits, RateLimit } from "./src/core/flow.ts";
 export type { FlowLimits, FlowLimitsChange } from "./src/backend/backend.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";
@@ -103,7 +104,17 @@ export type {
   RedisClusterClient,
   RedisInput,
 } from "./src/backend/redis/connection.ts";
-export type { Backend, FetchRequest, FetchResult, RequeueRequest } from "./src/backend/backend.ts";
+export type {
+  Backend,
+  BatchOutcome,
+  FetchRequest,
+  FetchResult,
+  JobActionOutcome,
+  JobsPage,
+  PagePosition,
+  RequeueRequest,
+} from "./src/backend/backend.ts";
+export type { CursorPosition } from "./src/core/jobs_cursor.ts";
 export { days, hours, minutes, seconds } from "./src/core/durations.ts";
 export type {
   NewSchedule,

@@ -41,6 +41,8 @@ import {
 } from "./report.ts";
 
 const ROOT = new URL("../", import.meta.url);
+/** How many done jobs the `process-c50-kept` scenario keeps (Repid's `retention`). */
+const KEPT = 1_000;
 const CHILD = new URL("./drivers/child.mjs", import.meta.url).pathname;
 
 interface Options {
@@ -384,7 +386,8 @@ async function measure(
           batch: o.batch,
         }, t);
       case "process-c1":
-      case "process-c50": {
+      case "process-c50":
+      case "process-c50-kept": {
         const prefill = await runChild(lib, {
           ...base,
           mode: "prefill",
@@ -397,6 +400,8 @@ async function measure(
           mode: "process",
           n: o.n,
           concurrency,
+          // Repid keeps at most this many done jobs per queue (the finished-jobs index trimmed)
+          ...(scenario === "process-c50-kept" ? { retention: KEPT } : {}),
         }, t);
       }
       case "latency": {
@@ -443,6 +448,8 @@ function scenarioMeta(o: Options, scenario: Scenario): Record<string, unknown> {
       return { n: o.n, concurrency: 1 };
     case "process-c50":
       return { n: o.n, concurrency: 50 };
+    case "process-c50-kept":
+      return { n: o.n, concurrency: 50, retention: KEPT };
     case "latency":
       return { n: o.latencyN, warmup: o.warmup, workerConcurrency: 50 };
   }
@@ -485,6 +492,10 @@ async function main(): Promise<number> {
         // Rotate the order of the libraries from run to run, to spread drift fairly.
         const order = libs.map((_, i) => libs[(i + run) % libs.length]);
         for (const lib of order) {
+          // Repid's retention option has no like-for-like setting in the peers' drivers.
+          if (scenario === "process-c50-kept" && !lib.id.startsWith("repid")) {
+            continue;
+          }
           const prefix = `repid-bench-${runId}-${lib.id}-${scenario}-${run}`;
           const sample = await measure(lib, scenario, o, url, prefix);
           const list = results.get(lib.id)!.get(scenario) ?? [];

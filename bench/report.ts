@@ -14,6 +14,7 @@ export const SCENARIOS = [
   "enqueue-bulk",
   "process-c1",
   "process-c50",
+  "process-c50-kept",
   "latency",
 ] as const;
 
@@ -86,6 +87,12 @@ const ROWS: Row[] = [
     scenario: "process-c50",
     metric: "jobsPerSec",
     label: "b. process c=50, jobs/s",
+    digits: 0,
+  },
+  {
+    scenario: "process-c50-kept",
+    metric: "jobsPerSec",
+    label: "b. process c=50, retention 1,000 done (Repid), jobs/s",
     digits: 0,
   },
   {

@@ -10,14 +10,15 @@
 import { createServer } from "node:http";
 import { once } from "node:events";
 import process from "node:process";
-import { type JobContext, MemoryBackend, minutes, Repid, seconds, Worker } from "../mod.ts";
+import { type JobContext, minutes, Repid, seconds, Worker } from "../mod.ts";
 import { dashboard, nodeListener } from "../src/dashboard/mod.ts";
 
 const portFlag = process.argv.indexOf("--port");
 const port = portFlag === -1 ? 8080 : Number(process.argv[portFlag + 1]);
 
-const backend = new MemoryBackend();
-const worker = new Worker(null, { backend, concurrency: 8, logger: "warn" });
+// One in-memory store shared in this process by name.
+const store = "memory://dashboard-demo";
+const worker = new Worker(store, { concurrency: 8, logger: "warn" });
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
@@ -50,7 +51,7 @@ worker.actor(async function cleanup_sessions(this: JobContext) {
 });
 
 const running = worker.runForever({ handleSignals: false });
-const producer = new Repid(null, { backend, logger: "silent" });
+const producer = new Repid(store, { logger: "silent" });
 await producer.enqueueJob("cleanup_sessions", { deferBy: minutes(1), jobId: "cleanup-sessions" });
 await producer.enqueueJob("build_report", {
   cron: "0 6 1 * *",
@@ -80,9 +81,8 @@ const feed = setInterval(() => {
   }
 }, 400);
 
-const server = createServer(
-  nodeListener(dashboard({ producer, queues: ["default", "emails", "reports"] })),
-);
+const handler = dashboard({ redis: store, queues: ["default", "emails", "reports"] });
+const server = createServer(nodeListener(handler));
 server.listen(port, "127.0.0.1");
 await once(server, "listening");
 console.log(`Repid dashboard demo: http://127.0.0.1:${port}/ (Ctrl-C to stop)`);
@@ -97,5 +97,5 @@ server.close();
 await worker.stop();
 await running;
 await producer.close();
-await backend.close();
+await handler.close();
 console.log("Stopped.");

@@ -9,7 +9,8 @@
  *    installed one copy of ioredis, shared by the app and repid.
  * 3. There, with plain `node`: an ES module example (enqueue, worker, awaited
  *    result), the same through `require("repid")` where Node allows it
- *    (20.19+, 22.12+), `npx repid worker --help`, `npx repid dashboard --help`, and the `repid` bin running
+ *    (20.19+, 22.12+), `npx repid worker --help` (naming itself `npx repid`),
+ *    `npx repid dashboard --help`, `npx repid workers --json`, and the `repid` bin running
  *    a worker for `./actors.js` that serves a job and stops on SIGTERM, and
  *    the bin naming the file and line of a syntax error in an actors module.
  *
@@ -18,7 +19,7 @@
  *    package accepts both majors (`^5.11.1 || ^6.0.0`).
  *
  * With `--bun`, as a Bun user would: `bun add <tarball>`, the same examples
- * with `bun`, and `bunx --bun repid worker` (the Bun of `scripts/bun/`).
+ * with `bun`, and `bunx --bun repid worker` and `workers` (the Bun of `scripts/bun/`).
  *
  * Each example uses its own key prefix on `$REDIS_URL` (default
  * `redis://127.0.0.1:6379`) and deletes its keys. The scratch project is
@@ -149,6 +150,20 @@ export function npmPackCheck(args: string[]): void {
       : run("npx", ["--no-install", "repid", "worker", "--help"], app, "npx repid --help");
     if (!help.stdout.includes("--queues")) {
       throw new BuildError("`repid worker --help` printed no --queues option");
+    }
+    const typed = bun ? "bunx --bun repid" : "npx repid";
+    if (!help.stdout.startsWith(`Usage: ${typed} worker <module>`)) {
+      throw new BuildError(
+        `\`${typed} worker --help\` does not name the command as typed:\n${help.stdout}`,
+      );
+    }
+    // A store command: a prefix nobody uses has no worker (nothing is written).
+    const noWorkers = ["repid", "workers", "--json", "--prefix", `repid-npm-pack-${process.pid}`];
+    const workers = bun
+      ? run(bun, ["x", "--bun", ...noWorkers], app, "bunx --bun repid workers --json")
+      : run("npx", ["--no-install", ...noWorkers], app, "npx repid workers --json");
+    if (workers.stdout.trim() !== "[]") {
+      throw new BuildError(`\`${typed} workers --json\` printed ${workers.stdout}`);
     }
     const dashboardHelp = bun
       ? run(bun, ["x", "--bun", "repid", "dashboard", "--help"], app, "bunx repid dashboard --help")

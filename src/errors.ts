@@ -334,6 +334,39 @@ export class JobNotFoundError extends RepidError {
 }
 
 /**
+ * No job or schedule was ever added to the queue of that name (under the
+ * producer's prefix), so it has nothing to count, list or act on: often a
+ * mistyped name, or another `prefix`.
+ *
+ * @example
+ * ```ts
+ * import { QueueNotFoundError } from "@repid/repid";
+ *
+ * console.log(new QueueNotFoundError("emials", ["emails"]).message);
+ * ```
+ */
+export class QueueNotFoundError extends RepidError {
+  /** The queue name that was looked up. */
+  readonly queue: string;
+  /**
+   * Creates the error for an unknown queue.
+   *
+   * @param queue The queue name that was looked up.
+   * @param known The queues that exist.
+   * @param action What could not be done.
+   */
+  constructor(queue: string, known: readonly string[], action = "Cannot find queue") {
+    const shown = known.slice(0, 20).map((q) => JSON.stringify(q)).join(", ");
+    super(
+      `${action}: no job or schedule was ever added to queue "${queue}" (known queues: ${
+        shown || "none"
+      }${known.length > 20 ? ", …" : ""})`,
+    );
+    this.queue = queue;
+  }
+}
+
+/**
  * A thread actor's module could not be loaded in its thread, or lacks the
  * export the actor names (or that export is not a function). The job fails
  * with this error stored in its result; the worker keeps running.

@@ -114,6 +114,7 @@ async function main() {
         const all = new Promise((r) => (resolveAll = r));
         const w = await lib.worker({
           concurrency: cfg.concurrency,
+          retention: cfg.retention,
           onDone() {
             if (++done === n) resolveAll();
           },

@@ -38,7 +38,7 @@ export async function open({ url, prefix, queue }) {
         close: () => producer.close(),
       };
     },
-    worker({ concurrency, onDone }) {
+    worker({ concurrency, onDone, retention }) {
       // "job done" is logged once the job's ack (and result) is stored.
       const logger = {
         debug() {},
@@ -52,7 +52,12 @@ export async function open({ url, prefix, queue }) {
           console.error("repid error:", message, fields);
         },
       };
-      const worker = new Worker(url, { prefix, concurrency, logger });
+      const worker = new Worker(url, {
+        prefix,
+        concurrency,
+        logger,
+        ...(retention ? { retention: { done: retention } } : {}),
+      });
       worker.actor(async function noop(_i) {}, { queue });
       let running;
       return {

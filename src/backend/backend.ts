@@ -10,16 +10,19 @@
 import type {
   Completion,
   EnqueueOutcome,
+  FinishedStatus,
   JobError,
   JobInfo,
   JobResult,
+  JobStatus,
   LeasedJob,
   NewJob,
 } from "../core/job.ts";
 import type { ScheduleBackend } from "./schedule_backend.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../core/worker_info.ts";
 import type { GroupLimits, RateLimit } from "../core/flow.ts";
-import type { QueueCounts } from "../core/queue_state.ts";
+import type { QueueCounts, QueueState } from "../core/queue_state.ts";
+import type { CursorPosition } from "../core/jobs_cursor.ts";
 
 /** What one fetch returned. */
 export interface FetchResult {
@@ -76,6 +79,37 @@ export interface RequeueRequest {
   reason: string;
   /** How long to keep a dead-lettered job's record. */
   ttlMs: number;
+}
+
+/**
+ * Where a page of {@linkcode Backend.listJobs} ended: the last entry it
+ * passed, and that entry's position (for a zset its score, for the queued
+ * list how many entries from the tail it was).
+ */
+export type PagePosition = CursorPosition;
+
+/** One page of {@linkcode Backend.listJobs}. */
+export interface JobsPage {
+  /** The jobs, newest first. */
+  jobs: JobInfo[];
+  /** Where the next page starts; absent on the last page. */
+  next?: PagePosition;
+}
+
+/** What an action on one job did: whether it acted, and the job's status before (`null`: unknown). */
+export interface JobActionOutcome {
+  /** Whether the job was requeued / promoted / removed. */
+  done: boolean;
+  /** The job's status before the call, or `null` when no such job exists. */
+  status: JobStatus | null;
+}
+
+/** What one batch of a bulk operation did. */
+export interface BatchOutcome {
+  /** How many jobs it requeued or removed. */
+  moved: number;
+  /** How many entries it took from the state (fewer than asked: the state is empty). */
+  passed: number;
 }
 
 /** The store behind producers and workers (schedules: {@linkcode ScheduleBackend}). */
@@ -157,11 +191,47 @@ export interface Backend extends ScheduleBackend {
     ttlMs: number,
   ): Promise<boolean>;
   /**
+   * The names of the queues that a job or a schedule was ever added to (a
+   * registry the enqueues keep: no scan), sorted.
+   */
+  listQueues(): Promise<string[]>;
+  /**
    * How many jobs of `queue` are in each state, exactly, from the sizes of
    * the structures the transitions keep (no scan; a finished job whose
    * record expired is not counted).
    */
   queueCounts(queue: string): Promise<QueueCounts>;
+  /**
+   * Up to `limit` jobs of `queue` in `state`, newest first (queued: the last
+   * enqueued; deferred: the latest due; active: the latest lease expiry;
+   * finished: the latest finished), resuming after `after`. A page may hold
+   * fewer jobs when entries whose job moved on were passed over.
+   */
+  listJobs(
+    queue: string,
+    state: QueueState,
+    limit: number,
+    after?: PagePosition,
+  ): Promise<JobsPage>;
+  /**
+   * Requeues up to `max` of the oldest finished jobs of `queue` in `status`
+   * (see {@linkcode Backend.requeueJob}); one bounded batch.
+   */
+  requeueFinished(queue: string, status: FinishedStatus, max: number): Promise<BatchOutcome>;
+  /**
+   * Sends a finished job through again under its id: queued at the tail,
+   * with a fresh attempt budget, its arguments and earlier errors kept.
+   */
+  requeueJob(queue: string, id: string): Promise<JobActionOutcome>;
+  /**
+   * Deletes up to `max` of the oldest jobs of `queue` in `state` (queued,
+   * deferred or a finished state); one bounded batch.
+   */
+  purgeJobs(queue: string, state: QueueState, max: number): Promise<BatchOutcome>;
+  /** Makes a deferred job due now. */
+  promoteJob(queue: string, id: string): Promise<JobActionOutcome>;
+  /** Deletes a job that is not in progress, whatever its state. */
+  removeJob(queue: string, id: string): Promise<JobActionOutcome>;
   /** Reads a job, or `null` when the id is unknown (or its result expired). */
   getJob(queue: string, id: string): Promise<JobInfo | null>;
   /**

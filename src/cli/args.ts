@@ -5,11 +5,15 @@
  * @module
  */
 
-import { RepidError } from "../errors.ts";
 import type { LogLevel } from "../log.ts";
-
-/** A wrong command line: unknown flag, missing value, bad number. */
-export class UsageError extends RepidError {}
+import {
+  formatOptions,
+  type OptionSpec,
+  parseCommandLine,
+  UsageError,
+  wholeNumber,
+} from "./command_line.ts";
+import { HELP_OPTION, PREFIX_OPTION, REDIS_OPTION, storeAddress } from "./common_options.ts";
 
 /** What `repid worker …` was asked to do. */
 export interface WorkerArgs {
@@ -23,7 +27,7 @@ export interface WorkerArgs {
   concurrency?: number;
   /** The Redis key prefix. */
   prefix?: string;
-  /** The Redis URL. */
+  /** The Redis URL (`--redis`, or `--redis-url` as it was first spelled). */
   redisUrl?: string;
   /** The console log level. */
   logLevel: LogLevel;
@@ -33,11 +37,38 @@ export interface WorkerArgs {
   graceMs?: number;
 }
 
-/** The help text of `repid worker`. */
-export const WORKER_HELP = `Usage: deno task worker <module> [options]   (Deno, from a checkout)
-       deno run -A jsr:@repid/repid/cli worker <module> [options]   (Deno, from JSR)
-       npx repid worker <module> [options]    (Node, from the npm package)
-       bunx --bun repid worker <module> [options]   (Bun, from the npm package)
+const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
+
+/** The options of `repid worker`, in the order of its help. */
+export const WORKER_OPTIONS: readonly OptionSpec[] = [
+  { flag: "--queues", value: "a,b", help: "Run only the actors of these queues (default: all)" },
+  { flag: "--concurrency", value: "N", help: "How many jobs run at once (default: 10)" },
+  {
+    ...PREFIX_OPTION,
+    help: "The Redis key prefix; producers must use the same\n(default: repid)",
+  },
+  REDIS_OPTION,
+  {
+    flag: "--log-level",
+    value: "LEVEL",
+    help: "debug, info, warn, error or silent (default: info, which logs\n" +
+      "every job started and finished)",
+  },
+  { flag: "--lease-ms", value: "N", help: "How long a job's lease lasts, in ms (default: 30000)" },
+  {
+    flag: "--grace-ms",
+    value: "N",
+    help: "How long running jobs may finish on shutdown, in ms\n(default: 10000)",
+  },
+  HELP_OPTION,
+];
+
+/**
+ * The help of `repid worker`, its usage line starting with `invocation`,
+ * the words the user typed to start the command line.
+ */
+export function workerHelp(invocation: string): string {
+  return `Usage: ${invocation} worker <module> [options]
 
 Runs a Repid worker for the actors exported by <module>, a path relative to the
 current directory or a URL. Every exported actor definition (from defineActor)
@@ -45,88 +76,59 @@ is registered under its own name, every other exported function under its
 export name. The worker stops gracefully on SIGINT or SIGTERM (twice: at once).
 
 Options:
-  --queues a,b         Run only the actors of these queues (default: all)
-  --concurrency N      How many jobs run at once (default: 10)
-  --prefix P           The Redis key prefix; producers must use the same
-                       (default: repid)
-  --redis-url URL      The Redis to use (default: $REDIS_URL, else
-                       redis://127.0.0.1:6379); a Redis Cluster is
-                       redis+cluster://host:port,host:port, a primary under
-                       Sentinel redis+sentinel://host:port,host:port/<name>
-  --log-level LEVEL    debug, info, warn, error or silent (default: info, which logs
-                       every job started and finished)
-  --lease-ms N         How long a job's lease lasts, in ms (default: 30000)
-  --grace-ms N         How long running jobs may finish on shutdown, in ms
-                       (default: 10000)
-  -h, --help           Show this help
+${formatOptions(WORKER_OPTIONS)}
 
-Examples:
-  deno task worker examples/actors.ts --queues default,myqueue --concurrency 50
-  npx repid worker ./actors.js --queues default
+Example:
+  ${invocation} worker ./actors.${
+    invocation.startsWith("deno") ? "ts" : "js"
+  } --queues default,myqueue --concurrency 50
 `;
-
-const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
-
-type ValueFlag =
-  | "--queues"
-  | "--concurrency"
-  | "--prefix"
-  | "--redis-url"
-  | "--log-level"
-  | "--lease-ms"
-  | "--grace-ms";
-
-const VALUE_FLAGS: readonly ValueFlag[] = [
-  "--queues",
-  "--concurrency",
-  "--prefix",
-  "--redis-url",
-  "--log-level",
-  "--lease-ms",
-  "--grace-ms",
-];
+}
 
 /**
  * Parses the arguments that follow `worker` (flags as `--flag value` or
  * `--flag=value`). Throws a {@linkcode UsageError} naming the bad argument.
  */
 export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
-  const out: WorkerArgs = { help: false, module: "", logLevel: "info" };
-  const positional: string[] = [];
-  let onlyPositional = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (onlyPositional || !arg.startsWith("-") || arg === "-") {
-      positional.push(arg);
-      continue;
+  const line = parseCommandLine(argv, WORKER_OPTIONS);
+  const out: WorkerArgs = { help: line.has("--help"), module: "", logLevel: "info" };
+  for (const use of line.all("--queues")) {
+    const queues = use.value.split(",").map((q) => q.trim());
+    if (queues.some((q) => q === "")) {
+      throw new UsageError(
+        `option --queues is ${JSON.stringify(use.value)}, expected comma-separated queue names`,
+      );
     }
-    if (arg === "--") {
-      onlyPositional = true;
-      continue;
+    out.queues = [...new Set([...(out.queues ?? []), ...queues])];
+  }
+  const number = (flag: string, min: number) => {
+    const use = line.last(flag);
+    return use && wholeNumber(use, min);
+  };
+  const [concurrency, leaseMs, graceMs] = [
+    number("--concurrency", 1),
+    number("--lease-ms", 0),
+    number("--grace-ms", 0),
+  ];
+  if (concurrency !== undefined) out.concurrency = concurrency;
+  if (leaseMs !== undefined) out.leaseMs = leaseMs;
+  if (graceMs !== undefined) out.graceMs = graceMs;
+  const address = storeAddress(line, {});
+  if (line.has(PREFIX_OPTION.flag)) out.prefix = address.prefix;
+  if (line.has(REDIS_OPTION.flag)) out.redisUrl = address.url;
+  const level = line.last("--log-level");
+  if (level) {
+    if (!(LEVELS as readonly string[]).includes(level.value)) {
+      throw new UsageError(
+        `option --log-level is ${JSON.stringify(level.value)}, expected one of ${
+          LEVELS.join(", ")
+        }`,
+      );
     }
-    if (arg === "-h" || arg === "--help") {
-      out.help = true;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    if (!(VALUE_FLAGS as readonly string[]).includes(flag)) {
-      throw new UsageError(`unknown option ${flag} (see --help)`);
-    }
-    let value: string;
-    if (eq !== -1) {
-      value = arg.slice(eq + 1);
-    } else {
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith("--") && next.length > 2)) {
-        throw new UsageError(`option ${flag} needs a value (see --help)`);
-      }
-      value = next;
-      i++;
-    }
-    applyFlag(out, flag as ValueFlag, value);
+    out.logLevel = level.value as LogLevel;
   }
   if (out.help) return out;
+  const positional = line.positional;
   if (positional.length === 0) {
     throw new UsageError("no module given: repid worker <module> [options] (see --help)");
   }
@@ -137,60 +139,4 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
   }
   out.module = positional[0];
   return out;
-}
-
-function applyFlag(out: WorkerArgs, flag: ValueFlag, value: string): void {
-  switch (flag) {
-    case "--queues": {
-      const queues = value.split(",").map((q) => q.trim());
-      if (queues.some((q) => q === "")) {
-        throw new UsageError(
-          `option --queues is ${JSON.stringify(value)}, expected comma-separated queue names`,
-        );
-      }
-      out.queues = [...new Set([...(out.queues ?? []), ...queues])];
-      return;
-    }
-    case "--concurrency":
-      out.concurrency = wholeNumber(flag, value, 1);
-      return;
-    case "--lease-ms":
-      out.leaseMs = wholeNumber(flag, value, 0);
-      return;
-    case "--grace-ms":
-      out.graceMs = wholeNumber(flag, value, 0);
-      return;
-    case "--prefix":
-      if (value === "") throw new UsageError("option --prefix is empty");
-      out.prefix = value;
-      return;
-    case "--redis-url":
-      if (!/^rediss?(\+cluster|\+sentinel)?:\/\//.test(value)) {
-        throw new UsageError(
-          `option --redis-url is ${
-            JSON.stringify(value)
-          }, expected a URL starting with redis://, rediss://, redis+cluster:// or redis+sentinel://`,
-        );
-      }
-      out.redisUrl = value;
-      return;
-    case "--log-level":
-      if (!(LEVELS as readonly string[]).includes(value)) {
-        throw new UsageError(
-          `option --log-level is ${JSON.stringify(value)}, expected one of ${LEVELS.join(", ")}`,
-        );
-      }
-      out.logLevel = value as LogLevel;
-      return;
-  }
-}
-
-function wholeNumber(flag: string, value: string, min: number): number {
-  const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(
-      `option ${flag} is ${JSON.stringify(value)}, expected a whole number ≥ ${min}`,
-    );
-  }
-  return n;
 }

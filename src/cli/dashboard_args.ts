@@ -6,7 +6,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { UsageError } from "./args.ts";
+import { UsageError } from "./command_line.ts";
 
 /** The environment variable holding `user:password` for basic auth. */
 export const DASHBOARD_AUTH_ENV = "REPID_DASHBOARD_AUTH";
@@ -31,9 +31,12 @@ export interface DashboardArgs {
   queues?: string[];
 }
 
-/** The help text of `repid dashboard`. */
-export const DASHBOARD_HELP = `Usage: deno task dashboard [options]   (Deno, from a checkout)
-       npx repid dashboard [options]     (Node, from the npm package)
+/**
+ * The help text of `repid dashboard`, its usage line starting with
+ * `invocation`, the words the user typed to start the command line.
+ */
+export const dashboardHelp = (invocation: string): string =>
+  `Usage: ${invocation} dashboard [options]
 
 Serves the Repid dashboard (queues, jobs, schedules, workers, and actions on
 them) over HTTP until SIGINT or SIGTERM.

@@ -13,15 +13,19 @@ import { basicAuth } from "../dashboard/basic_auth.ts";
 import { dashboard } from "../dashboard/dashboard.ts";
 import { nodeListener } from "../dashboard/node_listener.ts";
 import { onShutdownSignal } from "../runtime/signals.ts";
-import { DASHBOARD_AUTH_ENV, DASHBOARD_HELP, parseDashboardArgs } from "./dashboard_args.ts";
-import { DEFAULT_REDIS_URL } from "./worker_command.ts";
+import { DASHBOARD_AUTH_ENV, dashboardHelp, parseDashboardArgs } from "./dashboard_args.ts";
+import { DEFAULT_REDIS_URL } from "./common_options.ts";
 
 /**
- * Runs `repid dashboard` with the arguments that follow `dashboard`.
+ * Runs `repid dashboard` with the arguments that follow `dashboard`; its help
+ * names it after `invocation`, the words the user typed before `dashboard`.
  * Resolves with the exit code: 0 after a stop by signal or `--help`, 1 when
  * it cannot serve, 2 on a wrong command line.
  */
-export async function dashboardCommand(argv: readonly string[]): Promise<number> {
+export async function dashboardCommand(
+  argv: readonly string[],
+  invocation: string,
+): Promise<number> {
   let args;
   try {
     args = parseDashboardArgs(argv);
@@ -30,7 +34,7 @@ export async function dashboardCommand(argv: readonly string[]): Promise<number>
     return 2;
   }
   if (args.help) {
-    process.stdout.write(DASHBOARD_HELP);
+    process.stdout.write(dashboardHelp(invocation));
     return 0;
   }
   const credentials = process.env[DASHBOARD_AUTH_ENV];

@@ -1,31 +1,37 @@
 /**
- * The `repid` command line: `repid worker <module> [options]`. A thin entry;
- * the commands live in their own modules.
+ * The `repid` command line: `repid <command> [options]` (`deno task repid`,
+ * `npx repid`, `bunx --bun repid`). A thin entry: the commands live in
+ * their own modules (`commands.ts`).
  *
  * @module
  */
 
 import process from "node:process";
-import { dashboardCommand } from "./dashboard_command.ts";
-import { workerCommand } from "./worker_command.ts";
+import { COMMANDS, commandsHelp } from "./commands.ts";
+import { EXIT_USAGE } from "./command.ts";
+import { invocationName } from "./invocation.ts";
 
-const USAGE = `Usage: repid <command> [options]
-
-Commands:
-  worker <module>   Run a worker for the actors a module exports (see worker --help)
-  dashboard         Serve the dashboard over HTTP (see dashboard --help)
-`;
-
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === "worker") return await workerCommand(rest);
-  if (command === "dashboard") return await dashboardCommand(rest);
-  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
-    process.stdout.write(USAGE);
-    return command === undefined ? 2 : 0;
+async function main(argv: string[], invocation: string): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command) return await command.main(rest, invocation);
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(commandsHelp(invocation));
+    return name === undefined ? EXIT_USAGE : 0;
   }
-  process.stderr.write(`error: unknown command ${JSON.stringify(command)} (see --help)\n`);
-  return 2;
+  process.stderr.write(
+    `error: unknown command ${JSON.stringify(name)}; the commands are ${
+      COMMANDS.map((c) => c.name).join(", ")
+    } (see ${invocation} --help)\n`,
+  );
+  return EXIT_USAGE;
 }
 
-process.exit(await main(process.argv.slice(2)));
+const invocation = invocationName({
+  argv: process.argv,
+  env: process.env,
+  runtime: process.versions.deno ? "deno" : process.versions.bun ? "bun" : "node",
+  moduleUrl: import.meta.url,
+  cwd: process.cwd(),
+});
+process.exit(await main(process.argv.slice(2), invocation));

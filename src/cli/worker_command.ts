@@ -10,19 +10,14 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
-import { RepidError } from "../errors.ts";
 import { consoleLogger } from "../log.ts";
 import { onShutdownSignal, SIGNAL_REPEAT_WINDOW_MS } from "../runtime/signals.ts";
 import { Worker } from "../worker/worker.ts";
-import { parseWorkerArgs, WORKER_HELP, type WorkerArgs } from "./args.ts";
+import { parseWorkerArgs, type WorkerArgs, workerHelp } from "./args.ts";
+import { CommandError, reportError as fail } from "./command.ts";
+import { redisUrlFromEnv } from "./common_options.ts";
 import { type ExportedActor, exportedActors } from "./module_actors.ts";
 import { syntaxErrorLocation } from "./syntax_location.ts";
-
-/** The Redis URL used when neither `--redis-url` nor `REDIS_URL` is given. */
-export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
-
-/** A module that cannot be loaded, or has no actor to run. */
-export class CommandError extends RepidError {}
 
 /**
  * Runs `repid worker` with the arguments that follow `worker`. Writes the
@@ -30,7 +25,10 @@ export class CommandError extends RepidError {}
  * signal. Resolves with the process exit code: 0 after a graceful stop or
  * `--help`, 1 when the module cannot be used, 2 on a wrong command line.
  */
-export async function workerCommand(argv: readonly string[]): Promise<number> {
+export async function workerCommand(
+  argv: readonly string[],
+  invocation: string,
+): Promise<number> {
   let args: WorkerArgs;
   try {
     args = parseWorkerArgs(argv);
@@ -38,7 +36,7 @@ export async function workerCommand(argv: readonly string[]): Promise<number> {
     return fail(error, 2);
   }
   if (args.help) {
-    process.stdout.write(WORKER_HELP);
+    process.stdout.write(workerHelp(invocation));
     return 0;
   }
 
@@ -52,7 +50,7 @@ export async function workerCommand(argv: readonly string[]): Promise<number> {
   let worker: Worker;
   const logger = consoleLogger(args.logLevel);
   try {
-    worker = new Worker(args.redisUrl ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL, {
+    worker = new Worker(args.redisUrl ?? redisUrlFromEnv(process.env), {
       prefix: args.prefix,
       concurrency: args.concurrency,
       leaseMs: args.leaseMs,
@@ -148,10 +146,4 @@ function selectActors(args: WorkerArgs, namespace: Record<string, unknown>): Exp
     );
   }
   return kept;
-}
-
-function fail(error: unknown, code: number): number {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`error: ${message}\n`);
-  return code;
 }

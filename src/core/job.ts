@@ -5,6 +5,8 @@
  * @module
  */
 
+import { workerOfToken } from "./lease_token.ts";
+
 /**
  * Where a job is in its life:
  * - `queued`: waiting in its queue;
@@ -96,6 +98,21 @@ export interface JobInfo {
   enqueuedAt: number;
   /** When a deferred job becomes due (epoch ms), or `null`. */
   dueAt: number | null;
+  /** The job's arguments, or `null` when the store's copy was not read or is not JSON. */
+  args: unknown[] | null;
+  /**
+   * The error of every failed attempt, oldest first (a requeued job keeps
+   * those of its earlier runs).
+   */
+  errors: JobError[];
+  /** How many times the job's lease expired (its worker stopped answering). */
+  stalls: number;
+  /** When the latest delivery started (epoch ms), or `null` when it never started. */
+  startedAt: number | null;
+  /** When the job finished (epoch ms), or `null` while it has not. */
+  finishedAt: number | null;
+  /** The id of the worker that leased it last (see `producer.workers()`), or `null`. */
+  workerId: string | null;
   /** The result, once the job has finished; otherwise `null`. */
   result: JobResult | null;
   /** The job's priority, when it is not 0. */
@@ -263,12 +280,13 @@ export function storedOptions(text: string | undefined): JobOptions {
 
 /**
  * Builds a {@linkcode JobInfo} from a job's stored fields (a Redis hash, or
- * the same fields held in memory): `status`, `actor`, `deliveries`,
- * `attempts`, `enq`, `due`, `priority`, `group`, `expires`, and once
- * finished `value`, `error`, `errors`, `started`, `finished`, `reason`.
+ * the same fields held in memory): `status`, `actor`, `args`, `deliveries`,
+ * `attempts`, `enq`, `due`, `errors`, `stalls`, `started`, `worker`, `priority`,
+ * `group`, `expires`, and once finished `value`, `error`, `finished`, `reason`.
  */
 export function jobInfoFromHash(queue: string, id: string, h: Record<string, string>): JobInfo {
   const status = h.status as JobStatus;
+  const args: unknown = h.args === undefined ? null : parseJsonOr(h.args, null);
   const info: JobInfo = {
     id,
     queue,
@@ -278,6 +296,12 @@ export function jobInfoFromHash(queue: string, id: string, h: Record<string, str
     attempts: Number(h.attempts ?? 0),
     enqueuedAt: Number(h.enq ?? 0),
     dueAt: status === "deferred" && h.due ? Number(h.due) : null,
+    args: Array.isArray(args) ? args : null,
+    errors: storedErrors(h.errors),
+    stalls: Number(h.stalls ?? 0) || 0,
+    startedAt: h.started ? Number(h.started) : null,
+    finishedAt: isFinished(status) && h.finished ? Number(h.finished) : null,
+    workerId: workerOfToken(h.worker),
     result: null,
   };
   if (h.priority) info.priority = Number(h.priority);

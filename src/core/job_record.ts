@@ -62,7 +62,7 @@ export function isJobStatus(status: unknown): status is JobStatus {
 export const JOB_FIELDS = [
   /** The actor's name. */
   "actor",
-  /** The arguments as a JSON array (removed once the job finished). */
+  /** The arguments as a JSON array (kept once the job finished, so that it can run again). */
   "args",
   /** One of {@linkcode JOB_STATUSES}. */
   "status",
@@ -78,6 +78,8 @@ export const JOB_FIELDS = [
   "attempts",
   /** The lease's owner token while the job is in progress. */
   "token",
+  /** The token of the job's latest lease, kept after it ended: it names the worker. */
+  "worker",
   /** When the last delivery started (epoch ms). */
   "started",
   /** How many times the job's lease expired. */

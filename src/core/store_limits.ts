@@ -74,6 +74,32 @@ export const RECLAIM_BATCH = 1_000;
 export const FINISHED_TRIM_BATCH = 100;
 
 /**
+ * The most jobs one page of `q.jobs()` holds.
+ *
+ * @example
+ * ```ts
+ * import { PAGE_MAX } from "./store_limits.ts";
+ *
+ * console.log(PAGE_MAX); // 1000
+ * ```
+ */
+export const PAGE_MAX = 1_000;
+
+/**
+ * How many entries a page of `q.jobs()` passes over at most besides those it
+ * returns (entries whose job expired or moved on meanwhile); past them the
+ * page ends early, with a cursor.
+ *
+ * @example
+ * ```ts
+ * import { PAGE_SKIP_MAX } from "./store_limits.ts";
+ *
+ * console.log(PAGE_SKIP_MAX); // 1000
+ * ```
+ */
+export const PAGE_SKIP_MAX = 1_000;
+
+/**
  * How many jobs one call of a bulk operation (`q.purge()`, `q.requeue()`)
  * moves at most: the operation repeats the call until the state is empty, so
  * that Redis is never blocked for more than a few milliseconds.

@@ -20,6 +20,12 @@ export interface WorkerAnnouncement {
   actors: Record<string, string[]>;
   /** How many jobs it runs at once. */
   concurrency: number;
+  /**
+   * How many jobs it was running at its latest heartbeat (absent from a
+   * worker of an earlier version).
+   * @default {undefined}
+   */
+  running?: number;
 }
 
 /** A live worker, as the registry lists it. */

@@ -23,7 +23,8 @@ import {
 } from "./csrf.ts";
 import { jobStamp, renderJobPage } from "./job_page.ts";
 import { href, type PageContext } from "./layout.ts";
-import { DASHBOARD_STATES, renderOverviewPage } from "./overview_page.ts";
+import { QUEUE_STATES } from "../core/queue_state.ts";
+import { type QueueRow, renderOverviewPage } from "./overview_page.ts";
 import { renderQueuePage } from "./queue_page.ts";
 import { errorPage, json, redirect, respond } from "./responses.ts";
 import { renderSchedulesPage, type ScheduleRow } from "./schedules_page.ts";
@@ -277,13 +278,13 @@ export function dashboard(options: DashboardOptions): DashboardHandler {
         if (job) return redirect(href(ctx, "queues", b, "jobs", id));
       }
       const state = url.searchParams.get("state") ?? "queued";
-      if (!(DASHBOARD_STATES as readonly string[]).includes(state)) {
+      if (!(QUEUE_STATES as readonly string[]).includes(state)) {
         throw new TypeError(
-          `Unknown state ${JSON.stringify(state)}: expected one of ${DASHBOARD_STATES.join(", ")}`,
+          `Unknown state ${JSON.stringify(state)}: expected one of ${QUEUE_STATES.join(", ")}`,
         );
       }
       return page(renderQueuePage(ctx, {
-        queue: { name: b, paused: null, counts: null },
+        queue: await queueRow(b),
         state,
         listing: null,
         actions: [],
@@ -333,8 +334,12 @@ export function dashboard(options: DashboardOptions): DashboardHandler {
     return redirect(`${path}?${params}`);
   };
 
-  const queueRows = async () =>
-    (await source.queueNames()).map((name) => ({ name, paused: null, counts: null }));
+  const queueRow = async (name: string): Promise<QueueRow> => ({
+    name,
+    paused: null,
+    counts: await source.counts(name),
+  });
+  const queueRows = async () => await Promise.all((await source.queueNames()).map(queueRow));
 
   const countsByQueue = async () => {
     const out: Record<string, { paused: boolean | null; counts: Record<string, number> | null }> =

@@ -6,22 +6,12 @@
  */
 
 import type { WorkerInfo } from "../core/worker_info.ts";
+import { QUEUE_STATES } from "../core/queue_state.ts";
 import { formatCount } from "./format.ts";
 import { attr, type Html, markup } from "./html.ts";
 import { href, layout, type PageContext } from "./layout.ts";
 import { throughputChart, type ThroughputPoint } from "./throughput_chart.ts";
 import { workersTable } from "./workers_page.ts";
-
-/** The states a queue is counted by, in the order the pages show them. */
-export const DASHBOARD_STATES = [
-  "queued",
-  "deferred",
-  "active",
-  "done",
-  "failed",
-  "dead",
-  "cancelled",
-] as const;
 
 /** One queue on the overview. */
 export interface QueueRow {
@@ -65,10 +55,10 @@ export function renderOverviewPage(
     markup`<tr data-queue="${q.name}"><td><a href="${
       href(ctx, "queues", q.name)
     }"><strong>${q.name}</strong></a> ${pausedBadge(q.name, q.paused)}</td>${
-      DASHBOARD_STATES.map((s) => cell(q, s))
+      QUEUE_STATES.map((s) => cell(q, s))
     }</tr>`
   );
-  const heads = DASHBOARD_STATES.map((s) => markup`<th class="num">${s}</th>`);
+  const heads = QUEUE_STATES.map((s) => markup`<th class="num">${s}</th>`);
   const legend = markup`<div class="legend"><span class="state-done"><i></i>done</span>
 <span class="state-failed"><i></i>failed, dead or cancelled</span></div>`;
   const chart = view.throughput

@@ -9,7 +9,8 @@ import type { JobInfo } from "../core/job.ts";
 import { formatRelative, formatTime } from "./format.ts";
 import { attr, type Html, markup } from "./html.ts";
 import { href, layout, type PageContext, stateBadge, withQuery } from "./layout.ts";
-import { DASHBOARD_STATES, liveCount, pausedBadge, type QueueRow } from "./overview_page.ts";
+import { QUEUE_STATES } from "../core/queue_state.ts";
+import { liveCount, pausedBadge, type QueueRow } from "./overview_page.ts";
 
 /** What the queue page shows. */
 export interface QueueView {
@@ -29,7 +30,7 @@ export interface QueueView {
 export function renderQueuePage(ctx: PageContext, view: QueueView): string {
   const { queue, state, listing } = view;
   const base = href(ctx, "queues", queue.name);
-  const tabs = DASHBOARD_STATES.map((s) =>
+  const tabs = QUEUE_STATES.map((s) =>
     markup`<a class="state-${s}" href="${withQuery(base, { state: s })}"${
       attr("aria-current", s === state && "page")
     }>${s}${

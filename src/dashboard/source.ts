@@ -8,6 +8,7 @@
 import type { Backend } from "../backend/backend.ts";
 import { openBackend } from "../backend/open_backend.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
+import type { QueueCounts } from "../core/queue_state.ts";
 import type { WorkerInfo } from "../core/worker_info.ts";
 import { Repid } from "../producer/repid.ts";
 
@@ -19,6 +20,8 @@ export interface DashboardSource {
   queueNames(): Promise<string[]>;
   /** The live workers. */
   workers(): Promise<WorkerInfo[]>;
+  /** How many jobs of `queue` are in each state; `null` when the source cannot tell. */
+  counts(queue: string): Promise<QueueCounts | null>;
   /** Closes what the dashboard opened itself. */
   close(): Promise<void>;
 }
@@ -58,6 +61,9 @@ export function openSource(options: SourceOptions, action: string): DashboardSou
   return {
     producer,
     workers,
+    async counts(queue) {
+      return (await backend?.queueCounts(queue)) ?? null;
+    },
     async queueNames() {
       const names = new Set(["default", ...extra]);
       for (const w of await workers()) for (const q of w.queues) names.add(q);

@@ -5,8 +5,9 @@
  * @module
  */
 
-import type { Backend } from "../backend/backend.ts";
+import type { Backend, JobActionOutcome } from "../backend/backend.ts";
 import type { JobInfo, JobResult, JobStatus } from "../core/job.ts";
+import { JobNotFoundError } from "../errors.ts";
 import { assertDuration } from "../core/time.ts";
 import type { ResultWaiter, WaitOptions } from "./result_waiter.ts";
 
@@ -153,6 +154,83 @@ export class Job<T = unknown> {
    */
   async status(): Promise<JobStatus | null> {
     return (await this.info())?.status ?? null;
+  }
+
+  /**
+   * Sends a finished job (`done`, `failed`, `dead` or `cancelled`) through
+   * again under its id: it is queued at the tail with a fresh attempt budget,
+   * keeping its arguments and the errors of its earlier attempts (see
+   * `info().errors`). A job that has not finished is left as it is:
+   * `requeued` is then `false` and `status` says where the job is. Rejects
+   * with `JobNotFoundError` when the job no longer exists.
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const job = await producer.enqueueJob("send_email");
+   * console.log(await job.requeue()); // { requeued: false, status: "queued" }: not finished
+   * await producer.close();
+   * ```
+   */
+  async requeue(): Promise<{ requeued: boolean; status: JobStatus }> {
+    const r = await this.#act((b) => b.requeueJob(this.queue, this.id));
+    return { requeued: r.done, status: r.done ? "queued" : r.status };
+  }
+
+  /**
+   * Makes a deferred job due now: the next fetch of its queue takes it
+   * (its status stays `deferred` until then). A job in another state is left
+   * as it is: `promoted` is then `false` and `status` says where the job is
+   * (a done job is not run again: see {@linkcode Job.requeue}). Rejects with
+   * `JobNotFoundError` when the job no longer exists.
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const job = await producer.enqueueJob("send_email", { deferUntil: Date.now() + 3_600_000 });
+   * console.log(await job.promote()); // { promoted: true, status: "deferred" }
+   * await producer.close();
+   * ```
+   */
+  async promote(): Promise<{ promoted: boolean; status: JobStatus }> {
+    const r = await this.#act((b) => b.promoteJob(this.queue, this.id));
+    return { promoted: r.done, status: r.status };
+  }
+
+  /**
+   * Deletes the job, whatever its state (queued, deferred or finished): it
+   * leaves its queue or index and its record is gone (a wait on it then
+   * rejects with `JobNotFoundError`). A running job is not removed
+   * (`removed: false`, `status: "in_progress"`): cancel it first. `status`
+   * is the job's status before the call. Rejects with `JobNotFoundError`
+   * when the job no longer exists.
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const job = await producer.enqueueJob("send_email");
+   * console.log(await job.remove()); // { removed: true, status: "queued" }
+   * console.log(await job.status()); // null
+   * await producer.close();
+   * ```
+   */
+  async remove(): Promise<{ removed: boolean; status: JobStatus }> {
+    const r = await this.#act((b) => b.removeJob(this.queue, this.id));
+    return { removed: r.done, status: r.status };
+  }
+
+  async #act(
+    action: (backend: Backend) => Promise<JobActionOutcome>,
+  ): Promise<{ done: boolean; status: JobStatus }> {
+    const r = await action(this.#backend);
+    if (r.status === null) throw new JobNotFoundError(this.id, this.queue);
+    return { done: r.done, status: r.status };
   }
 }
 

@@ -35,10 +35,27 @@ import {
   newJob,
 } from "./enqueue_options.ts";
 import { type Job, JobHandles } from "./job.ts";
+import { Queue } from "./queue_handle.ts";
+import type { QueueCounts } from "../core/queue_state.ts";
+import type { WorkerAnnouncement } from "../core/worker_info.ts";
+import { QueueNotFoundError } from "../errors.ts";
 import { ResultWaiter } from "./result_waiter.ts";
-import { QueueHandle } from "./queue_handle.ts";
 import type { ScheduleInfo } from "../core/schedule.ts";
 import { type RecurringOptions, registerSchedule, Schedule } from "./schedule.ts";
+
+/**
+ * A live worker, as {@linkcode Repid.workers} lists it: what it announces
+ * (its `id` is the `workerId` of the jobs it ran), how many jobs it runs,
+ * and when it started and was last seen.
+ */
+export interface LiveWorker extends Omit<WorkerAnnouncement, "running"> {
+  /** How many jobs it was running at its latest heartbeat. */
+  running: number;
+  /** When it started (epoch ms, store clock). */
+  since: number;
+  /** Its latest heartbeat (epoch ms, store clock). */
+  lastSeen: number;
+}
 
 /** Options of a {@linkcode Repid} producer. */
 export interface RepidOptions {
@@ -124,6 +141,8 @@ export class Repid<A extends ActorMap = AnyActors> {
   readonly #handles: JobHandles;
   readonly #enqueues: EnqueueBatcher;
   readonly #presence: ActorPresence;
+  /** Queues known to exist (a queue once known stays known: the registry only grows). */
+  readonly #knownQueues = new Set<string>();
   #closed = false;
 
   /**
@@ -368,23 +387,97 @@ export class Repid<A extends ActorMap = AnyActors> {
   }
 
   /**
-   * A handle on the queue `name` (no I/O until a method is called): its flow
-   * limits (`setRateLimit`, `setGroupLimits`, `flowLimits`).
+   * A handle on queue `name`, for counting, listing and bulk actions (no
+   * I/O here; see {@linkcode Queue}). Throws a `TypeError`/`RangeError` for
+   * an invalid name.
    *
    * @example
    * ```ts
    * import { Repid } from "@repid/repid";
    *
    * const producer = new Repid("memory://");
-   * await producer.queue("emails").setRateLimit({ max: 100, perMs: 1_000 });
+   * await producer.enqueueJob("send_email", { queue: "emails" });
+   * console.log(await producer.queue("emails").counts());
    * await producer.close();
    * ```
-   *
-   * @throws {TypeError | RangeError} When `name` is not a valid queue name.
    */
-  queue(name: string): QueueHandle {
+  queue(name: string): Queue {
     const queue = assertName("queue", name, "Cannot get queue");
-    return new QueueHandle(this.#backend, queue, () => this.#closed);
+    return new Queue(queue, {
+      backend: this.#backend,
+      assertOpen: (action) => this.#assertOpen(action),
+      assertKnown: (q, action) => this.#assertKnownQueue(q, action),
+    });
+  }
+
+  /**
+   * Every queue a job or a schedule was ever added to (under this
+   * producer's prefix) that still holds a job or a schedule, by name, with
+   * its counts. Read from a registry of queue names that enqueues keep: no
+   * scan of the store.
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * await producer.enqueueJob("send_email", { queue: "emails" });
+   * for (const q of await producer.queues()) console.log(q.name, q.counts.queued);
+   * await producer.close();
+   * ```
+   */
+  async queues(): Promise<{ name: string; counts: QueueCounts }[]> {
+    this.#assertOpen("list queues");
+    const names = await this.#backend.listQueues();
+    const out = await Promise.all(names.map(async (name) => {
+      const counts = await this.#backend.queueCounts(name);
+      const empty = Object.values(counts).every((n) => n === 0) &&
+        (await this.#backend.listSchedules(name)).length === 0;
+      return empty ? null : { name, counts };
+    }));
+    return out.filter((q) => q !== null);
+  }
+
+  /**
+   * The live workers (those whose heartbeat has not expired: a killed
+   * worker drops out within 15 s): their id, host, process id, queues,
+   * actors per queue, concurrency, how many jobs they were running at their
+   * latest heartbeat (every 5 s), when they started and when they were last
+   * seen (epoch ms, store clock).
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * for (const w of await producer.workers()) console.log(w.id, w.host, w.running);
+   * await producer.close();
+   * ```
+   */
+  async workers(): Promise<LiveWorker[]> {
+    this.#assertOpen("list workers");
+    const workers = await this.#backend.listWorkers?.() ?? [];
+    return workers.map((w) => ({
+      id: w.id,
+      host: w.host,
+      pid: w.pid,
+      queues: w.queues,
+      actors: w.actors,
+      concurrency: w.concurrency,
+      running: w.running ?? 0,
+      since: w.startedAt,
+      lastSeen: w.lastSeenAt,
+    }));
+  }
+
+  /** Throws a `QueueNotFoundError` unless a job or schedule was ever added to `queue`. */
+  async #assertKnownQueue(queue: string, action: string): Promise<void> {
+    if (this.#knownQueues.has(queue)) return;
+    const known = await this.#backend.listQueues();
+    for (const q of known) this.#knownQueues.add(q);
+    if (!this.#knownQueues.has(queue)) {
+      throw new QueueNotFoundError(queue, known, action);
+    }
   }
 
   /**

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { leaseToken } from "../core/lease_token.ts";
 import type { Backend, FetchResult } from "../backend/backend.ts";
 import type { LeasedJob } from "../core/job.ts";
 import { setImmediate } from "node:timers";
@@ -34,6 +35,8 @@ export interface FetchContext {
   start(job: LeasedJob, lane: Lane): void;
   /** The writes for leased jobs: while any is being retried, nothing new is leased. */
   writer: StoreWriter;
+  /** The worker's registered id, the first part of its lease tokens (see `lease_token.ts`). */
+  workerId: string;
   /** Per queue, the largest `groupConcurrency` of the worker's actors on it (absent: none). */
   groupConcurrency?: ReadonlyMap<string, number>;
 }
@@ -48,7 +51,7 @@ export class FetchLoops {
   readonly #start: (job: LeasedJob, lane: Lane) => void;
   readonly #writer: StoreWriter;
   readonly #groupConcurrency: ReadonlyMap<string, number>;
-  readonly #workerId = crypto.randomUUID().slice(0, 8);
+  readonly #workerId: string;
   #tokenSeq = 0;
   /** Fetches still in flight when the worker began to stop; their jobs are handed back. */
   readonly #lateFetches = new Set<Promise<unknown>>();
@@ -64,6 +67,7 @@ export class FetchLoops {
     this.#signal = context.signal;
     this.#start = context.start;
     this.#writer = context.writer;
+    this.#workerId = context.workerId;
     this.#groupConcurrency = context.groupConcurrency ?? new Map();
   }
 
@@ -126,7 +130,7 @@ export class FetchLoops {
         lane.slots.release(n);
       };
       try {
-        const token = `${this.#workerId}-${++this.#tokenSeq}`;
+        const token = leaseToken(this.#workerId, ++this.#tokenSeq);
         const { leaseMs, maxStalls } = this.#opts;
         const groupConcurrency = this.#groupConcurrency.get(queue) ?? 0;
         const acks = lane.acks;

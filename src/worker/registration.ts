@@ -37,6 +37,7 @@ export class WorkerRegistration {
   readonly #log: Logger;
   readonly #announcement: WorkerAnnouncement;
   #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #running: () => number;
   #failing = false;
   #beating: Promise<void> = Promise.resolve();
 
@@ -44,14 +45,17 @@ export class WorkerRegistration {
    * @param backend The store.
    * @param worker The worker's id, queues, actors per queue and concurrency.
    * @param log Where a failed heartbeat is reported.
+   * @param running How many jobs the worker runs now (sent with each heartbeat).
    */
   constructor(
     backend: Backend,
-    worker: Omit<WorkerAnnouncement, "host" | "pid">,
+    worker: Omit<WorkerAnnouncement, "host" | "pid" | "running">,
     log: Logger,
+    running: () => number = () => 0,
   ) {
     this.#backend = backend;
     this.#log = log;
+    this.#running = running;
     this.#announcement = { ...worker, host: os.hostname(), pid: process.pid };
   }
 
@@ -88,7 +92,8 @@ export class WorkerRegistration {
 
   async #beat(): Promise<void> {
     try {
-      await this.#backend.heartbeatWorker!(this.#announcement, WORKER_TTL_MS);
+      const announcement = { ...this.#announcement, running: this.#running() };
+      await this.#backend.heartbeatWorker!(announcement, WORKER_TTL_MS);
       this.#failing = false;
     } catch (error) {
       if (!this.#failing) this.#log.warn("cannot renew the worker's registration", { error });

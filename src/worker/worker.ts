@@ -265,12 +265,17 @@ export class Worker {
         : undefined,
     ]);
     // So that producers can tell whether an actor has a worker.
-    this.#registration = new WorkerRegistration(this.#backend, {
-      id: this.#workerId,
-      queues: this.queues,
-      actors: actorsByQueue(this.#actors.values()),
-      concurrency: this.#opts.concurrency,
-    }, this.#log);
+    this.#registration = new WorkerRegistration(
+      this.#backend,
+      {
+        id: this.#workerId,
+        queues: this.queues,
+        actors: actorsByQueue(this.#actors.values()),
+        concurrency: this.#opts.concurrency,
+      },
+      this.#log,
+      () => this.runningCount,
+    );
     this.#registration.start();
   }
 
@@ -300,6 +305,7 @@ export class Worker {
       signal: this.#stopController.signal,
       start: (job, lane) => runner.start(job, lane),
       writer: this.#writer,
+      workerId: this.#workerId,
       groupConcurrency: groupConcurrencyByQueue(this.#actors.values()),
     });
     this.#loops = this.#fetcher.run(this.queues);

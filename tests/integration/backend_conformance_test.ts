@@ -7,7 +7,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import type { Backend } from "../../src/backend/backend.ts";
+import type { Backend, PagePosition } from "../../src/backend/backend.ts";
 import { MemoryBackend, storedJobFields } from "../../src/backend/memory/memory_backend.ts";
 import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
 import type { Completion, JobInfo, NewJob } from "../../src/core/job.ts";
@@ -288,7 +288,9 @@ for (const store of stores) {
       await b.complete("q", [done("a", "t", '{"v":[1,2]}')]);
       await waitFor("the notification", () => seen.length === 1);
       assert.equal(seen[0].id, "a");
-      assert.deepEqual(seen[0].info, await b.getJob("q", "a"), "the result, without a read");
+      const read = await b.getJob("q", "a");
+      assert.deepEqual(seen[0].info?.result, read?.result, "the result, without a read");
+      assert.equal(seen[0].info?.status, "done");
       assert.deepEqual(seen[0].info?.result?.value, { v: [1, 2] });
       await stop();
       await b.complete("q", [done("b", "t")]);
@@ -436,6 +438,168 @@ for (const store of stores) {
       assert.equal((await b.getJob("q", "d3"))?.status, "done");
       assert.equal(await b.getJob("q", "x1"), null);
       assert.equal((await b.getJob("q", "x2"))?.status, "dead");
+    });
+
+    it("`listJobs()` pages through every state newest first, with the job's details", async () => {
+      const b = open().backend;
+      const error = { name: "Error", message: "boom", stack: "Error: boom\n    at x" };
+      await b.enqueue([job("f1", { argsJson: '["a",1]' }), job("f2"), job("f3")]);
+      await b.fetch("q", 3, 30_000, "w-1");
+      await b.recordAttempt("q", "f1", "w-1", 1, [error]);
+      await b.complete("q", [
+        { ...done("f1", "w-1"), status: "failed", error, errors: [error, error], attempts: 2 },
+      ]);
+      await b.complete("q", [{ ...done("f2", "w-1"), status: "failed", error, errors: [error] }]);
+      await b.complete("q", [{ ...done("f3", "w-1"), status: "failed", error, errors: [error] }]);
+      const ids: string[] = [];
+      let cursor: PagePosition | undefined;
+      const pages: number[] = [];
+      do {
+        const page = await b.listJobs("q", "failed", 2, cursor);
+        pages.push(page.jobs.length);
+        ids.push(...page.jobs.map((j) => j.id));
+        cursor = page.next;
+      } while (cursor);
+      assert.deepEqual(pages, [2, 1]);
+      assert.deepEqual(ids.sort(), ["f1", "f2", "f3"]);
+      const f1 = (await b.listJobs("q", "failed", 10)).jobs.find((j) => j.id === "f1")!;
+      assert.equal(f1.status, "failed");
+      assert.deepEqual(f1.args, ["a", 1]);
+      assert.deepEqual(f1.errors, [error, error]);
+      assert.equal(f1.attempts, 2);
+      assert.equal(f1.deliveries, 1);
+      assert.equal(f1.stalls, 0);
+      assert.equal(f1.workerId, "w");
+      assert.ok(f1.startedAt! >= f1.enqueuedAt && f1.finishedAt! >= f1.startedAt!);
+      assert.deepEqual(f1.result?.error, error);
+
+      // queued: the last enqueued first, and the cursor survives jobs leaving the queue
+      await b.enqueue([job("q1"), job("q2"), job("q3"), job("q4")]);
+      const first = await b.listJobs("q", "queued", 2);
+      assert.deepEqual(first.jobs.map((j) => j.id), ["q4", "q3"]);
+      await b.fetch("q", 1, 30_000, "w2-1"); // q1 leaves the queue
+      await b.enqueue([job("q5")]);
+      const second = await b.listJobs("q", "queued", 2, first.next);
+      assert.deepEqual(second.jobs.map((j) => j.id), ["q2"]);
+      assert.equal(second.next, undefined);
+      assert.deepEqual((await b.listJobs("q", "active", 10)).jobs.map((j) => j.id), ["q1"]);
+      assert.equal((await b.listJobs("q", "active", 10)).jobs[0].workerId, "w2");
+      await b.enqueue([
+        job("later", { dueAt: Date.now() + 7_200_000 }),
+        job("soon", { dueAt: Date.now() + 3_600_000 }),
+      ]);
+      const deferred = await b.listJobs("q", "deferred", 10);
+      assert.deepEqual(deferred.jobs.map((j) => j.id), ["later", "soon"]);
+      assert.ok(deferred.jobs[0].dueAt! > deferred.jobs[1].dueAt!);
+      assert.deepEqual(await b.listJobs("q", "cancelled", 10), { jobs: [] });
+    });
+
+    it("`listJobs()` skips finished jobs whose record expired", async () => {
+      const b = open().backend;
+      await b.enqueue([job("keep"), job("short")]);
+      await b.fetch("q", 2, 30_000, "t");
+      await b.complete("q", [done("keep", "t"), { ...done("short", "t"), ttlMs: 200 }]);
+      await waitFor("the short result to expire", async () => !(await b.getJob("q", "short")));
+      assert.deepEqual((await b.listJobs("q", "done", 10)).jobs.map((j) => j.id), ["keep"]);
+    });
+
+    it("`requeueJob()` sends a finished job through again with a fresh budget and its history", async () => {
+      const b = open().backend;
+      const error = { name: "Error", message: "first run" };
+      await b.enqueue([job("r", { argsJson: "[7]" }), job("open")]);
+      await b.fetch("q", 1, 30_000, "t");
+      await b.complete("q", [{ ...done("r", "t"), status: "failed", error, errors: [error] }]);
+      assert.deepEqual(await b.requeueJob("q", "open"), { done: false, status: "queued" });
+      assert.deepEqual(await b.requeueJob("q", "nope"), { done: false, status: null });
+      assert.deepEqual(await b.requeueJob("q", "r"), { done: true, status: "failed" });
+      const info = await b.getJob("q", "r");
+      assert.equal(info?.status, "queued");
+      assert.equal(info?.attempts, 0);
+      assert.equal(info?.deliveries, 0);
+      assert.deepEqual(info?.errors, [error], "earlier errors are kept");
+      assert.equal(info?.result, null);
+      const counts = await b.queueCounts("q");
+      assert.equal(counts.failed, 0, "never in two states");
+      assert.equal(counts.queued, 2);
+      const { jobs } = await b.fetch("q", 2, 30_000, "t2");
+      const again = jobs.find((j) => j.id === "r")!;
+      assert.equal(again.argsJson, "[7]");
+      assert.equal(again.attempts, 0);
+      assert.deepEqual(again.errors, [error]);
+      assert.deepEqual(await b.complete("q", [done("r", "t2")]), [true]);
+      assert.equal((await b.getJob("q", "r"))?.status, "done");
+    });
+
+    it("`requeueFinished()` and `purgeJobs()` work in bounded batches, oldest first", async () => {
+      const b = open().backend;
+      const ids = Array.from({ length: 5 }, (_, i) => `d${i}`);
+      await b.enqueue(ids.map((id) => job(id)));
+      await b.fetch("q", 5, 30_000, "t");
+      for (const id of ids) {
+        await b.deadLetter("q", id, "t", "malformed", { name: "E", message: "m" }, 60_000);
+      }
+      assert.deepEqual(await b.requeueFinished("q", "dead", 2), { moved: 2, passed: 2 });
+      assert.equal((await b.queueCounts("q")).dead, 3);
+      assert.deepEqual(
+        (await b.listJobs("q", "queued", 10)).jobs.map((j) => j.id),
+        ["d1", "d0"],
+        "the oldest dead went first",
+      );
+      assert.deepEqual(await b.purgeJobs("q", "dead", 10), { moved: 3, passed: 3 });
+      assert.deepEqual(await b.purgeJobs("q", "queued", 1), { moved: 1, passed: 1 });
+      assert.equal(await b.getJob("q", "d0"), null);
+      assert.equal(await b.getJob("q", "d4"), null);
+      const counts = await b.queueCounts("q");
+      assert.equal(counts.dead, 0);
+      assert.equal(counts.queued, 1);
+      await b.enqueue([job("x", { dueAt: Date.now() + 60_000 })]);
+      assert.deepEqual(await b.purgeJobs("q", "deferred", 10), { moved: 1, passed: 1 });
+      assert.equal((await b.queueCounts("q")).deferred, 0);
+    });
+
+    it("`promoteJob()` makes a deferred job due now; other states are left as they are", async () => {
+      const b = open().backend;
+      await b.enqueue([job("later", { dueAt: Date.now() + 3_600_000 }), job("now")]);
+      assert.deepEqual(await b.promoteJob("q", "now"), { done: false, status: "queued" });
+      assert.deepEqual(await b.promoteJob("q", "nope"), { done: false, status: null });
+      assert.deepEqual(await b.promoteJob("q", "later"), { done: true, status: "deferred" });
+      const { jobs } = await b.fetch("q", 2, 30_000, "t");
+      assert.deepEqual(jobs.map((j) => j.id), ["later", "now"], "the promoted job is due first");
+      await b.complete("q", [done("later", "t")]);
+      assert.deepEqual(await b.promoteJob("q", "later"), { done: false, status: "done" });
+    });
+
+    it("`removeJob()` deletes a job from any state but in progress", async () => {
+      const b = open().backend;
+      await b.enqueue([
+        job("queued"),
+        job("running"),
+        job("finished"),
+        job("deferred", { dueAt: Date.now() + 3_600_000 }),
+      ]);
+      await b.fetch("q", 2, 30_000, "t"); // queued, running
+      await b.release("q", [{ id: "queued", token: "t" }]);
+      const [fin] = (await b.fetch("q", 2, 30_000, "t2")).jobs.filter((j) => j.id === "finished");
+      await b.complete("q", [done(fin.id, "t2")]);
+      assert.deepEqual(await b.removeJob("q", "running"), { done: false, status: "in_progress" });
+      for (const [id, status] of [["queued", "in_progress"], ["finished", "done"]] as const) {
+        assert.deepEqual(await b.removeJob("q", id), {
+          done: status !== "in_progress",
+          status,
+        });
+      }
+      assert.deepEqual(await b.removeJob("q", "deferred"), { done: true, status: "deferred" });
+      assert.deepEqual(await b.removeJob("q", "deferred"), { done: false, status: null });
+      const counts = await b.queueCounts("q");
+      assert.equal(counts.done, 0);
+      assert.equal(counts.deferred, 0);
+    });
+
+    it("`listQueues()` names the queues jobs were added to", async () => {
+      const b = open().backend;
+      assert.deepEqual(await b.listQueues(), []);
+      await b.enqueue([job("a", { queue: "zeta" }), job("b", { queue: "alpha" })]);
+      assert.deepEqual(await b.listQueues(), ["alpha", "zeta"]);
     });
 
     it("a schedule occurrence carries the schedule's options, whatever their JSON spacing", async () => {

@@ -12,8 +12,8 @@ import { ROOT, runDeno, within } from "../support/subprocess.ts";
 const CLI = ["run", "-A", "src/cli/main.ts", "worker"];
 const FIXTURES = "tests/integration/fixtures";
 
-test("`repid worker --help` prints the usage and every option, and exits 0", async () => {
-  const run = runDeno([...CLI, "--help"]);
+test("`deno task worker --help` names the command as typed, prints every option, and exits 0", async () => {
+  const run = runDeno(["task", "-q", "worker", "--help"]);
   const { code } = await within(run.exited, 60_000, "worker --help");
   assert.equal(code, 0);
   const help = run.stdout();
@@ -23,6 +23,7 @@ test("`repid worker --help` prints the usage and every option, and exits 0", asy
       "--queues",
       "--concurrency",
       "--prefix",
+      "--redis",
       "--redis-url",
       "--log-level",
       "--lease-ms",
@@ -126,7 +127,18 @@ test("the package exports the command as `./cli` (`deno run -A jsr:@repid/repid/
   assert.ok(deno.publish.include.some((p: string) => cli.replace(/^\.\//, "").startsWith(p)));
   const run = runDeno(["run", "-A", cli, "worker", "--help"]);
   assert.equal((await within(run.exited, 60_000, "./cli worker --help")).code, 0);
-  assert.match(run.stdout(), /^Usage: deno task worker <module>/);
+  assert.match(run.stdout(), /^Usage: deno run -A src\/cli\/main\.ts worker <module>/);
+});
+
+test("`deno task repid worker --help` names the command as typed", async () => {
+  const run = runDeno(["task", "-q", "repid", "worker", "--help"]);
+  assert.equal((await within(run.exited, 60_000, "repid worker --help")).code, 0, run.stderr());
+  assert.match(run.stdout(), /^Usage: deno task repid worker <module> \[options\]\n/);
+  assert.match(
+    run.stdout(),
+    /^ {2}deno task repid worker \.\/actors\.ts /m,
+    "the example as typed",
+  );
 });
 
 test("`repid worker` with a Redis that refuses connections exits 1, naming host, port and cause", async () => {

@@ -214,6 +214,27 @@ describe("dashboard()", () => {
     await unknownJob.body?.cancel();
   });
 
+  it("counts a queue's jobs per state on the overview and in /api/counts, and closes its own store", async () => {
+    const handler = dashboard({ redis: store });
+    const client = new DashboardClient(handler);
+    const counts = await (await client.get("/api/counts")).json() as {
+      queues: Record<string, { counts: Record<string, number> }>;
+    };
+    assert.deepEqual(counts.queues.default.counts, {
+      queued: 0,
+      deferred: 1, // the next occurrence of the schedule "hourly"
+      active: 0,
+      done: 1,
+      failed: 1,
+      dead: 0,
+      cancelled: 0,
+    });
+    const page = await client.page("/");
+    assert.match(page, /data-count-queue="default" data-count-state="done">1</);
+    assert.match(page, /data-count-queue="default" data-count-state="failed">1</);
+    await handler.close();
+  });
+
   it("rejects bad options with a TypeError naming the option", () => {
     assert.throws(() => dashboard({}), /give a producer or a redis client or URL/);
     assert.throws(() => dashboard({ producer, basePath: "admin" }), /basePath must be/);

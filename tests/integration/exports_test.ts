@@ -17,6 +17,8 @@ test("mod.ts exports exactly the pinned runtime names", async () => {
     "MemoryBackend",
     "NonJsonResultError",
     "ProducerClosedError",
+    "Queue",
+    "QueueNotFoundError",
     "Repid",
     "RepidError",
     "ReplicationError",

@@ -51,16 +51,23 @@ test("RedisBackend: every key of a queue shares the queue's hash tag, and KEYS i
       cursor = next;
       keys.push(...batch);
     } while (cursor !== "0");
-    // Each queue in its slot; the workers' registry in its own (`{:workers}`).
-    const tagged = /^([^{}]+):\{(default|myqueue|:workers)\}:[^{}]*$/;
+    // Each queue in its slot; the workers' and the queues' registries in their own.
+    const tagged = /^([^{}]+):\{(default|myqueue|:workers|:queues)\}:[^{}]*$/;
     const stray = keys.filter((k) => !tagged.test(k) || !k.startsWith(`${prefix}:`));
-    assert.deepEqual(stray, [], "keys outside <prefix>:{<queue>}: and <prefix>:{:workers}:");
+    assert.deepEqual(
+      stray,
+      [],
+      "keys outside <prefix>:{<queue>}:, <prefix>:{:workers}: and <prefix>:{:queues}:",
+    );
     for (
       const part of [
         `${prefix}:{default}:job:custom-id`,
         `${prefix}:{myqueue}:job:${finished[2].id}`,
         `${prefix}:{default}:deferred`,
         `${prefix}:{default}:dead`,
+        `${prefix}:{default}:done`,
+        `${prefix}:{myqueue}:failed`,
+        `${prefix}:{:queues}:names`,
       ]
     ) {
       assert.ok(keys.includes(part), `${part} among ${JSON.stringify(keys)}`);

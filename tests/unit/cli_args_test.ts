@@ -1,7 +1,8 @@
 /** The `repid worker` command line and the actors a module exports. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseWorkerArgs, UsageError } from "../../src/cli/args.ts";
+import { parseWorkerArgs } from "../../src/cli/args.ts";
+import { UsageError } from "../../src/cli/command_line.ts";
 import { exportedActors } from "../../src/cli/module_actors.ts";
 import { defineActor } from "../../mod.ts";
 

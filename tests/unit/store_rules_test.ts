@@ -108,7 +108,8 @@ describe("the store's rules", () => {
       ...["TIME", "LLEN", "RPUSH", "LPUSH", "LPOP", "HGET", "HSET", "HMGET", "HDEL", "HEXISTS"],
       ...["HINCRBY", "DEL", "EXISTS", "ZADD", "ZREM", "ZRANGE", "ZRANGEBYSCORE", "PEXPIRE"],
       ...["ZREMRANGEBYSCORE", "PUBLISH", "LIMIT", "WITHSCORES", "-inf", "0", "1", "number"],
-      ...["ZCARD", "ZCOUNT", "(", "+inf"],
+      ...["ZCARD", "ZCOUNT", "(", "+inf", "ZREVRANK", "ZSCORE", "ZREVRANGE", "ZPOPMIN"],
+      ...["HGETALL", "PERSIST", "LRANGE", "LREM", "LPOS", "RANK", "zset"],
       ...["requeued", "lost", "malformed:"],
       // flow control (src/core/flow.ts) and the keys it builds from the queue's base
       ...FLOW_STORE_NAMES,

@@ -53,6 +53,18 @@ export class Deque<T> {
     return removed;
   }
 
+  /** The item at `index` from the head (`LINDEX`), or `undefined`. */
+  at(index: number): T | undefined {
+    if (index < 0 || index >= this.#length) return undefined;
+    return this.#buf[(this.#head + index) % this.#buf.length];
+  }
+
+  /** The index of the occurrence of `item` nearest the tail (`LPOS … RANK -1`), or -1. */
+  lastIndexOf(item: T): number {
+    for (let i = this.#length - 1; i >= 0; i--) if (this.at(i) === item) return i;
+    return -1;
+  }
+
   /** Removes every item. */
   clear(): void {
     this.#buf = new Array(16);

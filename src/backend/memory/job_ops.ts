@@ -77,6 +77,7 @@ export function enqueue(ctx: MemoryContext, jobs: NewJob[]): Promise<EnqueueOutc
   const out: EnqueueOutcome[] = [];
   for (const job of jobs) {
     const q = ctx.q(job.queue);
+    ctx.store.registerQueue(ctx.prefix, job.queue);
     const now = ctx.store.now();
     const existing = getRecord(q, job.id, now);
     const st = existing?.h.status;
@@ -199,6 +200,7 @@ export function fetch(
     const deliveries = (toNumber(h.deliveries) ?? 0) + 1;
     h.status = "in_progress";
     h.token = token;
+    h.worker = token;
     h.started = String(now);
     h.deliveries = String(deliveries);
     q.active.add(id, now + leaseMs);
@@ -477,7 +479,6 @@ export function complete(
     const errorJson = c.error ? JSON.stringify(c.error) : "";
     if (errorJson) h.error = errorJson;
     delete h.token;
-    delete h.args;
     q.active.remove(c.id);
     flowFree(q, h.group);
     const ttl = clampTtlMs(c.ttlMs);

@@ -14,9 +14,13 @@
 import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 import type {
   Backend,
+  BatchOutcome,
   FetchResult,
   FlowLimits,
   FlowLimitsChange,
+  JobActionOutcome,
+  JobsPage,
+  PagePosition,
   RequeueRequest,
 } from "../backend.ts";
 import type { AdvanceOutcome, ScheduleUpsertResult } from "../schedule_backend.ts";
@@ -24,6 +28,7 @@ import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
 import type {
   Completion,
   EnqueueOutcome,
+  FinishedStatus,
   JobError,
   JobInfo,
   JobResult,
@@ -31,7 +36,13 @@ import type {
 } from "../../core/job.ts";
 import { describe } from "../../core/names.ts";
 import { assertDuration, HOUR_MS } from "../../core/time.ts";
-import { assertRetention, type QueueCounts } from "../../core/queue_state.ts";
+import {
+  assertRetention,
+  type QueueCounts,
+  type QueueState as State,
+} from "../../core/queue_state.ts";
+import * as listing from "./listing.ts";
+import * as operations from "./operations.ts";
 import * as inspection from "./inspection.ts";
 import type { MemoryQueueCounts } from "./inspection.ts";
 import * as jobOps from "./job_ops.ts";
@@ -167,6 +178,39 @@ export class MemoryBackend implements Backend {
     return this.#store.name;
   }
 
+  listJobs(
+    queue: string,
+    state: State,
+    limit: number,
+    after?: PagePosition,
+  ): Promise<JobsPage> {
+    return Promise.resolve(listing.listJobs(this.#ctx, queue, state, limit, after));
+  }
+
+  requeueFinished(queue: string, status: FinishedStatus, max: number): Promise<BatchOutcome> {
+    return Promise.resolve(operations.requeueFinished(this.#ctx, queue, status, max));
+  }
+
+  requeueJob(queue: string, id: string): Promise<JobActionOutcome> {
+    return Promise.resolve(operations.requeueJob(this.#ctx, queue, id));
+  }
+
+  purgeJobs(queue: string, state: State, max: number): Promise<BatchOutcome> {
+    return Promise.resolve(operations.purgeJobs(this.#ctx, queue, state, max));
+  }
+
+  promoteJob(queue: string, id: string): Promise<JobActionOutcome> {
+    return Promise.resolve(operations.promoteJob(this.#ctx, queue, id));
+  }
+
+  removeJob(queue: string, id: string): Promise<JobActionOutcome> {
+    return Promise.resolve(operations.removeJob(this.#ctx, queue, id));
+  }
+
+  listQueues(): Promise<string[]> {
+    return Promise.resolve([...this.#store.queueNames.get(this.#prefix) ?? []].sort());
+  }
+
   queueCounts(queue: string): Promise<QueueCounts> {
     return Promise.resolve(inspection.queueCounts(this.#ctx, queue));
   }
@@ -296,6 +340,7 @@ export class MemoryBackend implements Backend {
   }
 
   upsertSchedule(s: NewSchedule): Promise<ScheduleUpsertResult> {
+    this.#store.registerQueue(this.#prefix, s.queue);
     return scheduleOps.upsertSchedule(this.#ctx, s);
   }
 

@@ -15,6 +15,8 @@ export class MemoryStore {
   readonly queues = new Map<string, QueueState>();
   /** Called after every transition (see `MemoryBackend.onChange`). */
   readonly changeListeners = new Set<() => void>();
+  /** Per prefix, the names of the queues a job or a schedule was ever added to. */
+  readonly queueNames = new Map<string, Set<string>>();
   /** The workers' registry (their heartbeats). */
   readonly workers = new MemoryWorkerRegistry();
   /** How many open backends use the store. */
@@ -50,6 +52,13 @@ export class MemoryStore {
       this.queues.set(key, q);
     }
     return q;
+  }
+
+  /** Notes that `queue` under `prefix` holds jobs or schedules (the registry of queue names). */
+  registerQueue(prefix: string, queue: string): void {
+    let names = this.queueNames.get(prefix);
+    if (!names) this.queueNames.set(prefix, names = new Set());
+    names.add(queue);
   }
 
   /** Calls the change listeners (after a transition committed). */

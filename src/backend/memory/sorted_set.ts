@@ -98,6 +98,23 @@ export class SortedSet {
     return n;
   }
 
+  /**
+   * How many members sort at or above (`score`, `member`): the rank, from the
+   * highest, where a walk down resumes after that entry (`ZREVRANK` plus one
+   * when it is there).
+   */
+  countFrom(score: number, member: string): number {
+    return this.#entries.length - this.#find({ member, score });
+  }
+
+  /** The member at `rank` counted from the highest (`ZREVRANGE rank rank`), or `undefined`. */
+  atRevRank(rank: number): Entry | undefined {
+    const i = this.#entries.length - 1 - rank;
+    if (rank < 0 || i < this.#start) return undefined;
+    const e = this.#entries[i];
+    return { member: e.member, score: e.score };
+  }
+
   /** The members, lowest first. */
   *[Symbol.iterator](): IterableIterator<string> {
     for (let i = this.#start; i < this.#entries.length; i++) yield this.#entries[i].member;

@@ -86,3 +86,12 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     expiring: `${base}:expiring`,
   };
 }
+
+/**
+ * The SET of the names of the queues a job or a schedule was ever added to,
+ * under `prefix` (in a slot of its own, `{:queues}`: no queue name starts
+ * with `:`), so that the queues are listed without a scan.
+ */
+export function queueNamesKey(prefix: string): string {
+  return `${prefix}:{:queues}:names`;
+}

@@ -8,26 +8,32 @@
 
 import type {
   Backend,
+  BatchOutcome,
   FetchRequest,
   FetchResult,
   FlowLimits,
   FlowLimitsChange,
+  JobActionOutcome,
+  JobsPage,
+  PagePosition,
   RequeueRequest,
 } from "../backend.ts";
 import { FLOW_LIMIT_FIELDS, flowLimitFields, flowLimitsFrom } from "./flow_limit_fields.ts";
 import type {
   Completion,
   EnqueueOutcome,
+  FinishedStatus,
   JobError,
   JobInfo,
   JobResult,
+  JobStatus,
   NewJob,
 } from "../../core/job.ts";
 import { isFinished, jobInfoFromHash } from "../../core/job.ts";
 import { deliveryLimitError } from "../../core/store_errors.ts";
 import { clampTtlMs, DEAD_TTL_MS } from "../../core/store_limits.ts";
 import { type AnyRedis, closeClient, openClient, type RedisInput } from "./connection.ts";
-import { type QueueKeys, queueKeys } from "./keys.ts";
+import { finishedIndex, type QueueKeys, queueKeys, queueNamesKey } from "./keys.ts";
 import { READY_CHECK_MS, waitUntilReady } from "./ready_check.ts";
 import { redisHeartbeat, redisListWorkers, redisUnregister } from "./worker_registry.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
@@ -43,7 +49,12 @@ import { RedisSchedules } from "./schedules.ts";
 import { ReplicaWaits } from "./replica_waits.ts";
 import { type ScriptArg, ScriptRunner } from "./script_runner.ts";
 import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
-import { QUEUE_STATES, type QueueCounts, type Retention } from "../../core/queue_state.ts";
+import {
+  QUEUE_STATES,
+  type QueueCounts,
+  type QueueState,
+  type Retention,
+} from "../../core/queue_state.ts";
 import type { AdvanceOutcome, ScheduleUpsertResult } from "../schedule_backend.ts";
 
 /** Options of {@linkcode RedisBackend}. */
@@ -105,6 +116,8 @@ export class RedisBackend implements Backend {
   readonly #enqueueContext: EnqueueContext;
   readonly #schedules: RedisSchedules;
   readonly #keep: Required<Retention>;
+  /** The queues this backend added to the registry of queue names. */
+  readonly #registered = new Set<string>();
   #closed = false;
 
   /**
@@ -186,9 +199,43 @@ export class RedisBackend implements Backend {
     return k;
   }
 
-  /** See {@linkcode enqueueJobs}. */
-  enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
-    return enqueueJobs(this.#enqueueContext, jobs);
+  /** See {@linkcode enqueueJobs}; the queues are added to the registry of queue names once. */
+  async enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
+    const [out] = await Promise.all([
+      enqueueJobs(this.#enqueueContext, jobs),
+      this.#registerQueues(jobs),
+    ]);
+    return out;
+  }
+
+  /** Adds the queues of `items` not yet added by this backend to the registry of queue names. */
+  async #registerQueues(items: { queue: string }[]): Promise<void> {
+    let fresh: string[] | undefined;
+    for (const { queue } of items) {
+      if (!this.#registered.has(queue)) {
+        this.#registered.add(queue);
+        (fresh ??= []).push(queue);
+      }
+    }
+    if (!fresh) return;
+    try {
+      await storeCall(
+        "register queues",
+        () => this.client.sadd(queueNamesKey(this.#prefix), fresh),
+      );
+    } catch (error) {
+      for (const queue of fresh) this.#registered.delete(queue);
+      throw error;
+    }
+  }
+
+  /** The registry of queue names (see {@linkcode queueNamesKey}). */
+  async listQueues(): Promise<string[]> {
+    const names = await storeCall(
+      "list queues",
+      () => this.client.smembers(queueNamesKey(this.#prefix)),
+    );
+    return names.sort();
   }
 
   async fetch(
@@ -384,6 +431,124 @@ export class RedisBackend implements Backend {
     return flowLimitsFrom(f);
   }
 
+  async listJobs(
+    queue: string,
+    state: QueueState,
+    limit: number,
+    after?: PagePosition,
+  ): Promise<JobsPage> {
+    const k = this.keys(queue);
+    const [key, kind] = state === "queued"
+      ? [k.ready, "list"]
+      : state === "deferred"
+      ? [k.deferred, "zset"]
+      : state === "active"
+      ? [k.active, "zset"]
+      : [finishedIndex(k, state).index, "zset"];
+    const out = (await this.#run(
+      "list jobs",
+      "repidJobsPage",
+      key,
+      k.jobPrefix,
+      kind,
+      limit,
+      after?.id ?? "",
+      after?.at ?? 0,
+      state === "active" ? "in_progress" : state,
+    )) as [string, number, ...(string | string[])[]];
+    const jobs: JobInfo[] = [];
+    for (let i = 2; i < out.length; i += 2) {
+      const flat = out[i + 1] as string[];
+      const h: Record<string, string> = {};
+      for (let f = 0; f < flat.length; f += 2) h[flat[f]] = flat[f + 1];
+      jobs.push(jobInfoFromHash(queue, out[i] as string, h));
+    }
+    return out[0] ? { jobs, next: { id: out[0], at: Number(out[1]) } } : { jobs };
+  }
+
+  async requeueFinished(
+    queue: string,
+    status: FinishedStatus,
+    max: number,
+  ): Promise<BatchOutcome> {
+    const k = this.keys(queue);
+    const [moved, passed] = (await this.#run(
+      "requeue jobs",
+      "repidRequeueFinished",
+      k.states,
+      k.ready,
+      k.signal,
+      k.jobPrefix,
+      status,
+      max,
+    )) as number[];
+    return { moved, passed };
+  }
+
+  async requeueJob(queue: string, id: string): Promise<JobActionOutcome> {
+    const k = this.keys(queue);
+    const [moved, , status] = (await this.#run(
+      `requeue job "${id}"`,
+      "repidRequeueFinished",
+      k.states,
+      k.ready,
+      k.signal,
+      k.jobPrefix,
+      "",
+      0,
+      id,
+    )) as [number, number, JobStatus | undefined];
+    return { done: moved === 1, status: status ?? null };
+  }
+
+  async purgeJobs(queue: string, state: QueueState, max: number): Promise<BatchOutcome> {
+    const k = this.keys(queue);
+    const key = state === "queued"
+      ? k.ready
+      : state === "deferred"
+      ? k.deferred
+      : finishedIndex(k, state).index;
+    const [moved, passed] = (await this.#run(
+      "purge jobs",
+      "repidPurge",
+      key,
+      k.states,
+      k.jobPrefix,
+      state,
+      max,
+    )) as number[];
+    return { moved, passed };
+  }
+
+  async promoteJob(queue: string, id: string): Promise<JobActionOutcome> {
+    const k = this.keys(queue);
+    return actionOutcome(
+      await this.#run(
+        `promote job "${id}"`,
+        "repidPromote",
+        k.jobPrefix + id,
+        k.deferred,
+        k.signal,
+        id,
+      ),
+    );
+  }
+
+  async removeJob(queue: string, id: string): Promise<JobActionOutcome> {
+    const k = this.keys(queue);
+    return actionOutcome(
+      await this.#run(
+        `remove job "${id}"`,
+        "repidRemove",
+        k.jobPrefix + id,
+        k.ready,
+        k.deferred,
+        k.states,
+        id,
+      ),
+    );
+  }
+
   async queueCounts(queue: string): Promise<QueueCounts> {
     const k = this.keys(queue);
     const n = (await this.#run(
@@ -443,8 +608,9 @@ export class RedisBackend implements Backend {
   time(queue?: string): Promise<number> {
     return this.#schedules.time(queue);
   }
-  upsertSchedule(schedule: NewSchedule): Promise<ScheduleUpsertResult> {
-    return this.#replicas.scheduleWrite(
+  async upsertSchedule(schedule: NewSchedule): Promise<ScheduleUpsertResult> {
+    await this.#registerQueues([schedule]);
+    return await this.#replicas.scheduleWrite(
       schedule.queue,
       () => this.#schedules.upsertSchedule(schedule),
     );
@@ -490,6 +656,12 @@ export class RedisBackend implements Backend {
     if (this.#owned) closing.push(closeClient(this.client));
     await Promise.all(closing);
   }
+}
+
+/** A `{ done (1 | 0), status }` script reply as a {@linkcode JobActionOutcome}. */
+function actionOutcome(reply: unknown): JobActionOutcome {
+  const [done, status] = reply as [number, JobStatus | undefined];
+  return { done: done === 1, status: status ?? null };
 }
 
 export { DEAD_TTL_MS, jobInfoFromHash };

@@ -51,7 +51,7 @@ for i = 4, #ARGV, 8 do
     redis.call('HSET', key, 'status', ARGV[i + 2], 'value', ARGV[i + 3], 'errors', ARGV[i + 5],
       'attempts', ARGV[i + 6], 'finished', now)
     if ARGV[i + 4] ~= '' then redis.call('HSET', key, 'error', ARGV[i + 4]) end
-    redis.call('HDEL', key, 'token', 'args')
+    redis.call('HDEL', key, 'token')
     redis.call('ZREM', KEYS[1], id)
     finish_job(KEYS[3], key, id, ARGV[i + 2], now, ARGV[i + 7], keep[ARGV[i + 2]])
     local bytes = #ARGV[i + 3] + #ARGV[i + 4] + #ARGV[i + 5]

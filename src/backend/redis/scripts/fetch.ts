@@ -183,8 +183,8 @@ local function take(id, due)
     return
   end
   local deliveries = (tonumber(f[4]) or 0) + 1
-  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'started', now,
-    'deliveries', deliveries)
+  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'worker', token,
+    'started', now, 'deliveries', deliveries)
   redis.call('ZADD', active, now + lease, id)
   if f[9] then redis.call('HINCRBY', base .. 'grun', f[9], 1) end
   n = n + 1

@@ -14,6 +14,11 @@ import { enqueueManyScript } from "./enqueue_many.ts";
 import { extendScript } from "./extend.ts";
 import { fetchScript } from "./fetch.ts";
 import { flowLimitsScript } from "./flow_limits.ts";
+import { jobsPageScript } from "./jobs_page.ts";
+import { promoteScript } from "./promote.ts";
+import { purgeScript } from "./purge.ts";
+import { removeScript } from "./remove.ts";
+import { requeueFinishedScript } from "./requeue_finished.ts";
 import { recordAttemptScript } from "./record_attempt.ts";
 import { releaseScript } from "./release.ts";
 import { requeueScript } from "./requeue.ts";
@@ -48,6 +53,11 @@ export const scripts: readonly Script[] = [
   scheduleListScript,
   statusesScript,
   countsScript,
+  jobsPageScript,
+  requeueFinishedScript,
+  purgeScript,
+  promoteScript,
+  removeScript,
   workerHeartbeatScript,
   flowLimitsScript,
 ];

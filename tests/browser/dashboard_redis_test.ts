@@ -1,7 +1,7 @@
 /**
  * The dashboard on Redis in Chromium, with a worker running in another
- * process (the real worker command): the workers page and the overview list
- * it with its host, pid and queues.
+ * process (the real worker command): the workers page lists it, the
+ * overview counts a queue's jobs right and follows new ones by itself.
  */
 import assert from "node:assert/strict";
 import { hostname } from "node:os";
@@ -40,7 +40,7 @@ describe("the dashboard on Redis with a worker in another process", () => {
       ],
       { REPID_DASH_PREFIX: prefix, REPID_DASH_REDIS_URL: REDIS_URL },
     );
-    handler = dashboard({ redis: REDIS_URL, prefix });
+    handler = dashboard({ redis: REDIS_URL, prefix, queues: ["dash-idle"] });
     app = await serve(nodeListener(handler));
     browser = await launchBrowser();
   });
@@ -75,10 +75,36 @@ describe("the dashboard on Redis with a worker in another process", () => {
       await page.locator("tr[data-queue]").evaluateAll((rows) =>
         rows.map((r) => r.getAttribute("data-queue"))
       ),
-      ["dash", "dash-other", "default"],
+      ["dash", "dash-idle", "dash-other", "default"],
     );
     await page.goto(`${app.origin}/queues/dash?state=done`);
     await screenshot(page, "queue");
+    await page.close();
+  });
+
+  it("shows the right counts per state on the overview, and refreshes them by itself", async () => {
+    for (let i = 0; i < 3; i++) {
+      await producer.enqueueJob("idle", { queue: "dash-idle", args: [i] });
+    }
+    const later = new Date(Date.now() + 3_600_000);
+    for (let i = 0; i < 2; i++) {
+      await producer.enqueueJob("idle", { queue: "dash-idle", args: [i], deferUntil: later });
+    }
+    for (const n of [1, 2]) {
+      const job = await producer.enqueueJob("double_elsewhere", { queue: "dash-other", args: [n] });
+      assert.equal((await job.result).status, "done");
+    }
+    const page = await browser.newPage();
+    await page.goto(`${app.origin}/`);
+    const counts = (queue: string) =>
+      page.locator(`tr[data-queue="${queue}"] td.num`).allInnerTexts();
+    assert.deepEqual(await counts("dash-idle"), ["3", "2", "0", "0", "0", "0", "0"]);
+    assert.deepEqual(await counts("dash-other"), ["0", "0", "0", "2", "0", "0", "0"]);
+    await producer.enqueueJob("idle", { queue: "dash-idle", args: [3] });
+    // No reload: the page's script polls the counts.
+    await page.locator('tr[data-queue="dash-idle"] [data-count-state="queued"]')
+      .filter({ hasText: /^4$/ }).waitFor();
+    await screenshot(page, "overview-counts");
     await page.close();
   });
 });

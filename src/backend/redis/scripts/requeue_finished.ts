@@ -1,0 +1,54 @@
+import { script } from "./common.ts";
+
+/**
+ * requeue_finished: send finished jobs through again, under their ids: each goes to the
+ * tail of the ready list with a fresh attempt budget (attempts, deliveries and stalls back
+ * to 0), keeps its arguments and its earlier attempts' errors, loses its result and its
+ * expiry, and leaves its finished-jobs index.
+ *
+ * KEYS[1] the queue's key prefix (its finished-jobs indexes, see `finish_job`), KEYS[2]
+ * ready list, KEYS[3] signal list, KEYS[4] job hash key prefix
+ * ARGV[1] a finished status: requeue the oldest ARGV[2] jobs of its index; or '' and then
+ * ARGV[3] a job id: requeue that job when it has finished
+ * Returns { requeued, passed, status }: how many jobs were requeued, how many index entries
+ * were passed (those of expired jobs leave the index), and for one job id its status before
+ * the call (false when unknown).
+ */
+export const requeueFinishedScript = script(
+  "repidRequeueFinished",
+  4,
+  `
+--- @include finish_job
+local states, ready, signal, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local moved = 0
+local function requeue(id, st)
+  local key = prefix .. id
+  unfinish_job(states, id, st)
+  redis.call('HDEL', key, 'value', 'error', 'reason', 'finished', 'token')
+  redis.call('HSET', key, 'status', 'queued', 'attempts', 0, 'deliveries', 0, 'stalls', 0,
+    'due', 0)
+  redis.call('PERSIST', key)
+  redis.call('RPUSH', ready, id)
+  moved = moved + 1
+end
+if ARGV[1] == '' then
+  local id = ARGV[3]
+  local st = redis.call('HGET', prefix .. id, 'status')
+  if st and finished_status[st] then requeue(id, st) end
+  if moved > 0 then signal_work(signal) end
+  return {moved, 0, st}
+end
+local st = ARGV[1]
+local ids = redis.call('ZRANGE', states .. st, 0, tonumber(ARGV[2]) - 1)
+for i = 1, #ids do
+  if redis.call('HGET', prefix .. ids[i], 'status') == st then
+    requeue(ids[i], st)
+  else
+    unfinish_job(states, ids[i], st)
+  end
+end
+if moved > 0 then signal_work(signal) end
+return {moved, #ids}
+`,
+  "allow-oom",
+);

@@ -1,0 +1,126 @@
+/**
+ * The operating API against Redis with what only Redis has: a worker in
+ * another process (listed by `producer.workers()`, named as the worker of the
+ * jobs it ran), and a purge of 100,000 finished jobs in bounded batches on a
+ * private redis-server.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import process from "node:process";
+import { Redis } from "ioredis";
+import { Repid } from "../../mod.ts";
+import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
+import type { Completion, NewJob } from "../../src/core/job.ts";
+import { BULK_BATCH } from "../../src/core/store_limits.ts";
+import { spawnScript } from "../support/child_script.ts";
+import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
+import { RedisServer } from "../support/redis_server.ts";
+import { waitFor } from "../support/wait.ts";
+
+test("`producer.workers()` lists a worker of another process, and `q.jobs()` names it as the jobs' worker", async () => {
+  const prefix = testPrefix("ops-remote");
+  const child = spawnScript("tests/integration/fixtures/ops_worker.ts", {
+    REPID_URL: REDIS_URL,
+    REPID_PREFIX: prefix,
+  });
+  const producer = new Repid(REDIS_URL, { prefix, logger: "silent" });
+  try {
+    await child.waitForLine(/^ready$/, 60_000);
+    const [remote] = await waitFor("the remote worker's registration", async () => {
+      const workers = await producer.workers();
+      return workers.length === 1 ? workers : undefined;
+    });
+    assert.equal(remote.pid, child.process.pid);
+    assert.deepEqual(remote.queues, ["ops_remote"]);
+    assert.equal(remote.concurrency, 3);
+    const squares = await Promise.all(
+      [2, 3].map((n) => producer.enqueueJob("remote_square", { queue: "ops_remote", args: [n] })),
+    );
+    const failing = await producer.enqueueJob("remote_fail", { queue: "ops_remote" });
+    for (const job of [...squares, failing]) await job.waitResult({ timeoutMs: 30_000 });
+    const q = producer.queue("ops_remote");
+    const counts = await q.counts();
+    assert.equal(counts.done, 2);
+    assert.equal(counts.failed, 1);
+    const { jobs } = await q.jobs({ state: "done" });
+    assert.deepEqual(jobs.map((j) => j.result?.value).sort(), [4, 9]);
+    assert.ok(jobs.every((j) => j.workerId === remote.id), "run by the remote worker");
+    const [failed] = (await q.jobs({ state: "failed" })).jobs;
+    assert.equal(failed.errors[0].name, "RangeError");
+    assert.match(failed.errors[0].stack ?? "", /remote_fail/);
+    // requeued, it runs again in the other process and fails again: two errors in its history
+    assert.equal(await q.requeue({ state: "failed" }), 1);
+    const again = await waitFor("the requeued job to fail again", async () => {
+      const info = (await producer.getJob(failing.id, { queue: "ops_remote" }))!;
+      const state = await info.info();
+      return state?.status === "failed" ? state : undefined;
+    });
+    assert.equal(again.errors.length, 2);
+    assert.equal(again.attempts, 1);
+    child.signal("SIGTERM");
+    assert.equal(await child.exited, 0);
+    assert.deepEqual(await producer.workers(), [], "a stopped worker leaves the registry");
+  } finally {
+    await child.close();
+    await producer.close();
+    await cleanup(prefix);
+  }
+});
+
+test("`q.purge()` removes 100,000 done jobs in batches of at most 500", async () => {
+  if (process.env.REDIS_CLUSTER) return; // a private server; the cluster run covers the rest
+  const server = await RedisServer.start({ port: 6700 });
+  const backend = new RedisBackend(server.url);
+  const producer = new Repid(server.url, { logger: "silent" });
+  const admin = new Redis(server.url);
+  try {
+    const n = 100_000;
+    for (let i = 0; i < n; i += 1_000) {
+      const jobs: NewJob[] = Array.from({ length: 1_000 }, (_, k) => ({
+        id: `p${i + k}`,
+        customId: true,
+        queue: "bulk",
+        actor: "a",
+        argsJson: "[1]",
+        dueAt: 0,
+      }));
+      await backend.enqueue(jobs);
+      const { jobs: leased } = await backend.fetch("bulk", 1_000, 60_000, "w-1");
+      const completions: Completion[] = leased.map((j) => ({
+        id: j.id,
+        token: j.token,
+        status: "done",
+        valueJson: "1",
+        error: null,
+        errors: [],
+        attempts: 1,
+        ttlMs: 3_600_000,
+      }));
+      await backend.complete("bulk", completions);
+    }
+    const q = producer.queue("bulk");
+    assert.equal((await q.counts()).done, n);
+    const before = await scriptCalls(admin);
+    assert.equal(await q.purge({ state: "done" }), n);
+    const calls = (await scriptCalls(admin)) - before;
+    assert.ok(calls >= n / BULK_BATCH, `${calls} script calls: batches of at most ${BULK_BATCH}`);
+    assert.equal((await q.counts()).done, 0);
+    assert.deepEqual(await q.jobs({ state: "done" }), { jobs: [] });
+    // every job record and index entry is gone: what is left is the registry of queue names
+    assert.equal(await admin.dbsize(), 1);
+    assert.equal(await admin.exists("repid:{:queues}:names"), 1);
+  } finally {
+    await producer.close();
+    await backend.close();
+    admin.disconnect();
+    await server.stop();
+  }
+});
+
+/** How many scripts the server ran so far (`INFO commandstats`). */
+async function scriptCalls(admin: Redis): Promise<number> {
+  const info = await admin.info("commandstats");
+  let n = 0;
+  for (const m of info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)) n += Number(m[1]);
+  return n;
+}
