@@ -206,6 +206,32 @@ export function flowConformance(open: () => FlowStore): void {
     assert.equal(after.queued, 2);
   });
 
+  it("`removeJob()`, `purgeJobs()` and `requeueJob()` treat prioritised and grouped jobs like any other", async () => {
+    const b = open().backend;
+    await b.enqueue([
+      job("plain"),
+      job("high", { priority: 3 }),
+      job("g1", { group: "g" }),
+      job("g2", { group: "g" }),
+      job("h1", { group: "h" }),
+    ]);
+    assert.equal((await b.removeJob("q", "g2")).done, true);
+    assert.equal((await b.removeJob("q", "high")).done, true);
+    assert.equal((await b.queueCounts("q")).queued, 3);
+    const { jobs } = await b.fetch("q", 10, 30_000, "t", 0, 1);
+    assert.deepEqual(jobs.map((j) => j.id).sort(), ["g1", "h1", "plain"]);
+    await b.complete("q", jobs.map((j) => done(j.id, "t")));
+    assert.equal((await b.requeueJob("q", "g1")).done, true);
+    assert.equal((await b.queueCounts("q")).queued, 1);
+    assert.equal((await b.getJob("q", "g1"))?.group, "g", "requeued into its group");
+    await b.enqueue([job("g3", { group: "g", priority: -2 }), job("p2", { priority: 9 })]);
+    assert.equal((await b.queueCounts("q")).queued, 3);
+    const purged = await b.purgeJobs("q", "queued", 100);
+    assert.equal(purged.moved, 3);
+    assert.equal((await b.queueCounts("q")).queued, 0);
+    assert.deepEqual((await b.fetch("q", 10, 30_000, "t2", 0, 1)).jobs, []);
+  });
+
   it("`fetch()` never starts an expired job: it ends dead with reason expired", async () => {
     const b = open().backend;
     const finished: string[] = [];

@@ -113,7 +113,7 @@ describe("the store's rules", () => {
       ...["requeued", "lost", "malformed:"],
       // flow control (src/core/flow.ts) and the keys it builds from the queue's base
       ...FLOW_STORE_NAMES,
-      ...["ZPOPMIN", "ZSCORE", "ZCARD", "LREM", "table", "string", "%d"],
+      ...["ZPOPMIN", "ZSCORE", "ZCARD", "LREM", "HKEYS", "table", "string", "%d"],
       ...["job:", "ready", "active", "signal", ":"],
       // the finished-jobs indexes' key parts (src/backend/redis/keys.ts)
       EXPIRY_SUFFIX,

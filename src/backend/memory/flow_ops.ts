@@ -140,3 +140,33 @@ export function nextGrouped(
     return { id: job.member, group: g };
   }
 }
+
+/**
+ * The flow part of `purge` of queued jobs: takes the prioritised jobs, then
+ * those of each group with waiting jobs (in turn, held back or at their
+ * limit), into `ids` until it holds `max`.
+ */
+export function purgeFlow(q: QueueState, ids: string[], max: number): void {
+  const f = q.flow;
+  const takeSet = (set: SortedSet): number => {
+    let n = 0;
+    while (ids.length < max) {
+      const e = set.first();
+      if (!e) break;
+      set.remove(e.member);
+      ids.push(e.member);
+      n++;
+    }
+    return n;
+  };
+  takeSet(f.prio);
+  const groups = [...f.ring, ...f.held, ...f.running.keys()];
+  for (const g of groups) {
+    if (ids.length >= max) break;
+    const set = f.groupJobs.get(g);
+    if (!set) continue;
+    f.settings.groupWaiting -= takeSet(set);
+    if (set.size === 0) f.groupJobs.delete(g);
+  }
+  for (const id of ids) f.expiring.remove(id);
+}
