@@ -203,6 +203,7 @@ export const FLOW_STORE_NAMES = [
   "grate:",
   "rate",
   "expiring",
+  "waiting",
   // the flow hash
   "seq",
   "ring",

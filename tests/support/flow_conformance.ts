@@ -206,6 +206,34 @@ export function flowConformance(open: () => FlowStore): void {
     assert.equal(after.queued, 2);
   });
 
+  it("`listJobs()` of queued jobs pages through the plain ones, then the prioritised and grouped ones", async () => {
+    const b = open().backend;
+    await b.enqueue([
+      job("plain1"),
+      job("high", { priority: 3 }),
+      job("g1", { group: "g" }),
+      job("plain2"),
+      job("g2", { group: "g", priority: -1 }),
+    ]);
+    const seen: string[] = [];
+    let next: { id: string; at: number } | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await b.listJobs("q", "queued", 2, next);
+      seen.push(...page.jobs.map((j) => j.id));
+      next = page.next;
+      if (!next) break;
+    }
+    assert.deepEqual(seen.slice(0, 2), ["plain2", "plain1"], "the plain ones first, newest first");
+    assert.deepEqual(seen.slice(2).sort(), ["g1", "g2", "high"], "then the others, each once");
+    const whole = await b.listJobs("q", "queued", 50);
+    assert.equal(whole.jobs.length, 5);
+    assert.equal(whole.next, undefined);
+    assert.equal(whole.jobs.find((j) => j.id === "g2")?.group, "g");
+    await b.fetch("q", 10, 30_000, "t", 0, 1);
+    const left = await b.listJobs("q", "queued", 50);
+    assert.deepEqual(left.jobs.map((j) => j.id), ["g2"], "one of group g at a time");
+  });
+
   it("`removeJob()`, `purgeJobs()` and `requeueJob()` treat prioritised and grouped jobs like any other", async () => {
     const b = open().backend;
     await b.enqueue([

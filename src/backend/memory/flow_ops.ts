@@ -29,9 +29,11 @@ export function flowEnter(
   group: string | undefined,
   priority: string | undefined,
   head: boolean,
+  now: number,
 ): boolean {
   const p = toNumber(priority) ?? 0;
   if (!group && p === 0) return false;
+  f.waiting.add(id, now);
   const score = waitingScore(p, ++f.settings.seq, head);
   if (group) {
     let set = f.groupJobs.get(group);
@@ -51,8 +53,9 @@ export function flowQueue(
   h: JobFields,
   id: string,
   head: boolean,
+  now: number,
 ): string | undefined {
-  if (!flowEnter(q.flow, id, h.group, h.priority, head)) {
+  if (!flowEnter(q.flow, id, h.group, h.priority, head, now)) {
     if (head) q.ready.pushFront(id);
     else q.ready.pushBack(id);
   }
@@ -62,6 +65,7 @@ export function flowQueue(
 /** `flow_unqueue`: takes a queued job out of the set or list it waits in. */
 export function flowUnqueue(q: QueueState, h: JobFields, id: string): void {
   const f = q.flow;
+  f.waiting.remove(id);
   if (h.group) {
     const set = f.groupJobs.get(h.group);
     if (set?.remove(id)) {
@@ -93,12 +97,14 @@ export function nextUngrouped(q: QueueState): string | undefined {
   const top = q.flow.prio.first();
   if (top && top.score < PRIORITY_ZERO_BAND) {
     q.flow.prio.remove(top.member);
+    q.flow.waiting.remove(top.member);
     return top.member;
   }
   const id = q.ready.popFront();
   if (id !== undefined) return id;
   if (top) {
     q.flow.prio.remove(top.member);
+    q.flow.waiting.remove(top.member);
     return top.member;
   }
   return undefined;
@@ -135,6 +141,7 @@ export function nextGrouped(
     const job = set?.first();
     if (!set || !job) continue;
     set.remove(job.member);
+    f.waiting.remove(job.member);
     if (set.size === 0) f.groupJobs.delete(g);
     f.settings.groupWaiting--;
     return { id: job.member, group: g };
@@ -168,5 +175,8 @@ export function purgeFlow(q: QueueState, ids: string[], max: number): void {
     f.settings.groupWaiting -= takeSet(set);
     if (set.size === 0) f.groupJobs.delete(g);
   }
-  for (const id of ids) f.expiring.remove(id);
+  for (const id of ids) {
+    f.expiring.remove(id);
+    f.waiting.remove(id);
+  }
 }

@@ -96,7 +96,7 @@ export function enqueue(ctx: MemoryContext, jobs: NewJob[]): Promise<EnqueueOutc
     q.jobs.set(job.id, { h });
     if (h.expires !== undefined) q.flow.expiring.add(job.id, Number(h.expires));
     if (status === "deferred") q.deferred.add(job.id, due);
-    else if (!flowEnter(q.flow, job.id, h.group, h.priority, false)) q.ready.pushBack(job.id);
+    else if (!flowEnter(q.flow, job.id, h.group, h.priority, false, now)) q.ready.pushBack(job.id);
     signalWork(q);
     out.push({ created: true, status, enqueuedAt: now });
   }
@@ -144,7 +144,7 @@ export function fetch(
       } else {
         delete h.token;
         h.status = "queued";
-        flowFree(q, flowQueue(q, h, id, true));
+        flowFree(q, flowQueue(q, h, id, true, now));
       }
     }
   }
@@ -193,7 +193,7 @@ export function fetch(
     }
     if (due && (h.group || (toNumber(h.priority) ?? 0) !== 0)) {
       h.status = "queued";
-      flowEnter(f, id, h.group, h.priority, true);
+      flowEnter(f, id, h.group, h.priority, true, now);
       flow = true;
       return;
     }
@@ -247,7 +247,7 @@ export function fetch(
       let entered = false;
       if (h?.status === "deferred") {
         h.status = "queued";
-        entered = flowEnter(f, id, h.group, h.priority, true);
+        entered = flowEnter(f, id, h.group, h.priority, true, now);
       }
       // a plain job, or an entry take judges
       if (!entered) q.ready.pushFront(id);
@@ -509,7 +509,7 @@ export function release(
       h.status = "queued";
       delete h.token;
       q.active.remove(id);
-      flowFree(q, flowQueue(q, h, id, true));
+      flowFree(q, flowQueue(q, h, id, true, now));
       res[i] = true;
     } else {
       res[i] = false;

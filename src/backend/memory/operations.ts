@@ -15,14 +15,20 @@ import { getRecord, signalWork, unfinishRecord } from "./records.ts";
 import { flowQueue, flowUnqueue, purgeFlow } from "./flow_ops.ts";
 
 /** `requeue` of the script: the finished job back at the tail, with a fresh attempt budget. */
-function requeueRecord(q: QueueState, rec: JobRecord, id: string, status: FinishedStatus): void {
+function requeueRecord(
+  q: QueueState,
+  rec: JobRecord,
+  id: string,
+  status: FinishedStatus,
+  now: number,
+): void {
   unfinishRecord(q, id, status);
   const h = rec.h;
   for (const f of ["value", "error", "reason", "finished", "token"] as const) delete h[f];
   Object.assign(h, { status: "queued", attempts: "0", deliveries: "0", stalls: "0", due: "0" });
   delete rec.expiresAt;
   delete h.expires;
-  flowQueue(q, h, id, false);
+  flowQueue(q, h, id, false, now);
 }
 
 export function requeueFinished(
@@ -38,7 +44,7 @@ export function requeueFinished(
   for (const id of ids) {
     const rec = getRecord(q, id, now);
     if (rec?.h.status === status) {
-      requeueRecord(q, rec, id, status);
+      requeueRecord(q, rec, id, status, now);
       moved++;
     } else unfinishRecord(q, id, status);
   }
@@ -49,10 +55,11 @@ export function requeueFinished(
 
 export function requeueJob(ctx: MemoryContext, queue: string, id: string): JobActionOutcome {
   const q = ctx.q(queue);
-  const rec = getRecord(q, id, ctx.store.now());
+  const now = ctx.store.now();
+  const rec = getRecord(q, id, now);
   const status = (rec?.h.status ?? null) as JobStatus | null;
   if (!rec || !status || !isFinished(status)) return { done: false, status };
-  requeueRecord(q, rec, id, status);
+  requeueRecord(q, rec, id, status, now);
   signalWork(q);
   ctx.store.changed();
   return { done: true, status };

@@ -78,6 +78,8 @@ export interface FlowState {
   readonly starts: SortedSet;
   /** `expiring`: jobs with an expiry, by expiry. */
   readonly expiring: SortedSet;
+  /** `waiting`: the jobs in `prio` and the groups' sets, by enqueue time (their listing). */
+  readonly waiting: SortedSet;
   /** The `flow` hash: limits and counters. */
   readonly settings: FlowSettings;
 }
@@ -123,6 +125,7 @@ export function newQueueState(prefix: string, queue: string): QueueState {
       groupStarts: new Map(),
       starts: new SortedSet(),
       expiring: new SortedSet(),
+      waiting: new SortedSet(),
       settings: { seq: 0, ring: 0, turn: 0, groupWaiting: 0 },
     },
   };

@@ -48,6 +48,8 @@ export interface QueueKeys {
   groupsHeld: string;
   /** ZSET of jobs with an expiry, scored by it. */
   expiring: string;
+  /** ZSET of the waiting prioritised and grouped jobs, by enqueue time (their listing). */
+  waiting: string;
 }
 
 /** What follows a finished-jobs index's name in the name of its expiry ZSET. */
@@ -84,6 +86,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     groupRunning: `${base}:grun`,
     groupsHeld: `${base}:gwait`,
     expiring: `${base}:expiring`,
+    waiting: `${base}:waiting`,
   };
 }
 

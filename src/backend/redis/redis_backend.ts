@@ -19,6 +19,7 @@ import type {
   RequeueRequest,
 } from "../backend.ts";
 import { FLOW_LIMIT_FIELDS, flowLimitFields, flowLimitsFrom } from "./flow_limit_fields.ts";
+import { queuedPage } from "../queued_pages.ts";
 import type {
   Completion,
   EnqueueOutcome,
@@ -431,14 +432,35 @@ export class RedisBackend implements Backend {
     return flowLimitsFrom(f);
   }
 
-  async listJobs(
+  listJobs(
     queue: string,
     state: QueueState,
     limit: number,
     after?: PagePosition,
   ): Promise<JobsPage> {
+    if (state !== "queued") return this.#jobsPage(queue, state, limit, after);
+    // the ready list, then the prioritised and grouped jobs (flow control's index)
+    return queuedPage(
+      limit,
+      after,
+      (part, n, pos) =>
+        part === "ready"
+          ? this.#jobsPage(queue, state, n, pos)
+          : this.#jobsPage(queue, state, n, pos, this.keys(queue).waiting),
+    );
+  }
+
+  async #jobsPage(
+    queue: string,
+    state: QueueState,
+    limit: number,
+    after?: PagePosition,
+    zset?: string,
+  ): Promise<JobsPage> {
     const k = this.keys(queue);
-    const [key, kind] = state === "queued"
+    const [key, kind] = zset !== undefined
+      ? [zset, "zset"]
+      : state === "queued"
       ? [k.ready, "list"]
       : state === "deferred"
       ? [k.deferred, "zset"]

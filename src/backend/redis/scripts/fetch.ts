@@ -251,12 +251,14 @@ local function flow_take()
     local top = redis.call('ZRANGE', base .. 'prio', 0, 0, 'WITHSCORES')
     if top[1] and tonumber(top[2]) < ${PRIORITY_ZERO_BAND} then
       redis.call('ZREM', base .. 'prio', top[1])
+      redis.call('ZREM', base .. 'waiting', top[1])
       return top[1]
     end
     local id = redis.call('LPOP', ready)
     if id then return id end
     if top[1] then
       redis.call('ZREM', base .. 'prio', top[1])
+      redis.call('ZREM', base .. 'waiting', top[1])
       return top[1]
     end
     return nil
@@ -281,6 +283,7 @@ local function flow_take()
         else
           local job = redis.call('ZPOPMIN', base .. 'gq:' .. g)[1]
           if job then
+            redis.call('ZREM', base .. 'waiting', job)
             popped = popped + 1
             return job, g, running
           end

@@ -40,7 +40,10 @@ if st == 'queued' then
       if n > 0 then redis.call('HINCRBY', states .. 'flow', 'gwaiting', -n) end
     end
   end
-  for i = 1, #ids do redis.call('ZREM', states .. 'expiring', ids[i]) end
+  for i = 1, #ids do
+    redis.call('ZREM', states .. 'expiring', ids[i])
+    redis.call('ZREM', states .. 'waiting', ids[i])
+  end
 elseif st == 'deferred' then
   ids = {}
   local got = redis.call('ZPOPMIN', key, max)

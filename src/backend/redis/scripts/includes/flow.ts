@@ -9,7 +9,8 @@
  * `gq:<group>` (ZSET of a group's waiting jobs), `groups` (ZSET: the turn of
  * each group with waiting jobs), `grun` (HASH: running jobs per group),
  * `gwait` (ZSET: groups held back by their rate, until when), `flow` (HASH:
- * the queue's limits and counters), `expiring` (ZSET: jobs by expiry).
+ * the queue's limits and counters), `expiring` (ZSET: jobs by expiry), `waiting` (ZSET:
+ * every job waiting in `prio` or a `gq:<group>`, by enqueue time: the listing's index).
  *
  * - `flow_enter(base, id, group, priority, head)`: puts a waiting job into
  *   its group's set or the priority set, behind the jobs of its priority
@@ -64,6 +65,7 @@ local function flow_enter(base, id, group, priority, head)
   else
     redis.call('ZADD', base .. 'prio', score, id)
   end
+  redis.call('ZADD', base .. 'waiting', now_ms(), id)
   return true
 end
 local function flow_queue(base, key, id, head)
@@ -79,6 +81,7 @@ local function flow_queue(base, key, id, head)
 end
 local function flow_unqueue(base, key, id)
   local f = redis.call('HMGET', key, 'group', 'priority')
+  redis.call('ZREM', base .. 'waiting', id)
   if f[1] then
     if redis.call('ZREM', base .. 'gq:' .. f[1], id) == 1 then
       redis.call('HINCRBY', base .. 'flow', 'gwaiting', -1)
