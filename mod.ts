@@ -30,6 +30,7 @@
 export {
   ActorLoadError,
   ConnectionError,
+  JobCancelledError,
   JobNotFoundError,
   JobTimeoutError,
   LeaseLostError,
@@ -90,7 +91,7 @@ export type {
   EnqueueOptions,
   JobSettings,
 } from "./src/producer/enqueue_options.ts";
-export { Job } from "./src/producer/job.ts";
+export { type CancelResult, Job } from "./src/producer/job.ts";
 export { type LiveWorker, Repid, type RepidOptions } from "./src/producer/repid.ts";
 export { type JobsPageResult, type JobsQuery, Queue } from "./src/producer/queue_handle.ts";
 export type { GroupLimits, RateLimit } from "./src/core/flow.ts";
@@ -107,10 +108,12 @@ export type {
 export type {
   Backend,
   BatchOutcome,
+  CancelOutcome,
   FetchRequest,
   FetchResult,
   JobActionOutcome,
   JobsPage,
+  LeaseRenewal,
   PagePosition,
   RequeueRequest,
 } from "./src/backend/backend.ts";

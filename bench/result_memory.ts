@@ -2,8 +2,9 @@
  * How much Redis memory a finished job costs: runs `--jobs` small jobs
  * (`string_length("hello")`, the guide's first example) through a worker on
  * a private `redis-server`, then reads `MEMORY USAGE` of every job key and
- * the growth of `used_memory` (which also counts the key's entries in
- * Redis' key and expiry tables). Prints one JSON line.
+ * of the `done` index (per job), and the growth of `used_memory` (which also
+ * counts the key's entries in Redis' key and expiry tables). Prints one JSON
+ * line.
  *
  * Usage: deno run -A bench/result_memory.ts [--jobs 10000] [--port 6500]
  */
@@ -64,9 +65,13 @@ try {
     );
   }
   const fields = await redis.hgetall(`repid:{default}:job:${handles[0].id}`);
+  const index = Number(
+    await redis.call("MEMORY", "USAGE", "repid:{default}:done", "SAMPLES", "0"),
+  );
   console.log(JSON.stringify({
     jobs,
     memoryUsagePerJobKey: Math.round(sum / jobs),
+    memoryUsageOfIndexPerJob: Math.round(index / (jobs + 1)),
     usedMemoryPerJob: Math.round((after - before) / jobs),
     fieldBytes: Object.entries(fields).reduce(
       (n, [k, v]) => n + k.length + v.length,

@@ -303,6 +303,41 @@ export class WorkerShutdownError extends RepidError {
   }
 }
 
+/**
+ * A job was cancelled (`job.cancel()`): the abort reason of a running job's
+ * `this.signal`, and the error stored in a cancelled job's result. A
+ * cancelled job is not retried, and a value its actor returns afterwards is
+ * discarded.
+ *
+ * @example Stopping work when the job is cancelled
+ * ```ts
+ * import { JobCancelledError, type JobContext, Worker } from "@repid/repid";
+ *
+ * const worker = new Worker("memory://", { logger: "silent" });
+ * worker.actor(async function download(this: JobContext, url: string) {
+ *   try {
+ *     return await (await fetch(url, { signal: this.signal })).text();
+ *   } catch (error) {
+ *     if (this.signal.reason instanceof JobCancelledError) console.log("cancelled");
+ *     throw error;
+ *   }
+ * });
+ * ```
+ */
+export class JobCancelledError extends RepidError {
+  /** The cancelled job's id. */
+  readonly jobId: string;
+  /**
+   * Creates the error for a cancelled job.
+   *
+   * @param jobId The cancelled job.
+   */
+  constructor(jobId: string) {
+    super(`Job "${jobId}" was cancelled`);
+    this.jobId = jobId;
+  }
+}
+
 /** The message of an error, or the value as text. */
 function messageOf(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);

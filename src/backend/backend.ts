@@ -13,6 +13,7 @@ import type {
   FinishedStatus,
   JobError,
   JobInfo,
+  JobOptions,
   JobResult,
   JobStatus,
   LeasedJob,
@@ -63,6 +64,24 @@ export interface FlowLimits {
   rate: RateLimit | null;
   /** The queue's group limits (`{}`: none stored). */
   groups: GroupLimits;
+}
+
+/** What a lease renewal found: the leases that this token no longer holds. */
+export interface LeaseRenewal {
+  /** The ids whose lease is gone (expired and taken again, or finished elsewhere). */
+  lost: string[];
+  /** The ids whose job was cancelled while leased under this token (see {@linkcode Backend.cancelJob}). */
+  cancelled: string[];
+}
+
+/** What {@linkcode Backend.cancelJob} did. */
+export interface CancelOutcome {
+  /** `true` when this call cancelled the job; `false` when it had finished (or was unknown). */
+  cancelled: boolean;
+  /** The job's status before the call, or `null` when the id is unknown (or its result expired). */
+  before: JobStatus | null;
+  /** The job's per-job options (an occurrence of a recurring job names its schedule). */
+  options: JobOptions;
 }
 
 /** Dead-lettering or delaying a job that could not run. */
@@ -143,12 +162,15 @@ export interface Backend extends ScheduleBackend {
    * `signal` aborts. Never rejects on abort.
    */
   waitForWork(queue: string, timeoutMs: number, signal: AbortSignal): Promise<void>;
-  /** Extends leases; returns the ids whose lease this token no longer holds. */
+  /**
+   * Extends leases; returns the ids whose lease this token no longer holds,
+   * telling apart those whose job was cancelled.
+   */
   extendLeases(
     queue: string,
     leases: { id: string; token: string }[],
     leaseMs: number,
-  ): Promise<string[]>;
+  ): Promise<LeaseRenewal>;
   /**
    * Stores a failed attempt of a job that will be retried; `false` if the
    * lease is lost. With `retryInMs`, the job also gives up its lease (and
@@ -190,6 +212,43 @@ export interface Backend extends ScheduleBackend {
     error: JobError,
     ttlMs: number,
   ): Promise<boolean>;
+  /**
+   * Pauses `queue`: once this resolves, no fetch leases a job of it (in any
+   * process) until {@linkcode Backend.resumeQueue}; running jobs go on, and
+   * enqueueing still works. The pause is stored: it outlives workers.
+   * Resolves `true` when the queue was not paused before.
+   */
+  pauseQueue(queue: string): Promise<boolean>;
+  /**
+   * Resumes a paused `queue` and wakes the workers waiting for its work at
+   * once. Resolves `true` when the queue was paused before.
+   */
+  resumeQueue(queue: string): Promise<boolean>;
+  /** Whether `queue` is paused. */
+  isQueuePaused(queue: string): Promise<boolean>;
+  /**
+   * Cancels a job that has not finished, in one step: a queued or deferred
+   * job leaves its queue and never starts; a running job's lease is ended
+   * (its worker's writes are refused from now on: a late ack loses) and its
+   * id and lease token are announced to the workers ({@linkcode Backend.onCancel}).
+   * The job's status becomes `cancelled` (a finished status) with a
+   * `JobCancelledError` as its error, and it is announced finished. A
+   * finished job is left as it is (the ack won).
+   */
+  cancelJob(queue: string, id: string): Promise<CancelOutcome>;
+  /**
+   * Calls `listener` with the id and lease token of every running job of
+   * `queue` cancelled from now on, for the worker that runs it. The
+   * subscription is active when the returned promise resolves; call the
+   * returned function to unsubscribe. `onReconnect` is called after the
+   * channel reconnected (a cancel may have been missed: the lease renewal
+   * reports it anyway).
+   */
+  onCancel(
+    queue: string,
+    listener: (id: string, token: string) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>>;
   /**
    * The names of the queues that a job or a schedule was ever added to (a
    * registry the enqueues keep: no scan), sorted.

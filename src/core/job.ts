@@ -111,7 +111,10 @@ export interface JobInfo {
   startedAt: number | null;
   /** When the job finished (epoch ms), or `null` while it has not. */
   finishedAt: number | null;
-  /** The id of the worker that leased it last (see `producer.workers()`), or `null`. */
+  /**
+   * The id of the worker that runs it, or ran it to its end (see
+   * `producer.workers()`); `null` when no worker holds or finished it.
+   */
   workerId: string | null;
   /** The result, once the job has finished; otherwise `null`. */
   result: JobResult | null;
@@ -281,7 +284,7 @@ export function storedOptions(text: string | undefined): JobOptions {
 /**
  * Builds a {@linkcode JobInfo} from a job's stored fields (a Redis hash, or
  * the same fields held in memory): `status`, `actor`, `args`, `deliveries`,
- * `attempts`, `enq`, `due`, `errors`, `stalls`, `started`, `worker`, `priority`,
+ * `attempts`, `enq`, `due`, `errors`, `stalls`, `started`, `token`, `priority`,
  * `group`, `expires`, and once finished `value`, `error`, `finished`, `reason`.
  */
 export function jobInfoFromHash(queue: string, id: string, h: Record<string, string>): JobInfo {
@@ -301,7 +304,7 @@ export function jobInfoFromHash(queue: string, id: string, h: Record<string, str
     stalls: Number(h.stalls ?? 0) || 0,
     startedAt: h.started ? Number(h.started) : null,
     finishedAt: isFinished(status) && h.finished ? Number(h.finished) : null,
-    workerId: workerOfToken(h.worker),
+    workerId: workerOfToken(h.token),
     result: null,
   };
   if (h.priority) info.priority = Number(h.priority);

@@ -76,10 +76,12 @@ export const JOB_FIELDS = [
   "deliveries",
   /** How many times the actor ran. */
   "attempts",
-  /** The lease's owner token while the job is in progress. */
+  /**
+   * The lease's owner token while the job is in progress, kept once it
+   * finished (also by a job cancelled in progress): it names the worker that
+   * ran it (`<worker id>-<n>`).
+   */
   "token",
-  /** The token of the job's latest lease, kept after it ended: it names the worker. */
-  "worker",
   /** When the last delivery started (epoch ms). */
   "started",
   /** How many times the job's lease expired. */

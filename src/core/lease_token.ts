@@ -1,8 +1,8 @@
 /**
  * The lease token a worker presents for the jobs it leases: its worker id
- * and a sequence number, `<worker id>-<n>`. The store keeps the token of a
- * job's latest lease in the job's `worker` field, so that the worker that
- * ran a job can be named after the lease ended.
+ * and a sequence number, `<worker id>-<n>`. The store keeps a finished
+ * job's token (the job's `token` field), so that the worker that ran it can
+ * be named after its lease ended.
  *
  * @module
  */

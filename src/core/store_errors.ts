@@ -8,6 +8,7 @@
  */
 
 import type { JobError } from "./job.ts";
+import { JobCancelledError } from "../errors.ts";
 
 /**
  * Why a job was dead-lettered, as stored in its `reason` field.
@@ -150,6 +151,23 @@ export function deliveryLimitError(reason: string, maxDeliveries: number): JobEr
  */
 export function stalledError(stalls: number): JobError {
   return { name: ERROR_NAME.stalled, message: formatMessage(MESSAGE.stalled, { stalls }) };
+}
+
+/**
+ * The error stored with a cancelled job: the name and message of the
+ * `JobCancelledError` that its run's signal aborts with (no stack: it was
+ * raised by whoever cancelled it, not by the job).
+ *
+ * @example
+ * ```ts
+ * import { cancelledError } from "./store_errors.ts";
+ *
+ * console.log(cancelledError("job-1").name); // "JobCancelledError"
+ * ```
+ */
+export function cancelledError(id: string): JobError {
+  const error = new JobCancelledError(id);
+  return { name: error.name, message: error.message };
 }
 
 /**

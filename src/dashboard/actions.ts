@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { FinishedStatus } from "../core/job.ts";
+import { FINISHED_STATES, QUEUE_STATES, type QueueState } from "../core/queue_state.ts";
 import type { DashboardSource } from "./source.ts";
 
 /** What a POST acts on, from its path. */
@@ -17,6 +19,22 @@ export type ActionTarget =
 /** A POST to an action the dashboard does not have. */
 export class UnknownActionError extends Error {
   override name = "UnknownActionError";
+}
+
+const PURGEABLE = QUEUE_STATES.filter((s): s is Exclude<QueueState, "active"> => s !== "active");
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? "" : "s"}`;
+}
+
+function stateOf<T extends string>(form: URLSearchParams, allowed: readonly T[]): T {
+  const state = form.get("state") ?? "";
+  if (!(allowed as readonly string[]).includes(state)) {
+    throw new TypeError(
+      `Unknown state ${JSON.stringify(state)}: expected one of ${allowed.join(", ")}`,
+    );
+  }
+  return state as T;
 }
 
 async function scheduleAction(
@@ -37,16 +55,56 @@ async function scheduleAction(
   throw new UnknownActionError(`No schedule action ${t.verb}`);
 }
 
+async function queueAction(
+  source: DashboardSource,
+  t: { queue: string; verb: string },
+  form: URLSearchParams,
+): Promise<string> {
+  const queue = source.producer.queue(t.queue);
+  if (t.verb === "requeue") {
+    const state = stateOf<FinishedStatus>(form, FINISHED_STATES);
+    return `Requeued ${plural(await queue.requeue({ state }), `${state} job`)} of ${t.queue}.`;
+  }
+  if (t.verb === "purge") {
+    const state = stateOf(form, PURGEABLE);
+    return `Removed ${plural(await queue.purge({ state }), `${state} job`)} of ${t.queue}.`;
+  }
+  throw new UnknownActionError(`No queue action ${t.verb}`);
+}
+
+async function jobAction(
+  source: DashboardSource,
+  t: { queue: string; id: string; verb: string },
+): Promise<string> {
+  const job = await source.producer.getJob(t.id, { queue: t.queue });
+  if (!job) return `No job ${t.id} in ${t.queue}.`;
+  if (t.verb === "requeue") {
+    const r = await job.requeue();
+    return r.requeued ? `Requeued ${t.id}.` : `${t.id} is ${r.status}: not requeued.`;
+  }
+  if (t.verb === "promote") {
+    const r = await job.promote();
+    return r.promoted ? `${t.id} runs now.` : `${t.id} is ${r.status}: not promoted.`;
+  }
+  if (t.verb === "remove") {
+    const r = await job.remove();
+    return r.removed ? `Removed ${t.id}.` : `${t.id} is ${r.status}: not removed.`;
+  }
+  throw new UnknownActionError(`No job action ${t.verb}`);
+}
+
 /** Carries out `target` with the posted `form`; the notice to show. */
 export function runAction(
   source: DashboardSource,
   target: ActionTarget,
-  _form: URLSearchParams,
+  form: URLSearchParams,
 ): Promise<string> {
   switch (target.kind) {
     case "schedule":
       return scheduleAction(source, target);
-    default:
-      throw new UnknownActionError(`No ${target.kind} action ${target.verb}`);
+    case "queue":
+      return queueAction(source, target, form);
+    case "job":
+      return jobAction(source, target);
   }
 }

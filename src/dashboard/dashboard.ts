@@ -23,7 +23,8 @@ import {
 } from "./csrf.ts";
 import { jobStamp, renderJobPage } from "./job_page.ts";
 import { href, type PageContext } from "./layout.ts";
-import { QUEUE_STATES } from "../core/queue_state.ts";
+import { QUEUE_STATES, type QueueState } from "../core/queue_state.ts";
+import { jobActions, queueActions } from "./page_actions.ts";
 import { type QueueRow, renderOverviewPage } from "./overview_page.ts";
 import { renderQueuePage } from "./queue_page.ts";
 import { errorPage, json, redirect, respond } from "./responses.ts";
@@ -96,6 +97,8 @@ export interface DashboardHandler {
 
 const ACTION = "Cannot create dashboard";
 const MAX_FORM_BYTES = 16 * 1024;
+/** Jobs per page of a queue. */
+const PAGE_SIZE = 25;
 
 function assertBasePath(value: unknown): string {
   if (value === undefined) return "";
@@ -283,18 +286,27 @@ export function dashboard(options: DashboardOptions): DashboardHandler {
           `Unknown state ${JSON.stringify(state)}: expected one of ${QUEUE_STATES.join(", ")}`,
         );
       }
+      const cursor = url.searchParams.get("cursor") ?? undefined;
+      const queue = await source.queue(b);
+      const listing = queue.counts
+        ? await source.producer.queue(b).jobs({
+          state: state as QueueState,
+          limit: PAGE_SIZE,
+          cursor,
+        })
+        : { jobs: [] };
       return page(renderQueuePage(ctx, {
-        queue: await queueRow(b),
+        queue: { ...queue, paused: null },
         state,
-        listing: null,
-        actions: [],
+        listing,
+        actions: queue.counts ? queueActions(ctx, b, state) : [],
         notice: id ? `No job ${id} in ${b}.` : undefined,
       }));
     }
     if (a === "queues" && c === "jobs" && segments.length === 4) {
       const info = await (await source.producer.getJob(d, { queue: b }))?.info();
       if (!info) return errorPage(404, "Not Found", `No job ${d} in queue ${b}.`);
-      return page(renderJobPage(ctx, { info, actions: [] }));
+      return page(renderJobPage(ctx, { info, actions: jobActions(ctx, info) }));
     }
     return errorPage(404, "Not Found", "This is not a dashboard page.");
   };
@@ -334,12 +346,8 @@ export function dashboard(options: DashboardOptions): DashboardHandler {
     return redirect(`${path}?${params}`);
   };
 
-  const queueRow = async (name: string): Promise<QueueRow> => ({
-    name,
-    paused: null,
-    counts: await source.counts(name),
-  });
-  const queueRows = async () => await Promise.all((await source.queueNames()).map(queueRow));
+  const queueRows = async (): Promise<QueueRow[]> =>
+    (await source.queues()).map((q) => ({ ...q, paused: null }));
 
   const countsByQueue = async () => {
     const out: Record<string, { paused: boolean | null; counts: Record<string, number> | null }> =
@@ -350,7 +358,7 @@ export function dashboard(options: DashboardOptions): DashboardHandler {
 
   const schedulesPage = async (ctx: PageContext) => {
     const rows: ScheduleRow[] = [];
-    for (const queue of await source.queueNames()) {
+    for (const { name: queue } of await source.queues()) {
       for (const info of await source.producer.schedules({ queue })) {
         const schedule = await source.producer.getSchedule(info.id, { queue });
         rows.push({ info, latest: (await schedule?.latestResult()) ?? null });

@@ -15,8 +15,6 @@ import { href, layout, type PageContext, stateBadge } from "./layout.ts";
 export interface JobView {
   /** The job as the store has it. */
   info: JobInfo;
-  /** The job's arguments, when the store returned them. */
-  args?: unknown;
   /** The actions offered (forms), already filtered for read-only. */
   actions: Html[];
 }
@@ -52,7 +50,7 @@ function errorBlock(error: JobError, title: string): Html {
 
 function facts(ctx: PageContext, info: JobInfo): Html {
   const r = info.result;
-  const started = r?.startedAt ?? null;
+  const started = info.startedAt ?? r?.startedAt ?? null;
   const rows: [string, unknown][] = [
     ["Queue", markup`<a href="${href(ctx, "queues", info.queue)}">${info.queue}</a>`],
     ["Actor", markup`<code>${info.actor}</code>`],
@@ -65,6 +63,8 @@ function facts(ctx: PageContext, info: JobInfo): Html {
   const progress = progressOf(info);
   if (progress !== undefined) rows.push(["Progress", progressView(progress)]);
   if (started) rows.push(["Started", formatTime(started)]);
+  if (info.workerId) rows.push(["Worker", markup`<span class="mono">${info.workerId}</span>`]);
+  if (info.stalls) rows.push(["Stalls", info.stalls]);
   if (r) {
     rows.push(["Finished", formatTime(r.finishedAt)]);
     rows.push(["Waited", formatDuration((started ?? r.finishedAt) - info.enqueuedAt)]);
@@ -76,8 +76,12 @@ function facts(ctx: PageContext, info: JobInfo): Html {
 
 function outcome(info: JobInfo): Html {
   const r = info.result;
-  if (!r) return markup`<p class="muted">No result yet.</p>`;
-  const errors = r.errors;
+  const errors = info.errors.length ? info.errors : r?.errors ?? [];
+  if (!r) {
+    return errors.length
+      ? markup`<h2>Errors</h2>${errors.map((e, i) => errorBlock(e, `Attempt ${i + 1}`))}`
+      : markup`<p class="muted">No result yet.</p>`;
+  }
   const final = r.error && !r.success &&
       !errors.some((e) => e.message === r.error?.message && e.name === r.error?.name)
     ? errorBlock(r.error, "Final")
@@ -97,8 +101,8 @@ export function renderJobPage(ctx: PageContext, view: JobView): string {
   const live = !isFinished(info.status);
   const poll = href(ctx, "api", "queues", info.queue, "jobs", info.id);
   const watch = live ? markup` data-job-live="${poll}" data-job-stamp="${jobStamp(info)}"` : "";
-  const args = view.args !== undefined
-    ? markup`<h2>Arguments</h2><pre class="args">${formatJson(view.args)}</pre>`
+  const args = info.args !== null
+    ? markup`<h2>Arguments</h2><pre class="args">${formatJson(info.args)}</pre>`
     : "";
   const body = markup`<div${watch}>
 <h1>Job <span class="mono">${info.id}</span> ${stateBadge(info.status)}</h1>

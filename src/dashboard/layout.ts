@@ -50,6 +50,8 @@ export interface ActionFormOptions {
   confirm?: string;
   /** The button's look. @default "plain" */
   kind?: "plain" | "primary" | "danger";
+  /** Where to return after the action. @default {this page} */
+  back?: string;
 }
 
 /**
@@ -63,7 +65,8 @@ export function actionForm(
   options: ActionFormOptions = {},
 ): Html {
   if (ctx.readOnly) return markup``;
-  const fields = Object.entries({ [CSRF_FIELD]: ctx.csrfToken, ...options.fields, back: ctx.here })
+  const back = options.back ?? ctx.here;
+  const fields = Object.entries({ [CSRF_FIELD]: ctx.csrfToken, ...options.fields, back })
     .map(([name, value]) => markup`<input type="hidden" name="${name}" value="${value}">`);
   const kind = options.kind && options.kind !== "plain" ? options.kind : undefined;
   return markup`<form class="inline" method="post" action="${path}"${

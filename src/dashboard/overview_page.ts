@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { WorkerInfo } from "../core/worker_info.ts";
+import type { LiveWorker } from "../producer/repid.ts";
 import { QUEUE_STATES } from "../core/queue_state.ts";
 import { formatCount } from "./format.ts";
 import { attr, type Html, markup } from "./html.ts";
@@ -42,7 +42,7 @@ export function renderOverviewPage(
   ctx: PageContext,
   view: {
     queues: readonly QueueRow[];
-    workers: readonly WorkerInfo[];
+    workers: readonly LiveWorker[];
     throughput: readonly ThroughputPoint[] | null;
   },
 ): string {

@@ -6,7 +6,7 @@
  */
 
 import type { JobInfo } from "../core/job.ts";
-import { formatRelative, formatTime } from "./format.ts";
+import { formatJsonShort, formatRelative, formatTime } from "./format.ts";
 import { attr, type Html, markup } from "./html.ts";
 import { href, layout, type PageContext, stateBadge, withQuery } from "./layout.ts";
 import { QUEUE_STATES } from "../core/queue_state.ts";
@@ -45,6 +45,7 @@ export function renderQueuePage(ctx: PageContext, view: QueueView): string {
     return markup`<tr data-job="${j.id}">
 <td class="mono"><a href="${job}">${j.id}</a></td>
 <td><code>${j.actor}</code></td>
+<td class="mono muted">${j.args === null ? "" : formatJsonShort(j.args, 60)}</td>
 <td>${stateBadge(j.status)}</td>
 <td class="num">${j.attempts}</td>
 <td title="${formatTime(j.enqueuedAt)}">${formatRelative(j.enqueuedAt, ctx.now)}</td>
@@ -61,7 +62,7 @@ export function renderQueuePage(ctx: PageContext, view: QueueView): string {
     : rows.length === 0
     ? markup`<div class="empty">No ${state} jobs.</div>`
     : markup`<table>
-<thead><tr><th>Job</th><th>Actor</th><th>Status</th><th class="num">Attempts</th><th>Enqueued</th><th>Finished / due</th></tr></thead>
+<thead><tr><th>Job</th><th>Actor</th><th>Arguments</th><th>Status</th><th class="num">Attempts</th><th>Enqueued</th><th>Finished / due</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>${pager}`;
   const search = markup`<form class="inline" method="get" action="${base}">

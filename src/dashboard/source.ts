@@ -1,27 +1,35 @@
 /**
  * Where the dashboard reads from and acts through: the user's producer, or
- * one it opens itself on the `redis` it was given (and closes).
+ * one it opens itself on the `redis` it was given (and closes). Everything
+ * goes through the producer's operating API (`producer.queues()`,
+ * `producer.queue(name)`, `producer.workers()`, `producer.getJob()`).
  *
  * @module
  */
 
-import type { Backend } from "../backend/backend.ts";
-import { openBackend } from "../backend/open_backend.ts";
 import type { RedisInput } from "../backend/redis/connection.ts";
 import type { QueueCounts } from "../core/queue_state.ts";
-import type { WorkerInfo } from "../core/worker_info.ts";
-import { Repid } from "../producer/repid.ts";
+import { QueueNotFoundError } from "../errors.ts";
+import { type LiveWorker, Repid } from "../producer/repid.ts";
+
+/** A queue of the overview: its name and its counts (`null` before any job was added to it). */
+export interface SourceQueue {
+  /** The queue's name. */
+  name: string;
+  /** Its jobs per state, or `null` for a queue no job was ever added to. */
+  counts: QueueCounts | null;
+}
 
 /** What the dashboard's pages read and act through. */
 export interface DashboardSource {
   /** The producer. */
   readonly producer: Repid;
-  /** The queues to show, sorted. */
-  queueNames(): Promise<string[]>;
+  /** The queues to show, sorted by name, with their counts. */
+  queues(): Promise<SourceQueue[]>;
+  /** One queue with its counts (`null` counts for a queue no job was ever added to). */
+  queue(name: string): Promise<SourceQueue>;
   /** The live workers. */
-  workers(): Promise<WorkerInfo[]>;
-  /** How many jobs of `queue` are in each state; `null` when the source cannot tell. */
-  counts(queue: string): Promise<QueueCounts | null>;
+  workers(): Promise<LiveWorker[]>;
   /** Closes what the dashboard opened itself. */
   close(): Promise<void>;
 }
@@ -34,7 +42,7 @@ export interface SourceOptions {
   redis?: RedisInput;
   /** The key prefix with `redis`. */
   prefix?: string;
-  /** Queues to show even before any worker serves them. */
+  /** Queues to show even before any job was added to them. */
   queues?: readonly string[];
 }
 
@@ -44,35 +52,39 @@ export function openSource(options: SourceOptions, action: string): DashboardSou
     throw new TypeError(`${action}: give either producer or redis, not both`);
   }
   let producer: Repid;
-  let backend: Backend | undefined;
+  let owned = false;
   if (options.producer) {
     if (!(options.producer instanceof Repid)) {
       throw new TypeError(`${action}: producer must be a Repid producer, got ${options.producer}`);
     }
     producer = options.producer;
   } else if (options.redis !== undefined) {
-    backend = openBackend(options.redis, { prefix: options.prefix ?? "repid" }, action);
-    producer = new Repid(null, { backend, logger: "silent" });
+    producer = new Repid(options.redis, { prefix: options.prefix, logger: "silent" });
+    owned = true;
   } else {
     throw new TypeError(`${action}: give a producer or a redis client or URL`);
   }
   const extra = [...(options.queues ?? [])];
-  const workers = async () => (await backend?.listWorkers?.()) ?? [];
+  const queue = async (name: string): Promise<SourceQueue> => {
+    try {
+      return { name, counts: await producer.queue(name).counts() };
+    } catch (error) {
+      if (error instanceof QueueNotFoundError) return { name, counts: null };
+      throw error;
+    }
+  };
   return {
     producer,
-    workers,
-    async counts(queue) {
-      return (await backend?.queueCounts(queue)) ?? null;
-    },
-    async queueNames() {
-      const names = new Set(["default", ...extra]);
-      for (const w of await workers()) for (const q of w.queues) names.add(q);
-      return [...names].sort();
+    queue,
+    workers: () => producer.workers(),
+    async queues() {
+      const known = await producer.queues();
+      const names = new Set(known.map((q) => q.name));
+      const more = await Promise.all(extra.filter((n) => !names.has(n)).map(queue));
+      return [...known, ...more].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     },
     async close() {
-      if (!backend) return;
-      await producer.close();
-      await backend.close();
+      if (owned) await producer.close();
     },
   };
 }

@@ -7,9 +7,21 @@
 
 import type { Backend, JobActionOutcome } from "../backend/backend.ts";
 import type { JobInfo, JobResult, JobStatus } from "../core/job.ts";
-import { JobNotFoundError } from "../errors.ts";
 import { assertDuration } from "../core/time.ts";
+import { JobNotFoundError } from "../errors.ts";
+import { advanceOccurrence } from "../backend/schedule_advance.ts";
 import type { ResultWaiter, WaitOptions } from "./result_waiter.ts";
+
+/** What {@linkcode Job.cancel} did. */
+export interface CancelResult {
+  /**
+   * `true` when this call cancelled the job; `false` when it had already
+   * finished (it completed before the cancel: the ack won the race).
+   */
+  cancelled: boolean;
+  /** The job's status after the call: `cancelled`, or the finished status it had. */
+  status: JobStatus;
+}
 
 /**
  * A handle on an enqueued job.
@@ -154,6 +166,51 @@ export class Job<T = unknown> {
    */
   async status(): Promise<JobStatus | null> {
     return (await this.info())?.status ?? null;
+  }
+
+  /**
+   * Cancels the job, atomically in the store, and says what happened:
+   * - queued or deferred: it never starts;
+   * - running: whichever worker runs it (in any process) is told at once,
+   *   and its `this.signal` aborts with a `JobCancelledError` (a thread
+   *   actor's thread is terminated and replaced); the job is not retried,
+   *   and a value its actor returns later is discarded;
+   * - finished (also when its ack won the race with this call): nothing
+   *   changes, and `cancelled` is `false`.
+   *
+   * A cancelled job is finished with status `cancelled`; its result (kept
+   * seven days, like a dead job's) holds the `JobCancelledError`, and its
+   * waiters get that result. Cancelling an occurrence of a recurring job
+   * does not stop its schedule: the next occurrence is still created
+   * (`schedule.cancel()` stops the schedule). Rejects with
+   * `JobNotFoundError` when the id is unknown (or its result expired).
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const job = await producer.enqueueJob("send_newsletter", { args: ["draft"] });
+   * console.log(await job.cancel()); // { cancelled: true, status: "cancelled" }
+   * console.log(await job.cancel()); // { cancelled: false, status: "cancelled" }
+   * console.log((await job.result).error?.name); // "JobCancelledError"
+   * await producer.close();
+   * ```
+   */
+  async cancel(): Promise<CancelResult> {
+    const outcome = await this.#backend.cancelJob(this.queue, this.id);
+    if (outcome.before === null) throw new JobNotFoundError(this.id, this.queue);
+    if (!outcome.cancelled) return { cancelled: false, status: outcome.before };
+    if (outcome.options.schedule && outcome.before !== "in_progress") {
+      // An occurrence that never started: move its schedule on, as its start would have.
+      const now = await this.#backend.time(this.queue);
+      await advanceOccurrence(this.#backend, {
+        queue: this.queue,
+        options: outcome.options,
+        startedAt: now,
+      });
+    }
+    return { cancelled: true, status: "cancelled" };
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * The handle on one queue that `producer.queue(name)` returns: its counts,
- * its jobs page by page, the bulk actions (requeue, purge), and its flow
- * limits (rate limit, group limits), set for every worker at once.
+ * its jobs page by page, the bulk actions (requeue, purge), pausing it, and
+ * its flow limits (rate limit, group limits), set for every worker at once.
  *
  * @module
  */
@@ -61,7 +61,8 @@ export interface QueueContext {
 
 /**
  * A handle on one queue (no I/O until a method is called): how many jobs are
- * in each state, the jobs of a state page by page, and bulk actions. Each
+ * in each state, the jobs of a state page by page, bulk actions, pause and
+ * resume. Each
  * method rejects with a `QueueNotFoundError` when no job or schedule was ever
  * added to the queue.
  *
@@ -206,6 +207,73 @@ export class Queue {
     const backend = this.#ctx.backend;
     const bound = (await backend.queueCounts(this.name))[state];
     return await batches(bound, () => backend.purgeJobs(this.name, state, BULK_BATCH));
+  }
+
+  /**
+   * Pauses the queue: once this resolves, no worker in any process starts a
+   * new job of it until {@linkcode Queue.resume}. Jobs already running
+   * finish; enqueueing into the paused queue works (the jobs wait). The pause
+   * is stored with the queue, so it holds across worker restarts.
+   *
+   * @example Pausing a queue during an incident
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * await producer.enqueueJob("send_email", { queue: "emails" });
+   * const q = producer.queue("emails");
+   * console.log(await q.pause()); // true: no worker starts a job of "emails" now
+   * await producer.enqueueJob("send_email", { queue: "emails" }); // waits for resume()
+   * console.log(await q.isPaused()); // true
+   * await producer.close();
+   * ```
+   *
+   * @returns `true` when the queue was running and is paused now, `false` when it was already paused.
+   */
+  async pause(): Promise<boolean> {
+    await this.#ready("pause queue");
+    return await this.#ctx.backend.pauseQueue(this.name);
+  }
+
+  /**
+   * Resumes a paused queue: idle workers of the queue are woken at once (no
+   * wait for their next poll) and take its waiting jobs.
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * await producer.enqueueJob("send_email", { queue: "emails" });
+   * const q = producer.queue("emails");
+   * await q.pause();
+   * console.log(await q.resume()); // true
+   * await producer.close();
+   * ```
+   *
+   * @returns `true` when the queue was paused and runs now, `false` when it was not paused.
+   */
+  async resume(): Promise<boolean> {
+    await this.#ready("resume queue");
+    return await this.#ctx.backend.resumeQueue(this.name);
+  }
+
+  /**
+   * Whether the queue is paused.
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * await producer.enqueueJob("send_email", { queue: "emails" });
+   * console.log(await producer.queue("emails").isPaused()); // false
+   * await producer.close();
+   * ```
+   */
+  async isPaused(): Promise<boolean> {
+    await this.#ready("read whether the queue is paused");
+    return await this.#ctx.backend.isQueuePaused(this.name);
   }
 
   /**

@@ -413,8 +413,8 @@ export class Repid<A extends ActorMap = AnyActors> {
   /**
    * Every queue a job or a schedule was ever added to (under this
    * producer's prefix) that still holds a job or a schedule, by name, with
-   * its counts. Read from a registry of queue names that enqueues keep: no
-   * scan of the store.
+   * whether it is paused and its counts. Read from a registry of queue names
+   * that enqueues keep: no scan of the store.
    *
    * @example
    * ```ts
@@ -426,14 +426,14 @@ export class Repid<A extends ActorMap = AnyActors> {
    * await producer.close();
    * ```
    */
-  async queues(): Promise<{ name: string; counts: QueueCounts }[]> {
+  async queues(): Promise<{ name: string; paused: boolean; counts: QueueCounts }[]> {
     this.#assertOpen("list queues");
     const names = await this.#backend.listQueues();
     const out = await Promise.all(names.map(async (name) => {
       const counts = await this.#backend.queueCounts(name);
       const empty = Object.values(counts).every((n) => n === 0) &&
         (await this.#backend.listSchedules(name)).length === 0;
-      return empty ? null : { name, counts };
+      return empty ? null : { name, paused: await this.#backend.isQueuePaused(name), counts };
     }));
     return out.filter((q) => q !== null);
   }

@@ -22,7 +22,7 @@ import type { ActorDefinition, JobContext } from "./actor.ts";
 import type { Lane } from "./lane.ts";
 import type { LeaseKeeper } from "./lease_keeper.ts";
 import { RunningJob } from "./running_job.ts";
-import { advanceOccurrence } from "./schedule_advance.ts";
+import { advanceOccurrence } from "../backend/schedule_advance.ts";
 import type { Slots } from "./slots.ts";
 import type { StoreWriter } from "./store_writer.ts";
 import type { ResolvedWorkerOptions } from "./worker_options.ts";
@@ -143,6 +143,7 @@ export class JobRunner {
     let attempts = job.attempts;
     this.#log.info("job started", { id: job.id, actor: actor.name, queue: job.queue });
     while (true) {
+      if (!r.writable) return; // cancelled, lease lost or handed back before this attempt
       attempts++;
       const outcome = await this.#attempt(actor, args, r, attempts, timeoutMs);
       if (!r.writable) return; // lease lost or handed back: another worker owns the job now
@@ -337,7 +338,9 @@ export class JobRunner {
       () => r.lane.acks.add(completion),
     );
     if (ok === false) {
-      this.#writer.refused(job, "complete");
+      // Cancelled meanwhile: the cancel won the race with this ack.
+      if (r.cancelled) this.#log.info("job cancelled; its result is discarded", { id: job.id });
+      else this.#writer.refused(job, "complete");
       return;
     }
     if (ok === undefined) return;

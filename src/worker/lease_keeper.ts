@@ -7,7 +7,7 @@
  */
 
 import type { Backend } from "../backend/backend.ts";
-import { LeaseLostError } from "../errors.ts";
+import { JobCancelledError, LeaseLostError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { groupByQueue, type RunningJob } from "./running_job.ts";
 
@@ -80,6 +80,24 @@ export class LeaseKeeper {
     r.controller.abort(reason);
   }
 
+  /**
+   * The job `id` of `queue`, leased here under `token`, was cancelled (a
+   * cancel message, or the lease renewal's report): a run still going is
+   * stopped (its signal aborts with a `JobCancelledError`: a thread actor's
+   * thread is terminated and replaced), nothing of it is retried, and a
+   * value it returns later is discarded; an ack in flight is refused by the
+   * store (the cancel won). Anything else (another lease, a job not here) is
+   * ignored.
+   */
+  cancelled(queue: string, id: string, token: string): void {
+    const r = this.#running.get(runKey(queue, id));
+    if (!r || r.job.token !== token || r.cancelled) return;
+    r.cancelled = true;
+    if (r.state !== "running") return;
+    this.#log.info("job cancelled; stopping it", { id, queue });
+    this.abort(r, new JobCancelledError(id));
+  }
+
   /** Stops a run whose lease is gone: no more writes for it, its signal aborts. */
   leaseLost(r: RunningJob): void {
     const error = new LeaseLostError(r.job.id, "keep running");
@@ -103,12 +121,14 @@ export class LeaseKeeper {
     if (live.length === 0) return;
     for (const [queue, jobs] of groupByQueue(live.map((r) => r.job))) {
       try {
-        const lost = await this.#backend.extendLeases(
+        const { lost, cancelled } = await this.#backend.extendLeases(
           queue,
           jobs.map((j) => ({ id: j.id, token: j.token })),
           this.#leaseMs,
         );
         const sent = new Map(jobs.map((j) => [j.id, j]));
+        // A cancel message that was missed: the renewal tells.
+        for (const id of cancelled) this.cancelled(queue, id, sent.get(id)!.token);
         for (const id of lost) {
           const r = this.#running.get(runKey(queue, id));
           // A job whose ack is in flight has stopped running; its ack (if

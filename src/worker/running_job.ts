@@ -50,6 +50,8 @@ export class RunningJob {
   readonly lane: Lane;
   /** Resolves when the run has ended (set by the job runner). */
   done: Promise<void> = Promise.resolve();
+  /** Set when the job was cancelled (`job.cancel()`) while leased here: the store refuses its writes. */
+  cancelled = false;
   #state: RunState = "running";
   #controller: AbortController | undefined;
   readonly #releaseSlot: () => void;

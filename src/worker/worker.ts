@@ -89,6 +89,8 @@ export class Worker {
   /** The worker's id in the workers' registry. */
   readonly #workerId = crypto.randomUUID();
   #registration: WorkerRegistration | undefined;
+  /** Unsubscribes from the cancel channels of the worker's queues. */
+  #cancelSubscriptions: (() => Promise<void>)[] = [];
 
   /**
    * Creates a worker; register actors with {@linkcode Worker.actor}, then
@@ -277,6 +279,28 @@ export class Worker {
       () => this.runningCount,
     );
     this.#registration.start();
+    await this.#listenForCancels();
+  }
+
+  /**
+   * Subscribes to the cancel channel of each queue, so that a job cancelled
+   * while it runs here stops at once; when that fails, the lease renewal
+   * still reports the cancel (within a third of `leaseMs`).
+   */
+  async #listenForCancels(): Promise<void> {
+    const leases = this.#leases;
+    await Promise.all(this.queues.map(async (queue) => {
+      try {
+        this.#cancelSubscriptions.push(
+          await this.#backend.onCancel(queue, (id, token) => leases.cancelled(queue, id, token)),
+        );
+      } catch (error) {
+        this.#log.warn("cannot listen for cancelled jobs; the lease renewal reports them", {
+          queue,
+          error,
+        });
+      }
+    }));
   }
 
   /** Starts the thread pool, the job runner, the lease keeper and the fetch loops. */
@@ -412,6 +436,7 @@ export class Worker {
     }
     clearTimeout(marginTimer);
     this.#leases.stop();
+    await Promise.all(this.#cancelSubscriptions.map((off) => off().catch(() => {})));
     await this.#registration?.stop();
     await this.#pool?.close();
     if (this.#ownsBackend) await within(this.#backend.close(), STOP_MARGIN_MS);

@@ -52,9 +52,9 @@ export interface WorkerOptions {
   /**
    * How long a finished job's result is kept, in milliseconds: any safe
    * integer ≥ 1 (the store expires it; no timer). Actors and jobs may
-   * override it. A small finished job costs about 330 bytes of Redis memory
-   * plus its result (see the README's "Sizing"): at 1,000 jobs a second the
-   * default keeps about 3.6 million results, about 1.2 GB.
+   * override it. A small finished job costs about 550 bytes of Redis memory
+   * plus its arguments and result (see the README's "Sizing"): at 1,000 jobs
+   * a second the default keeps about 3.6 million results, about 2 GB.
    * @default {3600000 (one hour)}
    */
   resultTtlMs?: number;

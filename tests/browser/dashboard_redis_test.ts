@@ -7,9 +7,16 @@ import assert from "node:assert/strict";
 import { hostname } from "node:os";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
+import { Redis } from "ioredis";
 import { Repid } from "../../mod.ts";
 import { dashboard, nodeListener } from "../../src/dashboard/mod.ts";
-import { launchBrowser, screenshot, serve, type TestServer } from "../support/browser.ts";
+import {
+  launchBrowser,
+  screenshot,
+  serve,
+  type TestServer,
+  watchPage,
+} from "../support/browser.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { type Run, runDeno } from "../support/subprocess.ts";
 
@@ -20,6 +27,7 @@ describe("the dashboard on Redis with a worker in another process", () => {
   let app: TestServer;
   let handler: ReturnType<typeof dashboard>;
   const producer = new Repid(REDIS_URL, { prefix, logger: "silent" });
+  const redis = new Redis(REDIS_URL);
 
   before(async () => {
     worker = runDeno(
@@ -50,6 +58,7 @@ describe("the dashboard on Redis with a worker in another process", () => {
     await app?.close();
     await handler?.close();
     await producer.close();
+    await redis.quit();
     worker?.signal("SIGTERM");
     await worker?.exited;
     worker?.kill();
@@ -67,7 +76,7 @@ describe("the dashboard on Redis with a worker in another process", () => {
     const cells = await row.locator("td").allInnerTexts();
     assert.equal(cells[1], hostname());
     assert.equal(cells[3], "dash, dash-other");
-    assert.equal(cells[4], "4");
+    assert.equal(cells[4], "0 / 4"); // running / concurrency
     await screenshot(page, "workers");
     await page.goto(`${app.origin}/`);
     await screenshot(page, "overview");
@@ -75,7 +84,7 @@ describe("the dashboard on Redis with a worker in another process", () => {
       await page.locator("tr[data-queue]").evaluateAll((rows) =>
         rows.map((r) => r.getAttribute("data-queue"))
       ),
-      ["dash", "dash-idle", "dash-other", "default"],
+      ["dash", "dash-idle"], // the queue with a job, and the one the dashboard was told of
     );
     await page.goto(`${app.origin}/queues/dash?state=done`);
     await screenshot(page, "queue");
@@ -105,6 +114,28 @@ describe("the dashboard on Redis with a worker in another process", () => {
     await page.locator('tr[data-queue="dash-idle"] [data-count-state="queued"]')
       .filter({ hasText: /^4$/ }).waitFor();
     await screenshot(page, "overview-counts");
+    await page.close();
+  });
+
+  it("shows a failed job's error stack, and Requeue sends it through the worker until the page shows it done", async () => {
+    const job = await producer.enqueueJob("sync_invoice", { queue: "dash", args: ["INV-7"] });
+    assert.equal((await job.result).status, "failed");
+    const page = await browser.newPage();
+    const seen = watchPage(page);
+    await page.goto(`${app.origin}/queues/dash/jobs/${job.id}`);
+    assert.match(
+      await page.locator("pre.stack").first().innerText(),
+      /^Error: invoice INV-7: upstream refused\n\s+at /,
+    );
+    assert.match(await page.locator("pre.args").innerText(), /"INV-7"/);
+    await redis.set(`${prefix}:test:fixed`, "1"); // the upstream was fixed
+    await page.getByRole("button", { name: "Requeue" }).click();
+    await page.locator(".notice").filter({ hasText: `Requeued ${job.id}.` }).waitFor();
+    // The worker in the other process runs it again; the page follows it by itself.
+    await page.locator("h1 .badge.state-done").waitFor();
+    assert.match(await page.locator("pre.result").innerText(), /"synced": true/);
+    await screenshot(page, "job-requeued-done");
+    assert.deepEqual(seen, { dialogs: [], errors: [] });
     await page.close();
   });
 });

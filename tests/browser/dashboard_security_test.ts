@@ -82,6 +82,11 @@ describe("the dashboard in Chromium", () => {
       /"html": "<\/script><script>alert\(2\)<\/script>"/,
     );
     await screenshot(page, "job-xss");
+    for (const state of ["done", "failed"]) {
+      await page.goto(`${app.origin}/queues/default?state=${state}`);
+      assert.equal(await page.locator("tr[data-job]").count(), 1, state);
+      assert.equal(await page.locator("main img").count(), 0, `no <img> in the ${state} list`);
+    }
     await page.goto(`${app.origin}/schedules`);
     assert.equal(await page.locator("main td.mono").first().innerText(), ID);
     assert.equal(await page.locator("main img").count(), 0);

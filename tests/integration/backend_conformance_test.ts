@@ -142,8 +142,14 @@ for (const store of stores) {
       assert.equal(jobs.length, 1);
       assert.deepEqual(jobs[0].options, { timeoutMs: 5_000 });
       assert.equal((await b.getJob("q", "j"))?.status, "in_progress");
-      assert.deepEqual(await b.extendLeases("q", [{ id: "j", token: "other" }], 30_000), ["j"]);
-      assert.deepEqual(await b.extendLeases("q", [{ id: "j", token: "t1" }], 30_000), []);
+      assert.deepEqual(await b.extendLeases("q", [{ id: "j", token: "other" }], 30_000), {
+        lost: ["j"],
+        cancelled: [],
+      });
+      assert.deepEqual(await b.extendLeases("q", [{ id: "j", token: "t1" }], 30_000), {
+        lost: [],
+        cancelled: [],
+      });
       assert.equal(await b.recordAttempt("q", "j", "other", 1, []), false);
       assert.deepEqual(await b.complete("q", [done("j", "other")]), [false]);
       assert.equal(
@@ -347,6 +353,186 @@ for (const store of stores) {
       await within(aborted, "the abort");
     });
 
+    it("`pauseQueue()` stops every fetch leasing a job of the queue until `resumeQueue()`; enqueueing still works", async () => {
+      const b = open().backend;
+      assert.equal(await b.isQueuePaused("q"), false);
+      assert.equal(await b.pauseQueue("q"), true);
+      assert.equal(await b.pauseQueue("q"), false, "already paused");
+      assert.equal(await b.isQueuePaused("q"), true);
+      assert.equal(await b.isQueuePaused("other"), false, "only that queue");
+      const [queued] = await b.enqueue([job("a"), job("due", { dueAt: 1 })]);
+      assert.equal(queued.status, "queued");
+      const paused = await b.fetch("q", 5, 30_000, "t");
+      assert.deepEqual(paused, { jobs: [], wakeInMs: -1 }, "nothing leased, no wake-up");
+      assert.equal((await b.getJob("q", "a"))?.status, "queued");
+      assert.equal(await b.resumeQueue("q"), true);
+      assert.equal(await b.resumeQueue("q"), false, "not paused any more");
+      assert.equal(await b.isQueuePaused("q"), false);
+      const { jobs } = await b.fetch("q", 5, 30_000, "t");
+      assert.deepEqual(jobs.map((j) => j.id).sort(), ["a", "due"]);
+    });
+
+    it("`resumeQueue()` wakes a worker waiting for work at once; enqueueing into a paused queue wakes it too", async () => {
+      const b = open().backend;
+      const signal = new AbortController().signal;
+      await b.pauseQueue("q");
+      await b.enqueue([job("a")]);
+      await b.fetch("q", 1, 30_000, "t"); // paused: takes the work marker away
+      const waiting = b.waitForWork("q", 600_000, signal);
+      await b.enqueue([job("b")]);
+      await within(waiting, "the wake-up of the enqueue");
+      assert.deepEqual((await b.fetch("q", 1, 30_000, "t")).jobs, []);
+      const waitingAgain = b.waitForWork("q", 600_000, signal);
+      await b.resumeQueue("q");
+      await within(waitingAgain, "the wake-up of resumeQueue()");
+      const { jobs } = await b.fetch("q", 5, 30_000, "t");
+      assert.deepEqual(jobs.map((j) => j.id), ["a", "b"]);
+    });
+
+    it("`completeAndFetch()` on a paused queue acks and leases nothing", async (t) => {
+      const b = open().backend;
+      if (!b.completeAndFetch) return t.skip("the store does not offer it (it is optional)");
+      await b.enqueue([job("a"), job("b")]);
+      await b.fetch("q", 1, 30_000, "t");
+      await b.pauseQueue("q");
+      const { acked, fetched } = await b.completeAndFetch("q", [done("a", "t")], {
+        max: 5,
+        leaseMs: 30_000,
+        token: "t2",
+      });
+      assert.deepEqual(acked, [true]);
+      assert.deepEqual(fetched.jobs, []);
+      assert.equal((await b.getJob("q", "b"))?.status, "queued");
+    });
+
+    it("`cancelJob()` of a queued or deferred job: it never starts, its result says cancelled, and it is announced finished", async () => {
+      const b = open().backend;
+      const seen: string[] = [];
+      const off = await b.onFinished("q", (id) => seen.push(id));
+      await b.enqueue([job("a"), job("later", { dueAt: Date.now() + 600_000 }), job("b")]);
+      assert.deepEqual(await b.cancelJob("q", "a"), {
+        cancelled: true,
+        before: "queued",
+        options: {},
+      });
+      const deferred = await b.cancelJob("q", "later");
+      assert.deepEqual(deferred, { cancelled: true, before: "deferred", options: {} });
+      const { jobs } = await b.fetch("q", 5, 30_000, "t");
+      assert.deepEqual(jobs.map((j) => j.id), ["b"], "the cancelled jobs left their queue");
+      const counts = await b.queueCounts("q");
+      assert.deepEqual([counts.queued, counts.deferred, counts.active, counts.cancelled], [
+        0,
+        0,
+        1,
+        2,
+      ]);
+      const info = await b.getJob("q", "a");
+      assert.equal(info?.status, "cancelled");
+      assert.equal(info?.result?.status, "cancelled");
+      assert.equal(info?.result?.success, false);
+      assert.deepEqual(info?.result?.error, {
+        name: "JobCancelledError",
+        message: 'Job "a" was cancelled',
+      });
+      assert.ok((info?.result?.finishedAt ?? 0) > 0);
+      assert.deepEqual(
+        await b.readResults("q", ["later"]).then((r) =>
+          r.map((x) => x !== "unfinished" && x?.status)
+        ),
+        ["cancelled"],
+      );
+      await waitFor("the finished announcements", () => seen.length === 2);
+      assert.deepEqual(seen.sort(), ["a", "later"]);
+      await off();
+    });
+
+    it("`cancelJob()` of a finished or unknown job changes nothing and says so", async () => {
+      const b = open().backend;
+      await b.enqueue([job("a")]);
+      await b.fetch("q", 1, 30_000, "t");
+      await b.complete("q", [done("a", "t", "5")]);
+      assert.deepEqual(await b.cancelJob("q", "a"), {
+        cancelled: false,
+        before: "done",
+        options: {},
+      });
+      assert.equal((await b.getJob("q", "a"))?.result?.value, 5);
+      assert.deepEqual(await b.cancelJob("q", "nope"), {
+        cancelled: false,
+        before: null,
+        options: {},
+      });
+      await b.enqueue([job("c")]);
+      await b.cancelJob("q", "c");
+      assert.deepEqual(await b.cancelJob("q", "c"), {
+        cancelled: false,
+        before: "cancelled",
+        options: {},
+      }, "cancelled once");
+    });
+
+    it("`cancelJob()` of a running job: its worker is told, its writes are refused and its renewal reports it cancelled", async () => {
+      const b = open().backend;
+      const told: [string, string][] = [];
+      const off = await b.onCancel("q", (id, token) => told.push([id, token]));
+      await b.enqueue([job("run", { options: { resultTtlMs: 5_000 } }), job("other")]);
+      await b.fetch("q", 2, 30_000, "t1");
+      const outcome = await b.cancelJob("q", "run");
+      assert.deepEqual(outcome, {
+        cancelled: true,
+        before: "in_progress",
+        options: { resultTtlMs: 5_000 },
+      });
+      await waitFor("the cancel message", () => told.length === 1);
+      assert.deepEqual(told, [["run", "t1"]]);
+      assert.deepEqual(
+        await b.extendLeases(
+          "q",
+          [{ id: "run", token: "t1" }, { id: "other", token: "t1" }],
+          30_000,
+        ),
+        { lost: ["run"], cancelled: ["run"] },
+      );
+      assert.deepEqual(
+        await b.extendLeases("q", [{ id: "run", token: "stale" }], 30_000),
+        { lost: ["run"], cancelled: [] },
+        "only the lease it was cancelled under",
+      );
+      assert.deepEqual(
+        await b.complete("q", [done("run", "t1", "7")]),
+        [false],
+        "the late ack loses",
+      );
+      assert.equal(await b.recordAttempt("q", "run", "t1", 1, []), false);
+      assert.deepEqual(await b.release("q", [{ id: "run", token: "t1" }]), [false]);
+      const info = await b.getJob("q", "run");
+      assert.equal(info?.status, "cancelled");
+      assert.equal(info?.result?.value, null, "no late value");
+      assert.deepEqual((await b.fetch("q", 5, 30_000, "t2")).jobs, [], "not delivered again");
+      await off();
+    });
+
+    it("`cancelJob()` and an ack race: exactly one of them wins, and each says so", async () => {
+      const b = open().backend;
+      const ids = Array.from({ length: 40 }, (_, i) => `r${i}`);
+      await b.enqueue(ids.map((id) => job(id)));
+      await b.fetch("q", ids.length, 30_000, "t");
+      // Half the pairs sent ack first, half cancel first: the store orders each pair.
+      const outcomes = await Promise.all(ids.map(async (id, i) => {
+        const ack = () => b.complete("q", [done(id, "t", "1")]).then(([ok]) => ok);
+        const cancel = () => b.cancelJob("q", id).then((o) => o.cancelled);
+        const [acked, cancelled] = i % 2 === 0
+          ? await Promise.all([ack(), cancel()])
+          : await Promise.all([cancel(), ack()]).then(([c, a]) => [a, c]);
+        return { id, acked, cancelled };
+      }));
+      for (const { id, acked, cancelled } of outcomes) {
+        assert.notEqual(acked, cancelled, `one winner for ${id}`);
+        const status = (await b.getJob("q", id))?.status;
+        assert.equal(status, acked ? "done" : "cancelled", `the stored outcome of ${id}`);
+      }
+    });
+
     it("`completeAndFetch()` acks first, then leases the next jobs", async (t) => {
       const b = open().backend;
       if (!b.completeAndFetch) return t.skip("the store does not offer it (it is optional)");
@@ -492,6 +678,15 @@ for (const store of stores) {
       assert.deepEqual(deferred.jobs.map((j) => j.id), ["later", "soon"]);
       assert.ok(deferred.jobs[0].dueAt! > deferred.jobs[1].dueAt!);
       assert.deepEqual(await b.listJobs("q", "cancelled", 10), { jobs: [] });
+
+      // a cursor whose job left the state resumes at its position
+      const top = await b.listJobs("q", "failed", 1);
+      assert.deepEqual(await b.removeJob("q", top.jobs[0].id), { done: true, status: "failed" });
+      const rest = await b.listJobs("q", "failed", 10, top.next);
+      assert.deepEqual(
+        rest.jobs.map((j) => j.id),
+        ids.filter((id) => id !== top.jobs[0].id).sort().reverse(),
+      );
     });
 
     it("`listJobs()` skips finished jobs whose record expired", async () => {

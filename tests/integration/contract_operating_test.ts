@@ -83,14 +83,17 @@ for (const backend of backends) {
       assert.equal(dead.id, unknown.id);
       assert.equal(dead.result?.reason, "unknown_actor");
 
-      const [live] = await producer.workers();
+      const [live] = await waitFor("the worker's registration", async () => {
+        const workers = await producer.workers();
+        return workers.length === 1 ? workers : undefined;
+      });
       assert.equal(failed.workerId, live.id, "the worker that ran it");
       assert.ok(done.every((j) => j.workerId === live.id));
       assert.deepEqual(live.queues, ["ops"]);
       assert.equal(live.concurrency, 4);
       assert.ok(live.since <= live.lastSeen);
       const queues = await producer.queues();
-      assert.deepEqual(queues, [{ name: "ops", counts: await q.counts() }]);
+      assert.deepEqual(queues, [{ name: "ops", paused: false, counts: await q.counts() }]);
     });
 
     it("`q.requeue()` runs failed jobs again with a fresh attempt budget, keeping their errors", async () => {

@@ -235,6 +235,61 @@ describe("dashboard()", () => {
     await handler.close();
   });
 
+  it("lists a queue's jobs of one state, 25 a page, with a link to the next page", async () => {
+    const later = new Date(Date.now() + 3_600_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      ids.push(
+        (await producer.enqueueJob("later", { queue: "paging", args: [i], deferUntil: later })).id,
+      );
+    }
+    const client = new DashboardClient(dashboard({ producer }));
+    const first = await client.page("/queues/paging?state=deferred");
+    const rowIds = (page: string) =>
+      [...page.matchAll(/<tr data-job="([^"]+)">/g)].map((m) => m[1]);
+    assert.equal(rowIds(first).length, 25);
+    const next = /<a class="button" rel="next" href="([^"]+)">/.exec(first)?.[1];
+    assert.ok(next, "a link to the next page");
+    const second = await client.page(next.replace(/&amp;/g, "&"));
+    assert.equal(rowIds(second).length, 5);
+    assert.doesNotMatch(second, /rel="next"/);
+    assert.deepEqual([...rowIds(first), ...rowIds(second)].sort(), [...ids].sort());
+  });
+
+  it("acts on a job from its page's forms: Run now, then Remove (back to the queue)", async () => {
+    const later = new Date(Date.now() + 3_600_000);
+    const job = await producer.enqueueJob("later", { queue: "ops", args: [1], deferUntil: later });
+    const client = new DashboardClient(dashboard({ producer }));
+    const forms = formsOf(await client.page(`/queues/ops/jobs/${job.id}`));
+    assert.deepEqual(forms.map((f) => f.label), ["Run now", "Remove"]);
+    const promoted = await client.post(forms[0].action, forms[0].fields);
+    assert.equal(promoted.status, 303);
+    assert.match(promoted.headers.get("location") ?? "", /notice=[^&]+\+runs\+now\./);
+    const dueAt = (await job.info())?.dueAt ?? Infinity; // due now: the next fetch takes it
+    assert.ok(dueAt <= Date.now(), `due at ${dueAt}`);
+    const remove = formsOf(await client.page(`/queues/ops/jobs/${job.id}`))
+      .find((f) => f.label === "Remove");
+    assert.ok(remove);
+    const removed = await client.post(remove.action, remove.fields);
+    assert.equal(removed.status, 303);
+    assert.match(removed.headers.get("location") ?? "", /^\/queues\/ops\?notice=Removed\+/);
+    assert.equal(await job.status(), null);
+  });
+
+  it("removes every job of a state from the queue page's form, and says how many", async () => {
+    for (let i = 0; i < 3; i++) await producer.enqueueJob("later", { queue: "purging", args: [i] });
+    const client = new DashboardClient(dashboard({ producer }));
+    const purge = formsOf(await client.page("/queues/purging?state=queued"))
+      .find((f) => f.label === "Remove all queued");
+    assert.ok(purge, "a Remove all queued form");
+    assert.equal(purge.fields.state, "queued");
+    const response = await client.post(purge.action, purge.fields);
+    const notice = new URL(response.headers.get("location") ?? "", "http://x").searchParams
+      .get("notice");
+    assert.equal(notice, "Removed 3 queued jobs of purging.");
+    assert.equal((await producer.queue("purging").counts()).queued, 0);
+  });
+
   it("rejects bad options with a TypeError naming the option", () => {
     assert.throws(() => dashboard({}), /give a producer or a redis client or URL/);
     assert.throws(() => dashboard({ producer, basePath: "admin" }), /basePath must be/);
@@ -272,5 +327,16 @@ describe("dashboard()", () => {
       server.close();
       await once(server, "close");
     }
+  });
+
+  it("requeues every failed job of a queue from the queue page's form, and says how many", async () => {
+    const client = new DashboardClient(dashboard({ producer }));
+    const requeue = formsOf(await client.page("/queues/default?state=failed"))
+      .find((f) => f.label === "Requeue all failed");
+    assert.ok(requeue, "a Requeue all failed form");
+    const response = await client.post(requeue.action, requeue.fields);
+    const notice = new URL(response.headers.get("location") ?? "", "http://x").searchParams
+      .get("notice");
+    assert.equal(notice, "Requeued 1 failed job of default.");
   });
 });

@@ -11,6 +11,7 @@ test("mod.ts exports exactly the pinned runtime names", async () => {
     "ActorLoadError",
     "ConnectionError",
     "Job",
+    "JobCancelledError",
     "JobNotFoundError",
     "JobTimeoutError",
     "LeaseLostError",

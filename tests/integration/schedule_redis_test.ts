@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
 import { type JobContext, Repid, Worker } from "../../mod.ts";
 import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
-import { advanceOccurrence } from "../../src/worker/schedule_advance.ts";
+import { advanceOccurrence } from "../../src/backend/schedule_advance.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { type Run, runDeno, within } from "../support/subprocess.ts";
 import { waitFor } from "../support/wait.ts";

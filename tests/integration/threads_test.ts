@@ -5,10 +5,9 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as delay } from "node:timers/promises";
 import {
   days,
   defineActor,
@@ -21,6 +20,7 @@ import {
 import { deferred } from "../../src/core/sleep.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { latch, waitFor } from "../support/wait.ts";
+import { stopsBeating, underDeno } from "../support/heartbeat.ts";
 
 // Literal URLs, so that the Node run of the tests (scripts/test_node.ts) maps them to .js.
 const actorsModule = new URL("./fixtures/threads/actors.ts", import.meta.url);
@@ -28,35 +28,6 @@ const busyActor = defineActor<typeof import("./fixtures/threads/busy.ts").defaul
   new URL("./fixtures/threads/busy.ts", import.meta.url),
   { name: "busy" },
 );
-
-/** Deno's `Worker.terminate()` cannot stop a busy loop; Node's and Bun's can. */
-const underDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
-
-/** How long an absent heartbeat must stay absent to count as stopped. */
-const QUIET_MS = 500;
-/** How long a stopped thread may take to go quiet (a failure guard, not a speed target). */
-const STOP_LIMIT_MS = 10_000;
-
-/** Reads a heartbeat file, waits, and tells whether it changed meanwhile. */
-async function stillBeating(file: string): Promise<boolean> {
-  const before = readFileSync(file, "utf8");
-  await delay(QUIET_MS); // an absence check: nothing to wait on but time
-  return readFileSync(file, "utf8") !== before;
-}
-
-/**
- * Whether the heartbeat goes quiet. A thread's result can be recorded a few
- * milliseconds before the terminated thread has actually stopped (Bun ends a
- * thread asynchronously), so this waits for a quiet window; a thread that
- * goes on spinning never gives one.
- */
-async function stopsBeating(file: string): Promise<boolean> {
-  const deadline = Date.now() + STOP_LIMIT_MS;
-  while (Date.now() < deadline) {
-    if (!(await stillBeating(file))) return true;
-  }
-  return false;
-}
 
 describe("Worker sync actors on threads", () => {
   const prefix = testPrefix("threads");

@@ -148,6 +148,23 @@ export function flowConformance(open: () => FlowStore): void {
     assert.notEqual(last.id, f.id);
   });
 
+  it("`cancelJob()` frees a running job's group slot and takes a queued one out of its group", async () => {
+    const b = open().backend;
+    await b.enqueue([
+      job("c0", { group: "g" }),
+      job("c1", { group: "g" }),
+      job("c2", { group: "g" }),
+    ]);
+    const first = await b.fetch("q", 5, 30_000, "t1", 0, 1);
+    assert.deepEqual(first.jobs.map((j) => j.id), ["c0"]);
+    assert.equal((await b.cancelJob("q", "c0")).cancelled, true);
+    const second = await b.fetch("q", 5, 30_000, "t2", 0, 1);
+    assert.deepEqual(second.jobs.map((j) => j.id), ["c1"], "the cancelled job's slot was freed");
+    assert.equal((await b.cancelJob("q", "c2")).cancelled, true);
+    assert.equal((await b.queueCounts("q")).queued, 0);
+    assert.deepEqual((await b.listJobs("q", "queued", 10)).jobs, []);
+  });
+
   it("`fetch()` with a queue rate limit starts at most max per window and reports the next slot", async () => {
     const b = open().backend;
     await b.setFlowLimits!("q", { rate: { max: 2, perMs: 60_000 } });

@@ -88,7 +88,10 @@ describe("MemoryBackend", () => {
     const a = await b.fetch("q", 1, 1_000, "worker-a");
     assert.deepEqual(a.jobs.map((j) => j.id), ["first"]);
     assert.equal(a.wakeInMs, 1_000, "an idle worker looks again when the lease expires");
-    assert.deepEqual(await b.extendLeases("q", [{ id: "first", token: "worker-a" }], 1_000), []);
+    assert.deepEqual(await b.extendLeases("q", [{ id: "first", token: "worker-a" }], 1_000), {
+      lost: [],
+      cancelled: [],
+    });
     c.advance(1_001);
     const again = await b.fetch("q", 2, 1_000, "worker-b");
     assert.deepEqual(again.jobs.map((j) => j.id), ["first", "second"]);
@@ -106,7 +109,7 @@ describe("MemoryBackend", () => {
     assert.deepEqual(stale, [false], "the old owner's write is refused");
     assert.deepEqual(
       await b.extendLeases("q", [{ id: "first", token: "worker-a" }], 1_000),
-      ["first"],
+      { lost: ["first"], cancelled: [] },
     );
     assert.equal((await b.getJob("q", "first"))?.status, "in_progress");
     await b.close();

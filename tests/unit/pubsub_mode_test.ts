@@ -6,6 +6,7 @@ import { publishes, shardedVariant } from "../../src/backend/redis/pubsub_mode.t
 test("every script that announces finished jobs has a sharded variant using SPUBLISH only", () => {
   const publishing = scripts.filter(publishes).map((s) => s.name).sort();
   assert.deepEqual(publishing, [
+    "repidCancel",
     "repidComplete",
     "repidCompleteFetch",
     "repidDeadLetter",

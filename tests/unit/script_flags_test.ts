@@ -11,6 +11,7 @@ test("the scripts that build keys from a declared prefix carry Dragonfly's allow
   const undeclared = scripts.filter(touchesUndeclaredKeys).map((s) => s.name).sort();
   // The README's "Redis Cluster and Sentinel" section names these.
   assert.deepEqual(undeclared, [
+    "repidCancel",
     "repidComplete",
     "repidCompleteFetch",
     "repidCounts",

@@ -13,7 +13,7 @@ import { resolveIncludes } from "../../src/backend/redis/scripts/include.ts";
 import { luaMessage, luaString } from "../../src/backend/redis/scripts/lua_text.ts";
 import { JOB_FIELDS, JOB_STATUSES } from "../../src/core/job_record.ts";
 import { FLOW_STORE_NAMES } from "../../src/core/flow.ts";
-import { EXPIRY_SUFFIX, JOB_KEY_PART } from "../../src/backend/redis/keys.ts";
+import { JOB_KEY_PART } from "../../src/backend/redis/keys.ts";
 import { ERROR_NAME, formatMessage, MESSAGE, REASON } from "../../src/core/store_errors.ts";
 
 const SRC = new URL("../../src/", import.meta.url).pathname;
@@ -75,13 +75,20 @@ describe("the store's rules", () => {
 
   it("the lease check, the dead-letter steps, the new job record, the finished-jobs index and the announcement are one Lua fragment each", () => {
     // every script that finishes a job indexes it through `finish_job`
-    assert.deepEqual(filesWith("ZADD', index"), ["backend/redis/scripts/includes/finish_job.ts"]);
+    assert.deepEqual(filesWith("ZADD', states .. status"), [
+      "backend/redis/scripts/includes/finish_job.ts",
+    ]);
     assert.deepEqual(filesWith("'PEXPIRE', key"), [
       "backend/redis/scripts/includes/finish_job.ts",
     ]);
     for (const s of scripts) {
       if (/'finished', now/.test(s.lua)) {
         assert.match(s.lua, /local function finish_job/, `${s.name} finishes jobs by finish_job`);
+      }
+      // a script that indexes finished jobs trims the indexes before it ends
+      const body = s.lua.slice(s.lua.lastIndexOf("local function trim_finished"));
+      if (/\bfinish_job\(|\bdead_letter\(/.test(body.slice(body.indexOf("\nend\n")))) {
+        assert.match(body, /\n\s*trim_finished\(/, `${s.name} calls trim_finished`);
       }
     }
     assert.deepEqual(filesWith("'token', 'status'"), ["backend/redis/scripts/includes/lease.ts"]);
@@ -110,13 +117,12 @@ describe("the store's rules", () => {
       ...["ZREMRANGEBYSCORE", "PUBLISH", "LIMIT", "WITHSCORES", "-inf", "0", "1", "number"],
       ...["ZCARD", "ZCOUNT", "(", "+inf", "ZREVRANK", "ZSCORE", "ZREVRANGE", "ZPOPMIN"],
       ...["HGETALL", "PERSIST", "LRANGE", "LREM", "LPOS", "RANK", "zset"],
-      ...["requeued", "lost", "malformed:"],
+      ...["requeued", "lost", "malformed:", "SET"],
       // flow control (src/core/flow.ts) and the keys it builds from the queue's base
       ...FLOW_STORE_NAMES,
       ...["ZPOPMIN", "ZSCORE", "ZCARD", "LREM", "HKEYS", "table", "string", "%d"],
       ...["job:", "ready", "active", "signal", ":"],
       // the finished-jobs indexes' key parts (src/backend/redis/keys.ts)
-      EXPIRY_SUFFIX,
       JOB_KEY_PART,
     ]);
     for (const s of scripts) {

@@ -73,8 +73,8 @@ export function queueCounts(ctx: MemoryContext, queue: string): QueueCounts {
     active: q.active.size,
   } as QueueCounts;
   for (const s of FINISHED_STATES) {
-    const { byExpiry } = q.indexes[s];
-    out[s] = byExpiry.size - byExpiry.countTo(now - 1);
+    const index = q.indexes[s];
+    out[s] = index.size - index.countTo(now - 1);
   }
   return out;
 }
@@ -118,12 +118,12 @@ export function clear(ctx: MemoryContext): void {
     q.ready.clear();
     for (const id of [...q.deferred]) q.deferred.remove(id);
     for (const id of [...q.active]) q.active.remove(id);
-    for (const { byTime, byExpiry } of Object.values(q.indexes)) {
-      for (const id of [...byTime]) byTime.remove(id);
-      for (const id of [...byExpiry]) byExpiry.remove(id);
-    }
+    for (const index of Object.values(q.indexes)) index.removeTo(Infinity);
     q.marker = false;
-    if (q.waiters.length === 0 && q.finished.size === 0) ctx.store.queues.delete(key);
+    q.paused = false;
+    if (q.waiters.length === 0 && q.finished.size === 0 && q.cancels.size === 0) {
+      ctx.store.queues.delete(key);
+    }
   }
   ctx.store.changed();
 }

@@ -10,7 +10,13 @@
 
 import { createHash } from "node:crypto";
 import { setImmediate } from "node:timers";
-import type { FetchResult, FlowLimits, FlowLimitsChange, RequeueRequest } from "../backend.ts";
+import type {
+  FetchResult,
+  FlowLimits,
+  FlowLimitsChange,
+  LeaseRenewal,
+  RequeueRequest,
+} from "../backend.ts";
 import {
   type Completion,
   type EnqueueOutcome,
@@ -49,6 +55,7 @@ import { utf8Length } from "../../core/names.ts";
 import type { MemoryContext } from "./memory_context.ts";
 import {
   announceFinished,
+  cancelledLease,
   deadLetterRecord,
   finishedInfo,
   finishRecord,
@@ -152,7 +159,8 @@ export function fetch(
   const f = q.flow;
   let flow = usesFlow(f);
 
-  // (2) due deferred jobs first, then queued ones in FIFO order
+  // (2) due deferred jobs first, then queued ones in FIFO order (none while paused)
+  const paused = q.paused;
   const jobs: LeasedJob[] = [];
   /** Leases the job (returns its deliveries), or judges a bad entry; see the script. */
   const take = (id: string, due = false): number | undefined => {
@@ -200,7 +208,6 @@ export function fetch(
     const deliveries = (toNumber(h.deliveries) ?? 0) + 1;
     h.status = "in_progress";
     h.token = token;
-    h.worker = token;
     h.started = String(now);
     h.deliveries = String(deliveries);
     q.active.add(id, now + leaseMs);
@@ -302,7 +309,7 @@ export function fetch(
     }
   };
 
-  if (max > 0) {
+  if (max > 0 && !paused) {
     if (!flow) {
       for (const id of q.deferred.rangeTo(now, max)) {
         q.deferred.remove(id);
@@ -319,8 +326,9 @@ export function fetch(
 
   // (3) the marker stays while work remains
   const nextDue = q.deferred.first();
-  let hasWork = q.ready.length > 0 || (nextDue !== undefined && nextDue.score <= now);
-  if (flow && !hasWork) hasWork = f.prio.size > 0 || f.ring.size > 0;
+  let hasWork = !paused &&
+    (q.ready.length > 0 || (nextDue !== undefined && nextDue.score <= now));
+  if (flow && !paused && !hasWork) hasWork = f.prio.size > 0 || f.ring.size > 0;
   // limited: no marker (idle workers sleep until the next slot), unless nothing waits
   if (limitedUntil !== undefined) {
     if (!hasWork) limitedUntil = undefined;
@@ -336,9 +344,9 @@ export function fetch(
     const w = Math.max(0, at - now);
     if (wakeInMs < 0 || w < wakeInMs) wakeInMs = w;
   };
-  sooner(nextDue?.score);
+  if (!paused) sooner(nextDue?.score);
   sooner(q.active.first()?.score);
-  if (flow) {
+  if (flow && !paused) {
     sooner(limitedUntil);
     sooner(f.held.first()?.score);
     sooner(f.expiring.first()?.score);
@@ -416,15 +424,18 @@ export function extendLeases(
   queue: string,
   leases: { id: string; token: string }[],
   leaseMs: number,
-): Promise<string[]> {
+): Promise<LeaseRenewal> {
   const q = ctx.q(queue);
   const now = ctx.store.now();
-  const lost: string[] = [];
+  const renewal: LeaseRenewal = { lost: [], cancelled: [] };
   for (const l of leases) {
     if (leasedRecord(q, l.id, l.token, now)) q.active.add(l.id, now + leaseMs);
-    else lost.push(l.id);
+    else {
+      renewal.lost.push(l.id);
+      if (cancelledLease(q, l.id, l.token, now)) renewal.cancelled.push(l.id);
+    }
   }
-  return Promise.resolve(lost);
+  return Promise.resolve(renewal);
 }
 
 export function recordAttempt(
@@ -478,7 +489,6 @@ export function complete(
     h.finished = String(now);
     const errorJson = c.error ? JSON.stringify(c.error) : "";
     if (errorJson) h.error = errorJson;
-    delete h.token;
     q.active.remove(c.id);
     flowFree(q, h.group);
     const ttl = clampTtlMs(c.ttlMs);

@@ -80,7 +80,7 @@ function listPart(
         ? q.deferred
         : state === "active"
         ? q.active
-        : q.indexes[state as FinishedStatus].byTime);
+        : q.indexes[state as FinishedStatus]);
     let rank = after ? zset.countFrom(after.at, after.id) : 0;
     for (; jobs.length < limit && budget > 0; rank++) {
       const e = zset.atRevRank(rank);

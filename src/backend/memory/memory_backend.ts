@@ -15,11 +15,13 @@ import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 import type {
   Backend,
   BatchOutcome,
+  CancelOutcome,
   FetchResult,
   FlowLimits,
   FlowLimitsChange,
   JobActionOutcome,
   JobsPage,
+  LeaseRenewal,
   PagePosition,
   RequeueRequest,
 } from "../backend.ts";
@@ -46,9 +48,10 @@ import * as operations from "./operations.ts";
 import * as inspection from "./inspection.ts";
 import type { MemoryQueueCounts } from "./inspection.ts";
 import * as jobOps from "./job_ops.ts";
+import * as queueOps from "./queue_ops.ts";
 import type { MemoryContext } from "./memory_context.ts";
 import type { MemoryStore } from "./memory_store.ts";
-import type { QueueState, Waiter } from "./queue_state.ts";
+import type { Waiter } from "./queue_state.ts";
 import { getRecord } from "./records.ts";
 import * as scheduleOps from "./schedule_ops.ts";
 import { openStore } from "./store_registry.ts";
@@ -120,10 +123,8 @@ export class MemoryBackend implements Backend {
   readonly #prefix: string;
   readonly #ctx: MemoryContext;
   readonly #waits = new Set<Waiter>();
-  readonly #subscriptions = new Set<{
-    q: QueueState;
-    listener: (id: string, info?: JobInfo) => void;
-  }>();
+  /** Each removes one subscription (to finished or cancel announcements). */
+  readonly #subscriptions = new Set<() => void>();
   readonly #changeListeners = new Set<() => void>();
   #closed = false;
 
@@ -260,7 +261,7 @@ export class MemoryBackend implements Backend {
     queue: string,
     leases: { id: string; token: string }[],
     leaseMs: number,
-  ): Promise<string[]> {
+  ): Promise<LeaseRenewal> {
     return jobOps.extendLeases(this.#ctx, queue, leases, leaseMs);
   }
 
@@ -309,6 +310,30 @@ export class MemoryBackend implements Backend {
     return jobOps.deadLetter(this.#ctx, queue, id, token, reason, error, ttlMs);
   }
 
+  pauseQueue(queue: string): Promise<boolean> {
+    return queueOps.pauseQueue(this.#ctx, queue);
+  }
+
+  resumeQueue(queue: string): Promise<boolean> {
+    return queueOps.resumeQueue(this.#ctx, queue);
+  }
+
+  isQueuePaused(queue: string): Promise<boolean> {
+    return Promise.resolve(this.#ctx.q(queue).paused);
+  }
+
+  cancelJob(queue: string, id: string): Promise<CancelOutcome> {
+    return queueOps.cancelJob(this.#ctx, queue, id);
+  }
+
+  onCancel(
+    queue: string,
+    listener: (id: string, token: string) => void,
+    _onReconnect?: () => void,
+  ): Promise<() => Promise<void>> {
+    return this.#subscribe(this.#ctx.q(queue).cancels, listener);
+  }
+
   getJob(queue: string, id: string): Promise<JobInfo | null> {
     return jobOps.getJob(this.#ctx, queue, id);
   }
@@ -322,15 +347,25 @@ export class MemoryBackend implements Backend {
     listener: (id: string, info?: JobInfo) => void,
     _onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
-    const q = this.#ctx.q(queue);
-    // a listener added twice is called once per subscription
-    const own = (id: string, info?: JobInfo) => listener(id, info);
-    const sub = { q, listener: own };
-    q.finished.add(own);
-    this.#subscriptions.add(sub);
+    return this.#subscribe(this.#ctx.q(queue).finished, listener);
+  }
+
+  /**
+   * Adds `listener` to a channel's subscribers `set` until the returned
+   * function (or `close()`) removes it; a listener added twice is called
+   * once per subscription.
+   */
+  #subscribe<A extends unknown[]>(
+    set: Set<(...args: A) => void>,
+    listener: (...args: A) => void,
+  ): Promise<() => Promise<void>> {
+    const own = (...args: A) => listener(...args);
+    const off = () => set.delete(own);
+    set.add(own);
+    this.#subscriptions.add(off);
     return Promise.resolve(() => {
-      q.finished.delete(own);
-      this.#subscriptions.delete(sub);
+      off();
+      this.#subscriptions.delete(off);
       return Promise.resolve();
     });
   }
@@ -476,7 +511,7 @@ export class MemoryBackend implements Backend {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
     for (const w of [...this.#waits]) w.wake();
-    for (const s of this.#subscriptions) s.q.finished.delete(s.listener);
+    for (const off of this.#subscriptions) off();
     this.#subscriptions.clear();
     for (const f of this.#changeListeners) this.#store.changeListeners.delete(f);
     this.#changeListeners.clear();

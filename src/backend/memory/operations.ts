@@ -39,7 +39,7 @@ export function requeueFinished(
 ): BatchOutcome {
   const q = ctx.q(queue);
   const now = ctx.store.now();
-  const ids = q.indexes[status].byTime.rangeTo(Infinity, max);
+  const ids = q.indexes[status].rangeTo(Infinity, max);
   let moved = 0;
   for (const id of ids) {
     const rec = getRecord(q, id, now);
@@ -87,7 +87,7 @@ export function purgeJobs(
       ids.push(id);
     }
   } else if (state !== "active") {
-    ids.push(...q.indexes[state].byTime.rangeTo(Infinity, max));
+    ids.push(...q.indexes[state].rangeTo(Infinity, max));
   }
   let moved = 0;
   for (const id of ids) {

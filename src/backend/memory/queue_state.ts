@@ -21,14 +21,6 @@ export interface JobRecord {
   expiresAt?: number;
 }
 
-/** The finished-jobs index of one status (the Redis ZSETs `<status>` and `<status>:expiry`). */
-export interface FinishedIndex {
-  /** Ids scored by when the job finished. */
-  readonly byTime: SortedSet;
-  /** The same ids scored by when their record expires. */
-  readonly byExpiry: SortedSet;
-}
-
 /** A blocked `waitForWork` call. */
 export interface Waiter {
   wake(): void;
@@ -42,14 +34,18 @@ export interface QueueState {
   readonly ready: Deque<string>;
   readonly deferred: SortedSet;
   readonly active: SortedSet;
-  /** Per finished status, its index of finished jobs. */
-  readonly indexes: Readonly<Record<FinishedStatus, FinishedIndex>>;
+  /** Per finished status, its index: the ids scored by when their record expires. */
+  readonly indexes: Readonly<Record<FinishedStatus, SortedSet>>;
   /** The "there may be work" marker (the Redis signal list holds at most one). */
   marker: boolean;
   /** Blocked `waitForWork` calls, longest waiting first (like `BLPOP` clients). */
   readonly waiters: Waiter[];
   /** `onFinished` listeners (the finished channel's subscribers). */
   readonly finished: Set<(id: string, info?: JobInfo) => void>;
+  /** Whether the queue is paused (the Redis paused key): no fetch leases a job of it. */
+  paused: boolean;
+  /** `onCancel` listeners (the cancel channel's subscribers), told of cancelled running jobs. */
+  readonly cancels: Set<(id: string, token: string) => void>;
   /** Schedule records by id (the schedule hashes). */
   readonly scheduleRecords: Map<string, Hash>;
   /** Schedule ids scored by next run time. */
@@ -107,12 +103,15 @@ export function newQueueState(prefix: string, queue: string): QueueState {
     ready: new Deque(),
     deferred: new SortedSet(),
     active: new SortedSet(),
-    indexes: Object.fromEntries(
-      FINISHED_STATES.map((s) => [s, { byTime: new SortedSet(), byExpiry: new SortedSet() }]),
-    ) as Record<FinishedStatus, FinishedIndex>,
+    indexes: Object.fromEntries(FINISHED_STATES.map((s) => [s, new SortedSet()])) as Record<
+      FinishedStatus,
+      SortedSet
+    >,
     marker: false,
     waiters: [],
     finished: new Set(),
+    paused: false,
+    cancels: new Set(),
     scheduleRecords: new Map(),
     schedules: new SortedSet(),
     scheduleRuns: new Map(),

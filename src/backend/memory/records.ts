@@ -46,6 +46,15 @@ export function leasedRecord(
   return rec && rec.h.token === token && rec.h.status === "in_progress" ? rec : undefined;
 }
 
+/**
+ * The second value of `leased`: whether job `id` was cancelled while
+ * leased under `token` (its record keeps that token).
+ */
+export function cancelledLease(q: QueueState, id: string, token: string, now: number): boolean {
+  const h = getRecord(q, id, now)?.h;
+  return h?.token === token && h.status === "cancelled";
+}
+
 /** `signal_work`: leaves the marker, or hands it to the longest waiting waiter. */
 export function signalWork(q: QueueState): void {
   if (q.marker) return;
@@ -70,10 +79,11 @@ export function announceFinished(q: QueueState, id: string, info?: JobInfo): voi
 }
 
 /**
- * `finish_job`: keeps the record of job `id`, whose fields the caller has
- * written (a finished status), for `ttlMs`, and lists it in the index of its
- * status; up to FINISHED_TRIM_BATCH expired entries leave the index, and when
- * `keep` is above 0 the oldest jobs beyond `keep` are deleted (up to
+ * `finish_job` and `trim_finished`: keeps the record of job `id`, whose
+ * fields the caller has written (a finished status), for `ttlMs`, and lists
+ * it in the index of its status scored by its expiry; up to
+ * FINISHED_TRIM_BATCH expired entries leave the index, and when `keep` is
+ * above 0 the lowest jobs beyond `keep` are deleted (up to
  * FINISHED_TRIM_BATCH of them).
  */
 export function finishRecord(
@@ -87,19 +97,14 @@ export function finishRecord(
   keep: number,
 ): void {
   store.expire(rec, now, ttlMs);
-  const { byTime, byExpiry } = q.indexes[status];
-  byTime.add(id, now);
-  byExpiry.add(id, now + ttlMs);
-  for (const gone of byExpiry.rangeTo(now - 1, FINISHED_TRIM_BATCH)) {
-    byTime.remove(gone);
-    byExpiry.remove(gone);
-  }
+  const index = q.indexes[status];
+  index.add(id, now + ttlMs);
+  for (const gone of index.rangeTo(now - 1, FINISHED_TRIM_BATCH)) index.remove(gone);
   if (keep > 0) {
-    const over = Math.min(byTime.size - keep, FINISHED_TRIM_BATCH);
+    const over = Math.min(index.size - keep, FINISHED_TRIM_BATCH);
     if (over > 0) {
-      for (const old of byTime.rangeTo(Infinity, over)) {
-        byTime.remove(old);
-        byExpiry.remove(old);
+      for (const old of index.rangeTo(Infinity, over)) {
+        index.remove(old);
         q.jobs.delete(old);
       }
     }
@@ -112,9 +117,7 @@ export function finishRecord(
  * status.
  */
 export function unfinishRecord(q: QueueState, id: string, status: string | undefined): void {
-  if (status === undefined || !isFinished(status)) return;
-  q.indexes[status].byTime.remove(id);
-  q.indexes[status].byExpiry.remove(id);
+  if (status !== undefined && isFinished(status)) q.indexes[status].remove(id);
 }
 
 /**

@@ -22,18 +22,15 @@ export function sweepQueues(queues: Map<string, QueueState>, now: number): boole
       else expiring = true;
     }
     let indexed = 0;
-    for (const { byTime, byExpiry } of Object.values(q.indexes)) {
-      for (const gone of byExpiry.rangeTo(now - 1)) {
-        byTime.remove(gone);
-        byExpiry.remove(gone);
-      }
-      indexed += byTime.size;
+    for (const index of Object.values(q.indexes)) {
+      index.removeTo(now - 1);
+      indexed += index.size;
     }
     if (
       q.jobs.size === 0 && q.ready.length === 0 && q.deferred.size === 0 &&
       q.active.size === 0 && indexed === 0 && q.waiters.length === 0 &&
       q.finished.size === 0 && q.scheduleRecords.size === 0 && q.schedules.size === 0 &&
-      flowIdle(q.flow)
+      !q.paused && q.cancels.size === 0 && flowIdle(q.flow)
     ) queues.delete(key);
   }
   return expiring;

@@ -1,24 +1,26 @@
 /**
- * The producer's side of the finished channels: one subscriber (per master
- * in a cluster, see `finished_subscriber.ts`) shared by every result wait,
- * the listeners of each queue's channel, and the messages read into jobs.
+ * The listening side of a kind of per-queue channel (the finished channels
+ * for result waits, the cancel channels for workers): one subscriber (per
+ * master in a cluster, see `finished_subscriber.ts`) shared by every
+ * listener, the listeners of each queue's channel, and the messages read
+ * into events.
  *
  * @module
  */
 
-import type { JobInfo } from "../../core/job.ts";
 import type { AnyRedis } from "./connection.ts";
 import { FinishedSubscriber } from "./finished_subscriber.ts";
 import { redisStoreError } from "./redis_errors.ts";
-import { parseFinished } from "./replies.ts";
 
-/** The finished channels a Redis store subscribed to. */
-export class FinishedChannels {
+/** The channels of one kind a Redis store subscribed to; `E` is what one message tells. */
+export class FinishedChannels<E> {
   readonly #client: AnyRedis;
   readonly #sharded: () => Promise<boolean>;
   readonly #channelOf: (queue: string) => string;
+  readonly #parse: (queue: string, message: string) => E[];
+  readonly #what: string;
   #subscriber: FinishedSubscriber | undefined;
-  readonly #listeners = new Map<string, Set<(id: string, info?: JobInfo) => void>>();
+  readonly #listeners = new Map<string, Set<(event: E) => void>>();
   /** The queue of each finished channel subscribed to. */
   readonly #channelQueues = new Map<string, string>();
   /** Per channel, the SUBSCRIBE in flight or done. */
@@ -27,39 +29,45 @@ export class FinishedChannels {
 
   /**
    * @param client The client whose options the subscriber copies.
-   * @param sharded Whether finished messages use sharded pub/sub.
-   * @param channelOf The finished channel of a queue.
+   * @param sharded Whether the messages use sharded pub/sub.
+   * @param channelOf The channel of a queue.
+   * @param parse The events of one message of a queue's channel.
+   * @param what What the channels tell, for error messages (`"finished jobs"`).
    */
   constructor(
     client: AnyRedis,
     sharded: () => Promise<boolean>,
     channelOf: (queue: string) => string,
+    parse: (queue: string, message: string) => E[],
+    what: string,
   ) {
     this.#client = client;
     this.#sharded = sharded;
     this.#channelOf = channelOf;
+    this.#parse = parse;
+    this.#what = what;
   }
 
   /**
-   * Calls `listener` for each job of `queue` announced finished, and
+   * Calls `listener` for each event announced on the channel of `queue`, and
    * `onReconnect` when the subscription may have missed messages; resolves
    * once subscribed, with the function that unsubscribes.
    */
   async subscribe(
     queue: string,
-    listener: (id: string, info?: JobInfo) => void,
+    listener: (event: E) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
     try {
       return await this.#subscribe(queue, listener, onReconnect);
     } catch (error) {
-      throw redisStoreError(`subscribe to the finished jobs of queue "${queue}"`, error);
+      throw redisStoreError(`subscribe to the ${this.#what} of queue "${queue}"`, error);
     }
   }
 
   async #subscribe(
     queue: string,
-    listener: (id: string, info?: JobInfo) => void,
+    listener: (event: E) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
     const subscriber = await this.#ensureSubscriber();
@@ -102,8 +110,8 @@ export class FinishedChannels {
       (channel, message) => {
         const set = this.#listeners.get(channel);
         if (!set) return;
-        for (const { id, info } of parseFinished(this.#channelQueues.get(channel) ?? "", message)) {
-          for (const f of set) f(id, info);
+        for (const event of this.#parse(this.#channelQueues.get(channel) ?? "", message)) {
+          for (const f of set) f(event);
         }
       },
       () => {

@@ -19,15 +19,19 @@ export interface QueueKeys {
   dead: string;
   /**
    * Prefix of the finished-jobs indexes: per finished status, the ZSET
-   * `<states><status>` of ids scored by when they finished, and the ZSET
-   * `<states><status>:expiry` of the same ids scored by when their record
-   * expires. It is also the prefix of every other key of the queue.
+   * `<states><status>` of the ids of the jobs that finished so, scored by
+   * when their record expires (finish time + result TTL). It is also the
+   * prefix of every other key of the queue.
    */
   states: string;
   /** Prefix of the per-job HASH keys (`<jobPrefix><id>`, `<states>job:<id>`). */
   jobPrefix: string;
   /** Pub/sub channel that receives the id of every job that finishes. */
   finished: string;
+  /** STRING present while the queue is paused: no fetch leases a job of it. */
+  paused: string;
+  /** Pub/sub channel that receives `<id>\n<token>` of every running job that is cancelled. */
+  cancel: string;
   /** ZSET of the queue's schedule ids, scored by next run time (epoch ms). */
   schedules: string;
   /** Prefix of the per-schedule HASH keys (`<schedulePrefix><id>`). */
@@ -52,16 +56,12 @@ export interface QueueKeys {
   waiting: string;
 }
 
-/** What follows a finished-jobs index's name in the name of its expiry ZSET. */
-export const EXPIRY_SUFFIX = ":expiry";
-
 /** What follows the queue's `states` prefix in a job's key, before the id. */
 export const JOB_KEY_PART = "job:";
 
-/** The finished-jobs index of `status` and its expiry ZSET (see {@linkcode QueueKeys.states}). */
-export function finishedIndex(k: QueueKeys, status: string): { index: string; expiry: string } {
-  const index = k.states + status;
-  return { index, expiry: index + EXPIRY_SUFFIX };
+/** The finished-jobs index of `status` (see {@linkcode QueueKeys.states}). */
+export function finishedIndex(k: QueueKeys, status: string): string {
+  return k.states + status;
 }
 
 /** Builds the keys of `queue` under `prefix`. */
@@ -76,6 +76,8 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     dead: `${base}:dead`,
     jobPrefix: `${base}:${JOB_KEY_PART}`,
     finished: `${base}:finished`,
+    paused: `${base}:paused`,
+    cancel: `${base}:cancel`,
     schedules: `${base}:schedules`,
     schedulePrefix: `${base}:schedule:`,
     scheduleRunsPrefix: `${base}:schedule-runs:`,

@@ -9,12 +9,14 @@
 import type {
   Backend,
   BatchOutcome,
+  CancelOutcome,
   FetchRequest,
   FetchResult,
   FlowLimits,
   FlowLimitsChange,
   JobActionOutcome,
   JobsPage,
+  LeaseRenewal,
   PagePosition,
   RequeueRequest,
 } from "../backend.ts";
@@ -30,8 +32,8 @@ import type {
   JobStatus,
   NewJob,
 } from "../../core/job.ts";
-import { isFinished, jobInfoFromHash } from "../../core/job.ts";
-import { deliveryLimitError } from "../../core/store_errors.ts";
+import { isFinished, jobInfoFromHash, storedOptions } from "../../core/job.ts";
+import { cancelledError, deliveryLimitError } from "../../core/store_errors.ts";
 import { clampTtlMs, DEAD_TTL_MS } from "../../core/store_limits.ts";
 import { type AnyRedis, closeClient, openClient, type RedisInput } from "./connection.ts";
 import { finishedIndex, type QueueKeys, queueKeys, queueNamesKey } from "./keys.ts";
@@ -42,7 +44,13 @@ import { type EnqueueContext, enqueueJobs } from "./enqueue_calls.ts";
 import { storeCall } from "./redis_errors.ts";
 import { BlockingWaits } from "./blocking_waits.ts";
 import { FinishedChannels } from "./finished_channels.ts";
-import { fetchResult, pushCompletions, RESULT_FIELDS } from "./replies.ts";
+import {
+  fetchResult,
+  parseCancel,
+  parseFinished,
+  pushCompletions,
+  RESULT_FIELDS,
+} from "./replies.ts";
 import type { DurabilitySettings } from "./durability.ts";
 import type { ReplicationError } from "../../errors.ts";
 import type { PubSubMode } from "./pubsub_mode.ts";
@@ -111,7 +119,8 @@ export class RedisBackend implements Backend {
   readonly #prefix: string;
   readonly #keys = new Map<string, QueueKeys>();
   readonly #waits: BlockingWaits;
-  readonly #finished: FinishedChannels;
+  readonly #finished: FinishedChannels<{ id: string; info?: JobInfo }>;
+  readonly #cancels: FinishedChannels<{ id: string; token: string }>;
   readonly #scripts: ScriptRunner;
   readonly #replicas: ReplicaWaits;
   readonly #enqueueContext: EnqueueContext;
@@ -148,11 +157,20 @@ export class RedisBackend implements Backend {
       written: (queue, action, write) => this.#replicas.written(queue, action, write),
     };
     this.#waits = new BlockingWaits(client, (queue) => this.keys(queue).signal);
-    this.#finished = new FinishedChannels(
-      client,
-      () => this.#scripts.isSharded(),
-      (queue) => this.keys(queue).finished,
-    );
+    const channels = <E>(
+      channel: "finished" | "cancel",
+      parse: (queue: string, message: string) => E[],
+      what: string,
+    ) =>
+      new FinishedChannels(
+        client,
+        () => this.#scripts.isSharded(),
+        (queue) => this.keys(queue)[channel],
+        parse,
+        what,
+      );
+    this.#finished = channels("finished", parseFinished, "finished jobs");
+    this.#cancels = channels("cancel", parseCancel, "cancelled jobs");
     this.#schedules = new RedisSchedules(
       client,
       (queue) => this.keys(queue),
@@ -202,11 +220,14 @@ export class RedisBackend implements Backend {
 
   /** See {@linkcode enqueueJobs}; the queues are added to the registry of queue names once. */
   async enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
-    const [out] = await Promise.all([
+    // The enqueue's own error comes first. A registration that failed beside a
+    // stored enqueue is not the caller's failure: a later enqueue registers again.
+    const [out] = await Promise.allSettled([
       enqueueJobs(this.#enqueueContext, jobs),
       this.#registerQueues(jobs),
     ]);
-    return out;
+    if (out.status === "rejected") throw out.reason;
+    return out.value;
   }
 
   /** Adds the queues of `items` not yet added by this backend to the registry of queue names. */
@@ -257,6 +278,7 @@ export class RedisBackend implements Backend {
       k.signal,
       k.states,
       k.jobPrefix,
+      k.paused,
       max,
       leaseMs,
       token,
@@ -286,6 +308,7 @@ export class RedisBackend implements Backend {
       k.signal,
       k.states,
       k.jobPrefix,
+      k.paused,
       fetch.max,
       fetch.leaseMs,
       fetch.token,
@@ -315,12 +338,16 @@ export class RedisBackend implements Backend {
     queue: string,
     leases: { id: string; token: string }[],
     leaseMs: number,
-  ): Promise<string[]> {
-    if (leases.length === 0) return [];
+  ): Promise<LeaseRenewal> {
+    if (leases.length === 0) return { lost: [], cancelled: [] };
     const k = this.keys(queue);
     const args: (string | number)[] = [k.active, k.jobPrefix, leaseMs];
     for (const l of leases) args.push(l.id, l.token);
-    return (await this.#run("renew leases", "repidExtend", ...args)) as string[];
+    const [lost, cancelled] = (await this.#run("renew leases", "repidExtend", ...args)) as [
+      string[],
+      string[],
+    ];
+    return { lost, cancelled };
   }
 
   async recordAttempt(
@@ -414,6 +441,24 @@ export class RedisBackend implements Backend {
     return ok === 1;
   }
 
+  async pauseQueue(queue: string): Promise<boolean> {
+    const ok = await this.#run("pause queue", "repidQueuePause", this.keys(queue).paused);
+    return ok === 1;
+  }
+
+  async resumeQueue(queue: string): Promise<boolean> {
+    const k = this.keys(queue);
+    return (await this.#run("resume queue", "repidQueueResume", k.paused, k.signal)) === 1;
+  }
+
+  async isQueuePaused(queue: string): Promise<boolean> {
+    const paused = this.keys(queue).paused;
+    return (await storeCall(
+      `read whether queue "${queue}" is paused`,
+      () => this.client.exists(paused),
+    )) === 1;
+  }
+
   async setFlowLimits(
     queue: string,
     limits: FlowLimitsChange,
@@ -466,7 +511,7 @@ export class RedisBackend implements Backend {
       ? [k.deferred, "zset"]
       : state === "active"
       ? [k.active, "zset"]
-      : [finishedIndex(k, state).index, "zset"];
+      : [finishedIndex(k, state), "zset"];
     const out = (await this.#run(
       "list jobs",
       "repidJobsPage",
@@ -529,7 +574,7 @@ export class RedisBackend implements Backend {
       ? k.ready
       : state === "deferred"
       ? k.deferred
-      : finishedIndex(k, state).index;
+      : finishedIndex(k, state);
     const [moved, passed] = (await this.#run(
       "purge jobs",
       "repidPurge",
@@ -623,7 +668,40 @@ export class RedisBackend implements Backend {
     listener: (id: string, info?: JobInfo) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
-    return this.#finished.subscribe(queue, listener, onReconnect);
+    return this.#finished.subscribe(queue, (e) => listener(e.id, e.info), onReconnect);
+  }
+
+  /** One `cancel` script call; see {@linkcode Backend.cancelJob}. */
+  async cancelJob(queue: string, id: string): Promise<CancelOutcome> {
+    const k = this.keys(queue);
+    const [cancelled, before, opts] = (await this.#run(
+      `cancel job "${id}"`,
+      "repidCancel",
+      k.ready,
+      k.deferred,
+      k.active,
+      k.states,
+      k.jobPrefix + id,
+      id,
+      JSON.stringify(cancelledError(id)),
+      DEAD_TTL_MS,
+      k.finished,
+      k.cancel,
+      this.#keep.cancelled,
+    )) as [number, string | null, string];
+    return {
+      cancelled: cancelled === 1,
+      before: (before ?? null) as JobStatus | null,
+      options: storedOptions(opts),
+    };
+  }
+
+  onCancel(
+    queue: string,
+    listener: (id: string, token: string) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>> {
+    return this.#cancels.subscribe(queue, (e) => listener(e.id, e.token), onReconnect);
   }
 
   // Schedules (recurring jobs): see ./schedules.ts.
@@ -674,7 +752,7 @@ export class RedisBackend implements Backend {
     this.#closed = true;
     const closing: Promise<void>[] = [];
     this.#waits.close();
-    closing.push(this.#finished.close());
+    closing.push(this.#finished.close(), this.#cancels.close());
     if (this.#owned) closing.push(closeClient(this.client));
     await Promise.all(closing);
   }

@@ -78,3 +78,12 @@ export function parseFinished(
   }
   return out;
 }
+
+/**
+ * A cancel channel's message, `<id>\n<token>` (the `cancel` script): the
+ * cancelled job and the lease it was running under.
+ */
+export function parseCancel(_queue: string, message: string): { id: string; token: string }[] {
+  const at = message.lastIndexOf("\n");
+  return at < 0 ? [] : [{ id: message.slice(0, at), token: message.slice(at + 1) }];
+}

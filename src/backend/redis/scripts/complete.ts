@@ -11,8 +11,9 @@ import { FINISHED_MESSAGE_MAX, INLINE_RESULT_MAX } from "../../../core/store_lim
  * value JSON, error JSON ('' = none), errors JSON, attempts, result TTL ms
  * Returns one 1 (stored) or 0 (refused: the token no longer holds the lease) per job.
  * A stored job leaves the active set (and its group slot, fragment flow), keeps its result
- * for the TTL in the index of its status (`finish_job`), and is announced on the finished
- * channel. One message announces the jobs of the call (a new message
+ * for the TTL in the index of its status (`finish_job`) and its lease token (which names the
+ * worker that ran it; a lease needs status in_progress too), and is announced on the
+ * finished channel. One message announces the jobs of the call (a new message
  * is started past FINISHED_MESSAGE_MAX bytes): 11 lines per job, the id then the
  * FINISHED_FIELDS of src/core/job_record.ts, "id\nactor\nstatus\nvalue\nerror\nerrors\n
  * attempts\ndeliveries\nenq\nstarted\nfinished", so that a waiting producer needs no
@@ -51,7 +52,6 @@ for i = 4, #ARGV, 8 do
     redis.call('HSET', key, 'status', ARGV[i + 2], 'value', ARGV[i + 3], 'errors', ARGV[i + 5],
       'attempts', ARGV[i + 6], 'finished', now)
     if ARGV[i + 4] ~= '' then redis.call('HSET', key, 'error', ARGV[i + 4]) end
-    redis.call('HDEL', key, 'token')
     redis.call('ZREM', KEYS[1], id)
     finish_job(KEYS[3], key, id, ARGV[i + 2], now, ARGV[i + 7], keep[ARGV[i + 2]])
     local bytes = #ARGV[i + 3] + #ARGV[i + 4] + #ARGV[i + 5]
@@ -69,6 +69,7 @@ for i = 4, #ARGV, 8 do
     res[#res + 1] = 0
   end
 end
+trim_finished(KEYS[3], now)
 announce()
 return res
 `;

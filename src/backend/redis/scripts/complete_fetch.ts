@@ -7,7 +7,8 @@ import { FETCH_BODY } from "./fetch.ts";
  * worker acks the jobs that finished and leases the next ones in one round trip.
  *
  * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] active zset, KEYS[4] signal list,
- * KEYS[5] the queue's key prefix, KEYS[6] job hash key prefix (as for fetch)
+ * KEYS[5] the queue's key prefix, KEYS[6] job hash key prefix, KEYS[7] paused key (as for
+ * fetch)
  * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms,
  * ARGV[5] finished channel, ARGV[6] max stalls, ARGV[7] retention of dead jobs (as for
  * fetch; the channel serves both parts), ARGV[8] retention of done jobs, ARGV[9] of
@@ -18,7 +19,7 @@ import { FETCH_BODY } from "./fetch.ts";
  */
 export const completeFetchScript = script(
   "repidCompleteFetch",
-  6,
+  7,
   `
 local function complete_part(KEYS, ARGV)
 ${COMPLETE_BODY}

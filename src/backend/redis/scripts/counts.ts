@@ -1,6 +1,5 @@
 import { script } from "./common.ts";
 import { luaString } from "./lua_text.ts";
-import { EXPIRY_SUFFIX } from "../keys.ts";
 import { FINISHED_STATES } from "../../../core/queue_state.ts";
 
 /**
@@ -11,8 +10,8 @@ import { FINISHED_STATES } from "../../../core/queue_state.ts";
  * prefix (its finished-jobs indexes, see `finish_job`)
  * Returns { queued, deferred, active, done, failed, dead, cancelled } (queued: the ready
  * list, the `prio` zset and the `gwaiting` count of the `flow` hash): for a finished state,
- * the entries of its expiry zset whose record has not expired (expired entries, not yet
- * trimmed, are not counted).
+ * the entries of its index whose record has not expired (the index is scored by expiry:
+ * expired entries, not yet trimmed, are not counted).
  */
 export const countsScript = script(
   "repidCounts",
@@ -24,9 +23,7 @@ local queued = redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[4] .. 'pri
   (tonumber(redis.call('HGET', KEYS[4] .. 'flow', 'gwaiting')) or 0)
 local out = {queued, redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3])}
 for _, status in ipairs({${FINISHED_STATES.map(luaString).join(", ")}}) do
-  out[#out + 1] = redis.call('ZCOUNT', KEYS[4] .. status .. ${
-    luaString(EXPIRY_SUFFIX)
-  }, now, '+inf')
+  out[#out + 1] = redis.call('ZCOUNT', KEYS[4] .. status, now, '+inf')
 end
 return out
 `,

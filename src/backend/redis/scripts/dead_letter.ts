@@ -22,7 +22,9 @@ local f = leased(KEYS[3], ARGV[2], 'group')
 if not f then return 0 end
 redis.call('ZREM', KEYS[1], ARGV[1])
 flow_free(KEYS[2], f[3])
-dead_letter(KEYS[3], KEYS[2], ARGV[1], ARGV[3], ARGV[4], ARGV[6], now_ms(), ARGV[5], ARGV[7])
+local now = now_ms()
+dead_letter(KEYS[3], KEYS[2], ARGV[1], ARGV[3], ARGV[4], ARGV[6], now, ARGV[5], ARGV[7])
+trim_finished(KEYS[2], now)
 return 1
 `,
   "allow-oom",

@@ -16,7 +16,8 @@ import {
  *
  * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] active zset, KEYS[4] signal list,
  * KEYS[5] the queue's key prefix (its finished-jobs indexes, see `finish_job`), KEYS[6]
- * job hash key prefix (the job keys are KEYS[6]..id and share the queue's hash tag)
+ * job hash key prefix (the job keys are KEYS[6]..id and share the queue's hash tag),
+ * KEYS[7] paused key
  * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms,
  * ARGV[5] finished channel, ARGV[6] max stalls (0: no limit), ARGV[7] retention of dead
  * jobs (0: no limit), ARGV[8] the worker's group concurrency for the queue (0: none; the
@@ -49,7 +50,10 @@ import {
  * priority (above 0, then the ready list, then below 0), grouped ones from the group
  * whose turn it is, if it is below its concurrency and its rate; that group then waits
  * for its next turn behind the others. A rate-limited queue drops its work marker and
- * reports in wakeInMs when its next slot frees. A plain queue takes none of these steps. Limits, reasons, error names and messages come from
+ * reports in wakeInMs when its next slot frees. A plain queue takes none of these steps.
+ * While the paused key exists, step (1) runs but (2) leases nothing, the work marker is
+ * removed and wakeInMs ignores the deferred jobs: idle workers sleep until `queue_resume`
+ * leaves the marker. Limits, reasons, error names and messages come from
  * src/core/store_limits.ts and src/core/store_errors.ts.
  *
  * The body is exported as `FETCH_BODY` so that `complete_fetch` can run it too.
@@ -64,6 +68,7 @@ local token = ARGV[3]
 local maxStalls = tonumber(ARGV[6]) or 0
 local now = now_ms()
 local base = states
+local paused = redis.call('EXISTS', KEYS[7]) == 1
 
 local expired = redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, ${RECLAIM_BATCH})
 for i = #expired, 1, -1 do
@@ -183,8 +188,8 @@ local function take(id, due)
     return
   end
   local deliveries = (tonumber(f[4]) or 0) + 1
-  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'worker', token,
-    'started', now, 'deliveries', deliveries)
+  redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'started', now,
+    'deliveries', deliveries)
   redis.call('ZADD', active, now + lease, id)
   if f[9] then redis.call('HINCRBY', base .. 'grun', f[9], 1) end
   n = n + 1
@@ -344,7 +349,7 @@ local function flow_take()
   end
 end
 
-if max > 0 then
+if max > 0 and not paused then
   if not flow then
     local due = redis.call('ZRANGEBYSCORE', deferred, '-inf', now, 'LIMIT', 0, max)
     for i = 1, #due do
@@ -360,9 +365,12 @@ if max > 0 then
   if flow and n < max then flow_take() end
 end
 
+trim_finished(states, now)
+
 local nextDue = redis.call('ZRANGE', deferred, 0, 0, 'WITHSCORES')
-local hasWork = redis.call('LLEN', ready) > 0 or (nextDue[2] and tonumber(nextDue[2]) <= now)
-if flow and not hasWork then
+local hasWork = not paused and
+  (redis.call('LLEN', ready) > 0 or (nextDue[2] and tonumber(nextDue[2]) <= now))
+if flow and not paused and not hasWork then
   hasWork = redis.call('EXISTS', base .. 'prio', base .. 'groups') > 0
 end
 -- limited: no marker (idle workers sleep until the next slot), unless nothing waits
@@ -373,14 +381,14 @@ end
 if hasWork then signal_work(signal) else redis.call('DEL', signal) end
 
 local wake = -1
-if nextDue[2] then wake = math.max(0, tonumber(nextDue[2]) - now) end
+if nextDue[2] and not paused then wake = math.max(0, tonumber(nextDue[2]) - now) end
 local function sooner(at)
   if not at then return end
   local w = math.max(0, tonumber(at) - now)
   if wake < 0 or w < wake then wake = w end
 end
 sooner(redis.call('ZRANGE', active, 0, 0, 'WITHSCORES')[2])
-if flow then
+if flow and not paused then
   sooner(limitedUntil)
   sooner(redis.call('ZRANGE', base .. 'gwait', 0, 0, 'WITHSCORES')[2])
   sooner(redis.call('ZRANGE', base .. 'expiring', 0, 0, 'WITHSCORES')[2])
@@ -390,4 +398,4 @@ return out
 `;
 
 /** The `fetch` script. */
-export const fetchScript = script("repidFetch", 6, FETCH_BODY, "refuse-oom");
+export const fetchScript = script("repidFetch", 7, FETCH_BODY, "refuse-oom");

@@ -5,6 +5,7 @@
  */
 
 import type { Script } from "./common.ts";
+import { cancelScript } from "./cancel.ts";
 import { completeScript } from "./complete.ts";
 import { completeFetchScript } from "./complete_fetch.ts";
 import { countsScript } from "./counts.ts";
@@ -17,6 +18,8 @@ import { flowLimitsScript } from "./flow_limits.ts";
 import { jobsPageScript } from "./jobs_page.ts";
 import { promoteScript } from "./promote.ts";
 import { purgeScript } from "./purge.ts";
+import { queuePauseScript } from "./queue_pause.ts";
+import { queueResumeScript } from "./queue_resume.ts";
 import { removeScript } from "./remove.ts";
 import { requeueFinishedScript } from "./requeue_finished.ts";
 import { recordAttemptScript } from "./record_attempt.ts";
@@ -45,6 +48,9 @@ export const scripts: readonly Script[] = [
   releaseScript,
   requeueScript,
   deadLetterScript,
+  cancelScript,
+  queuePauseScript,
+  queueResumeScript,
   scheduleUpsertScript,
   scheduleNextScript,
   schedulePauseScript,

@@ -28,6 +28,7 @@ flow_free(flow_base(KEYS[5], 'job:' .. id), f[4])
 local limit = tonumber(ARGV[4])
 if limit > 0 and (tonumber(f[3]) or 0) >= limit then
   dead_letter(KEYS[5], KEYS[4], id, ARGV[5], ARGV[6], ARGV[8], now, ARGV[7], ARGV[9])
+  trim_finished(KEYS[4], now)
   return 'dead'
 end
 redis.call('HDEL', KEYS[5], 'token')

@@ -5,18 +5,21 @@
  * `finish_job(states, key, id, status, now, ttl, keep)`: the job hash `key`
  * of job `id`, whose fields the caller has written (status `done`, `failed`,
  * `dead` or `cancelled`), is kept for `ttl` ms and listed in the index of
- * its status (`<states><status>`, scored by `now`) and in that index's
- * expiry zset (scored by `now + ttl`, when the hash expires). Up to
- * FINISHED_TRIM_BATCH entries whose job expired leave both; when `keep` is
- * above 0 and the index holds more than `keep` jobs, the oldest (up to
- * FINISHED_TRIM_BATCH of them) are deleted with their hashes (the
- * `retention` option). So the index holds exactly the finished jobs of that
- * status, and those whose expiry lies in the past are never counted (see the
- * `counts` script).
+ * its status (`<states><status>`), scored by when the hash expires
+ * (`now + ttl`); `keep` is the retention of that status (0: no limit),
+ * applied by `trim_finished`. Scored by expiry, the index lists the jobs in
+ * the order they finished when they share one TTL (newest = highest), and
+ * counts exactly the jobs that have not expired (`counts`: ZCOUNT from now).
+ *
+ * `trim_finished(states, now)`: once per script call, after its last
+ * `finish_job`: for each status a job was indexed under, up to
+ * FINISHED_TRIM_BATCH entries whose job expired leave the index, and when
+ * the retention is above 0 and the index holds more jobs than it, the
+ * lowest (up to FINISHED_TRIM_BATCH of them) are deleted with their hashes.
  *
  * `unfinish_job(states, id, status)`: removes `id` from the index of
- * `status` and its expiry zset (the job is requeued, removed or replaced);
- * does nothing unless `status` is a finished status.
+ * `status` (the job is requeued, removed or replaced); does nothing unless
+ * `status` is a finished status.
  *
  * The memory store's counterparts are `finishRecord` and `unfinishRecord`
  * in `src/backend/memory/records.ts`.
@@ -25,7 +28,7 @@
  */
 
 import { FINISHED_TRIM_BATCH } from "../../../../core/store_limits.ts";
-import { EXPIRY_SUFFIX, JOB_KEY_PART } from "../../keys.ts";
+import { JOB_KEY_PART } from "../../keys.ts";
 import { luaString } from "../lua_text.ts";
 import { FINISHED_STATES } from "../../../../core/queue_state.ts";
 
@@ -41,34 +44,31 @@ import { FINISHED_STATES } from "../../../../core/queue_state.ts";
  */
 export const FINISH_JOB = `
 local finished_status = {${FINISHED_STATES.map((s) => `[${luaString(s)}] = true`).join(", ")}}
+local finished_touched = {}
 local function unfinish_job(states, id, status)
-  if not finished_status[status] then return end
-  local index = states .. status
-  redis.call('ZREM', index, id)
-  redis.call('ZREM', index .. ${luaString(EXPIRY_SUFFIX)}, id)
+  if finished_status[status] then redis.call('ZREM', states .. status, id) end
 end
 local function finish_job(states, key, id, status, now, ttl, keep)
-  local index = states .. status
-  local expiry = index .. ${luaString(EXPIRY_SUFFIX)}
   ttl = tonumber(ttl)
   redis.call('PEXPIRE', key, ttl)
-  redis.call('ZADD', index, now, id)
-  redis.call('ZADD', expiry, now + ttl, id)
-  local gone = redis.call('ZRANGEBYSCORE', expiry, '-inf', '(' .. now, 'LIMIT', 0,
-    ${FINISHED_TRIM_BATCH})
-  if #gone > 0 then
-    redis.call('ZREM', index, unpack(gone))
-    redis.call('ZREM', expiry, unpack(gone))
-  end
-  keep = tonumber(keep) or 0
-  if keep > 0 then
-    local over = math.min(redis.call('ZCARD', index) - keep, ${FINISHED_TRIM_BATCH})
-    if over > 0 then
-      local old = redis.call('ZRANGE', index, 0, over - 1)
-      redis.call('ZREM', index, unpack(old))
-      redis.call('ZREM', expiry, unpack(old))
-      for i = 1, #old do redis.call('DEL', states .. ${luaString(JOB_KEY_PART)} .. old[i]) end
+  redis.call('ZADD', states .. status, now + ttl, id)
+  finished_touched[status] = tonumber(keep) or 0
+end
+local function trim_finished(states, now)
+  for status, keep in pairs(finished_touched) do
+    local index = states .. status
+    local gone = redis.call('ZRANGEBYSCORE', index, '-inf', '(' .. now, 'LIMIT', 0,
+      ${FINISHED_TRIM_BATCH})
+    if #gone > 0 then redis.call('ZREM', index, unpack(gone)) end
+    if keep > 0 then
+      local over = math.min(redis.call('ZCARD', index) - keep, ${FINISHED_TRIM_BATCH})
+      if over > 0 then
+        local old = redis.call('ZRANGE', index, 0, over - 1)
+        redis.call('ZREM', index, unpack(old))
+        for i = 1, #old do redis.call('DEL', states .. ${luaString(JOB_KEY_PART)} .. old[i]) end
+      end
     end
   end
+  finished_touched = {}
 end
 `;

@@ -3,9 +3,12 @@
  *
  * `leased(key, token, ...)`: the job hash's fields `token`, `status` and then
  * the fields named in `...` (one `HMGET`) when `token` holds the job's
- * lease (the job is in progress under that token), else `nil`. Every
- * transition of a leased job starts with it. The memory store's
- * counterpart is `leasedRecord` in `src/backend/memory/records.ts`.
+ * lease (the job is in progress under that token), else `nil` and, as a
+ * second value, whether the job was cancelled while leased under that
+ * token (the `cancel` script keeps the token of a job it cancels in
+ * progress). Every transition of a leased job starts with it. The memory
+ * store's counterpart is `leasedRecord` (and `cancelledLease`) in
+ * `src/backend/memory/records.ts`.
  *
  * @module
  */
@@ -23,7 +26,10 @@
 export const LEASE = `
 local function leased(key, token, ...)
   local f = redis.call('HMGET', key, 'token', 'status', ...)
-  if f[1] == token and f[2] == 'in_progress' then return f end
-  return nil
+  if f[1] == token then
+    if f[2] == 'in_progress' then return f end
+    return nil, f[2] == 'cancelled'
+  end
+  return nil, false
 end
 `;

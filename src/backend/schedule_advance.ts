@@ -1,5 +1,6 @@
 /**
- * What a worker does when it starts an occurrence of a recurring job: work
+ * What a worker does when it starts an occurrence of a recurring job (and a
+ * producer when it cancels one that never started): work
  * out the next occurrence from the schedule's rule and the store's clock,
  * and have the store move the schedule on (a compare-and-set, so racing
  * workers and redeliveries create the next occurrence once). This happens
@@ -9,20 +10,21 @@
  * @module
  */
 
-import type { Backend } from "../backend/backend.ts";
-import type { AdvanceOutcome } from "../backend/schedule_backend.ts";
+import type { Backend } from "./backend.ts";
+import type { AdvanceOutcome } from "./schedule_backend.ts";
 import type { LeasedJob } from "../core/job.ts";
 import { followingOccurrence, ruleOf } from "../core/schedule.ts";
 
 /**
- * Moves the schedule of the occurrence `job` on. Returns what the store did,
+ * Moves the schedule of the occurrence `job` on (`startedAt`: the store's
+ * clock when it started, or was cancelled before it could). Returns what the store did,
  * `not_recurring` when the job is not an occurrence, or `exhausted` when a
  * cron pattern never matches again (the schedule then stays as it is). Only
  * store errors are thrown (the caller retries them).
  */
 export async function advanceOccurrence(
   backend: Backend,
-  job: LeasedJob,
+  job: Pick<LeasedJob, "queue" | "options" | "startedAt">,
 ): Promise<AdvanceOutcome | "not_recurring" | "exhausted"> {
   const ref = job.options.schedule;
   if (!ref || typeof ref.id !== "string" || typeof ref.at !== "number") return "not_recurring";
