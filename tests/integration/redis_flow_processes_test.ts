@@ -1,7 +1,8 @@
 /**
  * Flow control across worker processes on Redis: a group's limit holds for
  * the jobs of three worker processes together; a SIGKILLed worker's group
- * slot comes back with its lease; a rate-limited worker waits for the next
+ * slot comes back with its lease; a queue's rate limit holds for three worker
+ * processes together; a rate-limited worker waits for the next
  * free slot without polling (commands counted on a redis-server of the
  * test's own, as in redis_idle_test.ts).
  */
@@ -120,6 +121,45 @@ test("groups: a SIGKILLed worker never leaks a group slot (it comes back with th
   } finally {
     await doomed.close();
     await survivor?.close();
+    await producer.close();
+    await cleanup(prefix);
+  }
+});
+
+test("rate limit: three worker processes together start at most max jobs per window", async () => {
+  const prefix = testPrefix("flow-rate");
+  const producer = new Repid(REDIS_URL, { prefix });
+  const children = [0, 1, 2].map(() =>
+    spawnScript(FIXTURE, { REPID_PREFIX: prefix, REPID_CONCURRENCY: "4" })
+  );
+  try {
+    const q = producer.queue("flow");
+    await q.setRateLimit({ max: 3, perMs: 600_000 });
+    await Promise.all(children.map((c) => c.waitForLine(/^worker ready/)));
+    const jobs = await producer.enqueueJobs(
+      Array.from({ length: 8 }, (_, i) => ({
+        actor: "group_probe",
+        queue: "flow",
+        jobId: `r${i}`,
+        args: [`r${i}`, "none", 1],
+      })),
+    );
+    const firstThree = await Promise.all(
+      jobs.slice(0, 3).map((j) => j.waitResult({ timeoutMs: 30_000 })),
+    );
+    assert.ok(firstThree.every((r) => r.status === "done"));
+    const counts = await q.counts();
+    assert.equal(counts.queued, 5, "the other five wait for the next window");
+    assert.equal(counts.active, 0);
+    const raisedAt = Date.now();
+    await q.setRateLimit(null);
+    const rest = await Promise.all(jobs.slice(3).map((j) => j.waitResult({ timeoutMs: 30_000 })));
+    assert.ok(rest.every((r) => r.status === "done"));
+    const starts = children.flatMap((c) => c.lines).filter((l) => l.startsWith("start "));
+    const early = starts.filter((l) => Number(l.split(" ")[3]) < raisedAt);
+    assert.equal(early.length, 3, `starts before the limit was lifted: ${early}`);
+  } finally {
+    await Promise.all(children.map((c) => c.close()));
     await producer.close();
     await cleanup(prefix);
   }
