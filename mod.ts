@@ -35,6 +35,7 @@ export {
   JobTimeoutError,
   LeaseLostError,
   NonJsonResultError,
+  PartitionsMismatchError,
   ProducerClosedError,
   QueueNotFoundError,
   RepidError,

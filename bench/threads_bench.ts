@@ -41,6 +41,7 @@ async function poolAlone(): Promise<void> {
   const context = {
     jobId: "b",
     queue: "default",
+    partition: 0,
     actor: "add",
     attempt: 1,
     deliveries: 1,

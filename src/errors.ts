@@ -527,3 +527,47 @@ export class ReplicationError extends RepidError {
     );
   }
 }
+
+/**
+ * A worker (from its actors' `partitions`) or a producer (from an actor
+ * definition's) declares a partition count for a queue other than the one
+ * recorded in the store by the first to declare it: producers spread the
+ * queue's jobs over the recorded count, so a worker would leave some
+ * partitions unserved or serve ones no producer fills. Such a worker does not
+ * start; such an enqueue stores nothing.
+ *
+ * @example
+ * ```ts
+ * import { PartitionsMismatchError } from "@repid/repid";
+ *
+ * console.log(new PartitionsMismatchError("emails", 4, 2).message);
+ * ```
+ */
+export class PartitionsMismatchError extends RepidError {
+  /** The queue. */
+  readonly queue: string;
+  /** The partition count recorded in the store. */
+  readonly recorded: number;
+  /** The partition count declared. */
+  readonly declared: number;
+  /**
+   * Creates the error for a disagreeing partition count.
+   *
+   * @param queue The queue.
+   * @param recorded The count recorded in the store.
+   * @param declared The count declared.
+   * @param action What could not be done.
+   */
+  constructor(queue: string, recorded: number, declared: number, action = "Cannot start worker") {
+    super(
+      `${action}: queue "${queue}" has ${recorded} partition${
+        recorded === 1 ? "" : "s"
+      } recorded in the store, but its actor declares partitions: ${declared}; ` +
+        `give every actor of the queue partitions: ${recorded} (to change the count, see the ` +
+        `README's "Partitioned queues")`,
+    );
+    this.queue = queue;
+    this.recorded = recorded;
+    this.declared = declared;
+  }
+}

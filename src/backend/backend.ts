@@ -163,6 +163,19 @@ export interface Backend extends ScheduleBackend {
    */
   waitForWork(queue: string, timeoutMs: number, signal: AbortSignal): Promise<void>;
   /**
+   * Optional: calls `onWork(queue)` whenever one of `queues` may have got
+   * work, and `onMissed()` when such calls may have been missed (a
+   * reconnect, a silent connection); resolves once watching, with the
+   * function that ends it. A worker serving many queues waits for their work
+   * this way, on its own timers, rather than with one `waitForWork` each:
+   * the store needs no connection per queue.
+   */
+  watchWork?(
+    queues: string[],
+    onWork: (queue: string) => void,
+    onMissed: () => void,
+  ): Promise<() => Promise<void>>;
+  /**
    * Extends leases; returns the ids whose lease this token no longer holds,
    * telling apart those whose job was cancelled.
    */
@@ -314,6 +327,15 @@ export interface Backend extends ScheduleBackend {
     listener: (id: string, info?: JobInfo) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>>;
+  /**
+   * Optional (partitioned queues): records that `queue` has `n` partitions
+   * unless a count is recorded already, and resolves with the count
+   * recorded (the caller compares). A store without it has no partitions.
+   * `action` (such as `"start worker"`) is what its errors name.
+   */
+  declarePartitions?(queue: string, n: number, action?: string): Promise<number>;
+  /** Optional: the partition count recorded for `queue`, 1 when none is; errors name `action`. */
+  readPartitions?(queue: string, action?: string): Promise<number>;
   /**
    * Optional (the workers' registry): registers a running worker, or renews
    * its registration, for `ttlMs` from now (store clock).

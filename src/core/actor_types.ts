@@ -13,8 +13,10 @@ import type { Backoff } from "./backoff.ts";
 export interface JobContext {
   /** The job's id. */
   readonly jobId: string;
-  /** The job's queue. */
+  /** The job's queue (for a partitioned queue, its logical name). */
   readonly queue: string;
+  /** The job's partition of its queue (0 when the queue is not partitioned). */
+  readonly partition: number;
   /** The actor's name. */
   readonly actor: string;
   /** This attempt's number, from 1. */
@@ -44,6 +46,16 @@ export interface ActorOptions {
    * @default {"default"}
    */
   queue?: string;
+  /**
+   * How many partitions the queue has (1 to 256): a partitioned queue is one
+   * logical queue over that many physical ones, each in a Redis Cluster slot
+   * of its own, so one busy queue can use every master. Every actor of a queue
+   * on every worker must declare the same count; the first worker to start
+   * records it in the store, producers read it from there. See the README's
+   * "Partitioned queues".
+   * @default {1}
+   */
+  partitions?: number;
   /**
    * How many more times to run a failing job after its first failure, on the
    * same worker.

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { logicalQueue } from "./partitions.ts";
 import { workerOfToken } from "./lease_token.ts";
 
 /**
@@ -285,9 +286,15 @@ export function storedOptions(text: string | undefined): JobOptions {
  * Builds a {@linkcode JobInfo} from a job's stored fields (a Redis hash, or
  * the same fields held in memory): `status`, `actor`, `args`, `deliveries`,
  * `attempts`, `enq`, `due`, `errors`, `stalls`, `started`, `token`, `priority`,
- * `group`, `expires`, and once finished `value`, `error`, `finished`, `reason`.
+ * `group`, `expires`, and once finished `value`, `error`, `finished`, `reason`. A
+ * partition's job names its logical queue.
  */
-export function jobInfoFromHash(queue: string, id: string, h: Record<string, string>): JobInfo {
+export function jobInfoFromHash(
+  physical: string,
+  id: string,
+  h: Record<string, string>,
+): JobInfo {
+  const queue = logicalQueue(physical);
   const status = h.status as JobStatus;
   const args: unknown = h.args === undefined ? null : parseJsonOr(h.args, null);
   const info: JobInfo = {

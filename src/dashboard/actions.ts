@@ -61,6 +61,14 @@ async function queueAction(
   form: URLSearchParams,
 ): Promise<string> {
   const queue = source.producer.queue(t.queue);
+  if (t.verb === "pause") {
+    await queue.pause();
+    return `Paused ${t.queue}: no job of it starts until it is resumed.`;
+  }
+  if (t.verb === "resume") {
+    await queue.resume();
+    return `Resumed ${t.queue}.`;
+  }
   if (t.verb === "requeue") {
     const state = stateOf<FinishedStatus>(form, FINISHED_STATES);
     return `Requeued ${plural(await queue.requeue({ state }), `${state} job`)} of ${t.queue}.`;
@@ -78,6 +86,12 @@ async function jobAction(
 ): Promise<string> {
   const job = await source.producer.getJob(t.id, { queue: t.queue });
   if (!job) return `No job ${t.id} in ${t.queue}.`;
+  if (t.verb === "cancel") {
+    const r = await job.cancel();
+    return r.cancelled
+      ? `Cancelled ${t.id}.`
+      : `${t.id} had finished (${r.status}): not cancelled.`;
+  }
   if (t.verb === "requeue") {
     const r = await job.requeue();
     return r.requeued ? `Requeued ${t.id}.` : `${t.id} is ${r.status}: not requeued.`;

@@ -296,10 +296,10 @@ export function dashboard(options: DashboardOptions): DashboardHandler {
         })
         : { jobs: [] };
       return page(renderQueuePage(ctx, {
-        queue: { ...queue, paused: null },
+        queue,
         state,
         listing,
-        actions: queue.counts ? queueActions(ctx, b, state) : [],
+        actions: queue.counts ? queueActions(ctx, queue, state) : [],
         notice: id ? `No job ${id} in ${b}.` : undefined,
       }));
     }
@@ -346,8 +346,7 @@ export function dashboard(options: DashboardOptions): DashboardHandler {
     return redirect(`${path}?${params}`);
   };
 
-  const queueRows = async (): Promise<QueueRow[]> =>
-    (await source.queues()).map((q) => ({ ...q, paused: null }));
+  const queueRows = (): Promise<QueueRow[]> => source.queues();
 
   const countsByQueue = async () => {
     const out: Record<string, { paused: boolean | null; counts: Record<string, number> | null }> =

@@ -9,7 +9,7 @@ import type { LiveWorker } from "../producer/repid.ts";
 import { QUEUE_STATES } from "../core/queue_state.ts";
 import { formatCount } from "./format.ts";
 import { attr, type Html, markup } from "./html.ts";
-import { href, layout, type PageContext } from "./layout.ts";
+import { actionForm, href, layout, type PageContext } from "./layout.ts";
 import { throughputChart, type ThroughputPoint } from "./throughput_chart.ts";
 import { workersTable } from "./workers_page.ts";
 
@@ -37,6 +37,15 @@ export function pausedBadge(queue: string, paused: boolean | null): Html {
   }>paused</span>`;
 }
 
+/** Pause or Resume for a queue that has jobs (nothing for one without, or read-only). */
+export function pauseForm(ctx: PageContext, q: QueueRow, back?: string): Html {
+  if (q.paused === null) return markup``;
+  const at = (verb: string) => href(ctx, "queues", q.name, verb);
+  return q.paused
+    ? actionForm(ctx, at("resume"), "Resume", { kind: "primary", back })
+    : actionForm(ctx, at("pause"), "Pause", { back });
+}
+
 /** The whole page. */
 export function renderOverviewPage(
   ctx: PageContext,
@@ -56,7 +65,7 @@ export function renderOverviewPage(
       href(ctx, "queues", q.name)
     }"><strong>${q.name}</strong></a> ${pausedBadge(q.name, q.paused)}</td>${
       QUEUE_STATES.map((s) => cell(q, s))
-    }</tr>`
+    }${ctx.readOnly ? "" : markup`<td class="num">${pauseForm(ctx, q)}</td>`}</tr>`
   );
   const heads = QUEUE_STATES.map((s) => markup`<th class="num">${s}</th>`);
   const legend = markup`<div class="legend"><span class="state-done"><i></i>done</span>
@@ -67,7 +76,7 @@ export function renderOverviewPage(
   const body = markup`<h1>Queues</h1>
 <p class="lead">${view.queues.length} queues · ${view.workers.length} live workers</p>
 <div class="panel"><table>
-<thead><tr><th>Queue</th>${heads}</tr></thead>
+<thead><tr><th>Queue</th>${heads}${ctx.readOnly ? "" : markup`<th></th>`}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>
 <h2>Throughput, last hour (jobs finished per minute)</h2>

@@ -9,6 +9,7 @@ import type { JobInfo } from "../core/job.ts";
 import { isFinished } from "../core/job.ts";
 import type { Html } from "./html.ts";
 import { actionForm, href, type PageContext, withQuery } from "./layout.ts";
+import { pauseForm } from "./overview_page.ts";
 
 /** The states whose jobs can be requeued all at once. */
 export const REQUEUABLE_STATES: readonly string[] = ["failed", "dead", "cancelled"];
@@ -24,6 +25,14 @@ export function jobActions(ctx: PageContext, info: JobInfo): Html[] {
   if (info.status === "deferred") {
     out.push(actionForm(ctx, at("promote"), "Run now", { kind: "primary" }));
   }
+  if (!isFinished(info.status)) {
+    out.push(actionForm(ctx, at("cancel"), "Cancel", {
+      kind: "danger",
+      confirm: info.status === "in_progress"
+        ? `Cancel the running job ${info.id}? Its actor's signal aborts.`
+        : `Cancel the job ${info.id}?`,
+    }));
+  }
   if (info.status !== "in_progress") {
     out.push(actionForm(ctx, at("remove"), "Remove", {
       kind: "danger",
@@ -35,11 +44,15 @@ export function jobActions(ctx: PageContext, info: JobInfo): Html[] {
 }
 
 /** The actions of a queue's page listing `state`. */
-export function queueActions(ctx: PageContext, queue: string, state: string): Html[] {
+export function queueActions(
+  ctx: PageContext,
+  { name: queue, paused }: { name: string; paused: boolean | null },
+  state: string,
+): Html[] {
   if (ctx.readOnly) return [];
   const at = (verb: string) => href(ctx, "queues", queue, verb);
   const back = withQuery(href(ctx, "queues", queue), { state });
-  const out: Html[] = [];
+  const out: Html[] = [pauseForm(ctx, { name: queue, paused, counts: null }, back)];
   if (REQUEUABLE_STATES.includes(state)) {
     out.push(actionForm(ctx, at("requeue"), `Requeue all ${state}`, {
       kind: "primary",

@@ -12,10 +12,12 @@ import type { QueueCounts } from "../core/queue_state.ts";
 import { QueueNotFoundError } from "../errors.ts";
 import { type LiveWorker, Repid } from "../producer/repid.ts";
 
-/** A queue of the overview: its name and its counts (`null` before any job was added to it). */
+/** A queue of the overview: its name, its counts and whether it is paused. */
 export interface SourceQueue {
   /** The queue's name. */
   name: string;
+  /** Whether it is paused; `null` for a queue no job was ever added to. */
+  paused: boolean | null;
   /** Its jobs per state, or `null` for a queue no job was ever added to. */
   counts: QueueCounts | null;
 }
@@ -26,7 +28,7 @@ export interface DashboardSource {
   readonly producer: Repid;
   /** The queues to show, sorted by name, with their counts. */
   queues(): Promise<SourceQueue[]>;
-  /** One queue with its counts (`null` counts for a queue no job was ever added to). */
+  /** One queue with its counts and paused state (`null` for a queue no job was ever added to). */
   queue(name: string): Promise<SourceQueue>;
   /** The live workers. */
   workers(): Promise<LiveWorker[]>;
@@ -66,10 +68,12 @@ export function openSource(options: SourceOptions, action: string): DashboardSou
   }
   const extra = [...(options.queues ?? [])];
   const queue = async (name: string): Promise<SourceQueue> => {
+    const handle = producer.queue(name);
     try {
-      return { name, counts: await producer.queue(name).counts() };
+      const [counts, paused] = await Promise.all([handle.counts(), handle.isPaused()]);
+      return { name, paused, counts };
     } catch (error) {
-      if (error instanceof QueueNotFoundError) return { name, counts: null };
+      if (error instanceof QueueNotFoundError) return { name, paused: null, counts: null };
       throw error;
     }
   };

@@ -39,6 +39,13 @@ export interface JobSettings {
    */
   jobId?: string;
   /**
+   * For a partitioned queue: the jobs with the same key go to the same
+   * partition, so they run in the order they were enqueued (FIFO per key);
+   * 1 to 256 characters. Ignored by a queue without partitions.
+   * @default {the custom jobId when given (so its deduplication holds), else the group when given (so its limits hold), else the partitions in turn}
+   */
+  partitionKey?: string;
+  /**
    * How long to keep this job's result, in milliseconds: any safe integer ≥ 1.
    * @default {the actor's resultTtlMs, else the worker's (one hour)}
    */
@@ -262,4 +269,33 @@ export function flowOptions(
     out = { ...out, expiresInMs: assertDuration(options.expiresInMs, "expiresInMs", action, 1) };
   }
   return out;
+}
+
+/**
+ * The `partitionKey` of `options`, checked: when not given, the `group`
+ * (unless a custom `jobId` is given), else `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { partitionKeyOf } from "./enqueue_options.ts";
+ *
+ * console.assert(partitionKeyOf({ partitionKey: "customer-42" }, "Cannot enqueue job") === "customer-42");
+ * ```
+ */
+export function partitionKeyOf(options: JobSettings, action: string): string | undefined {
+  const key = options.partitionKey;
+  if (key === undefined) {
+    // a group's jobs share one partition, so that its limits hold across the queue's partitions
+    return options.jobId === undefined && typeof options.group === "string" && options.group !== ""
+      ? options.group
+      : undefined;
+  }
+  if (typeof key !== "string" || key.length === 0 || key.length > 256) {
+    throw new TypeError(
+      `${action}: partitionKey must be a string of 1 to 256 characters, got ${
+        typeof key === "string" ? `${key.length} characters` : describe(key)
+      }`,
+    );
+  }
+  return key;
 }

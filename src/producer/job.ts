@@ -8,6 +8,7 @@
 import type { Backend, JobActionOutcome } from "../backend/backend.ts";
 import type { JobInfo, JobResult, JobStatus } from "../core/job.ts";
 import { assertDuration } from "../core/time.ts";
+import { logicalQueue, partitionIndex } from "../core/partitions.ts";
 import { JobNotFoundError } from "../errors.ts";
 import { advanceOccurrence } from "../backend/schedule_advance.ts";
 import type { ResultWaiter, WaitOptions } from "./result_waiter.ts";
@@ -47,8 +48,10 @@ export interface CancelResult {
 export class Job<T = unknown> {
   /** The job's id. */
   readonly id: string;
-  /** The job's queue. */
+  /** The job's queue (for a partitioned queue, its logical name). */
   readonly queue: string;
+  /** The job's partition of its queue (0 when the queue is not partitioned). */
+  readonly partition: number;
   /** The actor's name. */
   readonly actor: string;
   /** `false` when an unfinished job with this custom id already existed. */
@@ -61,6 +64,8 @@ export class Job<T = unknown> {
   readonly enqueuedAt: number;
   readonly #waiter: ResultWaiter;
   readonly #backend: Backend;
+  /** The physical queue (the partition's) the job is stored in. */
+  readonly #stored: string;
 
   /** @ignore */
   constructor(
@@ -69,7 +74,9 @@ export class Job<T = unknown> {
     waiter: ResultWaiter,
   ) {
     this.id = fields.id;
-    this.queue = fields.queue;
+    this.#stored = fields.queue;
+    this.queue = logicalQueue(fields.queue);
+    this.partition = partitionIndex(fields.queue);
     this.actor = fields.actor;
     this.created = fields.created;
     this.enqueuedAt = fields.enqueuedAt ?? 0;
@@ -109,7 +116,7 @@ export class Job<T = unknown> {
     if (options.timeoutMs !== undefined) {
       assertDuration(options.timeoutMs, "timeoutMs", "Cannot wait for result");
     }
-    return this.#waiter.wait(this.queue, this.id, options, this.enqueuedAt) as Promise<
+    return this.#waiter.wait(this.#stored, this.id, options, this.enqueuedAt) as Promise<
       JobResult<T>
     >;
   }
@@ -148,7 +155,7 @@ export class Job<T = unknown> {
    * ```
    */
   info(): Promise<JobInfo | null> {
-    return this.#backend.getJob(this.queue, this.id);
+    return this.#backend.getJob(this.#stored, this.id);
   }
 
   /**
@@ -198,14 +205,14 @@ export class Job<T = unknown> {
    * ```
    */
   async cancel(): Promise<CancelResult> {
-    const outcome = await this.#backend.cancelJob(this.queue, this.id);
+    const outcome = await this.#backend.cancelJob(this.#stored, this.id);
     if (outcome.before === null) throw new JobNotFoundError(this.id, this.queue);
     if (!outcome.cancelled) return { cancelled: false, status: outcome.before };
     if (outcome.options.schedule && outcome.before !== "in_progress") {
       // An occurrence that never started: move its schedule on, as its start would have.
-      const now = await this.#backend.time(this.queue);
+      const now = await this.#backend.time(this.#stored);
       await advanceOccurrence(this.#backend, {
-        queue: this.queue,
+        queue: this.#stored,
         options: outcome.options,
         startedAt: now,
       });
@@ -232,7 +239,7 @@ export class Job<T = unknown> {
    * ```
    */
   async requeue(): Promise<{ requeued: boolean; status: JobStatus }> {
-    const r = await this.#act((b) => b.requeueJob(this.queue, this.id));
+    const r = await this.#act((b) => b.requeueJob(this.#stored, this.id));
     return { requeued: r.done, status: r.done ? "queued" : r.status };
   }
 
@@ -254,7 +261,7 @@ export class Job<T = unknown> {
    * ```
    */
   async promote(): Promise<{ promoted: boolean; status: JobStatus }> {
-    const r = await this.#act((b) => b.promoteJob(this.queue, this.id));
+    const r = await this.#act((b) => b.promoteJob(this.#stored, this.id));
     return { promoted: r.done, status: r.status };
   }
 
@@ -278,7 +285,7 @@ export class Job<T = unknown> {
    * ```
    */
   async remove(): Promise<{ removed: boolean; status: JobStatus }> {
-    const r = await this.#act((b) => b.removeJob(this.queue, this.id));
+    const r = await this.#act((b) => b.removeJob(this.#stored, this.id));
     return { removed: r.done, status: r.status };
   }
 
@@ -322,7 +329,7 @@ export class JobHandles {
    */
   constructor(readonly backend: Backend, readonly waiter: ResultWaiter) {}
 
-  /** A handle on job `id` of `queue`, run by `actor`. */
+  /** A handle on job `id` of `queue` (a physical queue: a partition's own name), run by `actor`. */
   job<T = unknown>(queue: string, id: string, actor: string, facts: JobFacts = {}): Job<T> {
     return new Job<T>(
       { id, queue, actor, created: facts.created ?? false, enqueuedAt: facts.enqueuedAt },

@@ -1,12 +1,14 @@
 /**
  * The handle on one queue that `producer.queue(name)` returns: its counts,
- * its jobs page by page, the bulk actions (requeue, purge), pausing it, and
- * its flow limits (rate limit, group limits), set for every worker at once.
+ * its jobs page by page, the bulk actions (requeue, purge), pausing it, and its
+ * flow limits (rate limit, group limits), set for every worker at once. For a
+ * partitioned queue, each reads or acts on every partition: counts are
+ * summed, pages list one partition after the other, a pause holds them all.
  *
  * @module
  */
 
-import type { Backend, FlowLimits, FlowLimitsChange } from "../backend/backend.ts";
+import type { Backend, FlowLimits, FlowLimitsChange, PagePosition } from "../backend/backend.ts";
 import {
   assertGroupLimits,
   assertRateLimit,
@@ -21,6 +23,7 @@ import {
   QUEUE_STATES,
   type QueueCounts,
   type QueueState,
+  zeroCounts,
 } from "../core/queue_state.ts";
 import { BULK_BATCH, PAGE_MAX } from "../core/store_limits.ts";
 import { describe } from "../core/names.ts";
@@ -57,6 +60,25 @@ export interface QueueContext {
   assertKnown(queue: string, action: string): Promise<void>;
   /** Throws a `ProducerClosedError` once the producer is closed. */
   assertOpen(action: string): void;
+  /** The physical queues of `queue`: its partitions, or the queue alone; errors name `action`. */
+  partitions(queue: string, action: string): Promise<readonly string[]>;
+}
+
+/**
+ * The sum of `counts`, state by state.
+ *
+ * @example
+ * ```ts
+ * import { sumCounts } from "./queue_handle.ts";
+ *
+ * const one = { queued: 1, deferred: 0, active: 2, done: 0, failed: 0, dead: 0, cancelled: 0 };
+ * console.log(sumCounts([one, one]).active); // 4
+ * ```
+ */
+export function sumCounts(counts: readonly QueueCounts[]): QueueCounts {
+  const out = zeroCounts();
+  for (const c of counts) for (const state of QUEUE_STATES) out[state] += c[state];
+  return out;
 }
 
 /**
@@ -107,8 +129,10 @@ export class Queue {
    * ```
    */
   async counts(): Promise<QueueCounts> {
-    await this.#ready("count jobs");
-    return await this.#ctx.backend.queueCounts(this.name);
+    const parts = await this.#ready("count jobs");
+    const backend = this.#ctx.backend;
+    if (parts.length === 1) return await backend.queueCounts(parts[0]);
+    return sumCounts(await Promise.all(parts.map((q) => backend.queueCounts(q))));
   }
 
   /**
@@ -144,14 +168,27 @@ export class Queue {
         `${action}: limit must be a whole number from 1 to ${PAGE_MAX}, got ${describe(limit)}`,
       );
     }
-    const after = options.cursor === undefined
-      ? undefined
-      : decodeCursor(options.cursor, this.name, state, action);
-    await this.#ready("list jobs");
-    const page = await this.#ctx.backend.listJobs(this.name, state, limit, after);
-    return page.next
-      ? { jobs: page.jobs, cursor: encodeCursor(this.name, state, page.next) }
-      : { jobs: page.jobs };
+    if (options.cursor !== undefined && typeof options.cursor !== "string") {
+      decodeCursor(options.cursor, this.name, state, action); // the TypeError
+    }
+    const parts = await this.#ready("list jobs");
+    // A partitioned queue is listed one partition after the other; a cursor
+    // names the partition it belongs to (its physical queue).
+    let at = 0;
+    let after: PagePosition | undefined;
+    if (options.cursor !== undefined) {
+      at = parts.findIndex((q) => cursorOf(options.cursor!, q, state) !== undefined);
+      if (at < 0) decodeCursor(options.cursor, this.name, state, action); // the RangeError
+      const position = cursorOf(options.cursor, parts[at], state)!;
+      after = position.at === PARTITION_START ? undefined : position;
+    }
+    const page = await this.#ctx.backend.listJobs(parts[at], state, limit, after);
+    if (page.next) return { jobs: page.jobs, cursor: encodeCursor(parts[at], state, page.next) };
+    if (at + 1 < parts.length) {
+      const start = { id: "", at: PARTITION_START };
+      return { jobs: page.jobs, cursor: encodeCursor(parts[at + 1], state, start) };
+    }
+    return { jobs: page.jobs };
   }
 
   /**
@@ -176,10 +213,14 @@ export class Queue {
     const action = "Cannot requeue jobs";
     assertOptions(options, action);
     const state = assertState(options.state, action, FINISHED_STATES);
-    await this.#ready("requeue jobs");
+    const parts = await this.#ready("requeue jobs");
     const backend = this.#ctx.backend;
-    const bound = (await backend.queueCounts(this.name))[state];
-    return await batches(bound, () => backend.requeueFinished(this.name, state, BULK_BATCH));
+    let moved = 0;
+    for (const q of parts) {
+      const bound = (await backend.queueCounts(q))[state];
+      moved += await batches(bound, () => backend.requeueFinished(q, state, BULK_BATCH));
+    }
+    return moved;
   }
 
   /**
@@ -203,10 +244,14 @@ export class Queue {
     const action = "Cannot purge jobs";
     assertOptions(options, action);
     const state = assertState(options.state, action, PURGEABLE);
-    await this.#ready("purge jobs");
+    const parts = await this.#ready("purge jobs");
     const backend = this.#ctx.backend;
-    const bound = (await backend.queueCounts(this.name))[state];
-    return await batches(bound, () => backend.purgeJobs(this.name, state, BULK_BATCH));
+    let moved = 0;
+    for (const q of parts) {
+      const bound = (await backend.queueCounts(q))[state];
+      moved += await batches(bound, () => backend.purgeJobs(q, state, BULK_BATCH));
+    }
+    return moved;
   }
 
   /**
@@ -231,8 +276,9 @@ export class Queue {
    * @returns `true` when the queue was running and is paused now, `false` when it was already paused.
    */
   async pause(): Promise<boolean> {
-    await this.#ready("pause queue");
-    return await this.#ctx.backend.pauseQueue(this.name);
+    const parts = await this.#ready("pause queue");
+    const paused = await Promise.all(parts.map((q) => this.#ctx.backend.pauseQueue(q)));
+    return paused.some((p) => p);
   }
 
   /**
@@ -254,8 +300,9 @@ export class Queue {
    * @returns `true` when the queue was paused and runs now, `false` when it was not paused.
    */
   async resume(): Promise<boolean> {
-    await this.#ready("resume queue");
-    return await this.#ctx.backend.resumeQueue(this.name);
+    const parts = await this.#ready("resume queue");
+    const resumed = await Promise.all(parts.map((q) => this.#ctx.backend.resumeQueue(q)));
+    return resumed.some((r) => r);
   }
 
   /**
@@ -272,15 +319,17 @@ export class Queue {
    * ```
    */
   async isPaused(): Promise<boolean> {
-    await this.#ready("read whether the queue is paused");
-    return await this.#ctx.backend.isQueuePaused(this.name);
+    const parts = await this.#ready("read whether the queue is paused");
+    // A pause holds every partition: partition 0 (the queue itself) tells.
+    return await this.#ctx.backend.isQueuePaused(parts[0]);
   }
 
   /**
    * Limits how many jobs of the queue start, across every worker: at most
    * `max` in any window of `perMs` milliseconds; `null` removes the limit.
    * Takes effect at the next fetch of every worker (idle workers are woken).
-   * The queue need not hold jobs yet.
+   * The queue need not hold jobs yet. On a partitioned queue the limit holds
+   * per partition.
    *
    * @example
    * ```ts
@@ -343,23 +392,40 @@ export class Queue {
     this.#ctx.assertOpen(action);
     const b = this.#ctx.backend;
     if (!b.getFlowLimits) throw new TypeError(`Cannot ${action}: the store has no flow limits`);
-    return await b.getFlowLimits(this.name);
+    // every partition holds the same limits: partition 0 (the queue itself) tells
+    return await b.getFlowLimits((await this.#ctx.partitions(this.name, action))[0]);
   }
 
   async #setFlowLimits(action: string, change: FlowLimitsChange): Promise<void> {
     this.#ctx.assertOpen(action);
     const b = this.#ctx.backend;
     if (!b.setFlowLimits) throw new TypeError(`Cannot ${action}: the store has no flow limits`);
-    await b.setFlowLimits(this.name, change);
+    // a partitioned queue: each partition gets the limits (they hold per partition)
+    const parts = await this.#ctx.partitions(this.name, action);
+    await Promise.all(parts.map((q) => b.setFlowLimits!(q, change)));
   }
 
-  async #ready(action: string): Promise<void> {
+  /** Checks the producer and the queue; resolves with the queue's partitions (physical queues). */
+  async #ready(action: string): Promise<readonly string[]> {
     this.#ctx.assertOpen(action);
     await this.#ctx.assertKnown(this.name, `Cannot ${action}`);
+    return await this.#ctx.partitions(this.name, action);
   }
 }
 
 const PURGEABLE = QUEUE_STATES.filter((s) => s !== "active");
+
+/** The position of a cursor that starts a partition's listing (no job shown of it yet). */
+const PARTITION_START = -1;
+
+/** The position in `cursor` when it belongs to the listing of `state` of `queue`, else `undefined`. */
+function cursorOf(cursor: string, queue: string, state: QueueState): PagePosition | undefined {
+  try {
+    return decodeCursor(cursor, queue, state, "");
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Runs `batch` until it took fewer entries than a batch holds, or moved

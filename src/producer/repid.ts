@@ -17,12 +17,21 @@ import type { RedisInput } from "../backend/redis/connection.ts";
 import { openBackend } from "../backend/open_backend.ts";
 import { assertRetention, type Retention } from "../core/queue_state.ts";
 import { type Durability, durabilitySettings } from "../backend/redis/durability.ts";
-import type { ActorDefinition, ActorMap, ArgsOf, ResultOf } from "../core/actor_types.ts";
+import {
+  type ActorDefinition,
+  type ActorMap,
+  type ArgsOf,
+  isActorDefinition,
+  type ResultOf,
+} from "../core/actor_types.ts";
+import type { NewJob } from "../core/job.ts";
 import { assertJobId, assertName, assertPrefix } from "../core/names.ts";
 import { assertDuration, HOUR_MS } from "../core/time.ts";
 import { wrapStoreError } from "../backend/store_error.ts";
 import { ProducerClosedError } from "../errors.ts";
 import { EnqueueBatcher } from "./enqueue_batcher.ts";
+import { PartitionRouter } from "./partition_router.ts";
+import { logicalQueue, partitionQueues } from "../core/partitions.ts";
 import { PartialEnqueueError } from "../backend/partial_enqueue.ts";
 import {
   type ActorOf,
@@ -33,9 +42,10 @@ import {
   type EnqueueOptions,
   isRecurring,
   newJob,
+  partitionKeyOf,
 } from "./enqueue_options.ts";
 import { type Job, JobHandles } from "./job.ts";
-import { Queue } from "./queue_handle.ts";
+import { Queue, sumCounts } from "./queue_handle.ts";
 import type { QueueCounts } from "../core/queue_state.ts";
 import type { WorkerAnnouncement } from "../core/worker_info.ts";
 import { QueueNotFoundError } from "../errors.ts";
@@ -141,6 +151,7 @@ export class Repid<A extends ActorMap = AnyActors> {
   readonly #handles: JobHandles;
   readonly #enqueues: EnqueueBatcher;
   readonly #presence: ActorPresence;
+  readonly #router: PartitionRouter;
   /** Queues known to exist (a queue once known stays known: the registry only grows). */
   readonly #knownQueues = new Set<string>();
   #closed = false;
@@ -184,6 +195,7 @@ export class Repid<A extends ActorMap = AnyActors> {
     this.#handles = new JobHandles(this.#backend, this.#waiter);
     const backend = this.#backend;
     this.#enqueues = new EnqueueBatcher((jobs) => backend.enqueue(jobs));
+    this.#router = new PartitionRouter(backend);
   }
 
   /**
@@ -237,9 +249,13 @@ export class Repid<A extends ActorMap = AnyActors> {
     options: EnqueueOptions = {},
   ): Promise<Job<unknown> | Schedule<unknown>> {
     this.#assertOpen("enqueue job");
-    const job = newJob(actor, options);
-    await this.#presence.check([job]);
-    if (isRecurring(options)) return await registerSchedule(this.#handles, job, options);
+    const logical = newJob(actor, options);
+    const key = partitionKeyOf(options, "Cannot enqueue job");
+    await this.#presence.check([logical]);
+    if (isRecurring(options)) return await registerSchedule(this.#handles, logical, options);
+    await this.#declarePartitions([actor], [logical], "enqueue job");
+    const routed = this.#router.route([logical], [key], "enqueue job");
+    const [job] = Array.isArray(routed) ? routed : await routed;
     let outcome;
     this.#waiter.watch(job.queue, job.id); // before the enqueue: its notification is not missed
     try {
@@ -285,7 +301,7 @@ export class Repid<A extends ActorMap = AnyActors> {
     if (!Array.isArray(items)) {
       throw new TypeError(`${action}: expected an array of jobs, got ${typeof items}`);
     }
-    const jobs = items.map((item, i) => {
+    const logical = items.map((item, i) => {
       const at = `${action}: item ${i}`;
       if (item === null || typeof item !== "object") {
         throw new TypeError(`${at}: expected an object with an actor, got ${item}`);
@@ -295,8 +311,13 @@ export class Repid<A extends ActorMap = AnyActors> {
       }
       return newJob(item.actor, item as EnqueueOptions, at);
     });
-    if (jobs.length === 0) return [];
-    await this.#presence.check(jobs);
+    const keys = items.map((item, i) =>
+      partitionKeyOf(item as EnqueueOptions, `${action}: item ${i}`)
+    );
+    if (logical.length === 0) return [];
+    await this.#presence.check(logical);
+    await this.#declarePartitions(items.map((item) => item.actor), logical, "enqueue jobs");
+    const jobs = await this.#router.route(logical, keys, "enqueue jobs");
     let outcomes;
     for (const job of jobs) this.#waiter.watch(job.queue, job.id);
     try {
@@ -334,9 +355,13 @@ export class Repid<A extends ActorMap = AnyActors> {
     this.#assertOpen("get job");
     assertJobId(id, action);
     const queue = assertName("queue", options.queue ?? "default", action);
-    const info = await this.#backend.getJob(queue, id);
-    if (!info) return null;
-    return this.#handles.job(queue, id, info.actor, { enqueuedAt: info.enqueuedAt });
+    // A partitioned queue: the job is in one of its partitions.
+    const stored = partitionQueues(queue, await this.#router.partitions(queue, "get job"));
+    const infos = await Promise.all(stored.map((q) => this.#backend.getJob(q, id)));
+    const at = infos.findIndex((info) => info !== null);
+    if (at < 0) return null;
+    const info = infos[at]!;
+    return this.#handles.job(stored[at], id, info.actor, { enqueuedAt: info.enqueuedAt });
   }
 
   /**
@@ -407,6 +432,7 @@ export class Repid<A extends ActorMap = AnyActors> {
       backend: this.#backend,
       assertOpen: (action) => this.#assertOpen(action),
       assertKnown: (q, action) => this.#assertKnownQueue(q, action),
+      partitions: async (q, action) => partitionQueues(q, await this.#router.partitions(q, action)),
     });
   }
 
@@ -428,9 +454,14 @@ export class Repid<A extends ActorMap = AnyActors> {
    */
   async queues(): Promise<{ name: string; paused: boolean; counts: QueueCounts }[]> {
     this.#assertOpen("list queues");
-    const names = await this.#backend.listQueues();
-    const out = await Promise.all(names.map(async (name) => {
-      const counts = await this.#backend.queueCounts(name);
+    // A partitioned queue is listed once, by its name, with the counts of all its partitions.
+    const byQueue = new Map<string, string[]>();
+    for (const name of await this.#backend.listQueues()) {
+      const queue = logicalQueue(name);
+      byQueue.set(queue, [...byQueue.get(queue) ?? [], name]);
+    }
+    const out = await Promise.all([...byQueue].map(async ([name, parts]) => {
+      const counts = sumCounts(await Promise.all(parts.map((q) => this.#backend.queueCounts(q))));
       const empty = Object.values(counts).every((n) => n === 0) &&
         (await this.#backend.listSchedules(name)).length === 0;
       return empty ? null : { name, paused: await this.#backend.isQueuePaused(name), counts };
@@ -470,14 +501,20 @@ export class Repid<A extends ActorMap = AnyActors> {
     }));
   }
 
-  /** Throws a `QueueNotFoundError` unless a job or schedule was ever added to `queue`. */
+  /**
+   * Throws a `QueueNotFoundError` unless a job or schedule was ever added to
+   * `queue` (per the registry of queue names, or, should its registration
+   * have failed, because it holds jobs).
+   */
   async #assertKnownQueue(queue: string, action: string): Promise<void> {
     if (this.#knownQueues.has(queue)) return;
     const known = await this.#backend.listQueues();
-    for (const q of known) this.#knownQueues.add(q);
-    if (!this.#knownQueues.has(queue)) {
-      throw new QueueNotFoundError(queue, known, action);
-    }
+    // A partitioned queue is known by its name once any of its partitions is.
+    for (const q of known) this.#knownQueues.add(logicalQueue(q));
+    if (this.#knownQueues.has(queue)) return;
+    const counts = await this.#backend.queueCounts(queue);
+    if (Object.values(counts).some((n) => n > 0)) return;
+    throw new QueueNotFoundError(queue, [...new Set(known.map(logicalQueue))], action);
   }
 
   /**
@@ -496,6 +533,22 @@ export class Repid<A extends ActorMap = AnyActors> {
     this.#closed = true;
     await this.#waiter.close();
     if (this.#ownsBackend) await this.#backend.close();
+  }
+
+  /** Declares the partition counts that actor definitions give for their jobs' queues. */
+  async #declarePartitions(
+    actors: readonly (string | ActorDefinition)[],
+    jobs: readonly NewJob[],
+    action: string,
+  ): Promise<void> {
+    let pending: Promise<void>[] | undefined;
+    actors.forEach((actor, i) => {
+      const n = isActorDefinition(actor) ? actor.options.partitions : undefined;
+      if (n === undefined) return;
+      const declaring = this.#router.declare(jobs[i].queue, n, action);
+      if (declaring) (pending ??= []).push(declaring);
+    });
+    if (pending) await Promise.all(pending);
   }
 
   /** Throws `ProducerClosedError` for `action` once `close()` was called. */

@@ -97,7 +97,7 @@ interface Thread {
  *   module: new URL("./count.ts", import.meta.url).href,
  *   exportName: "default",
  *   argsJson: '["hello"]',
- *   context: { jobId: "1", queue: "default", actor: "count", attempt: 1, deliveries: 1 },
+ *   context: { jobId: "1", queue: "default", partition: 0, actor: "count", attempt: 1, deliveries: 1 },
  * });
  * await pool.close();
  * ```

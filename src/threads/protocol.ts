@@ -11,8 +11,10 @@ import type { JobError } from "../core/job.ts";
 export interface ThreadJobContext {
   /** The job's id. */
   jobId: string;
-  /** The job's queue. */
+  /** The job's queue (for a partitioned queue, its logical name). */
   queue: string;
+  /** The job's partition of its queue (0 when the queue is not partitioned). */
+  partition: number;
   /** The actor's name. */
   actor: string;
   /** This attempt's number, from 1. */

@@ -17,6 +17,7 @@ import { validateBackoff } from "../core/backoff.ts";
 import { assertName, describe } from "../core/names.ts";
 import { assertCount, assertDuration } from "../core/time.ts";
 import { assertPositive } from "../core/flow.ts";
+import { assertPartitions } from "../core/partitions.ts";
 
 export {
   type ActorDefinition,
@@ -124,6 +125,7 @@ function validateCommon(options: ActorOptions, where: string): void {
   if (options.groupConcurrency !== undefined) {
     assertPositive(options.groupConcurrency, "groupConcurrency", where);
   }
+  if (options.partitions !== undefined) assertPartitions(options.partitions, where);
 }
 
 function defineModuleActor<F extends ActorFunction>(

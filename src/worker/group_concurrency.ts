@@ -5,10 +5,12 @@
  */
 
 import type { ActorDefinition } from "./actor.ts";
+import { partitionQueues } from "../core/partitions.ts";
 
 /**
- * Per queue, the largest `groupConcurrency` of `actors` on it (queues whose
- * actors set none are absent).
+ * Per queue (each partition of a partitioned one), the largest
+ * `groupConcurrency` of `actors` on it (queues whose actors set none are
+ * absent).
  *
  * @example
  * ```ts
@@ -23,7 +25,10 @@ export function groupConcurrencyByQueue(actors: Iterable<ActorDefinition>): Map<
   const out = new Map<string, number>();
   for (const a of actors) {
     const n = a.options.groupConcurrency;
-    if (n !== undefined && n > (out.get(a.queue) ?? 0)) out.set(a.queue, n);
+    if (n === undefined) continue;
+    for (const q of partitionQueues(a.queue, a.options.partitions ?? 1)) {
+      if (n > (out.get(q) ?? 0)) out.set(q, n);
+    }
   }
   return out;
 }

@@ -12,6 +12,7 @@ import type { Completion, JobError, LeasedJob } from "../core/job.ts";
 import { toJobError } from "../core/job_error.ts";
 import { jsonProblem, stringifyJson } from "../core/json.ts";
 import { assertName } from "../core/names.ts";
+import { logicalQueue, partitionIndex } from "../core/partitions.ts";
 import { type LongTimeout, setLongTimeout } from "../core/long_timeout.ts";
 import { sleep } from "../core/sleep.ts";
 import { malformedError, REASON } from "../core/store_errors.ts";
@@ -261,7 +262,8 @@ export class JobRunner {
     };
     const context: JobContext = {
       jobId: r.job.id,
-      queue: r.job.queue,
+      queue: logicalQueue(r.job.queue),
+      partition: partitionIndex(r.job.queue),
       actor: actor.name,
       attempt,
       deliveries: r.job.deliveries,
@@ -280,6 +282,7 @@ export class JobRunner {
           context: {
             jobId: context.jobId,
             queue: context.queue,
+            partition: context.partition,
             actor: context.actor,
             attempt,
             deliveries: context.deliveries,
@@ -335,7 +338,7 @@ export class JobRunner {
     const ok = await this.#writer.retryWrite(
       r,
       "complete",
-      () => r.lane.acks.add(completion),
+      () => r.lane.acksFor(job.queue).add(completion),
     );
     if (ok === false) {
       // Cancelled meanwhile: the cancel won the race with this ack.

@@ -27,6 +27,8 @@ import {
 import { defaultThreadCount } from "../runtime/threads.ts";
 import { ThreadPool } from "../threads/pool.ts";
 import { FetchLoops } from "./fetch_loop.ts";
+import { declarePartitionCount } from "../backend/partition_count.ts";
+import { partitionQueues } from "../core/partitions.ts";
 import { JobRunner } from "./job_runner.ts";
 import { LeaseKeeper } from "./lease_keeper.ts";
 import { groupByQueue } from "./running_job.ts";
@@ -183,6 +185,18 @@ export class Worker {
     if (this.#state !== "idle") {
       throw new TypeError(`Cannot register actor "${def.name}": the worker is already running`);
     }
+    const partitions = def.options.partitions ?? 1;
+    const other = [...this.#actors.values()].find((a) =>
+      a.queue === def.queue && (a.options.partitions ?? 1) !== partitions
+    );
+    if (other) {
+      throw new TypeError(
+        `Cannot register actor "${def.name}": it declares partitions: ${partitions} for queue ` +
+          `"${def.queue}", but actor "${other.name}" of that queue declares ${
+            other.options.partitions ?? 1
+          } (every actor of a queue declares the same count)`,
+      );
+    }
     this.#actors.set(def.name, def as ActorDefinition);
     return def as ActorDefinition<F>;
   }
@@ -195,6 +209,16 @@ export class Worker {
   /** The queues this worker takes jobs from (those of its actors). */
   get queues(): string[] {
     return [...new Set([...this.#actors.values()].map((a) => a.queue))];
+  }
+
+  /** The partition count of each of the worker's queues (1: not partitioned). */
+  #partitions(): Map<string, number> {
+    return new Map([...this.#actors.values()].map((a) => [a.queue, a.options.partitions ?? 1]));
+  }
+
+  /** The queues the store keeps for the worker's queues: each one's partitions, or itself. */
+  #physicalQueues(): string[] {
+    return [...this.#partitions()].flatMap(([queue, n]) => partitionQueues(queue, n));
   }
 
   /** How many jobs are running now. */
@@ -266,6 +290,11 @@ export class Worker {
         ? checkThreadActors(threadActorRefs(this.#actors.values()))
         : undefined,
     ]);
+    await Promise.all(
+      [...this.#partitions()].map(([queue, n]) =>
+        declarePartitionCount(this.#backend, queue, n, "start worker")
+      ),
+    );
     // So that producers can tell whether an actor has a worker.
     this.#registration = new WorkerRegistration(
       this.#backend,
@@ -289,18 +318,20 @@ export class Worker {
    */
   async #listenForCancels(): Promise<void> {
     const leases = this.#leases;
-    await Promise.all(this.queues.map(async (queue) => {
-      try {
-        this.#cancelSubscriptions.push(
-          await this.#backend.onCancel(queue, (id, token) => leases.cancelled(queue, id, token)),
-        );
-      } catch (error) {
-        this.#log.warn("cannot listen for cancelled jobs; the lease renewal reports them", {
-          queue,
-          error,
-        });
-      }
-    }));
+    await Promise.all(
+      this.#physicalQueues().map(async (queue) => {
+        try {
+          this.#cancelSubscriptions.push(
+            await this.#backend.onCancel(queue, (id, token) => leases.cancelled(queue, id, token)),
+          );
+        } catch (error) {
+          this.#log.warn("cannot listen for cancelled jobs; the lease renewal reports them", {
+            queue,
+            error,
+          });
+        }
+      }),
+    );
   }
 
   /** Starts the thread pool, the job runner, the lease keeper and the fetch loops. */
@@ -332,7 +363,7 @@ export class Worker {
       workerId: this.#workerId,
       groupConcurrency: groupConcurrencyByQueue(this.#actors.values()),
     });
-    this.#loops = this.#fetcher.run(this.queues);
+    this.#loops = this.#fetcher.run(this.#physicalQueues());
     this.#log.info("worker started", {
       queues: this.queues,
       actors: this.actorNames,

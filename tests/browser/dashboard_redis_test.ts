@@ -106,7 +106,7 @@ describe("the dashboard on Redis with a worker in another process", () => {
     const page = await browser.newPage();
     await page.goto(`${app.origin}/`);
     const counts = (queue: string) =>
-      page.locator(`tr[data-queue="${queue}"] td.num`).allInnerTexts();
+      page.locator(`tr[data-queue="${queue}"] td.num:not(:has(form))`).allInnerTexts();
     assert.deepEqual(await counts("dash-idle"), ["3", "2", "0", "0", "0", "0", "0"]);
     assert.deepEqual(await counts("dash-other"), ["0", "0", "0", "2", "0", "0", "0"]);
     await producer.enqueueJob("idle", { queue: "dash-idle", args: [3] });
@@ -136,6 +136,52 @@ describe("the dashboard on Redis with a worker in another process", () => {
     assert.match(await page.locator("pre.result").innerText(), /"synced": true/);
     await screenshot(page, "job-requeued-done");
     assert.deepEqual(seen, { dialogs: [], errors: [] });
+    await page.close();
+  });
+
+  it("Cancel on a running job's page makes its actor in the other process see the abort", async () => {
+    const job = await producer.enqueueJob("wait_for_cancel", { queue: "dash" });
+    const listener = redis.duplicate();
+    try {
+      assert.deepEqual(await listener.blpop(`${prefix}:test:started`, 60), [
+        `${prefix}:test:started`,
+        job.id,
+      ]);
+      const page = await browser.newPage();
+      const seen = watchPage(page); // accepts the confirm dialog
+      await page.goto(`${app.origin}/queues/dash/jobs/${job.id}`);
+      assert.equal(await page.locator("h1 .badge").innerText(), "in progress");
+      await page.getByRole("button", { name: "Cancel" }).click();
+      assert.deepEqual(await listener.blpop(`${prefix}:test:aborted`, 60), [
+        `${prefix}:test:aborted`,
+        job.id,
+      ]);
+      await page.locator("h1 .badge.state-cancelled").waitFor();
+      assert.equal((await job.result).status, "cancelled");
+      await screenshot(page, "job-cancelled");
+      assert.deepEqual(seen, { dialogs: [], errors: [] });
+      await page.close();
+    } finally {
+      listener.disconnect();
+    }
+  });
+
+  it("Pause on a queue's page stops new starts of its jobs until Resume", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.origin}/queues/dash`);
+    await page.getByRole("button", { name: "Pause" }).click();
+    await page.locator(".notice").filter({ hasText: "Paused dash" }).waitFor();
+    assert.equal(await page.locator("h1 [data-paused]").isVisible(), true);
+    assert.equal(await producer.queue("dash").isPaused(), true);
+    const held = await producer.enqueueJob("double", { queue: "dash", args: [5] });
+    // The same worker goes on with its other queue meanwhile.
+    const other = await producer.enqueueJob("double_elsewhere", { queue: "dash-other", args: [6] });
+    assert.equal((await other.result).value, 12);
+    assert.equal(await held.status(), "queued");
+    await page.getByRole("button", { name: "Resume" }).click();
+    await page.locator(".notice").filter({ hasText: "Resumed dash" }).waitFor();
+    assert.equal((await held.result).value, 10);
+    assert.equal(await page.locator("h1 [data-paused]").isVisible(), false);
     await page.close();
   });
 });

@@ -353,6 +353,15 @@ for (const store of stores) {
       await within(aborted, "the abort");
     });
 
+    it("`declarePartitions()` records the first count and returns it ever after; `readPartitions()` reads it (1 when none)", async () => {
+      const b = open().backend;
+      assert.equal(await b.readPartitions!("parted"), 1);
+      assert.equal(await b.declarePartitions!("parted", 4), 4);
+      assert.equal(await b.declarePartitions!("parted", 2), 4);
+      assert.equal(await b.readPartitions!("parted"), 4);
+      assert.equal(await b.readPartitions!("other"), 1);
+    });
+
     it("`pauseQueue()` stops every fetch leasing a job of the queue until `resumeQueue()`; enqueueing still works", async () => {
       const b = open().backend;
       assert.equal(await b.isQueuePaused("q"), false);

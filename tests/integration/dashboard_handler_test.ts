@@ -141,7 +141,15 @@ describe("dashboard()", () => {
     const readOnly = new DashboardClient(
       dashboard({ producer, readOnly: true, secret: "s".repeat(32) }),
     );
-    for (const path of ["/", "/schedules", "/workers", `/queues/default/jobs/${failedId}`]) {
+    for (
+      const path of [
+        "/",
+        "/schedules",
+        "/workers",
+        "/queues/default?state=failed",
+        `/queues/default/jobs/${failedId}`,
+      ]
+    ) {
       assert.deepEqual(formsOf(await readOnly.page(path)), [], path);
     }
     readOnly.cookie = writable.cookie; // a valid cookie and token for this secret
@@ -261,7 +269,7 @@ describe("dashboard()", () => {
     const job = await producer.enqueueJob("later", { queue: "ops", args: [1], deferUntil: later });
     const client = new DashboardClient(dashboard({ producer }));
     const forms = formsOf(await client.page(`/queues/ops/jobs/${job.id}`));
-    assert.deepEqual(forms.map((f) => f.label), ["Run now", "Remove"]);
+    assert.deepEqual(forms.map((f) => f.label), ["Run now", "Cancel", "Remove"]);
     const promoted = await client.post(forms[0].action, forms[0].fields);
     assert.equal(promoted.status, 303);
     assert.match(promoted.headers.get("location") ?? "", /notice=[^&]+\+runs\+now\./);

@@ -17,6 +17,7 @@ test("mod.ts exports exactly the pinned runtime names", async () => {
     "LeaseLostError",
     "MemoryBackend",
     "NonJsonResultError",
+    "PartitionsMismatchError",
     "ProducerClosedError",
     "Queue",
     "QueueNotFoundError",

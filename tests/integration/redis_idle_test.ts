@@ -123,3 +123,52 @@ test("Worker: with free slots a worker leases several jobs per fetch round trip"
     }
   });
 });
+
+test("Worker: an idle worker of 20 queues holds two connections (commands, wake-ups), not one per queue, and wakes on an enqueue", async () => {
+  await withRecordedServer(6396, async (server, recorder) => {
+    const worker = new Worker(server.url, { idleMs: 120_000, logger: "silent" });
+    for (let q = 0; q < 20; q++) {
+      worker.actor(async function many_probe(): Promise<number> {
+        return await Promise.resolve(q);
+      }, { name: `many_probe_${q}`, queue: `many_${q}` });
+    }
+    const producer = new Repid(server.url);
+    try {
+      void worker.runForever({ handleSignals: false });
+      await waitFor(
+        "the worker to subscribe to its queues' wake-ups",
+        () => recorder.commands.filter((c) => c.name === "subscribe").length >= 20,
+        { timeoutMs: 30_000 },
+      );
+      // Every queue fetched once and found empty: the worker idles.
+      await waitFor(
+        "a fetch of each of the 20 queues",
+        () =>
+          new Set(recorder.commands.filter((c) => c.name === "evalsha").map((c) => c.args[2]))
+            .size >= 20,
+        { timeoutMs: 30_000 },
+      );
+      // The recorder's MONITOR and INFO probe and this CLIENT LIST are the test's own; the producer has not connected.
+      const workers = (await clientList(server.port)).split("\n")
+        .filter((l) => l.includes("cmd=") && !/cmd=(monitor|info|client\|list)/.test(l));
+      assert.equal(workers.length, 2, `${workers.length} connections:\n${workers.join("\n")}`);
+      assert.equal(recorder.commands.filter((c) => c.name === "blpop").length, 0, "no BLPOP");
+      const job = await producer.enqueueJob("many_probe_17", { queue: "many_17" });
+      assert.equal((await job.waitResult({ timeoutMs: 20_000 })).value, 17);
+    } finally {
+      await worker.stop({ graceMs: 0 });
+      await producer.close();
+    }
+  });
+});
+
+/** `CLIENT LIST` of the server on `port`. */
+async function clientList(port: number): Promise<string> {
+  const { Redis } = await import("ioredis");
+  const r = new Redis({ port, host: "127.0.0.1" });
+  try {
+    return String(await r.call("CLIENT", "LIST"));
+  } finally {
+    r.disconnect();
+  }
+}

@@ -16,10 +16,14 @@ import { spawnScript } from "../support/child_script.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { RedisServer } from "../support/redis_server.ts";
 import { waitFor } from "../support/wait.ts";
+import { fileURLToPath } from "node:url";
+
+// a URL relative to this module, which the npm test build rewrites to its .js
+const OPS_WORKER = fileURLToPath(new URL("./fixtures/ops_worker.ts", import.meta.url));
 
 test("`producer.workers()` lists a worker of another process, and `q.jobs()` names it as the jobs' worker", async () => {
   const prefix = testPrefix("ops-remote");
-  const child = spawnScript("tests/integration/fixtures/ops_worker.ts", {
+  const child = spawnScript(OPS_WORKER, {
     REPID_URL: REDIS_URL,
     REPID_PREFIX: prefix,
   });

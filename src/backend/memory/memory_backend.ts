@@ -338,6 +338,17 @@ export class MemoryBackend implements Backend {
     return jobOps.getJob(this.#ctx, queue, id);
   }
 
+  declarePartitions(queue: string, n: number): Promise<number> {
+    const key = `${this.#ctx.prefix}\n${queue}`;
+    const known = this.#store.partitions.get(key);
+    if (known === undefined) this.#store.partitions.set(key, n);
+    return Promise.resolve(known ?? n);
+  }
+
+  readPartitions(queue: string): Promise<number> {
+    return Promise.resolve(this.#store.partitions.get(`${this.#ctx.prefix}\n${queue}`) ?? 1);
+  }
+
   readResults(queue: string, ids: string[]): Promise<(JobResult | "unfinished" | null)[]> {
     return jobOps.readResults(this.#ctx, queue, ids);
   }

@@ -15,6 +15,8 @@ export class MemoryStore {
   readonly queues = new Map<string, QueueState>();
   /** Called after every transition (see `MemoryBackend.onChange`). */
   readonly changeListeners = new Set<() => void>();
+  /** The partition counts recorded, by prefix and queue (see `Backend.declarePartitions`). */
+  readonly partitions = new Map<string, number>();
   /** Per prefix, the names of the queues a job or a schedule was ever added to. */
   readonly queueNames = new Map<string, Set<string>>();
   /** The workers' registry (their heartbeats). */

@@ -55,19 +55,25 @@ export class FinishedSubscriber {
   readonly #avoid = new Set<string>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  readonly #probeChannels: boolean;
 
   /**
    * @param client The backend's client; subscriber connections use its options.
    * @param sharded SSUBSCRIBE (Redis Cluster on Redis 7+) rather than SUBSCRIBE.
    * @param onMessage Called with each message.
    * @param onGap Called when messages may have been missed.
+   * @param probeChannels Sharded: probe with SSUBSCRIBE per channel (a moved
+   *   slot answers MOVED at once); `false`: with one PING per connection,
+   *   each channel following the client's slot map (for many channels).
    */
   constructor(
     client: AnyRedis,
     sharded: boolean,
     onMessage: (channel: string, message: string) => void,
     onGap: () => void,
+    probeChannels = true,
   ) {
+    this.#probeChannels = probeChannels;
     this.#client = client;
     this.#sharded = sharded;
     this.#onMessage = onMessage;
@@ -251,9 +257,9 @@ export class FinishedSubscriber {
 
   #probe(conn: Conn, now: number): void {
     conn.probeSince = now;
-    const probe = this.#sharded
+    const probe = this.#sharded && this.#probeChannels
       ? Promise.all([...conn.channels].map((c) => this.#probeChannel(conn, c)))
-      : conn.redis.ping();
+      : conn.redis.ping().then(() => this.#followSlots(conn));
     probe.then(
       () => {
         conn.probeSince = undefined;
@@ -267,6 +273,16 @@ export class FinishedSubscriber {
         conn.probeSince = undefined;
       },
     );
+  }
+
+  /** Sharded, probed by PING: moves the channels whose slot the client's slot map puts elsewhere. */
+  #followSlots(conn: Conn): void {
+    const cluster = this.#cluster;
+    if (!cluster || !this.#sharded) return;
+    for (const channel of [...conn.channels]) {
+      const owner = cluster.slots[keySlot(channel)]?.[0];
+      if (owner && owner !== conn.node) this.#move(channel, owner);
+    }
   }
 
   /** SSUBSCRIBE again (a no-op when the node still serves the slot); follows a MOVED reply. */

@@ -54,6 +54,8 @@ export interface QueueKeys {
   expiring: string;
   /** ZSET of the waiting prioritised and grouped jobs, by enqueue time (their listing). */
   waiting: string;
+  /** STRING: the queue's partition count, when it is partitioned (on partition 0's keys). */
+  partitions: string;
 }
 
 /** What follows the queue's `states` prefix in a job's key, before the id. */
@@ -89,6 +91,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     groupsHeld: `${base}:gwait`,
     expiring: `${base}:expiring`,
     waiting: `${base}:waiting`,
+    partitions: `${base}:partitions`,
   };
 }
 

@@ -43,6 +43,7 @@ import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 import { type EnqueueContext, enqueueJobs } from "./enqueue_calls.ts";
 import { storeCall } from "./redis_errors.ts";
 import { BlockingWaits } from "./blocking_waits.ts";
+import { WorkWakes } from "./work_wakes.ts";
 import { FinishedChannels } from "./finished_channels.ts";
 import {
   fetchResult,
@@ -119,6 +120,7 @@ export class RedisBackend implements Backend {
   readonly #prefix: string;
   readonly #keys = new Map<string, QueueKeys>();
   readonly #waits: BlockingWaits;
+  readonly #wakes: WorkWakes;
   readonly #finished: FinishedChannels<{ id: string; info?: JobInfo }>;
   readonly #cancels: FinishedChannels<{ id: string; token: string }>;
   readonly #scripts: ScriptRunner;
@@ -157,6 +159,11 @@ export class RedisBackend implements Backend {
       written: (queue, action, write) => this.#replicas.written(queue, action, write),
     };
     this.#waits = new BlockingWaits(client, (queue) => this.keys(queue).signal);
+    this.#wakes = new WorkWakes(
+      client,
+      () => this.#scripts.isSharded(),
+      (queue) => this.keys(queue).signal,
+    );
     const channels = <E>(
       channel: "finished" | "cancel",
       parse: (queue: string, message: string) => E[],
@@ -199,6 +206,32 @@ export class RedisBackend implements Backend {
     return storeCall("list workers", () => redisListWorkers(this.client, this.#prefix));
   }
 
+  /** Records `n` partitions for `queue` unless a count is recorded (`SET NX`); the count recorded. */
+  declarePartitions(
+    queue: string,
+    n: number,
+    action = `declare the partitions of queue "${queue}"`,
+  ): Promise<number> {
+    const key = this.keys(queue).partitions;
+    return storeCall(action, async () => {
+      const replies = await this.client.multi().set(key, n, "NX").get(key).exec();
+      const error = replies?.find(([e]) => e)?.[0];
+      if (error) throw error;
+      return Number(replies?.[1]?.[1] ?? n);
+    });
+  }
+
+  /** The partition count recorded for `queue`, 1 when none is. */
+  readPartitions(
+    queue: string,
+    action = `read the partitions of queue "${queue}"`,
+  ): Promise<number> {
+    return storeCall(
+      action,
+      async () => Number(await this.client.get(this.keys(queue).partitions) ?? 1),
+    );
+  }
+
   /** Waits (a few seconds at most) until the client is connected; see {@linkcode waitUntilReady}. */
   checkConnection(action: string, signal?: AbortSignal): Promise<void> {
     return waitUntilReady(this.client, action, READY_CHECK_MS, signal);
@@ -218,13 +251,17 @@ export class RedisBackend implements Backend {
     return k;
   }
 
-  /** See {@linkcode enqueueJobs}; the queues are added to the registry of queue names once. */
+  /**
+   * See {@linkcode enqueueJobs}; the queues are added to the registry of queue
+   * names once (alongside: a failed registration is tried again at the next
+   * enqueue, and never fails the enqueue, whose jobs are stored).
+   */
   async enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
     // The enqueue's own error comes first. A registration that failed beside a
     // stored enqueue is not the caller's failure: a later enqueue registers again.
     const [out] = await Promise.allSettled([
       enqueueJobs(this.#enqueueContext, jobs),
-      this.#registerQueues(jobs),
+      this.#registerQueues(jobs).catch(() => {}),
     ]);
     if (out.status === "rejected") throw out.reason;
     return out.value;
@@ -240,13 +277,14 @@ export class RedisBackend implements Backend {
       }
     }
     if (!fresh) return;
+    const names = fresh;
     try {
       await storeCall(
         "register queues",
-        () => this.client.sadd(queueNamesKey(this.#prefix), fresh),
+        () => this.client.sadd(queueNamesKey(this.#prefix), names),
       );
     } catch (error) {
-      for (const queue of fresh) this.#registered.delete(queue);
+      for (const queue of names) this.#registered.delete(queue);
       throw error;
     }
   }
@@ -332,6 +370,15 @@ export class RedisBackend implements Backend {
 
   waitForWork(queue: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
     return this.#waits.wait(queue, timeoutMs, signal);
+  }
+
+  /** See {@linkcode Backend.watchWork}: one subscriber (per master) for the wake-ups of every queue. */
+  watchWork(
+    queues: string[],
+    onWork: (queue: string) => void,
+    onMissed: () => void,
+  ): Promise<() => Promise<void>> {
+    return this.#wakes.watch(queues, onWork, onMissed);
   }
 
   async extendLeases(
@@ -752,7 +799,7 @@ export class RedisBackend implements Backend {
     this.#closed = true;
     const closing: Promise<void>[] = [];
     this.#waits.close();
-    closing.push(this.#finished.close(), this.#cancels.close());
+    closing.push(this.#finished.close(), this.#cancels.close(), this.#wakes.close());
     if (this.#owned) closing.push(closeClient(this.client));
     await Promise.all(closing);
   }

@@ -20,15 +20,12 @@ export interface Script {
 
 /**
  * `now_ms()`: the Redis server clock in epoch milliseconds (one clock for
- * every host). `signal_work(signal)`: leaves one "there may be work" marker.
+ * every host). (`signal_work` is the fragment of that name, `includes/`.)
  */
 export const LUA_PRELUDE = `
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local function signal_work(signal)
-  if redis.call('LLEN', signal) == 0 then redis.call('RPUSH', signal, '1') end
 end
 `;
 

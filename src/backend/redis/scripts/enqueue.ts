@@ -18,6 +18,7 @@ export const enqueueScript = script(
   5,
   `
 --- @include new_job
+--- @include signal_work
 --- @include flow
 --- @include finish_job
 local st = redis.call('HGET', KEYS[1], 'status')

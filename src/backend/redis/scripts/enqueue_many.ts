@@ -20,6 +20,7 @@ export const enqueueManyScript = script(
   5,
   `
 --- @include new_job
+--- @include signal_work
 --- @include flow
 --- @include finish_job
 local ready, deferred, signal, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]

@@ -60,6 +60,7 @@ import {
  */
 export const FETCH_BODY = `
 --- @include dead_letter
+--- @include signal_work
 --- @include flow
 local ready, deferred, active, signal, states, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local max = tonumber(ARGV[1])

@@ -13,6 +13,7 @@ export const flowLimitsScript = script(
   "repidFlowLimits",
   2,
   `
+--- @include signal_work
 for i = 1, #ARGV, 2 do
   if ARGV[i + 1] == '' then
     redis.call('HDEL', KEYS[1], ARGV[i])

@@ -12,6 +12,7 @@ export const promoteScript = script(
   "repidPromote",
   3,
   `
+--- @include signal_work
 local st = redis.call('HGET', KEYS[1], 'status')
 if st ~= 'deferred' then return {0, st} end
 local now = now_ms()

@@ -12,6 +12,7 @@ export const queueResumeScript = script(
   "repidQueueResume",
   2,
   `
+--- @include signal_work
 if redis.call('DEL', KEYS[1]) == 0 then return 0 end
 signal_work(KEYS[2])
 return 1

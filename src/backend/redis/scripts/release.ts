@@ -14,6 +14,7 @@ export const releaseScript = script(
   4,
   `
 --- @include lease
+--- @include signal_work
 --- @include flow
 local base = flow_base(KEYS[4], 'job:')
 local res = {}

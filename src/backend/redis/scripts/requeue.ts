@@ -18,6 +18,7 @@ export const requeueScript = script(
   `
 --- @include lease
 --- @include dead_letter
+--- @include signal_work
 --- @include flow
 local f = leased(KEYS[5], ARGV[2], 'deliveries', 'group')
 if not f then return 'lost' end

@@ -20,6 +20,7 @@ export const requeueFinishedScript = script(
   4,
   `
 --- @include finish_job
+--- @include signal_work
 --- @include flow
 local states, ready, signal, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local moved = 0

@@ -22,6 +22,7 @@
  */
 export const LUA_SCHEDULE = `
 --- @include new_job
+--- @include signal_work
 --- @include flow
 local function occurrence_opts(opts, sid, at)
   local tail = '"schedule":{"id":' .. cjson.encode(sid) .. ',"at":' .. at .. '}}'

@@ -43,6 +43,7 @@ import { PRIORITY_BAND, PRIORITY_MAX, PRIORITY_SEQ_MID } from "../../../../core/
  * ```
  */
 export const FLOW = `
+--- @include signal_work
 local function flow_base(key, suffix)
   return string.sub(key, 1, #key - #suffix)
 end

@@ -11,6 +11,7 @@ import { FLOW } from "./flow.ts";
 import { FINISH_JOB } from "./finish_job.ts";
 import { LEASE } from "./lease.ts";
 import { NEW_JOB } from "./new_job.ts";
+import { SIGNAL_WORK } from "./signal_work.ts";
 
 /**
  * Every fragment by its include name.
@@ -19,7 +20,7 @@ import { NEW_JOB } from "./new_job.ts";
  * ```ts
  * import { FRAGMENTS } from "./mod.ts";
  *
- * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "finish_job", "flow", "lease", "new_job" ]
+ * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "finish_job", "flow", "lease", "new_job", "signal_work" ]
  * ```
  */
 export const FRAGMENTS: Readonly<Record<string, string>> = {
@@ -29,4 +30,5 @@ export const FRAGMENTS: Readonly<Record<string, string>> = {
   flow: FLOW,
   lease: LEASE,
   new_job: NEW_JOB,
+  signal_work: SIGNAL_WORK,
 };
