@@ -124,7 +124,7 @@ test("Worker: with free slots a worker leases several jobs per fetch round trip"
   });
 });
 
-test("Worker: an idle worker of 20 queues holds two connections (commands, wake-ups), not one per queue, and wakes on an enqueue", async () => {
+test("Worker: an idle worker of 20 queues holds three connections (commands, wake-ups, cancel notices), not one per queue, and wakes on an enqueue", async () => {
   await withRecordedServer(6396, async (server, recorder) => {
     const worker = new Worker(server.url, { idleMs: 120_000, logger: "silent" });
     for (let q = 0; q < 20; q++) {
@@ -151,7 +151,8 @@ test("Worker: an idle worker of 20 queues holds two connections (commands, wake-
       // The recorder's MONITOR and INFO probe and this CLIENT LIST are the test's own; the producer has not connected.
       const workers = (await clientList(server.port)).split("\n")
         .filter((l) => l.includes("cmd=") && !/cmd=(monitor|info|client\|list)/.test(l));
-      assert.equal(workers.length, 2, `${workers.length} connections:\n${workers.join("\n")}`);
+      // commands; the wake-ups' subscriber; the subscriber of cancels (job.cancel())
+      assert.equal(workers.length, 3, `${workers.length} connections:\n${workers.join("\n")}`);
       assert.equal(recorder.commands.filter((c) => c.name === "blpop").length, 0, "no BLPOP");
       const job = await producer.enqueueJob("many_probe_17", { queue: "many_17" });
       assert.equal((await job.waitResult({ timeoutMs: 20_000 })).value, 17);

@@ -59,6 +59,13 @@ export interface RedisServerOptions {
   configFile?: string;
 }
 
+/**
+ * Added to every port asked for (`REPID_TEST_PORT_OFFSET`, default 0), so that
+ * two runs of the suite on one machine (two checkouts) use private servers on
+ * ports of their own.
+ */
+const PORT_OFFSET = Number(process.env.REPID_TEST_PORT_OFFSET ?? 0) || 0;
+
 /** A `redis-server` process owned by a test. */
 export class RedisServer {
   /** The port it listens on. */
@@ -76,7 +83,7 @@ export class RedisServer {
   #output = "";
 
   private constructor(options: RedisServerOptions) {
-    const { port } = options;
+    const port = options.port + PORT_OFFSET;
     if (!Number.isInteger(port) || port <= 0 || port > 65535) {
       throw new RangeError(`Cannot start redis-server: port ${port} is not a valid port`);
     }
