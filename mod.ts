@@ -59,6 +59,7 @@ export type {
   JobStatus,
   LeasedJob,
   NewJob,
+  QueueStoreEvent,
 } from "./src/core/job.ts";
 export type { QueueCounts, QueueState, Retention } from "./src/core/queue_state.ts";
 export type { Backoff } from "./src/core/backoff.ts";
@@ -78,9 +79,14 @@ export type {
 } from "./src/core/actor_types.ts";
 export { defineActor } from "./src/worker/actor.ts";
 export {
+  type JobEventFields,
   type RunOptions,
   type StopOptions,
   Worker,
+  type WorkerEventListener,
+  type WorkerEventMap,
+  type WorkerEventName,
+  type WorkerHealth,
   type WorkerOptions,
 } from "./src/worker/worker.ts";
 export type {
@@ -94,7 +100,21 @@ export type {
 } from "./src/producer/enqueue_options.ts";
 export { type CancelResult, Job } from "./src/producer/job.ts";
 export { type LiveWorker, Repid, type RepidOptions } from "./src/producer/repid.ts";
-export { type JobsPageResult, type JobsQuery, Queue } from "./src/producer/queue_handle.ts";
+export {
+  type JobsPageResult,
+  type JobsQuery,
+  Queue,
+  type QueueContext,
+  type ThroughputOptions,
+} from "./src/producer/queue_handle.ts";
+export type { ThroughputMinute } from "./src/core/throughput.ts";
+export {
+  type QueueEvent,
+  QueueEvents,
+  type QueueEventsOptions,
+  type QueueFinishedEvent,
+  type QueueProgressEvent,
+} from "./src/producer/queue_events.ts";
 export type { GroupLimits, RateLimit } from "./src/core/flow.ts";
 export type { FlowLimits, FlowLimitsChange } from "./src/backend/backend.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";

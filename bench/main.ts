@@ -5,7 +5,7 @@
  * `--bun`, a "Repid on Bun" column too (the npm build, on the Bun pinned in
  * `scripts/bun/package.json`, installed on first use).
  *
- * Usage: `deno task bench [--smoke] [--bun] [--runs N] [--n N] [--latency-n N]
+ * Usage: `deno task bench [--smoke] [--curves] [--bun] [--runs N] [--n N] [--latency-n N]
  * [--libs repid-deno,repid-node,repid-bun,bullmq,bee-queue] [--scenarios a,b]
  * [--redis URL] [--npm-dir DIR]` (the npm build Repid on Node and Bun uses;
  * default `npm/`)
@@ -16,8 +16,11 @@
  * existing server instead (its deltas then include other clients). Every
  * measurement uses its own key prefix, deleted afterwards (SCAN + UNLINK).
  *
- * Output: a Markdown table of medians with min–max, the target ratios of
- * issue 7, then one JSON line per (library, scenario). The JSON lines are
+ * `--curves` measures Repid's cost curves instead (see `curves.ts`): tables,
+ * JSON and `bench/curves.svg`; with `--smoke`, at tiny sizes.
+ *
+ * Output: a Markdown table of medians with min–max, the goals of issue 19
+ * (ratios within the run), then one JSON line per (library, scenario). The JSON lines are
  * also written to `.bench/results-<time>.jsonl`.
  *
  * @module
@@ -28,9 +31,11 @@ import { cpus } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import process from "node:process";
 import { bunPath } from "../scripts/bun_binary.ts";
-import { deletePrefix, openRaw } from "./drivers/resp.mjs";
+import { cleanup, type Library, runChild, startServer } from "./processes.ts";
+import { curvesTables, FULL_SIZES, reportSvg, runCurves, SMOKE_SIZES } from "./curves.ts";
 import {
   jsonLines,
+  observeCost,
   type Results,
   type Sample,
   type Scenario,
@@ -47,6 +52,7 @@ const CHILD = new URL("./drivers/child.mjs", import.meta.url).pathname;
 
 interface Options {
   smoke: boolean;
+  curves: boolean;
   bun: boolean;
   runs: number;
   n: number;
@@ -63,6 +69,7 @@ interface Options {
 function parseArgs(argv: string[]): Options {
   const o: Options = {
     smoke: false,
+    curves: false,
     bun: false,
     runs: 3,
     n: 20_000,
@@ -97,7 +104,8 @@ function parseArgs(argv: string[]): Options {
       o.warmup = 2;
       o.batch = 100;
       o.childTimeoutMs = 30_000;
-    } else if (a === "--bun") o.bun = true;
+    } else if (a === "--curves") o.curves = true;
+    else if (a === "--bun") o.bun = true;
     else if (a === "--runs") o.runs = count();
     else if (a === "--n") o.n = count();
     else if (a === "--latency-n") o.latencyN = count();
@@ -117,14 +125,6 @@ function parseArgs(argv: string[]): Options {
     else throw new TypeError(`bench: unknown argument "${a}"`);
   }
   return o;
-}
-
-/** A library under test and how to start its child process. */
-interface Library {
-  id: string;
-  lib: "repid" | "bullmq" | "bee-queue";
-  cmd: string[];
-  env: Record<string, string>;
 }
 
 function hasNode(): boolean {
@@ -281,86 +281,6 @@ async function startRedis(): Promise<
   return undefined;
 }
 
-/** Runs a child to completion; returns its last JSON line. */
-async function runChild(
-  lib: Library,
-  config: Record<string, unknown>,
-  timeoutMs: number,
-): Promise<Sample> {
-  const child = new Deno.Command(lib.cmd[0], {
-    args: [...lib.cmd.slice(1), JSON.stringify({ ...config, lib: lib.lib })],
-    env: lib.env,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const out = await child.output();
-  clearTimeout(timer);
-  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
-  const last = lines[lines.length - 1];
-  try {
-    const parsed = JSON.parse(last) as Sample;
-    if (!out.success && !("error" in parsed)) {
-      parsed.error = `exit code ${out.code}`;
-    }
-    return parsed;
-  } catch {
-    const err = new TextDecoder().decode(out.stderr).trim().split("\n").slice(
-      -5,
-    ).join(" | ");
-    return {
-      error: `no result (exit ${out.code}${out.signal ? ", " + out.signal : ""}): ${err}`,
-    };
-  }
-}
-
-/** Starts a worker that serves until stopped; resolves once it is ready. */
-async function startServer(
-  lib: Library,
-  config: Record<string, unknown>,
-): Promise<{ stop: () => Promise<void> }> {
-  const child = new Deno.Command(lib.cmd[0], {
-    args: [
-      ...lib.cmd.slice(1),
-      JSON.stringify({ ...config, lib: lib.lib, mode: "serve" }),
-    ],
-    env: lib.env,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  const deadline = Date.now() + 30_000;
-  while (!buffered.includes("\n")) {
-    if (Date.now() > deadline) break;
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffered += value;
-  }
-  const stop = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch {
-      // already gone
-    }
-    const timer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, 5_000);
-    await reader.cancel().catch(() => {});
-    await child.status;
-    clearTimeout(timer);
-  };
-  if (!buffered.includes('"ready":true')) {
-    await stop();
-    throw new Error(`${lib.id} worker did not start: ${buffered.trim()}`);
-  }
-  return { stop };
-}
-
 async function measure(
   lib: Library,
   scenario: Scenario,
@@ -387,6 +307,7 @@ async function measure(
         }, t);
       case "process-c1":
       case "process-c50":
+      case "process-c50-observed":
       case "process-c50-kept": {
         const prefill = await runChild(lib, {
           ...base,
@@ -400,6 +321,7 @@ async function measure(
           mode: "process",
           n: o.n,
           concurrency,
+          observe: scenario === "process-c50-observed",
           // Repid keeps at most this many done jobs per queue (the finished-jobs index trimmed)
           ...(scenario === "process-c50-kept" ? { retention: KEPT } : {}),
         }, t);
@@ -417,6 +339,7 @@ async function measure(
             mode: "latency",
             n: o.latencyN,
             warmup: o.warmup,
+            serverPid: server.pid,
           }, t);
         } finally {
           await server.stop();
@@ -425,16 +348,6 @@ async function measure(
     }
   } finally {
     await cleanup(url, prefix);
-  }
-}
-
-/** Deletes the keys of one measurement (SCAN + UNLINK under its prefix). */
-async function cleanup(url: string, prefix: string): Promise<void> {
-  const raw = await openRaw(url);
-  try {
-    await deletePrefix(raw, prefix);
-  } finally {
-    raw.close();
   }
 }
 
@@ -448,6 +361,12 @@ function scenarioMeta(o: Options, scenario: Scenario): Record<string, unknown> {
       return { n: o.n, concurrency: 1 };
     case "process-c50":
       return { n: o.n, concurrency: 50 };
+    case "process-c50-observed":
+      return {
+        n: o.n,
+        concurrency: 50,
+        observe: "events+metrics+tracing (no SDK)",
+      };
     case "process-c50-kept":
       return { n: o.n, concurrency: 50, retention: KEPT };
     case "latency":
@@ -484,6 +403,13 @@ async function main(): Promise<number> {
     }`,
   );
   for (const note of notes) console.log(`note: ${note}`);
+  if (o.curves) {
+    try {
+      return await curves(o, libs, url, runId, `${cpus().length} cores`);
+    } finally {
+      await server?.stop();
+    }
+  }
   const results: Results = new Map(libs.map((l) => [l.id, new Map()]));
   const started = performance.now();
   try {
@@ -492,8 +418,12 @@ async function main(): Promise<number> {
         // Rotate the order of the libraries from run to run, to spread drift fairly.
         const order = libs.map((_, i) => libs[(i + run) % libs.length]);
         for (const lib of order) {
-          // Repid's retention option has no like-for-like setting in the peers' drivers.
-          if (scenario === "process-c50-kept" && !lib.id.startsWith("repid")) {
+          // Only Repid has the observing switches; its retention option has no
+          // like-for-like setting in the peers' drivers.
+          if (
+            (scenario === "process-c50-observed" || scenario === "process-c50-kept") &&
+            !lib.id.startsWith("repid")
+          ) {
             continue;
           }
           const prefix = `repid-bench-${runId}-${lib.id}-${scenario}-${run}`;
@@ -521,11 +451,23 @@ async function main(): Promise<number> {
   const repids = ids.filter((id) => id.startsWith("repid"));
   if (repids.length && (ids.includes("bullmq") || ids.includes("bee-queue"))) {
     console.log("");
-    console.log("Targets of issue 7 (ratios of medians, Repid / peer):");
+    console.log(
+      "Goals of issue 19 (ratios of medians within this run, Repid / peer):",
+    );
     console.log("");
     console.log(
       targetTable(
         repids.map((r) => ({ repid: r, results: targets(results, r) })),
+      ),
+    );
+  }
+  if (repids.some((r) => results.get(r)?.has("process-c50-observed"))) {
+    console.log("");
+    console.log("Cost of observing (issue 15, ratio of medians):");
+    console.log("");
+    console.log(
+      targetTable(
+        repids.map((r) => ({ repid: r, results: [observeCost(results, r)] })),
       ),
     );
   }
@@ -547,6 +489,62 @@ async function main(): Promise<number> {
   const failed = [...results.values()].some((m) =>
     [...m.values()].some((list) => list.some((s) => "error" in s))
   );
+  return failed ? 1 : 0;
+}
+
+/** `--curves`: the cost curves of one Repid variant (the first of `--libs`, else Repid on Deno). */
+async function curves(
+  o: Options,
+  libs: Library[],
+  url: string,
+  runId: string,
+  machine: string,
+): Promise<number> {
+  const lib = libs.find((l) => l.lib === "repid");
+  if (!lib) {
+    console.log(
+      "--curves: no Repid variant selected (--libs repid-deno or repid-node)",
+    );
+    return 1;
+  }
+  const started = performance.now();
+  const report = await runCurves(lib, url, {
+    sizes: o.smoke ? SMOKE_SIZES : FULL_SIZES,
+    runs: o.smoke ? 1 : o.runs,
+    runId,
+    childTimeoutMs: o.childTimeoutMs,
+    machine,
+  });
+  console.log("");
+  console.log(curvesTables(report));
+  const json = JSON.stringify(report, null, 2) + "\n";
+  const dir = new URL(".bench/", ROOT).pathname;
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const file = `${dir}curves-${stamp}${o.smoke ? "-smoke" : ""}.json`;
+  writeFileSync(file, json);
+  const written = [file];
+  if (!o.smoke) {
+    // The figures the README shows: the plot and its data, kept in the repository.
+    const svg = new URL("./curves.svg", import.meta.url).pathname;
+    const data = new URL("./curves.json", import.meta.url).pathname;
+    writeFileSync(svg, reportSvg(report));
+    writeFileSync(data, json);
+    written.push(svg, data);
+  }
+  console.log(
+    `\n(${((performance.now() - started) / 1000).toFixed(1)} s; written: ${
+      written.map((f) => relative(ROOT.pathname, f)).join(", ")
+    })`,
+  );
+  const failed = [
+    report.backlog,
+    report.queues,
+    report.payload,
+    report.processes,
+    report.memory,
+  ]
+    .some((points) => points.some((p) => p.errors?.length));
   return failed ? 1 : 0;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The bench's arithmetic and output: medians with min–max per metric, the
- * table, the JSON lines and the target ratios of issue 7. Pure functions.
+ * table, the JSON lines and the goals of issue 19 (ratios within one run).
+ * Pure functions.
  *
  * @module
  */
@@ -14,6 +15,7 @@ export const SCENARIOS = [
   "enqueue-bulk",
   "process-c1",
   "process-c50",
+  "process-c50-observed",
   "process-c50-kept",
   "latency",
 ] as const;
@@ -90,6 +92,12 @@ const ROWS: Row[] = [
     digits: 0,
   },
   {
+    scenario: "process-c50-observed",
+    metric: "jobsPerSec",
+    label: "b. process c=50, events+metrics+tracing on, jobs/s",
+    digits: 0,
+  },
+  {
     scenario: "process-c50-kept",
     metric: "jobsPerSec",
     label: "b. process c=50, retention 1,000 done (Repid), jobs/s",
@@ -112,6 +120,18 @@ const ROWS: Row[] = [
     metric: "p99Ms",
     label: "c. latency p99, ms",
     digits: 2,
+  },
+  {
+    scenario: "latency",
+    metric: "redisCmdsPerJob",
+    label: "c. Redis commands/job (enqueue → result)",
+    digits: 1,
+  },
+  {
+    scenario: "latency",
+    metric: "seqCpuUsPerJob",
+    label: "c. worker + producer CPU µs/job (enqueue → result)",
+    digits: 1,
   },
   {
     scenario: "process-c50",
@@ -236,19 +256,21 @@ export function jsonLines(
   return out;
 }
 
-/** A target of issue 7, evaluated for one Repid variant. */
+/** A goal of issue 19, evaluated for one Repid variant. */
 export interface TargetResult {
   /** What is compared. */
   name: string;
-  /** The measured ratio Repid / peer. */
+  /** The measured ratio Repid / peer, or the figure itself for an absolute goal. */
   ratio: number | undefined;
-  /** The goal, as text ("≥ 3×"). */
+  /** The goal, as text ("≥ 3×", "≤ 15"). */
   goal: string;
   /** Whether the goal is met; `undefined` when a figure is missing. */
   pass: boolean | undefined;
+  /** `true` when `ratio` is the figure itself (an absolute goal). */
+  absolute?: boolean;
 }
 
-/** The targets of issue 7 for `repid` (a library id) against `bullmq` and `bee-queue`. */
+/** The goals of issue 19 for `repid` (a library id) against `bullmq` and `bee-queue`. */
 export function targets(results: Results, repid: string): TargetResult[] {
   const m = (lib: string, scenario: Scenario, metric: string) =>
     median(results, lib, scenario, metric);
@@ -265,7 +287,40 @@ export function targets(results: Results, repid: string): TargetResult[] {
     const pass = ratio === undefined ? undefined : op === ">=" ? ratio >= factor : ratio <= factor;
     return { name, ratio, goal: `${op === ">=" ? "≥" : "≤"} ${factor}×`, pass };
   };
+  const atMost = (
+    name: string,
+    value: number | undefined,
+    max: number,
+  ): TargetResult => ({
+    name,
+    ratio: value,
+    goal: `≤ ${max}`,
+    pass: value === undefined ? undefined : value <= max,
+    absolute: true,
+  });
+  const rss = m(repid, "process-c50", "peakRssBytes");
   return [
+    check(
+      "enqueue one by one jobs/s vs Bee-Queue",
+      m(repid, "enqueue-single", "jobsPerSec"),
+      m("bee-queue", "enqueue-single", "jobsPerSec"),
+      ">=",
+      1.2,
+    ),
+    check(
+      "enqueue bulk jobs/s vs Bee-Queue",
+      m(repid, "enqueue-bulk", "jobsPerSec"),
+      m("bee-queue", "enqueue-bulk", "jobsPerSec"),
+      ">=",
+      1.5,
+    ),
+    check(
+      "process c=1 jobs/s vs Bee-Queue",
+      m(repid, "process-c1", "jobsPerSec"),
+      m("bee-queue", "process-c1", "jobsPerSec"),
+      ">=",
+      1.2,
+    ),
     check(
       "process c=50 jobs/s vs BullMQ",
       m(repid, "process-c50", "jobsPerSec"),
@@ -281,20 +336,6 @@ export function targets(results: Results, repid: string): TargetResult[] {
       2,
     ),
     check(
-      "enqueue one by one jobs/s vs Bee-Queue",
-      m(repid, "enqueue-single", "jobsPerSec"),
-      m("bee-queue", "enqueue-single", "jobsPerSec"),
-      ">=",
-      1.3,
-    ),
-    check(
-      "enqueue bulk jobs/s vs Bee-Queue",
-      m(repid, "enqueue-bulk", "jobsPerSec"),
-      m("bee-queue", "enqueue-bulk", "jobsPerSec"),
-      ">=",
-      1.5,
-    ),
-    check(
       "latency p50 vs Bee-Queue",
       m(repid, "latency", "p50Ms"),
       m("bee-queue", "latency", "p50Ms"),
@@ -302,27 +343,53 @@ export function targets(results: Results, repid: string): TargetResult[] {
       1,
     ),
     check(
-      "latency p50 vs BullMQ",
-      m(repid, "latency", "p50Ms"),
-      m("bullmq", "latency", "p50Ms"),
+      "latency p99 vs Bee-Queue",
+      m(repid, "latency", "p99Ms"),
+      m("bee-queue", "latency", "p99Ms"),
       "<=",
-      0.5,
+      1,
+    ),
+    atMost(
+      "Redis commands per job, sequential enqueue → result",
+      m(repid, "latency", "redisCmdsPerJob"),
+      15,
+    ),
+    check(
+      "worker + producer CPU per job, sequential, vs Bee-Queue",
+      m(repid, "latency", "seqCpuUsPerJob"),
+      m("bee-queue", "latency", "seqCpuUsPerJob"),
+      "<=",
+      1,
+    ),
+    atMost(
+      "worker peak RSS (c=50), MB",
+      rss === undefined ? undefined : rss / 1048576,
+      95,
     ),
     check(
       "Redis CPU per job (c=50) vs BullMQ",
       m(repid, "process-c50", "redisCpuUsPerJob"),
       m("bullmq", "process-c50", "redisCpuUsPerJob"),
       "<=",
-      0.5,
-    ),
-    check(
-      "worker peak RSS (c=50) vs BullMQ",
-      m(repid, "process-c50", "peakRssBytes"),
-      m("bullmq", "process-c50", "peakRssBytes"),
-      "<=",
-      1,
+      0.4,
     ),
   ];
+}
+
+/**
+ * The cost of observing (issue 15): throughput at c=50 with events, metrics
+ * and tracing (no SDK) on, against off; the goal is within 5 %.
+ */
+export function observeCost(results: Results, repid: string): TargetResult {
+  const on = median(results, repid, "process-c50-observed", "jobsPerSec");
+  const off = median(results, repid, "process-c50", "jobsPerSec");
+  const ratio = on !== undefined && off !== undefined && off > 0 ? on / off : undefined;
+  return {
+    name: "process c=50 jobs/s, observed / not",
+    ratio,
+    goal: "≥ 0.95×",
+    pass: ratio === undefined ? undefined : ratio >= 0.95,
+  };
 }
 
 /** The targets as a Markdown table. */
@@ -339,7 +406,8 @@ export function targetTable(
     const cells = rows.map((r) => {
       const x = r.results[i];
       if (x.ratio === undefined) return "n/a";
-      return `${x.ratio.toFixed(2)}× ${x.pass ? "pass" : "MISS"}`;
+      const figure = x.absolute ? x.ratio.toFixed(1) : `${x.ratio.toFixed(2)}×`;
+      return `${figure} ${x.pass ? "pass" : "MISS"}`;
     });
     lines.push(`| ${t.name} | ${t.goal} | ${cells.join(" | ")} |`);
   }

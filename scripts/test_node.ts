@@ -61,8 +61,14 @@ export const DENO_ONLY: Readonly<Record<string, string>> = {
   "tests/integration/cli_test.ts":
     "runs `deno task worker` subprocesses; the npm bin is checked by test:npm-pack",
   "tests/integration/examples_test.ts": "runs the .ts examples with `deno run`",
+  "tests/integration/cli_metrics_test.ts":
+    "runs `repid worker --metrics-port` with `deno run`; worker_metrics_test.ts runs on Node",
   "tests/integration/cli_dashboard_test.ts":
     "runs `repid dashboard` with `deno run`; the npm bin is checked by test:npm-pack",
+  "tests/integration/cli_commands_test.ts":
+    "runs `repid <command>` with `deno run` and `deno task`; the npm bin is checked by test:npm-pack",
+  "tests/integration/cli_operate_test.ts":
+    "runs `repid <command>` with `deno run`; the npm bin is checked by test:npm-pack",
   "tests/integration/cli_signals_test.ts":
     "runs `repid worker` with `deno run` under a signal-forwarding parent",
   "tests/integration/no_deno_on_path_test.ts":

@@ -160,7 +160,7 @@ export type StoreCondition =
 const CONDITION_TEXT: Record<StoreCondition, string> = {
   unreachable: "the store did not answer",
   out_of_memory: "the store is out of memory (Redis maxmemory reached with the noeviction " +
-    "policy); free memory (shorter resultTtlMs, fewer waiting jobs) or raise maxmemory, then retry",
+    "policy); free memory (shorter resultTtlMs, a retention limit, fewer waiting jobs) or raise maxmemory, then retry",
   loading: "the store is loading its data after a restart; retry in a moment",
   busy: "the store is busy running a long script; retry in a moment",
   read_only: "the store is a read-only replica (after a failover?); connect to the primary",

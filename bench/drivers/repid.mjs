@@ -22,29 +22,40 @@ export async function open({ url, prefix, queue }) {
           `${modulePath} has no Repid.enqueueJobs: the npm build is stale, run deno task build:npm`,
         );
       }
+      // `o` (the cost curves): `payload`, a string sent as a second argument;
+      // `queues`, a list the jobs are spread over (actor noop_<k> on queue k).
+      const args = (i, o) => (o?.payload ? [i, o.payload] : [i]);
+      const target = (i, o) => {
+        const list = o?.queues;
+        if (!list) return { actor: "noop", queue };
+        const k = i % list.length;
+        return { actor: `noop_${k}`, queue: list[k] };
+      };
       return {
-        async enqueue(i) {
-          await producer.enqueueJob("noop", { args: [i], queue });
+        async enqueue(i, o) {
+          const t = target(i, o);
+          await producer.enqueueJob(t.actor, { args: args(i, o), queue: t.queue });
         },
-        async enqueueBulk(list) {
+        async enqueueBulk(list, o) {
           await producer.enqueueJobs(
-            list.map((i) => ({ actor: "noop", args: [i], queue })),
+            list.map((i) => {
+              const t = target(i, o);
+              return { actor: t.actor, args: args(i, o), queue: t.queue };
+            }),
           );
         },
-        async enqueueAndWait(i) {
-          const job = await producer.enqueueJob("noop", { args: [i], queue });
+        async enqueueAndWait(i, o) {
+          const t = target(i, o);
+          const job = await producer.enqueueJob(t.actor, { args: args(i, o), queue: t.queue });
           await job.result;
         },
         close: () => producer.close(),
       };
     },
-    worker({ concurrency, onDone, retention }) {
-      // "job done" is logged once the job's ack (and result) is stored.
+    worker({ concurrency, onDone, retention, observe = false, queues }) {
       const logger = {
         debug() {},
-        info(message) {
-          if (message === "job done") onDone();
-        },
+        info() {},
         warn(message, fields) {
           console.error("repid warn:", message, fields);
         },
@@ -52,13 +63,38 @@ export async function open({ url, prefix, queue }) {
           console.error("repid error:", message, fields);
         },
       };
+      // observe: metrics and tracing (no OpenTelemetry SDK registered) on, and
+      // a listener on every event; otherwise both off and only the "done" listener.
       const worker = new Worker(url, {
         prefix,
         concurrency,
         logger,
+        metrics: observe,
+        tracing: observe,
         ...(retention ? { retention: { done: retention } } : {}),
       });
-      worker.actor(async function noop(_i) {}, { queue });
+      if (queues) {
+        queues.forEach((q, k) => worker.actor(async (_i) => {}, { name: `noop_${k}`, queue: q }));
+      } else worker.actor(async function noop(_i) {}, { queue });
+      // "done" is emitted once the job's ack (and result) is stored.
+      worker.on("done", () => onDone());
+      if (observe) {
+        let seen = 0;
+        for (
+          const name of [
+            "started",
+            "done",
+            "failed",
+            "retrying",
+            "dead",
+            "leaseLost",
+            "error",
+            "idle",
+          ]
+        ) {
+          worker.on(name, () => void seen++);
+        }
+      }
       let running;
       return {
         start() {

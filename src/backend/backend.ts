@@ -18,8 +18,10 @@ import type {
   JobStatus,
   LeasedJob,
   NewJob,
+  QueueStoreEvent,
 } from "../core/job.ts";
 import type { ScheduleBackend } from "./schedule_backend.ts";
+import type { ThroughputMinute } from "../core/throughput.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../core/worker_info.ts";
 import type { GroupLimits, RateLimit } from "../core/flow.ts";
 import type { QueueCounts, QueueState } from "../core/queue_state.ts";
@@ -216,6 +218,11 @@ export interface Backend extends ScheduleBackend {
    * `maxDeliveries`. Returns what happened, or `lost` when the lease is gone.
    */
   requeue(queue: string, request: RequeueRequest): Promise<"requeued" | "dead" | "lost">;
+  /**
+   * Stores `progressJson` as the latest progress of a leased job and
+   * announces it on the queue's channel; `false` if the lease is lost.
+   */
+  setProgress(queue: string, id: string, token: string, progressJson: string): Promise<boolean>;
   /** Dead-letters a leased job with a reason; `false` if the lease is lost. */
   deadLetter(
     queue: string,
@@ -325,6 +332,30 @@ export interface Backend extends ScheduleBackend {
   onFinished(
     queue: string,
     listener: (id: string, info?: JobInfo) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>>;
+  /**
+   * The jobs of `queue` that finished in each minute from the minute of
+   * `since` (epoch ms) to the current one (store clock), oldest first, with
+   * every minute present (0 when none finished); the counts are kept for 24
+   * hours, so an earlier `since` starts 24 hours ago.
+   */
+  throughput(queue: string, since: number): Promise<ThroughputMinute[]>;
+  /**
+   * How long the job of `queue` that waits longest has waited, in
+   * milliseconds (store clock): the head of the queue, or a deferred job
+   * past its due time, whichever waits since earlier; 0 when none waits.
+   */
+  oldestWaitingMs(queue: string): Promise<number>;
+  /**
+   * Calls `listener` with every event of `queue` from now on: each job that
+   * finishes (as {@linkcode Backend.onFinished} tells it) and each progress
+   * a running job reports. Resolves once subscribed, with the function
+   * that unsubscribes; `onReconnect` as for `onFinished`.
+   */
+  onQueueEvents(
+    queue: string,
+    listener: (event: QueueStoreEvent) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>>;
   /**

@@ -35,6 +35,8 @@ export interface WorkerArgs {
   leaseMs?: number;
   /** How long running jobs may finish on shutdown, in milliseconds. */
   graceMs?: number;
+  /** Serve /metrics, /healthz and /readyz on this port (0: any free port). */
+  metricsPort?: number;
 }
 
 const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
@@ -59,6 +61,12 @@ export const WORKER_OPTIONS: readonly OptionSpec[] = [
     flag: "--grace-ms",
     value: "N",
     help: "How long running jobs may finish on shutdown, in ms\n(default: 10000)",
+  },
+  {
+    flag: "--metrics-port",
+    value: "N",
+    help: "Serve /metrics (Prometheus), /healthz and /readyz over\n" +
+      "HTTP on port N of all interfaces (0: any free port;\nthe log names it)",
   },
   HELP_OPTION,
 ];
@@ -105,11 +113,20 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
     const use = line.last(flag);
     return use && wholeNumber(use, min);
   };
-  const [concurrency, leaseMs, graceMs] = [
+  const [concurrency, leaseMs, graceMs, metricsPort] = [
     number("--concurrency", 1),
     number("--lease-ms", 0),
     number("--grace-ms", 0),
+    number("--metrics-port", 0),
   ];
+  if (metricsPort !== undefined) {
+    if (metricsPort > 65_535) {
+      throw new UsageError(
+        `option --metrics-port is ${metricsPort}, expected a port from 0 to 65535`,
+      );
+    }
+    out.metricsPort = metricsPort;
+  }
   if (concurrency !== undefined) out.concurrency = concurrency;
   if (leaseMs !== undefined) out.leaseMs = leaseMs;
   if (graceMs !== undefined) out.graceMs = graceMs;

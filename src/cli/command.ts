@@ -66,8 +66,6 @@ export interface CommandOutput {
 export interface CommandInput {
   /** The command line (options by their canonical flag). */
   line: CommandLine;
-  /** The words the user typed before the command's name (`npx repid`), for hints. */
-  invocation: string;
   /** Connects to the store (once; later calls return the same), for `action`. */
   connect(action: string): Promise<Store>;
 }
@@ -130,7 +128,6 @@ export function storeCommand(spec: StoreCommandSpec): Command {
         const address = storeAddress(line, process.env);
         const output = await spec.run({
           line,
-          invocation,
           connect: (action) => (store ??= openStore(address, action)),
         });
         process.stdout.write(line.has(JSON_OPTION.flag) ? formatJson(output.json) : output.text);

@@ -121,7 +121,7 @@ export function parseCommandLine(
 }
 
 /**
- * The value of a whole-number option, at least `min`; throws a
+ * The value of a whole-number option, at least `min` (and at most `max`); throws a
  * {@linkcode UsageError} naming the flag and the value otherwise.
  *
  * @example
@@ -129,11 +129,12 @@ export function parseCommandLine(
  * wholeNumber({ typed: "--limit", value: "50" }, 1); // 50
  * ```
  */
-export function wholeNumber(use: OptionUse, min: number): number {
+export function wholeNumber(use: OptionUse, min: number, max?: number): number {
   const n = /^\d+$/.test(use.value) ? Number(use.value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) {
+  if (!Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) {
+    const expected = max === undefined ? `≥ ${min}` : `from ${min} to ${max}`;
     throw new UsageError(
-      `option ${use.typed} is ${JSON.stringify(use.value)}, expected a whole number ≥ ${min}`,
+      `option ${use.typed} is ${JSON.stringify(use.value)}, expected a whole number ${expected}`,
     );
   }
   return n;

@@ -5,7 +5,12 @@
  */
 
 import type { Command } from "./command.ts";
+import { cancelCommand, promoteCommand, removeCommand } from "./commands/job_actions.ts";
 import { jobCommand } from "./commands/job_command.ts";
+import { jobsCommand } from "./commands/jobs_command.ts";
+import { pauseCommand, purgeCommand, resumeCommand } from "./commands/queue_actions.ts";
+import { queuesCommand } from "./commands/queues_command.ts";
+import { requeueCommand } from "./commands/requeue_command.ts";
 import { workersCommand } from "./commands/workers_command.ts";
 import { dashboardCommand } from "./dashboard_command.ts";
 import { workerCommand } from "./worker_command.ts";
@@ -27,15 +32,34 @@ const dashboard: Command = {
 };
 
 /** Every command, by the order of the help. */
-export const COMMANDS: readonly Command[] = [jobCommand, workersCommand, worker, dashboard];
+export const COMMANDS: readonly Command[] = [
+  queuesCommand,
+  jobsCommand,
+  jobCommand,
+  cancelCommand,
+  requeueCommand,
+  promoteCommand,
+  removeCommand,
+  pauseCommand,
+  resumeCommand,
+  purgeCommand,
+  workersCommand,
+  worker,
+  dashboard,
+];
 
 /**
  * The list of commands for the top-level help, each with its usage and
  * summary, under `Usage: <invocation> <command> [options]`.
  */
 export function commandsHelp(invocation: string): string {
-  const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.usage}`.trim().length)) + 3;
-  const lines = COMMANDS.map((c) => `  ${`${c.name} ${c.usage}`.trim().padEnd(width)}${c.summary}`);
+  const width = 26;
+  const lines = COMMANDS.map((c) => {
+    const call = `${c.name} ${c.usage}`.trim();
+    return call.length < width
+      ? `  ${call.padEnd(width)}${c.summary}`
+      : `  ${call}\n  ${" ".repeat(width)}${c.summary}`;
+  });
   return `Usage: ${invocation} <command> [options]
 
 Commands:

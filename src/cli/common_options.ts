@@ -32,7 +32,7 @@ export const PREFIX_OPTION: OptionSpec = {
 /** `--json`. */
 export const JSON_OPTION: OptionSpec = {
   flag: "--json",
-  help: "Print JSON (for scripts) instead of a table",
+  help: "Print JSON (for scripts) instead of text",
 };
 
 /** `-h`, `--help`. */

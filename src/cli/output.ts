@@ -74,6 +74,11 @@ export function formatTime(ms: number | null | undefined): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/** `word` with its first letter upper-case (`purged` → `Purged`). */
+export function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ");
 }

@@ -6,17 +6,14 @@
  * @module
  */
 
-import type { Backend } from "../backend/backend.ts";
 import { openBackend } from "../backend/open_backend.ts";
 import { Repid } from "../producer/repid.ts";
 import type { StoreAddress } from "./common_options.ts";
 
-/** A connected producer and its store; `close()` closes both. */
+/** A connected producer; `close()` closes it and its store. */
 export interface Store {
   /** The producer (the operating API). */
   producer: Repid;
-  /** Its store. */
-  backend: Backend;
   /** Closes the producer and the store's connections. */
   close(): Promise<void>;
 }
@@ -45,7 +42,6 @@ export async function openStore(address: StoreAddress, action: string): Promise<
     });
     return {
       producer,
-      backend,
       async close() {
         await producer.close();
         await backend.close();

@@ -18,6 +18,7 @@ import { CommandError, reportError as fail } from "./command.ts";
 import { redisUrlFromEnv } from "./common_options.ts";
 import { type ExportedActor, exportedActors } from "./module_actors.ts";
 import { syntaxErrorLocation } from "./syntax_location.ts";
+import { serveFetchHandler } from "./http_server.ts";
 
 /**
  * Runs `repid worker` with the arguments that follow `worker`. Writes the
@@ -83,13 +84,22 @@ export async function workerCommand(
           `counted once (send it again to exit without waiting for running jobs)`,
       ),
   });
+  let closeServer: (() => Promise<void>) | undefined;
   try {
+    if (args.metricsPort !== undefined) {
+      const served = await serveFetchHandler(worker.fetchHandler, args.metricsPort);
+      closeServer = served.close;
+      logger.info(`serving /metrics, /healthz and /readyz on http://0.0.0.0:${served.port}`, {
+        port: served.port,
+      });
+    }
     await worker.runForever();
   } catch (error) {
     // The worker could not start: Redis unreachable, a thread actor's module unusable.
     return fail(error, 1);
   } finally {
     removeSignals();
+    await closeServer?.();
   }
   return 0;
 }

@@ -28,6 +28,15 @@ export interface JobContext {
    * the job's lease. Pass it on to `fetch()` and other cancellable work.
    */
   readonly signal: AbortSignal;
+  /**
+   * Reports the job's progress: any JSON value (a number from 0 to 100, an
+   * object…). The latest value is stored on the job (`job.progress()`,
+   * `JobInfo.progress`) and announced to `job.onProgress()` and the queue's
+   * `events()`; calls are coalesced (at most one store write per 100 ms), so
+   * a tight loop may call it freely. Throws a `TypeError` for a value that
+   * is not JSON. Sync actors on threads have it too.
+   */
+  progress(value: unknown): void;
 }
 
 /** Any function usable as an actor. */

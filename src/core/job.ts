@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isTraceparent } from "./traceparent.ts";
 import { logicalQueue } from "./partitions.ts";
 import { workerOfToken } from "./lease_token.ts";
 
@@ -125,7 +126,17 @@ export interface JobInfo {
   group?: string;
   /** When the job expires unless started (epoch ms), when it does. */
   expiresAt?: number;
+  /** The latest progress its actor reported (`this.progress()`); absent before any. */
+  progress?: unknown;
 }
+
+/**
+ * What a queue's channel tells of its jobs: one finished (with its state
+ * when the message carries it), or a running job's progress.
+ */
+export type QueueStoreEvent =
+  | { type: "finished"; id: string; info?: JobInfo }
+  | { type: "progress"; id: string; progress: unknown };
 
 /** Per-job settings stored with the job when the producer gave them. */
 export interface JobOptions {
@@ -164,6 +175,12 @@ export interface JobOptions {
    * @default {undefined (never expires)}
    */
   expiresInMs?: number;
+  /**
+   * The W3C `traceparent` of the producer's `send` span, when an
+   * OpenTelemetry SDK recorded it: the worker's `process` span continues it.
+   * @default {undefined (not traced)}
+   */
+  traceparent?: string;
 }
 
 /** A job to be added to a queue, already validated and serialised. */
@@ -218,6 +235,8 @@ export interface LeasedJob {
   startedAt: number;
   /** Per-job options. */
   options: JobOptions;
+  /** When the job became due (epoch ms; 0 when it was due at once, on enqueue). */
+  dueAt: number;
 }
 
 /** How a leased job ended, to be written together with the ack. */
@@ -238,6 +257,24 @@ export interface Completion {
   attempts: number;
   /** How long to keep the result, in milliseconds. */
   ttlMs: number;
+}
+
+/**
+ * Since when a waiting job waits (epoch ms): its due time, or its enqueue
+ * time when it was due at once (`due` 0). For the store's fields as strings.
+ *
+ * @example
+ * ```ts
+ * import { waitingSince } from "./job.ts";
+ *
+ * console.log(waitingSince("1000", "0"), waitingSince("1000", "5000")); // 1000 5000
+ * ```
+ */
+export function waitingSince(enq: string | undefined, due: string | undefined): number | undefined {
+  const e = Number(enq ?? NaN);
+  const d = Number(due ?? 0);
+  if (!Number.isFinite(e)) return undefined;
+  return Number.isFinite(d) && d > e ? d : e;
 }
 
 /** Parses `text` as JSON, or returns `fallback` when it is not valid JSON. */
@@ -279,6 +316,7 @@ export function storedOptions(text: string | undefined): JobOptions {
   if (typeof o.group === "string" && o.group !== "") out.group = o.group;
   if (Number.isSafeInteger(o.expiresAt)) out.expiresAt = o.expiresAt as number;
   if (isMs(o.expiresInMs)) out.expiresInMs = o.expiresInMs;
+  if (isTraceparent(o.traceparent)) out.traceparent = o.traceparent;
   return out;
 }
 
@@ -286,8 +324,8 @@ export function storedOptions(text: string | undefined): JobOptions {
  * Builds a {@linkcode JobInfo} from a job's stored fields (a Redis hash, or
  * the same fields held in memory): `status`, `actor`, `args`, `deliveries`,
  * `attempts`, `enq`, `due`, `errors`, `stalls`, `started`, `token`, `priority`,
- * `group`, `expires`, and once finished `value`, `error`, `finished`, `reason`. A
- * partition's job names its logical queue.
+ * `group`, `expires`, `progress`, and once finished `value`, `error`,
+ * `finished`, `reason`. A partition's job names its logical queue.
  */
 export function jobInfoFromHash(
   physical: string,
@@ -317,6 +355,7 @@ export function jobInfoFromHash(
   if (h.priority) info.priority = Number(h.priority);
   if (h.group) info.group = h.group;
   if (h.expires) info.expiresAt = Number(h.expires);
+  if (h.progress !== undefined) info.progress = parseJsonOr(h.progress, null);
   if (isFinished(status)) {
     const result: JobResult = {
       id,

@@ -104,6 +104,8 @@ export const JOB_FIELDS = [
   "group",
   /** When the job expires unless started (epoch ms), when it does. */
   "expires",
+  /** The latest progress the actor reported, as JSON. */
+  "progress",
 ] as const;
 
 /** One field of a stored job record. */

@@ -60,6 +60,20 @@ export const FINISHED_MESSAGE_MAX = 65_536;
 export const RECLAIM_BATCH = 1_000;
 
 /**
+ * Fetch looks for expired leases only when one may have expired (it keeps
+ * the earliest lease expiry it knows of) and, whatever it knows, at least
+ * once every this many milliseconds per queue.
+ *
+ * @example
+ * ```ts
+ * import { LEASE_SCAN_MS } from "./store_limits.ts";
+ *
+ * console.log(LEASE_SCAN_MS); // 1000
+ * ```
+ */
+export const LEASE_SCAN_MS = 1_000;
+
+/**
  * How many expired entries of a finished-jobs index one finishing job
  * removes at most (the index's count never includes them: they are only
  * memory until removed).
@@ -72,6 +86,32 @@ export const RECLAIM_BATCH = 1_000;
  * ```
  */
 export const FINISHED_TRIM_BATCH = 100;
+
+/**
+ * The span of one throughput count (`q.throughput()`): jobs finished per
+ * minute, per queue and status, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { THROUGHPUT_MINUTE_MS } from "./store_limits.ts";
+ *
+ * console.log(THROUGHPUT_MINUTE_MS); // 60000
+ * ```
+ */
+export const THROUGHPUT_MINUTE_MS = 60_000;
+
+/**
+ * How long the per-minute throughput counts are kept, in milliseconds: 24
+ * hours, plus the minute being counted (each minute's count expires by itself).
+ *
+ * @example
+ * ```ts
+ * import { THROUGHPUT_KEEP_MS } from "./store_limits.ts";
+ *
+ * console.log(THROUGHPUT_KEEP_MS / 3_600_000); // 24.016666666666666
+ * ```
+ */
+export const THROUGHPUT_KEEP_MS = 24 * 3_600_000 + 60_000;
 
 /**
  * The most jobs one page of `q.jobs()` holds.

@@ -58,6 +58,7 @@ table { width: 100%; border-collapse: collapse; font-size: 0.93rem; }
 th, td { text-align: left; padding: 0.6rem 0.9rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; color: var(--muted); font-size: 0.78rem; text-transform: uppercase; letter-spacing: 0.04em; }
 tr:last-child td { border-bottom: 0; }
+tr[data-job] td:first-child, tr[data-worker] td:first-child { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .count.zero { color: var(--muted); opacity: 0.55; font-weight: 400; }
 .tabs .n .count { color: var(--muted); font-weight: 400; opacity: 1; }
@@ -120,7 +121,7 @@ dl.facts dd { margin: 0; font-variant-numeric: tabular-nums; }
 .notice.error { border-color: var(--dead); color: var(--dead); }
 .pager { display: flex; justify-content: flex-end; padding: 0.6rem 0.9rem; gap: 0.5rem; }
 .chart svg { display: block; width: 100%; height: auto; }
-.chart .bar-done { fill: var(--done); } .chart .bar-failed { fill: var(--failed); }
+.chart .bar-done { fill: var(--done); } .chart .bar-failed { fill: var(--failed); } .chart .bar-cancelled { fill: var(--cancelled); }
 .chart .axis { stroke: var(--line); } .chart text { fill: var(--muted); font-size: 10px; font-family: inherit; }
 .legend { display: flex; gap: 1rem; color: var(--muted); font-size: 0.85rem; padding: 0 1.25rem 0.75rem; }
 .legend i { display: inline-block; width: 0.7rem; height: 0.7rem; border-radius: 2px; margin-right: 0.35rem; vertical-align: -1px; background: var(--state); }

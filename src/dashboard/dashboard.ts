@@ -8,7 +8,7 @@
  */
 
 import type { RedisInput } from "../backend/redis/connection.ts";
-import { RepidError } from "../errors.ts";
+import { JobNotFoundError, QueueNotFoundError, RepidError } from "../errors.ts";
 import type { Repid } from "../producer/repid.ts";
 import { type ActionTarget, runAction, UnknownActionError } from "./actions.ts";
 import { DASHBOARD_CSS } from "./assets_css.ts";
@@ -212,6 +212,9 @@ export function dashboard(options: DashboardOptions): DashboardHandler {
       if (error instanceof TypeError || error instanceof RangeError) {
         return errorPage(400, "Bad Request", error.message);
       }
+      if (error instanceof QueueNotFoundError || error instanceof JobNotFoundError) {
+        return errorPage(404, "Not Found", error.message);
+      }
       if (error instanceof RepidError) return errorPage(503, "Store Error", error.message);
       throw error;
     }
@@ -280,7 +283,7 @@ export function dashboard(options: DashboardOptions): DashboardHandler {
         });
         if (job) return redirect(href(ctx, "queues", b, "jobs", id));
       }
-      const state = url.searchParams.get("state") ?? "queued";
+      const state = url.searchParams.get("state") || "queued";
       if (!(QUEUE_STATES as readonly string[]).includes(state)) {
         throw new TypeError(
           `Unknown state ${JSON.stringify(state)}: expected one of ${QUEUE_STATES.join(", ")}`,

@@ -6,7 +6,7 @@
  */
 
 import type { LiveWorker } from "../producer/repid.ts";
-import { QUEUE_STATES } from "../core/queue_state.ts";
+import { QUEUE_STATES, type QueueCounts } from "../core/queue_state.ts";
 import { formatCount } from "./format.ts";
 import { attr, type Html, markup } from "./html.ts";
 import { actionForm, href, layout, type PageContext } from "./layout.ts";
@@ -69,12 +69,25 @@ export function renderOverviewPage(
   );
   const heads = QUEUE_STATES.map((s) => markup`<th class="num">${s}</th>`);
   const legend = markup`<div class="legend"><span class="state-done"><i></i>done</span>
-<span class="state-failed"><i></i>failed, dead or cancelled</span></div>`;
+<span class="state-failed"><i></i>failed or dead</span><span class="state-cancelled"><i></i>cancelled</span></div>`;
   const chart = view.throughput
     ? markup`${throughputChart(view.throughput)}${legend}`
     : markup`<div class="empty">No throughput figures from this store.</div>`;
+  const total = (state: string) =>
+    view.queues.reduce((sum, q) => sum + (q.counts?.[state as keyof QueueCounts] ?? 0), 0);
+  const stat = (label: string, state: string, value: number) =>
+    markup`<div class="panel stat state-${state}"><div class="label">${label}</div><div class="value count state-${state}">${
+      formatCount(value)
+    }</div></div>`;
+  const stats = markup`<div class="grid">${stat("Waiting", "queued", total("queued"))}${
+    stat("Running", "active", total("active"))
+  }${stat("Failed", "failed", total("failed"))}${stat("Dead", "dead", total("dead"))}${
+    stat("Workers", "done", view.workers.length)
+  }</div>`;
   const body = markup`<h1>Queues</h1>
 <p class="lead">${view.queues.length} queues · ${view.workers.length} live workers</p>
+${stats}
+<h2>By queue</h2>
 <div class="panel"><table>
 <thead><tr><th>Queue</th>${heads}${ctx.readOnly ? "" : markup`<th></th>`}</tr></thead>
 <tbody>${rows}</tbody>

@@ -176,6 +176,86 @@ export class Job<T = unknown> {
   }
 
   /**
+   * Reads the latest progress the job's actor reported with
+   * `this.progress(value)`, or `null` before any (or when the id is unknown).
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const job = await producer.enqueueJob("resize", { args: ["a.png"] });
+   * console.log(await job.progress()); // null: not started
+   * await producer.close();
+   * ```
+   */
+  async progress(): Promise<unknown> {
+    return (await this.info())?.progress ?? null;
+  }
+
+  /**
+   * Calls `listener` with each progress the job's actor reports from now on
+   * (in any process), until the returned function is called or the job
+   * finishes. Reports are coalesced by the worker: a listener sees the
+   * latest values, not necessarily every one. A listener that throws is
+   * ignored. Resolves once subscribed.
+   *
+   * @example
+   * ```ts
+   * import { Repid, Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://progress-example", { logger: "silent" });
+   * worker.actor(async function count_to(n: number) {
+   *   for (let i = 1; i <= n; i++) this.progress({ done: i, of: n });
+   *   return n;
+   * });
+   * const producer = new Repid("memory://progress-example");
+   * const job = await producer.enqueueJob("count_to", { args: [1000] });
+   * const seen: unknown[] = [];
+   * const stop = await job.onProgress((p) => seen.push(p));
+   * const running = worker.runForever({ handleSignals: false });
+   * await job.result;
+   * console.log(await job.progress()); // { done: 1000, of: 1000 }
+   * await stop();
+   * await worker.stop();
+   * await running;
+   * await producer.close();
+   * ```
+   *
+   * @param listener Called with each progress value.
+   * @returns Resolves with the function that stops listening.
+   * @throws {TypeError} When `listener` is not a function.
+   */
+  async onProgress(listener: (progress: unknown) => void): Promise<() => Promise<void>> {
+    if (typeof listener !== "function") {
+      throw new TypeError(
+        `Cannot follow the progress of job "${this.id}": the listener is a ${typeof listener}, expected a function`,
+      );
+    }
+    const subscription: { off?: () => Promise<void> } = {};
+    let ended = false;
+    const stop = () => {
+      ended = true;
+      return subscription.off?.() ?? Promise.resolve();
+    };
+    const off = await this.#backend.onQueueEvents(this.queue, (event) => {
+      if (ended || event.id !== this.id) return;
+      if (event.type === "finished") {
+        void stop();
+        return;
+      }
+      try {
+        listener(event.progress);
+      } catch {
+        // a listener's failure is its own
+      }
+    });
+    subscription.off = off;
+    if (ended) await off();
+    return stop;
+  }
+
+  /**
    * Cancels the job, atomically in the store, and says what happened:
    * - queued or deferred: it never starts;
    * - running: whichever worker runs it (in any process) is told at once,
@@ -266,12 +346,12 @@ export class Job<T = unknown> {
   }
 
   /**
-   * Deletes the job, whatever its state (queued, deferred or finished): it
-   * leaves its queue or index and its record is gone (a wait on it then
-   * rejects with `JobNotFoundError`). A running job is not removed
-   * (`removed: false`, `status: "in_progress"`): cancel it first. `status`
-   * is the job's status before the call. Rejects with `JobNotFoundError`
-   * when the job no longer exists.
+   * Deletes the job, whatever its state: it leaves its queue or index and
+   * its record is gone (a wait on it then rejects with `JobNotFoundError`).
+   * A running job is cancelled first ({@linkcode Job.cancel}: its worker's
+   * `this.signal` aborts and its late result is discarded), then removed.
+   * `status` is the job's status before the call. Rejects with
+   * `JobNotFoundError` when the job no longer exists.
    *
    * @example
    * ```ts
@@ -286,7 +366,11 @@ export class Job<T = unknown> {
    */
   async remove(): Promise<{ removed: boolean; status: JobStatus }> {
     const r = await this.#act((b) => b.removeJob(this.#stored, this.id));
-    return { removed: r.done, status: r.status };
+    if (r.done || r.status !== "in_progress") return { removed: r.done, status: r.status };
+    // Running: cancel it (or it finishes meanwhile), then remove its finished record.
+    await this.cancel();
+    const again = await this.#backend.removeJob(this.#stored, this.id);
+    return { removed: again.done, status: "in_progress" };
   }
 
   async #act(

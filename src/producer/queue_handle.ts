@@ -1,7 +1,8 @@
 /**
  * The handle on one queue that `producer.queue(name)` returns: its counts,
- * its jobs page by page, the bulk actions (requeue, purge), pausing it, and its
- * flow limits (rate limit, group limits), set for every worker at once. For a
+ * its jobs page by page, the bulk actions (requeue, purge), pausing it, its
+ * flow limits (rate limit, group limits), set for every worker at once, its
+ * events (`queue_events.ts`) and its per-minute throughput. For a
  * partitioned queue, each reads or acts on every partition: counts are
  * summed, pages list one partition after the other, a pause holds them all.
  *
@@ -27,6 +28,20 @@ import {
 } from "../core/queue_state.ts";
 import { BULK_BATCH, PAGE_MAX } from "../core/store_limits.ts";
 import { describe } from "../core/names.ts";
+import { QueueEvents, type QueueEventsOptions } from "./queue_events.ts";
+import type { ThroughputMinute } from "../core/throughput.ts";
+import { toEpochMs } from "../core/time.ts";
+import { wrapStoreError } from "../backend/store_error.ts";
+
+/** Options of {@linkcode Queue.throughput}. */
+export interface ThroughputOptions {
+  /**
+   * The first minute to read: a `Date` or epoch milliseconds (the counts are
+   * kept for 24 hours; an earlier time starts 24 hours ago).
+   * @default {one hour ago}
+   */
+  since?: Date | number;
+}
 
 /** What {@linkcode Queue.jobs} lists: a state, and which page. */
 export interface JobsQuery {
@@ -60,6 +75,10 @@ export interface QueueContext {
   assertKnown(queue: string, action: string): Promise<void>;
   /** Throws a `ProducerClosedError` once the producer is closed. */
   assertOpen(action: string): void;
+  /** Keeps an event iteration, to end it when the producer closes. */
+  track(events: QueueEvents): void;
+  /** Forgets an event iteration that has ended. */
+  untrack(events: QueueEvents): void;
   /** The physical queues of `queue`: its partitions, or the queue alone; errors name `action`. */
   partitions(queue: string, action: string): Promise<readonly string[]>;
 }
@@ -252,6 +271,99 @@ export class Queue {
       moved += await batches(bound, () => backend.purgeJobs(q, state, BULK_BATCH));
     }
     return moved;
+  }
+
+  /**
+   * Follows the queue's events from any process: each job that finishes
+   * (`done`, `failed`, `dead`, `cancelled`, with its result) and each
+   * progress a running job reports (`progress`). Iterate with `for await`;
+   * the iteration ends when `options.signal` aborts, when the producer
+   * closes, or when the loop breaks. It subscribes at once: await its
+   * `ready` to know that no later event is missed. (A queue no job was
+   * added to yet can be followed: its first jobs are seen.)
+   *
+   * @example
+   * ```ts
+   * import { Repid, Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://events-q", { logger: "silent" });
+   * worker.actor(async function add(a: number, b: number) {
+   *   return a + b;
+   * });
+   * const producer = new Repid("memory://events-q");
+   * const controller = new AbortController();
+   * const events = producer.queue("default").events({ signal: controller.signal });
+   * await events.ready;
+   * const running = worker.runForever({ handleSignals: false });
+   * await producer.enqueueJob("add", { args: [1, 2] });
+   * for await (const e of events) {
+   *   if (e.type === "done") {
+   *     console.log(e.result.value); // 3
+   *     controller.abort();
+   *   }
+   * }
+   * await worker.stop();
+   * await running;
+   * await producer.close();
+   * ```
+   *
+   * @throws {ProducerClosedError} When the producer is closed.
+   */
+  events(options: QueueEventsOptions = {}): QueueEvents {
+    this.#ctx.assertOpen("follow queue events");
+    const c = this.#ctx;
+    const events = new QueueEvents(
+      c.backend,
+      this.name,
+      options,
+      (e) => c.untrack(e),
+      c.partitions(this.name, "follow queue events"),
+    );
+    c.track(events);
+    return events;
+  }
+
+  /**
+   * How many jobs of the queue finished in each minute (`done`, `failed`,
+   * `dead`, `cancelled`), from the minute of `since` to the current one,
+   * oldest first, every minute present. The store counts them as jobs
+   * finish, in every process, and keeps each minute for 24 hours. (A queue
+   * no job was added to reads as zeros.)
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * const minutes = await producer.queue("emails").throughput({ since: Date.now() - 10 * 60_000 });
+   * console.log(minutes.length); // 11: ten minutes ago to now
+   * console.log(minutes.at(-1)); // { at: …, done: 0, failed: 0, dead: 0, cancelled: 0 }
+   * await producer.close();
+   * ```
+   *
+   * @throws {TypeError} When `since` is not a `Date` or a number of epoch milliseconds.
+   * @throws {ProducerClosedError} When the producer is closed.
+   */
+  async throughput(options: ThroughputOptions = {}): Promise<ThroughputMinute[]> {
+    const action = "Cannot read throughput";
+    this.#ctx.assertOpen("read throughput");
+    const since = options.since === undefined
+      ? Date.now() - 3_600_000
+      : toEpochMs(options.since, "since", action);
+    try {
+      const parts = await this.#ctx.partitions(this.name, action);
+      const rows = await Promise.all(parts.map((q) => this.#ctx.backend.throughput(q, since)));
+      // a partitioned queue's minutes, summed partition by partition
+      return rows[0].map((minute, i) => {
+        const sum = { ...minute };
+        for (const other of rows.slice(1)) {
+          for (const s of FINISHED_STATES) sum[s] += other[i]?.[s] ?? 0;
+        }
+        return sum;
+      });
+    } catch (error) {
+      throw wrapStoreError("read throughput", error);
+    }
   }
 
   /**

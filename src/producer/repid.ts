@@ -50,6 +50,8 @@ import type { QueueCounts } from "../core/queue_state.ts";
 import type { WorkerAnnouncement } from "../core/worker_info.ts";
 import { QueueNotFoundError } from "../errors.ts";
 import { ResultWaiter } from "./result_waiter.ts";
+import { traceSends } from "./send_tracing.ts";
+import type { QueueEvents } from "./queue_events.ts";
 import type { ScheduleInfo } from "../core/schedule.ts";
 import { type RecurringOptions, registerSchedule, Schedule } from "./schedule.ts";
 
@@ -120,6 +122,13 @@ export interface RepidOptions {
    * @default {"warn"}
    */
   logger?: Logger | LogLevel;
+  /**
+   * Trace enqueues with OpenTelemetry (`@opentelemetry/api`): a `send <queue>`
+   * PRODUCER span per job, whose `traceparent` is stored with the job. A
+   * no-op until the application registers an OpenTelemetry SDK.
+   * @default {true}
+   */
+  tracing?: boolean;
 }
 
 /**
@@ -151,6 +160,9 @@ export class Repid<A extends ActorMap = AnyActors> {
   readonly #handles: JobHandles;
   readonly #enqueues: EnqueueBatcher;
   readonly #presence: ActorPresence;
+  readonly #tracing: boolean;
+  /** The queue event iterations still open, ended on close. */
+  readonly #queueEvents = new Set<QueueEvents>();
   readonly #router: PartitionRouter;
   /** Queues known to exist (a queue once known stays known: the registry only grows). */
   readonly #knownQueues = new Set<string>();
@@ -170,6 +182,12 @@ export class Repid<A extends ActorMap = AnyActors> {
     const prefix = assertPrefix(options.prefix ?? "repid", action);
     const recheckMs = options.recheckMs ?? 5_000;
     assertDuration(recheckMs, "recheckMs", action, 100, HOUR_MS);
+    this.#tracing = options.tracing ?? true;
+    if (typeof this.#tracing !== "boolean") {
+      throw new TypeError(
+        `${action}: tracing is ${JSON.stringify(this.#tracing)}, expected a boolean`,
+      );
+    }
     if (options.backend) {
       this.#backend = options.backend;
       this.#ownsBackend = false;
@@ -259,7 +277,9 @@ export class Repid<A extends ActorMap = AnyActors> {
     let outcome;
     this.#waiter.watch(job.queue, job.id); // before the enqueue: its notification is not missed
     try {
-      outcome = await this.#enqueues.add(job); // with the others enqueued in this run
+      outcome = this.#tracing
+        ? await traceSends([job], () => this.#enqueues.add(job))
+        : await this.#enqueues.add(job); // with the others enqueued in this run
     } catch (error) {
       this.#waiter.unwatch(job.queue, [job.id]);
       throw wrapStoreError("enqueue job", error);
@@ -321,7 +341,9 @@ export class Repid<A extends ActorMap = AnyActors> {
     let outcomes;
     for (const job of jobs) this.#waiter.watch(job.queue, job.id);
     try {
-      outcomes = await this.#backend.enqueue(jobs);
+      outcomes = this.#tracing
+        ? await traceSends(jobs, () => this.#backend.enqueue(jobs))
+        : await this.#backend.enqueue(jobs);
     } catch (error) {
       const partial = error instanceof PartialEnqueueError ? error : undefined;
       jobs.forEach((job, i) => {
@@ -432,13 +454,15 @@ export class Repid<A extends ActorMap = AnyActors> {
       backend: this.#backend,
       assertOpen: (action) => this.#assertOpen(action),
       assertKnown: (q, action) => this.#assertKnownQueue(q, action),
+      track: (e) => this.#queueEvents.add(e),
+      untrack: (e) => this.#queueEvents.delete(e),
       partitions: async (q, action) => partitionQueues(q, await this.#router.partitions(q, action)),
     });
   }
 
   /**
    * Every queue a job or a schedule was ever added to (under this
-   * producer's prefix) that still holds a job or a schedule, by name, with
+   * producer's prefix) that still holds a job or a schedule, or is paused, by name, with
    * whether it is paused and its counts. Read from a registry of queue names
    * that enqueues keep: no scan of the store.
    *
@@ -461,10 +485,13 @@ export class Repid<A extends ActorMap = AnyActors> {
       byQueue.set(queue, [...byQueue.get(queue) ?? [], name]);
     }
     const out = await Promise.all([...byQueue].map(async ([name, parts]) => {
-      const counts = sumCounts(await Promise.all(parts.map((q) => this.#backend.queueCounts(q))));
-      const empty = Object.values(counts).every((n) => n === 0) &&
+      const [counts, paused] = await Promise.all([
+        Promise.all(parts.map((q) => this.#backend.queueCounts(q))).then(sumCounts),
+        this.#backend.isQueuePaused(name),
+      ]);
+      const empty = !paused && Object.values(counts).every((n) => n === 0) &&
         (await this.#backend.listSchedules(name)).length === 0;
-      return empty ? null : { name, paused: await this.#backend.isQueuePaused(name), counts };
+      return empty ? null : { name, paused, counts };
     }));
     return out.filter((q) => q !== null);
   }
@@ -518,7 +545,8 @@ export class Repid<A extends ActorMap = AnyActors> {
   }
 
   /**
-   * Ends result subscriptions and closes the connections the producer opened.
+   * Ends result subscriptions and queue event iterations, and closes the
+   * connections the producer opened.
    *
    * @example
    * ```ts
@@ -531,6 +559,7 @@ export class Repid<A extends ActorMap = AnyActors> {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    await Promise.all([...this.#queueEvents].map((e) => e.close()));
     await this.#waiter.close();
     if (this.#ownsBackend) await this.#backend.close();
   }

@@ -139,7 +139,19 @@ async function run(message: RunMessage): Promise<ThreadMessage> {
   }
   let value: unknown;
   try {
-    const context = { ...message.context, signal: new AbortController().signal };
+    const context = {
+      ...message.context,
+      signal: new AbortController().signal,
+      progress(progress: unknown): void {
+        const problem = jsonProblem(progress, "progress");
+        if (problem) {
+          throw new TypeError(
+            `Cannot report progress of job "${message.context.jobId}": ${problem}`,
+          );
+        }
+        port.post({ type: "progress", id, json: stringifyJson(progress) });
+      },
+    };
     const args = JSON.parse(message.argsJson) as unknown[];
     const call = () => fn.apply(context, args);
     value = await (message.timeoutMs === undefined ? call() : callWithin(call, message.timeoutMs));

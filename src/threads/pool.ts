@@ -66,6 +66,8 @@ export interface ThreadCallOptions {
   timeoutMs?: number;
   /** The rejection reason at the timeout. */
   timeoutError?: () => unknown;
+  /** Called with each progress the call reports (`this.progress(value)`, as JSON). */
+  onProgress?: (json: string) => void;
 }
 
 interface Task {
@@ -239,6 +241,11 @@ export class ThreadPool {
       case "crash":
         this.#onDied(thread, message.error);
         return;
+      case "progress": {
+        const task = thread.task;
+        if (task && task.id === message.id) task.options.onProgress?.(message.json);
+        return;
+      }
       case "done":
       case "failed": {
         const task = thread.task;

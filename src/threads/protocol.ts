@@ -7,7 +7,7 @@
 
 import type { JobError } from "../core/job.ts";
 
-/** What a thread actor sees as `this` (the fields of `JobContext` except `signal`). */
+/** What a thread actor sees as `this` (the fields of `JobContext` except `signal` and `progress`). */
 export interface ThreadJobContext {
   /** The job's id. */
   jobId: string;
@@ -64,5 +64,7 @@ export type ThreadMessage =
   | { type: "done"; id: number; json: string }
   /** A call failed. */
   | { type: "failed"; id: number; kind: FailureKind; error: JobError }
+  /** A running call reported its progress (`this.progress(value)`), serialised. */
+  | { type: "progress"; id: number; json: string }
   /** An uncaught error or rejection reached the thread's top level. */
   | { type: "crash"; error: JobError };

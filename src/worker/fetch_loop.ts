@@ -20,6 +20,7 @@ import type { Slots } from "./slots.ts";
 import type { ResolvedWorkerOptions } from "./worker_options.ts";
 import type { StoreWriter } from "./store_writer.ts";
 import { WakeList } from "./wake_list.ts";
+import type { WorkerEvents } from "./worker_events.ts";
 
 /** How many fetch loops (lanes) a worker gets, at a concurrency of at least 4. */
 const LANES = 2;
@@ -58,6 +59,8 @@ export interface FetchContext {
   workerId: string;
   /** Per queue, the largest `groupConcurrency` of the worker's actors on it (absent: none). */
   groupConcurrency?: ReadonlyMap<string, number>;
+  /** Where failed fetches are reported (`error`). */
+  events: WorkerEvents;
 }
 
 /**
@@ -78,6 +81,7 @@ export class FetchLoops {
   readonly #writer: StoreWriter;
   readonly #groupConcurrency: ReadonlyMap<string, number>;
   readonly #workerId: string;
+  readonly #events: WorkerEvents;
   #tokenSeq = 0;
   /** Fetches still in flight when the worker began to stop; their jobs are handed back. */
   readonly #lateFetches = new Set<Promise<unknown>>();
@@ -112,6 +116,12 @@ export class FetchLoops {
     this.#writer = context.writer;
     this.#workerId = context.workerId;
     this.#groupConcurrency = context.groupConcurrency ?? new Map();
+    this.#events = context.events;
+  }
+
+  /** Whether the last fetch of every queue reached the store. */
+  get fetching(): boolean {
+    return this.#failures.size === 0;
   }
 
   /** Starts the lanes, serving `queues`; each promise resolves when its loop has ended. */
@@ -260,6 +270,7 @@ export class FetchLoops {
   #fetchFailed(queue: string, error: unknown): void {
     const failures = (this.#failures.get(queue) ?? 0) + 1;
     this.#failures.set(queue, failures);
+    this.#events.emit("error", { kind: "store", action: "fetch jobs", error, queue });
     if (failures === 1) this.#log.warn("cannot fetch jobs, retrying", { queue, error });
     this.#ready.delete(queue);
     void sleep(storeRetryDelay(failures), this.#signal).then(() => this.#markReady(queue));

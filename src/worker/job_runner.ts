@@ -23,10 +23,13 @@ import type { ActorDefinition, JobContext } from "./actor.ts";
 import type { Lane } from "./lane.ts";
 import type { LeaseKeeper } from "./lease_keeper.ts";
 import { RunningJob } from "./running_job.ts";
+import { endSpan, hasTraceContext, startProcessSpan, withSpan } from "../core/tracing.ts";
+import { ProgressReporter } from "./progress_reporter.ts";
 import { advanceOccurrence } from "../backend/schedule_advance.ts";
 import type { Slots } from "./slots.ts";
 import type { StoreWriter } from "./store_writer.ts";
 import type { ResolvedWorkerOptions } from "./worker_options.ts";
+import { jobEventFields, type WorkerEventMap, type WorkerEvents } from "./worker_events.ts";
 
 /** What a {@linkcode JobRunner} works with; the worker makes it when it starts running. */
 export interface JobRunnerContext {
@@ -41,6 +44,8 @@ export interface JobRunnerContext {
   slots: Slots;
   leases: LeaseKeeper;
   writer: StoreWriter;
+  /** Where the worker's events go. */
+  events: WorkerEvents;
 }
 
 /** Runs the jobs a worker leased. */
@@ -54,6 +59,7 @@ export class JobRunner {
   readonly #leases: LeaseKeeper;
   readonly #writer: StoreWriter;
   readonly #unknownActors: UnknownActorWarnings;
+  readonly #events: WorkerEvents;
 
   /** @param context What the runner works with. */
   constructor(context: JobRunnerContext) {
@@ -66,6 +72,7 @@ export class JobRunner {
     this.#leases = context.leases;
     this.#writer = context.writer;
     this.#unknownActors = new UnknownActorWarnings(context.log);
+    this.#events = context.events;
   }
 
   /** Runs a fetched job, which holds one slot (of the worker and of its lane) reserved by the fetch loop. */
@@ -76,10 +83,21 @@ export class JobRunner {
     });
     this.#leases.add(running);
     running.done = this.#execute(running)
-      .catch((error) => this.#log.error("job handling failed", { id: job.id, error }))
+      .catch((error) => {
+        this.#log.error("job handling failed", { id: job.id, error });
+        this.#events.emit("error", {
+          kind: "job",
+          action: "handle job",
+          error,
+          queue: job.queue,
+          id: job.id,
+        });
+      })
       .finally(() => {
+        void running.progress?.close();
         this.#leases.remove(running);
         running.end();
+        if (this.#leases.size === 0) this.#events.emit("idle", { at: Date.now() });
       });
   }
 
@@ -108,6 +126,10 @@ export class JobRunner {
       );
       if (outcome === "dead") {
         this.#log.warn("dead-lettered job for unknown actor", { id: job.id, actor: job.actor });
+        this.#events.emit("dead", {
+          ...jobEventFields(job, job.attempts),
+          reason: REASON.unknownActor,
+        });
       } else if (outcome === "requeued") {
         this.#unknownActors.putBack(job, [...this.#actors.keys()]);
       } else if (outcome === "lost") this.#writer.refused(job, "requeue");
@@ -146,7 +168,16 @@ export class JobRunner {
     while (true) {
       if (!r.writable) return; // cancelled, lease lost or handed back before this attempt
       attempts++;
-      const outcome = await this.#attempt(actor, args, r, attempts, timeoutMs);
+      const fields = jobEventFields(job, attempts);
+      this.#events.emit("started", { ...fields, retry: attempts > job.attempts + 1 });
+      const began = performance.now();
+      const outcome = await this.#traced(
+        r,
+        actor.name,
+        attempts,
+        () => this.#attempt(actor, args, r, attempts, timeoutMs),
+      );
+      const durationMs = performance.now() - began;
       if (!r.writable) return; // lease lost or handed back: another worker owns the job now
       if (outcome.ok) {
         await this.#finish(r, {
@@ -158,7 +189,7 @@ export class JobRunner {
           errors,
           attempts,
           ttlMs,
-        });
+        }, () => ({ ...fields, value: outcome.value, durationMs }));
         return;
       }
       errors.push(outcome.error);
@@ -172,7 +203,7 @@ export class JobRunner {
           errors,
           attempts,
           ttlMs,
-        });
+        }, () => ({ ...fields, error: outcome.error, durationMs }));
         return;
       }
       const wait = backoffDelay(opts.backoff, attempts);
@@ -214,6 +245,12 @@ export class JobRunner {
         retryInMs: wait,
         error: outcome.error.message,
       });
+      this.#events.emit("retrying", {
+        ...fields,
+        error: outcome.error,
+        durationMs,
+        retryInMs: wait,
+      });
       await sleep(wait, r.controller.signal);
       if (!r.writable) return;
     }
@@ -232,7 +269,30 @@ export class JobRunner {
         this.#opts.resultTtlMs,
       ));
     if (ok === false) this.#writer.refused(job, "dead-letter");
-    else if (ok) this.#log.warn("dead-lettered malformed job", { id: job.id, reason });
+    else if (ok) {
+      this.#log.warn("dead-lettered malformed job", { id: job.id, reason });
+      this.#events.emit("dead", { ...jobEventFields(job, job.attempts), reason: REASON.malformed });
+    }
+  }
+
+  /** Runs one attempt (`run`), inside its `process <queue>` span when tracing is on. */
+  async #traced(
+    r: RunningJob,
+    actor: string,
+    attempt: number,
+    run: () => Promise<AttemptOutcome>,
+  ): Promise<AttemptOutcome> {
+    if (!this.#opts.tracing) return run();
+    const { job } = r;
+    const span = startProcessSpan(job.queue, job.id, actor, attempt, job.options.traceparent);
+    if (!hasTraceContext(span)) {
+      // no SDK, no trace to continue: nothing to carry into the attempt
+      span.end();
+      return run();
+    }
+    const outcome = await withSpan(span, run);
+    endSpan(span, outcome.ok ? undefined : outcome.error);
+    return outcome;
   }
 
   async #attempt(
@@ -241,7 +301,7 @@ export class JobRunner {
     r: RunningJob,
     attempt: number,
     timeoutMs: number | undefined,
-  ): Promise<{ ok: true; json: string } | { ok: false; error: JobError }> {
+  ): Promise<AttemptOutcome> {
     // The attempt's AbortController is made only when needed (the actor reads
     // `this.signal`, a timeout is set, or the actor runs on a thread): most
     // actors never look at it, and one per job (with its listener and the
@@ -260,6 +320,7 @@ export class JobRunner {
       }
       return controller;
     };
+    const progress = () => r.progress ??= this.#progressReporter(r);
     const context: JobContext = {
       jobId: r.job.id,
       queue: logicalQueue(r.job.queue),
@@ -270,6 +331,7 @@ export class JobRunner {
       get signal() {
         return attemptController().signal;
       },
+      progress: (value) => progress().report(value),
     };
     let timer: LongTimeout | undefined;
     try {
@@ -291,6 +353,7 @@ export class JobRunner {
           signal: attemptController().signal,
           timeoutMs,
           timeoutError: () => new JobTimeoutError(actor.name, timeoutMs!),
+          onProgress: (json) => progress().reportJson(json),
         }).then((json) => JSON.parse(json))
         : Promise.resolve().then(() => actor.fn.apply(context, args));
       let value: unknown;
@@ -314,7 +377,7 @@ export class JobRunner {
       if (problem) {
         return { ok: false, error: toJobError(new NonJsonResultError(actor.name, problem)) };
       }
-      return { ok: true, json: stringifyJson(value) };
+      return { ok: true, json: stringifyJson(value), value };
     } catch (error) {
       return { ok: false, error: toJobError(error) };
     } finally {
@@ -329,8 +392,35 @@ export class JobRunner {
     }
   }
 
-  async #finish(r: RunningJob, completion: Completion): Promise<void> {
+  /** The progress reporter of `r`: its writes go to the store while the job is leased here. */
+  #progressReporter(r: RunningJob): ProgressReporter {
     const { job } = r;
+    return new ProgressReporter(async (json) => {
+      if (!r.writable) return;
+      try {
+        await this.#backend.setProgress(job.queue, job.id, job.token, json);
+      } catch (error) {
+        this.#log.warn("cannot store progress of job", { id: job.id, error });
+        this.#events.emit("error", {
+          kind: "store",
+          action: "store progress of job",
+          error,
+          queue: job.queue,
+          id: job.id,
+        });
+      }
+    }, `Cannot report progress of job "${job.id}"`);
+  }
+
+  /** Acks the job with `completion`; once stored, emits `done` or `failed` with `detail()`. */
+  async #finish(
+    r: RunningJob,
+    completion: Completion,
+    detail: () => WorkerEventMap["done"] | WorkerEventMap["failed"],
+  ): Promise<void> {
+    const { job } = r;
+    // Its latest progress lands before its result.
+    if (r.progress) await r.progress.close();
     // The job has run: its slot goes back now, so the next fetch travels with
     // the ack instead of after it; the job stays with the lease keeper (its
     // lease renewed, handed back on shutdown) until the ack is stored.
@@ -354,10 +444,20 @@ export class JobRunner {
       attempts: completion.attempts,
       ms: Date.now() - job.startedAt,
     };
-    if (completion.status === "done") this.#log.info("job done", fields);
-    else this.#log.info("job failed", { ...fields, error: completion.error?.message });
+    if (completion.status === "done") {
+      this.#log.info("job done", fields);
+      if (this.#events.has("done")) this.#events.emit("done", detail() as WorkerEventMap["done"]);
+    } else {
+      this.#log.info("job failed", { ...fields, error: completion.error?.message });
+      if (this.#events.has("failed")) {
+        this.#events.emit("failed", detail() as WorkerEventMap["failed"]);
+      }
+    }
   }
 }
+
+/** How an attempt ended: its value (and its JSON), or its error. */
+type AttemptOutcome = { ok: true; json: string; value: unknown } | { ok: false; error: JobError };
 
 /** Why `name` (from the store) is not a valid actor name, or `undefined` when it is. */
 function nameProblem(name: string, action: string): string | undefined {

@@ -10,12 +10,14 @@ import type { Backend } from "../backend/backend.ts";
 import { JobCancelledError, LeaseLostError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { groupByQueue, type RunningJob } from "./running_job.ts";
+import { jobEventFields, type WorkerEvents } from "./worker_events.ts";
 
 /** Keeps the leases of the jobs a worker runs. */
 export class LeaseKeeper {
   readonly #backend: Backend;
   readonly #log: Logger;
   readonly #leaseMs: number;
+  readonly #events: WorkerEvents;
   /** The jobs leased here, by {@linkcode runKey} (ids are unique per queue only). */
   readonly #running = new Map<string, RunningJob>();
   #renewTimer: ReturnType<typeof setInterval> | undefined;
@@ -25,11 +27,13 @@ export class LeaseKeeper {
    * @param backend The store holding the leases.
    * @param log Where lost leases and failed renewals are logged.
    * @param leaseMs How long a lease lasts; it is renewed every third of it.
+   * @param events Where lost leases (`leaseLost`) and failed renewals (`error`) are reported.
    */
-  constructor(backend: Backend, log: Logger, leaseMs: number) {
+  constructor(backend: Backend, log: Logger, leaseMs: number, events: WorkerEvents) {
     this.#backend = backend;
     this.#log = log;
     this.#leaseMs = leaseMs;
+    this.#events = events;
   }
 
   /** How many jobs are leased here now. */
@@ -93,6 +97,7 @@ export class LeaseKeeper {
     const r = this.#running.get(runKey(queue, id));
     if (!r || r.job.token !== token || r.cancelled) return;
     r.cancelled = true;
+    this.#events.emit("cancelled", jobEventFields(r.job, r.job.attempts + 1));
     if (r.state !== "running") return;
     this.#log.info("job cancelled; stopping it", { id, queue });
     this.abort(r, new JobCancelledError(id));
@@ -103,6 +108,7 @@ export class LeaseKeeper {
     const error = new LeaseLostError(r.job.id, "keep running");
     this.abort(r, error);
     this.#log.warn("lease lost; job stopped here", { id: r.job.id, error });
+    this.#events.emit("leaseLost", jobEventFields(r.job, r.job.attempts + 1));
   }
 
   async #renewLeases(): Promise<void> {
@@ -139,6 +145,7 @@ export class LeaseKeeper {
         }
       } catch (error) {
         this.#log.warn("cannot renew leases", { queue, error });
+        this.#events.emit("error", { kind: "store", action: "renew leases", error, queue });
       }
     }
   }

@@ -17,6 +17,7 @@
 
 import type { LeasedJob } from "../core/job.ts";
 import type { Lane } from "./lane.ts";
+import type { ProgressReporter } from "./progress_reporter.ts";
 
 /**
  * The state of a job leased here:
@@ -50,6 +51,8 @@ export class RunningJob {
   readonly lane: Lane;
   /** Resolves when the run has ended (set by the job runner). */
   done: Promise<void> = Promise.resolve();
+  /** The job's progress reports, once the actor made one. */
+  progress: ProgressReporter | undefined;
   /** Set when the job was cancelled (`job.cancel()`) while leased here: the store refuses its writes. */
   cancelled = false;
   #state: RunState = "running";

@@ -14,18 +14,29 @@ import { LeaseLostError, StoreRefusedError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { RunningJob } from "./running_job.ts";
 import { WakeList } from "./wake_list.ts";
+import { jobEventFields, type WorkerEvents } from "./worker_events.ts";
 
 /** Writes to the store for the jobs a worker leased. */
 export class StoreWriter {
   readonly #log: Logger;
+  readonly #events: WorkerEvents;
   /** How many writes are being retried. */
   #failing = 0;
   /** Fetch loops waiting for them to land. */
   readonly #landed = new WakeList();
 
-  /** @param log Where retries and refusals are logged. */
-  constructor(log: Logger) {
+  /**
+   * @param log Where retries and refusals are logged.
+   * @param events Where failed writes (`error`) and refusals (`leaseLost`) are reported.
+   */
+  constructor(log: Logger, events: WorkerEvents) {
     this.#log = log;
+    this.#events = events;
+  }
+
+  /** Whether no write is being retried now. */
+  get landed(): boolean {
+    return this.#failing === 0;
   }
 
   /**
@@ -57,6 +68,13 @@ export class StoreWriter {
         try {
           return await write();
         } catch (error) {
+          this.#events.emit("error", {
+            kind: "store",
+            action: `${what} job`,
+            error,
+            queue: r.job.queue,
+            id: r.job.id,
+          });
           if (++failures === 1) {
             if (this.#failing++ === 0) {
               this.#log.warn("cannot write to the store; fetching no new jobs until writes land", {
@@ -92,5 +110,6 @@ export class StoreWriter {
       id: job.id,
       error: new LeaseLostError(job.id, action),
     });
+    this.#events.emit("leaseLost", jobEventFields(job, job.attempts));
   }
 }

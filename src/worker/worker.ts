@@ -28,12 +28,21 @@ import { defaultThreadCount } from "../runtime/threads.ts";
 import { ThreadPool } from "../threads/pool.ts";
 import { FetchLoops } from "./fetch_loop.ts";
 import { declarePartitionCount } from "../backend/partition_count.ts";
-import { partitionQueues } from "../core/partitions.ts";
+import { logicalQueue, partitionQueues } from "../core/partitions.ts";
+import { QUEUE_STATES, type QueueCounts } from "../core/queue_state.ts";
 import { JobRunner } from "./job_runner.ts";
 import { LeaseKeeper } from "./lease_keeper.ts";
 import { groupByQueue } from "./running_job.ts";
 import { Slots } from "./slots.ts";
 import { StoreWriter } from "./store_writer.ts";
+import {
+  type WorkerEventListener,
+  type WorkerEventMap,
+  type WorkerEventName,
+  WorkerEvents,
+} from "./worker_events.ts";
+import { WorkerMetrics } from "./worker_metrics.ts";
+import { observeHandler, type WorkerHealth } from "./observe_handler.ts";
 import { checkThreadActors, threadActorRefs } from "../threads/probe.ts";
 import { actorsByQueue, WorkerRegistration } from "./registration.ts";
 import { groupConcurrencyByQueue } from "./group_concurrency.ts";
@@ -45,7 +54,16 @@ import {
   type WorkerOptions,
 } from "./worker_options.ts";
 
-export type { RunOptions, StopOptions, WorkerOptions };
+export type {
+  RunOptions,
+  StopOptions,
+  WorkerEventListener,
+  WorkerEventMap,
+  WorkerEventName,
+  WorkerOptions,
+};
+export type { JobEventFields } from "./worker_events.ts";
+export type { WorkerHealth } from "./observe_handler.ts";
 
 /**
  * How long `stop()` waits, past the grace period, for the store to take back
@@ -80,11 +98,15 @@ export class Worker {
   readonly #actors = new Map<string, ActorDefinition>();
   readonly #leases: LeaseKeeper;
   readonly #writer: StoreWriter;
+  readonly #events: WorkerEvents;
+  readonly #metrics: WorkerMetrics | undefined;
   readonly #threads: number;
   #pool: ThreadPool | undefined;
   #fetcher: FetchLoops | undefined;
   #stopController = new AbortController();
   #loops: Promise<void>[] = [];
+  /** How many fetch loops have ended. */
+  #loopsEnded = 0;
   #state: "idle" | "running" | "stopping" | "stopped" = "idle";
   #stopped: Promise<void> | undefined;
   #resolveRun: (() => void) | undefined;
@@ -127,8 +149,169 @@ export class Worker {
       }, action);
       this.#ownsBackend = true;
     }
-    this.#leases = new LeaseKeeper(this.#backend, this.#log, o.leaseMs);
-    this.#writer = new StoreWriter(this.#log);
+    this.#events = new WorkerEvents((error) =>
+      this.#log.error("a worker event listener failed", { error })
+    );
+    this.#leases = new LeaseKeeper(this.#backend, this.#log, o.leaseMs, this.#events);
+    this.#writer = new StoreWriter(this.#log, this.#events);
+    if (o.metrics) {
+      const leases = this.#leases;
+      const queues = () => this.queues;
+      this.#metrics = new WorkerMetrics(this.#events, {
+        get queues() {
+          return queues();
+        },
+        concurrency: o.concurrency,
+        queueFigures: async (queue) => {
+          // a partitioned queue's figures: counts summed, the longest wait of its partitions
+          const parts = partitionQueues(queue, this.#partitions().get(queue) ?? 1);
+          const figures = await Promise.all(parts.map(async (q) => ({
+            counts: await this.#backend.queueCounts(q),
+            oldestWaitingMs: await this.#backend.oldestWaitingMs(q),
+          })));
+          return figures.reduce((sum, f) => ({
+            counts: Object.fromEntries(
+              QUEUE_STATES.map((s) => [s, sum.counts[s] + f.counts[s]]),
+            ) as QueueCounts,
+            oldestWaitingMs: Math.max(sum.oldestWaitingMs, f.oldestWaitingMs),
+          }));
+        },
+        running() {
+          const counts = new Map<string, number>();
+          for (const r of leases.running()) {
+            const queue = logicalQueue(r.job.queue);
+            counts.set(queue, (counts.get(queue) ?? 0) + 1);
+          }
+          return counts;
+        },
+      });
+    }
+  }
+
+  /**
+   * The worker's metrics in the Prometheus text exposition format (see the
+   * README's "Observing" for the list).
+   *
+   * @example
+   * ```ts
+   * import { Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://", { logger: "silent" });
+   * worker.actor(async function ping() {
+   *   return "pong";
+   * });
+   * const text = await worker.metrics();
+   * console.log(text.includes("# TYPE repid_jobs_total counter")); // true
+   * ```
+   *
+   * @throws {TypeError} When the worker was made with `metrics: false`.
+   */
+  metrics(): Promise<string> {
+    if (!this.#metrics) {
+      return Promise.reject(
+        new TypeError("Cannot read metrics: the worker was created with metrics: false"),
+      );
+    }
+    return this.#metricsText(this.#metrics);
+  }
+
+  #metricsText(metrics: WorkerMetrics): Promise<string> {
+    return metrics.text((error, queue) => {
+      this.#log.warn("cannot read the queue's figures for the metrics", { queue, error });
+      this.#events.emit("error", { kind: "store", action: "read queue figures", error, queue });
+    });
+  }
+
+  /**
+   * How the worker stands: `alive` while it runs and its loops run, `ready`
+   * while, besides, its store answers and it fetches jobs (`false` while it
+   * stops).
+   *
+   * @example
+   * ```ts
+   * import { Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://", { logger: "silent" });
+   * console.log(worker.health()); // { alive: false, ready: false } before runForever()
+   * ```
+   */
+  health(): WorkerHealth {
+    const alive = this.#state === "running" && this.#fetcher !== undefined &&
+      this.#loopsEnded === 0;
+    return { alive, ready: alive && this.#fetcher!.fetching && this.#writer.landed };
+  }
+
+  /**
+   * A Fetch handler (`Request` → `Response`) serving `GET /metrics` (the
+   * Prometheus text; 404 with `metrics: false`), `GET /healthz` (200 while
+   * {@linkcode Worker.health} says alive, else 503) and `GET /readyz` (200
+   * while ready, else 503). Give it to `Deno.serve`, `Bun.serve` or any
+   * server of the Fetch API; `repid worker --metrics-port` serves it.
+   *
+   * @example
+   * ```ts
+   * import { Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://", { logger: "silent" });
+   * const res = await worker.fetchHandler(new Request("http://localhost/healthz"));
+   * console.log(res.status); // 503: not running
+   * ```
+   */
+  readonly fetchHandler: (request: Request) => Promise<Response> = observeHandler({
+    metrics: () => this.#metrics ? this.#metricsText(this.#metrics) : Promise.resolve(undefined),
+    health: () => this.health(),
+  });
+
+  /**
+   * Calls `listener` with each `type` event of this worker (see
+   * {@linkcode WorkerEventMap}) until the returned function is called.
+   * Listeners run synchronously, in the order they were added; one that
+   * throws never breaks the worker: its error is reported on `error`.
+   *
+   * @example
+   * ```ts
+   * import { Repid, Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://events-example", { logger: "silent" });
+   * worker.actor(async function add(a: number, b: number) {
+   *   return a + b;
+   * });
+   * const done = new Promise<unknown>((resolve) => worker.on("done", (e) => resolve(e.value)));
+   * const running = worker.runForever({ handleSignals: false });
+   * const producer = new Repid("memory://events-example");
+   * await producer.enqueueJob("add", { args: [1, 2] });
+   * console.log(await done); // 3
+   * await worker.stop();
+   * await running;
+   * await producer.close();
+   * ```
+   *
+   * @param type The event's name.
+   * @param listener Called with the event's detail.
+   * @returns A function that removes the listener.
+   */
+  on<K extends WorkerEventName>(type: K, listener: WorkerEventListener<K>): () => void {
+    return this.#events.on(type, listener);
+  }
+
+  /**
+   * Removes a listener added with {@linkcode Worker.on}.
+   *
+   * @example
+   * ```ts
+   * import { Worker } from "@repid/repid";
+   *
+   * const worker = new Worker("memory://", { logger: "silent" });
+   * const onIdle = () => console.log("idle");
+   * worker.on("idle", onIdle);
+   * worker.off("idle", onIdle);
+   * ```
+   *
+   * @param type The event's name.
+   * @param listener The listener given to `on()`.
+   */
+  off<K extends WorkerEventName>(type: K, listener: WorkerEventListener<K>): void {
+    this.#events.off(type, listener);
   }
 
   /**
@@ -321,9 +504,13 @@ export class Worker {
     await Promise.all(
       this.#physicalQueues().map(async (queue) => {
         try {
-          this.#cancelSubscriptions.push(
-            await this.#backend.onCancel(queue, (id, token) => leases.cancelled(queue, id, token)),
+          const off = await this.#backend.onCancel(
+            queue,
+            (id, token) => leases.cancelled(queue, id, token),
           );
+          // Stopped meanwhile: the shutdown has already unsubscribed the others.
+          if (this.#state !== "running") await off();
+          else this.#cancelSubscriptions.push(off);
         } catch (error) {
           this.#log.warn("cannot listen for cancelled jobs; the lease renewal reports them", {
             queue,
@@ -350,8 +537,10 @@ export class Worker {
       slots,
       leases: this.#leases,
       writer: this.#writer,
+      events: this.#events,
     });
     this.#leases.start();
+    this.#metrics?.prime(this.queues);
     this.#fetcher = new FetchLoops({
       backend,
       log,
@@ -360,10 +549,13 @@ export class Worker {
       signal: this.#stopController.signal,
       start: (job, lane) => runner.start(job, lane),
       writer: this.#writer,
+      events: this.#events,
       workerId: this.#workerId,
       groupConcurrency: groupConcurrencyByQueue(this.#actors.values()),
     });
-    this.#loops = this.#fetcher.run(this.#physicalQueues());
+    this.#loops = this.#fetcher.run(this.#physicalQueues()).map((loop) =>
+      loop.finally(() => void this.#loopsEnded++)
+    );
     this.#log.info("worker started", {
       queues: this.queues,
       actors: this.actorNames,

@@ -126,6 +126,20 @@ export interface WorkerOptions {
    * @default {1000}
    */
   replicaTimeoutMs?: number;
+  /**
+   * Keep the worker's Prometheus metrics (`worker.metrics()`, the `/metrics`
+   * of `worker.fetchHandler`); with `false`, `/metrics` answers 404.
+   * @default {true}
+   */
+  metrics?: boolean;
+  /**
+   * Trace each attempt with OpenTelemetry (`@opentelemetry/api`): a
+   * `process <queue>` CONSUMER span, a child of the producer's `send` span
+   * when the job carries its `traceparent`. A no-op until the application
+   * registers an OpenTelemetry SDK.
+   * @default {true}
+   */
+  tracing?: boolean;
 }
 
 /** Options of {@linkcode Worker.stop}. */
@@ -164,6 +178,8 @@ const DEFAULTS = {
   unknownActorLimit: 0,
   maxStalls: 5,
   checkThreadActors: true,
+  metrics: true,
+  tracing: true,
 };
 
 /** A worker's options with their defaults filled in and checked. */
@@ -198,10 +214,10 @@ export function resolveWorkerOptions(
   assertDuration(o.unknownActorDelayMs, "unknownActorDelayMs", action, 10, DAY_MS);
   assertCount(o.unknownActorLimit, "unknownActorLimit", action);
   assertCount(o.maxStalls, "maxStalls", action);
-  if (typeof o.checkThreadActors !== "boolean") {
-    throw new TypeError(
-      `${action}: checkThreadActors is ${JSON.stringify(o.checkThreadActors)}, expected a boolean`,
-    );
+  for (const key of ["checkThreadActors", "metrics", "tracing"] as const) {
+    if (typeof o[key] !== "boolean") {
+      throw new TypeError(`${action}: ${key} is ${JSON.stringify(o[key])}, expected a boolean`);
+    }
   }
   assertPrefix(o.prefix, action);
   return o;

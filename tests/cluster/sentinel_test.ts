@@ -35,8 +35,12 @@ describe("Redis Sentinel", { skip }, () => {
   let url: string;
   before(async () => {
     const [p1, p2, p3] = await freePorts([6600, 6639], 3);
-    primary = await RedisServer.start({ port: p1 });
-    replica = await RedisServer.start({ port: p2, args: ["--replicaof", "127.0.0.1", String(p1)] });
+    primary = await RedisServer.start({ port: p1, exactPort: true });
+    replica = await RedisServer.start({
+      port: p2,
+      exactPort: true,
+      args: ["--replicaof", "127.0.0.1", String(p1)],
+    });
     await waitFor(
       "the replica's link",
       async () => String(await ask(p2, "INFO", "replication")).includes("master_link_status:up"),
@@ -51,7 +55,12 @@ describe("Redis Sentinel", { skip }, () => {
         "",
       ].join("\n"),
     );
-    sentinel = await RedisServer.start({ port: p3, configFile: conf, args: ["--sentinel"] });
+    sentinel = await RedisServer.start({
+      port: p3,
+      exactPort: true,
+      configFile: conf,
+      args: ["--sentinel"],
+    });
     await waitFor(
       "Sentinel to see the replica",
       async () => ((await ask(p3, "SENTINEL", "REPLICAS", "repid")) as unknown[]).length > 0,

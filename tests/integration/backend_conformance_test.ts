@@ -44,7 +44,10 @@ const stores: StoreCase[] = [
           await backend.client.hset(backend.keys(queue).jobPrefix + id, field, value);
         },
         async expireLease(queue, id) {
-          await backend.client.zadd(backend.keys(queue).active, 0, id);
+          const k = backend.keys(queue);
+          await backend.client.zadd(k.active, 0, id);
+          // a lease that expired at 0 is before any lease hint: the hint goes (fetch then looks)
+          await backend.client.del(k.leaseHint);
         },
         async close() {
           await backend.close();
@@ -302,6 +305,66 @@ for (const store of stores) {
       await b.complete("q", [done("b", "t")]);
       assert.equal((await b.getJob("q", "b"))?.status, "done");
       assert.equal(seen.length, 1, "no call after unsubscribing");
+    });
+
+    it("`throughput()` counts the jobs finished per minute and status, every minute present", async () => {
+      const b = open().backend;
+      const since = await b.time("q") - 2 * 60_000;
+      await b.enqueue([job("t1"), job("t2"), job("t3"), job("t4")]);
+      await b.fetch("q", 4, 30_000, "t");
+      await b.complete("q", [done("t1", "t"), done("t2", "t"), {
+        ...done("t3", "t"),
+        status: "failed",
+      }]);
+      await b.deadLetter("q", "t4", "t", "malformed", { name: "E", message: "m" }, 60_000);
+      const rows = await b.throughput("q", since);
+      assert.ok(
+        rows.length === 3 || rows.length === 4,
+        `minutes from since to now: ${rows.length}`,
+      );
+      for (let i = 1; i < rows.length; i++) assert.equal(rows[i].at - rows[i - 1].at, 60_000);
+      const sum = (k: "done" | "failed" | "dead" | "cancelled") =>
+        rows.reduce((n, r) => n + r[k], 0);
+      assert.deepEqual(
+        {
+          done: sum("done"),
+          failed: sum("failed"),
+          dead: sum("dead"),
+          cancelled: sum("cancelled"),
+        },
+        { done: 2, failed: 1, dead: 1, cancelled: 0 },
+      );
+      const day = await b.throughput("q", 0);
+      assert.equal(day.length, 24 * 60 + 1, "kept 24 hours: an earlier start reads from then");
+      assert.deepEqual(
+        await b.throughput("other", since).then((r) => r.every((m) => m.done === 0)),
+        true,
+      );
+    });
+
+    it("`setProgress()` stores a leased job's progress and announces it; `onFinished()` ignores it", async () => {
+      const b = open().backend;
+      const events: unknown[] = [];
+      const finished: string[] = [];
+      const stopEvents = await b.onQueueEvents("q", (e) => events.push(e));
+      const stopFinished = await b.onFinished("q", (id) => finished.push(id));
+      await b.enqueue([job("p")]);
+      await b.fetch("q", 1, 30_000, "t");
+      assert.equal(await b.setProgress("q", "p", "other", "1"), false, "a stale token is refused");
+      assert.equal(await b.setProgress("q", "p", "t", '{"pct":50}'), true);
+      assert.deepEqual((await b.getJob("q", "p"))?.progress, { pct: 50 });
+      await b.complete("q", [done("p", "t", '"ok"')]);
+      await waitFor("the finished event", () => events.length === 2);
+      assert.deepEqual(events[0], { type: "progress", id: "p", progress: { pct: 50 } });
+      // the finished message carries the result (the progress is read with getJob())
+      const last = events[1] as { type: string; id: string; info?: JobInfo };
+      assert.deepEqual([last.type, last.id], ["finished", "p"]);
+      assert.deepEqual(last.info?.result, (await b.getJob("q", "p"))?.result);
+      assert.deepEqual(finished, ["p"], "the progress message is no finished job");
+      assert.deepEqual((await b.getJob("q", "p"))?.progress, { pct: 50 }, "kept once finished");
+      assert.equal(await b.setProgress("q", "p", "t", "2"), false, "refused once finished");
+      await stopEvents();
+      await stopFinished();
     });
 
     it("`onFinished()` announces a result over the inline limit by id only", async () => {

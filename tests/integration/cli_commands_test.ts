@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Repid, Worker } from "../../mod.ts";
 import { COMMANDS } from "../../src/cli/commands.ts";
-import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { type Run, runDeno, within } from "../support/subprocess.ts";
 import { waitFor } from "../support/wait.ts";
@@ -31,8 +30,9 @@ describe("`repid` help and wrong command lines", () => {
     assert.equal((await within(run.exited, 60_000, "repid --help")).code, 0, run.stderr());
     const help = run.stdout();
     assert.match(help, /^Usage: deno task repid <command> \[options\]\n/);
-    for (const command of ["job <id>", "workers", "worker <module>"]) {
-      assert.match(help, new RegExp(`^  ${command} .*\\w`, "m"), `lists ${command}`);
+    for (const command of COMMANDS.map((c) => `${c.name} ${c.usage}`.trim())) {
+      const listed = [" ", "\n"].some((after) => help.includes(`\n  ${command}${after}`));
+      assert.ok(listed, `lists ${command}`);
     }
   });
 
@@ -66,7 +66,10 @@ describe("`repid` help and wrong command lines", () => {
     assert.match(none.stdout, /^Usage: deno run -A src\/cli\/main\.ts <command>/);
     const unknown = await repid(["frobnicate"]);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /^error: unknown command "frobnicate"; the commands are job, /);
+    assert.match(
+      unknown.stderr,
+      /^error: unknown command "frobnicate"; the commands are queues, jobs, job, /,
+    );
   });
 
   it("a wrong argument exits 2 with one line naming it, before connecting", async () => {
@@ -140,18 +143,16 @@ describe("`repid workers` and `repid job` on a store with work", () => {
   });
 
   it("`repid workers` lists the running worker: host, pid, queues, concurrency; --json too", async () => {
-    const registry = new RedisBackend(REDIS_URL, { prefix });
-    try {
-      await waitFor("the worker's registration", async () => (await registry.listWorkers()).length);
-    } finally {
-      await registry.close();
-    }
+    await waitFor("the worker's registration", async () => (await producer.workers()).length);
     const table = await repid(["workers", ...store]);
     assert.equal(table.code, 0, table.stderr);
     const [header, row, ...rest] = table.stdout.trimEnd().split("\n");
-    assert.match(header, /^ID +HOST +PID +QUEUES +CONCURRENCY +STARTED +LAST SEEN$/);
+    assert.match(header, /^ID +HOST +PID +QUEUES +CONCURRENCY +RUNNING +STARTED +LAST SEEN$/);
     assert.deepEqual(rest, [], table.stdout);
-    assert.match(row, new RegExp(` ${process.pid} +(cli_q,default|default,cli_q) +3 +20\\d\\d-`));
+    assert.match(
+      row,
+      new RegExp(` ${process.pid} +(cli_q,default|default,cli_q) +3 +0 +20\\d\\d-`),
+    );
     const json = await repid(["workers", "--json", ...store]);
     assert.equal(json.code, 0, json.stderr);
     const [listed] = JSON.parse(json.stdout);

@@ -6,9 +6,16 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type JobInfo, JobNotFoundError, QueueNotFoundError, type Repid } from "../../mod.ts";
+import {
+  JobCancelledError,
+  type JobContext,
+  type JobInfo,
+  JobNotFoundError,
+  QueueNotFoundError,
+  type Repid,
+} from "../../mod.ts";
 import { backends, type Harness } from "../support/harness.ts";
-import { waitFor } from "../support/wait.ts";
+import { latch, waitFor } from "../support/wait.ts";
 
 const ZERO = { queued: 0, deferred: 0, active: 0, done: 0, failed: 0, dead: 0, cancelled: 0 };
 
@@ -94,6 +101,8 @@ for (const backend of backends) {
       assert.ok(live.since <= live.lastSeen);
       const queues = await producer.queues();
       assert.deepEqual(queues, [{ name: "ops", paused: false, counts: await q.counts() }]);
+      await q.pause();
+      assert.deepEqual((await producer.queues()).map((x) => x.paused), [true]);
     });
 
     it("`q.requeue()` runs failed jobs again with a fresh attempt budget, keeping their errors", async () => {
@@ -155,6 +164,31 @@ for (const backend of backends) {
       assert.deepEqual(await producer.queue("default").counts(), { ...ZERO, done: 1 });
     });
 
+    it("`job.remove()` of a running job cancels it first, then removes it", async () => {
+      const h = open();
+      const producer = h.producer();
+      const started = latch();
+      let reason: unknown;
+      const worker = h.worker();
+      worker.actor(async function ops_hold(this: JobContext): Promise<string> {
+        const signal = this.signal;
+        started.open();
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+        reason = signal.reason;
+        return "late";
+      });
+      void worker.runForever({ handleSignals: false });
+      const job = await producer.enqueueJob("ops_hold");
+      await started.opened;
+      assert.deepEqual(await job.remove(), { removed: true, status: "in_progress" });
+      assert.equal(await job.status(), null);
+      await waitFor("the actor to see the abort", () => reason !== undefined);
+      assert.ok(reason instanceof JobCancelledError);
+      await waitFor("the worker to let the job go", () => worker.runningCount === 0);
+      assert.equal(await job.status(), null, "the late return wrote nothing");
+      assert.deepEqual(await producer.queue("default").counts(), ZERO);
+    });
+
     it("`q.purge()` deletes every job of a state", async () => {
       const h = open();
       const producer = h.producer();
@@ -170,6 +204,8 @@ for (const backend of backends) {
       assert.equal(await q.purge({ state: "deferred" }), 1);
       assert.deepEqual(await q.counts(), ZERO);
       assert.deepEqual(await producer.queues(), [], "an empty queue is not listed");
+      await q.pause();
+      assert.deepEqual(await producer.queues(), [{ name: "default", paused: true, counts: ZERO }]);
     });
 
     it("bad input is refused with an error naming the value", async () => {

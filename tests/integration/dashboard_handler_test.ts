@@ -210,7 +210,7 @@ describe("dashboard()", () => {
     assert.match(client.cookie, /^repid_dashboard_csrf=/);
   });
 
-  it("shows a job found by id from the queue's search, and a notice for an unknown id", async () => {
+  it("finds a job by id from the queue's search, says so for an unknown id, and answers 404 for an unknown job or queue", async () => {
     const client = new DashboardClient(dashboard({ producer }));
     const found = await client.get(`/queues/default?id=${encodeURIComponent(failedId)}`);
     assert.equal(found.status, 303);
@@ -220,6 +220,11 @@ describe("dashboard()", () => {
     const unknownJob = await client.get("/queues/default/jobs/nope");
     assert.equal(unknownJob.status, 404);
     await unknownJob.body?.cancel();
+    const pause = formsOf(await client.page("/queues/default")).find((f) => f.label === "Pause");
+    assert.ok(pause);
+    const unknownQueue = await client.post("/queues/nowhere/pause", pause.fields);
+    assert.equal(unknownQueue.status, 404);
+    assert.match(await unknownQueue.text(), /nowhere/);
   });
 
   it("counts a queue's jobs per state on the overview and in /api/counts, and closes its own store", async () => {

@@ -20,6 +20,7 @@ test("mod.ts exports exactly the pinned runtime names", async () => {
     "PartitionsMismatchError",
     "ProducerClosedError",
     "Queue",
+    "QueueEvents",
     "QueueNotFoundError",
     "Repid",
     "RepidError",

@@ -19,8 +19,12 @@ describe("durability: replicated", () => {
   let replicaClient: Redis;
   before(async () => {
     const [p1, p2] = await freePorts([6600, 6639], 2);
-    primary = await RedisServer.start({ port: p1 });
-    replica = await RedisServer.start({ port: p2, args: ["--replicaof", "127.0.0.1", String(p1)] });
+    primary = await RedisServer.start({ port: p1, exactPort: true });
+    replica = await RedisServer.start({
+      port: p2,
+      exactPort: true,
+      args: ["--replicaof", "127.0.0.1", String(p1)],
+    });
     replicaClient = new Redis(p2, "127.0.0.1");
     await waitFor(
       "the replica's link",

@@ -97,4 +97,47 @@ describe("Worker and failing store writes (memory store)", () => {
       await backend.close();
     }
   });
+
+  it("reports each failed write on `error` (kind store), counts it in the metrics, and is not ready meanwhile", async () => {
+    const backend = new FailingAcks();
+    backend.failure = () =>
+      new StoreUnavailableError("complete jobs", "out_of_memory", new Error("OOM"));
+    const worker = new Worker(null, { backend, logger: "silent" });
+    worker.actor(async function quick() {
+      return await Promise.resolve(1);
+    });
+    const errors: { kind: string; action: string; error: unknown; queue?: string; id?: string }[] =
+      [];
+    worker.on("error", (e) => errors.push(e));
+    const producer = new Repid(null, { backend });
+    const running = worker.runForever({ handleSignals: false });
+    try {
+      const job = await producer.enqueueJob("quick");
+      await waitFor("two failed acks", () => backend.attempts >= 2);
+      assert.ok(errors.length >= 2);
+      const [first] = errors;
+      assert.deepEqual([first.kind, first.action, first.queue, first.id], [
+        "store",
+        "complete job",
+        "default",
+        job.id,
+      ]);
+      assert.ok(first.error instanceof StoreUnavailableError);
+      assert.equal(worker.health().ready, false, "not ready while writes are retried");
+      const readyz = await worker.fetchHandler(new Request("http://worker/readyz"));
+      assert.equal(readyz.status, 503);
+      await readyz.body?.cancel();
+      backend.failure = undefined;
+      await job.result;
+      await waitFor("ready again", () => worker.health().ready);
+      const counted = /\nrepid_store_errors_total (\d+)\n/.exec(await worker.metrics());
+      assert.ok(Number(counted?.[1]) >= 2, `counted: ${counted?.[1]}`);
+    } finally {
+      backend.failure = undefined;
+      await worker.stop();
+      await running;
+      await producer.close();
+      await backend.close();
+    }
+  });
 });

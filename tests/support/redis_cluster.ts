@@ -12,7 +12,7 @@ import { execFile } from "node:child_process";
 import { createServer } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
-import { RedisServer } from "./redis_server.ts";
+import { PORT_OFFSET, RedisServer } from "./redis_server.ts";
 import { keySlot } from "../../src/backend/redis/key_slot.ts";
 
 /** Options of {@linkcode RedisCluster.start}. */
@@ -72,6 +72,7 @@ export class RedisCluster {
         servers.push(
           await RedisServer.start({
             port,
+            exactPort: true,
             args: [
               "--cluster-enabled",
               "yes",
@@ -254,12 +255,15 @@ function redisCli(args: string[]): Promise<string> {
 /** `count` ports of `[from, to]` whose port and bus port (+10000) are both free. */
 export async function freePorts([from, to]: [number, number], count: number): Promise<number[]> {
   const out: number[] = [];
-  for (let p = from; p <= to && out.length < count; p++) {
+  // moved like every private server's port (REPID_TEST_PORT_OFFSET), so that two runs differ
+  for (let p = from + PORT_OFFSET; p <= to + PORT_OFFSET && out.length < count; p++) {
     if (await isFree(p) && await isFree(p + 10_000)) out.push(p);
   }
   if (out.length < count) {
     throw new Error(
-      `Cannot start a Redis Cluster: fewer than ${count} free ports in ${from}-${to}`,
+      `Cannot start a Redis Cluster: fewer than ${count} free ports in ${from + PORT_OFFSET}-${
+        to + PORT_OFFSET
+      }`,
     );
   }
   return out;

@@ -26,8 +26,13 @@ process.once("exit", () => {
 
 /** Options of {@linkcode RedisServer.start}. */
 export interface RedisServerOptions {
-  /** The port to listen on (127.0.0.1 only). */
+  /** The port to listen on (127.0.0.1 only), moved by `REPID_TEST_PORT_OFFSET` unless `exactPort`. */
   port: number;
+  /**
+   * Use `port` as given (one already found free, as `freePorts` returns), not moved by
+   * the offset. @default {false}
+   */
+  exactPort?: boolean;
   /**
    * Persist every write to an append-only file (`--appendonly yes
    * --appendfsync always`), so a killed server restarts with its data.
@@ -64,7 +69,7 @@ export interface RedisServerOptions {
  * two runs of the suite on one machine (two checkouts) use private servers on
  * ports of their own.
  */
-const PORT_OFFSET = Number(process.env.REPID_TEST_PORT_OFFSET ?? 0) || 0;
+export const PORT_OFFSET = Number(process.env.REPID_TEST_PORT_OFFSET ?? 0) || 0;
 
 /** A `redis-server` process owned by a test. */
 export class RedisServer {
@@ -83,7 +88,7 @@ export class RedisServer {
   #output = "";
 
   private constructor(options: RedisServerOptions) {
-    const port = options.port + PORT_OFFSET;
+    const port = options.exactPort ? options.port : options.port + PORT_OFFSET;
     if (!Number.isInteger(port) || port <= 0 || port > 65535) {
       throw new RangeError(`Cannot start redis-server: port ${port} is not a valid port`);
     }

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { CsrfTokens, readCookie } from "../../src/dashboard/csrf.ts";
 import { formatDuration, formatRelative, formatTime } from "../../src/dashboard/format.ts";
 import { attr, escapeHtml, markup } from "../../src/dashboard/html.ts";
-import { throughputChart } from "../../src/dashboard/throughput_chart.ts";
+import { sumByMinute, throughputChart } from "../../src/dashboard/throughput_chart.ts";
 
 describe("markup", () => {
   it("escapes every value and keeps its own literal parts", () => {
@@ -65,19 +65,27 @@ describe("CsrfTokens", () => {
 });
 
 describe("throughputChart", () => {
-  it("draws one done and one failed bar per minute, scaled to the busiest minute", () => {
+  it("stacks done, failed or dead, and cancelled per minute, scaled to the busiest minute", () => {
     const at = Date.UTC(2026, 0, 1, 12, 0);
     const svg = throughputChart([
-      { at, done: 10, failed: 0 },
-      { at: at + 60_000, done: 5, failed: 5 },
+      { at, done: 10, failed: 0, dead: 0, cancelled: 0 },
+      { at: at + 60_000, done: 5, failed: 2, dead: 1, cancelled: 2 },
     ]).value;
     assert.equal((svg.match(/class="bar-done"/g) ?? []).length, 2);
-    assert.match(svg, /<title>12:00 UTC: 10 done, 0 failed<\/title>/);
-    assert.match(svg, /<title>12:01 UTC: 5 done, 5 failed<\/title>/);
+    assert.match(svg, /<title>12:00 UTC: 10 done, 0 failed or dead, 0 cancelled<\/title>/);
+    assert.match(svg, /<title>12:01 UTC: 5 done, 3 failed or dead, 2 cancelled<\/title>/);
     const heights = [...svg.matchAll(/class="bar-done"[^>]*height="([\d.]+)"/g)].map((m) =>
       Number(m[1])
     );
     assert.equal(heights[0], heights[1] * 2);
+  });
+
+  it("`sumByMinute` adds the queues' minutes up, minute by minute", () => {
+    const m = (at: number, done: number) => ({ at, done, failed: 1, dead: 0, cancelled: 0 });
+    assert.deepEqual(sumByMinute([[m(0, 1), m(60_000, 2)], [m(60_000, 3)]]), [
+      { at: 0, done: 1, failed: 1, dead: 0, cancelled: 0 },
+      { at: 60_000, done: 5, failed: 2, dead: 0, cancelled: 0 },
+    ]);
   });
 });
 

@@ -14,6 +14,7 @@ test("every script that announces finished jobs or wakes workers has a sharded v
     "repidEnqueueMany",
     "repidFetch",
     "repidFlowLimits",
+    "repidProgress",
     "repidPromote",
     "repidQueueResume",
     "repidRecordAttempt",

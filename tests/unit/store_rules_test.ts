@@ -13,7 +13,7 @@ import { resolveIncludes } from "../../src/backend/redis/scripts/include.ts";
 import { luaMessage, luaString } from "../../src/backend/redis/scripts/lua_text.ts";
 import { JOB_FIELDS, JOB_STATUSES } from "../../src/core/job_record.ts";
 import { FLOW_STORE_NAMES } from "../../src/core/flow.ts";
-import { JOB_KEY_PART } from "../../src/backend/redis/keys.ts";
+import { JOB_KEY_PART, THROUGHPUT_KEY_PART } from "../../src/backend/redis/keys.ts";
 import { ERROR_NAME, formatMessage, MESSAGE, REASON } from "../../src/core/store_errors.ts";
 
 const SRC = new URL("../../src/", import.meta.url).pathname;
@@ -95,7 +95,7 @@ describe("the store's rules", () => {
     assert.deepEqual(filesWith("'status', 'dead'"), [
       "backend/redis/scripts/includes/dead_letter.ts",
     ]);
-    assert.deepEqual(filesWith("'deliveries', 0, 'attempts', 0"), [
+    assert.deepEqual(filesWith("'status', status, 'enq', now, 'due', due"), [
       "backend/redis/scripts/includes/new_job.ts",
     ]);
     assert.deepEqual(filesWith("redis.call('PUBLISH', channel, id)"), [
@@ -122,8 +122,12 @@ describe("the store's rules", () => {
       ...FLOW_STORE_NAMES,
       ...["ZPOPMIN", "ZSCORE", "ZCARD", "LREM", "HKEYS", "table", "string", "%d"],
       ...["job:", "ready", "active", "signal", ":"],
+      // the lease hint (a string key of its own)
+      ...["GET", "PX", "KEEPTTL"],
       // the finished-jobs indexes' key parts (src/backend/redis/keys.ts)
       JOB_KEY_PART,
+      // the per-minute throughput counts' key part
+      THROUGHPUT_KEY_PART,
     ]);
     for (const s of scripts) {
       // schedule and worker records have fields of their own

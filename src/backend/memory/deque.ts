@@ -32,6 +32,11 @@ export class Deque<T> {
   }
 
   /** Removes and returns the head (`LPOP`), or `undefined` when empty. */
+  /** The item at the front, left in place (`undefined` when empty). */
+  peekFront(): T | undefined {
+    return this.#length === 0 ? undefined : this.#buf[this.#head];
+  }
+
   popFront(): T | undefined {
     if (this.#length === 0) return undefined;
     const item = this.#buf[this.#head];

@@ -121,7 +121,10 @@ export function clear(ctx: MemoryContext): void {
     for (const index of Object.values(q.indexes)) index.removeTo(Infinity);
     q.marker = false;
     q.paused = false;
-    if (q.waiters.length === 0 && q.finished.size === 0 && q.cancels.size === 0) {
+    if (
+      q.waiters.length === 0 && q.finished.size === 0 && q.cancels.size === 0 &&
+      q.progress.size === 0
+    ) {
       ctx.store.queues.delete(key);
     }
   }

@@ -55,6 +55,7 @@ import { utf8Length } from "../../core/names.ts";
 import type { MemoryContext } from "./memory_context.ts";
 import {
   announceFinished,
+  announceProgress,
   cancelledLease,
   deadLetterRecord,
   finishedInfo,
@@ -224,6 +225,7 @@ export function fetch(
       enqueuedAt: toNumber(h.enq) ?? now,
       startedAt: now,
       options: storedOptions(h.opts),
+      dueAt: toNumber(h.due) ?? 0,
     });
     return deliveries;
   };
@@ -464,6 +466,23 @@ export function recordAttempt(
     signalWork(q);
   }
   ctx.store.changed();
+  return Promise.resolve(true);
+}
+
+/** `progress`: the latest progress of a leased job, stored and announced. */
+export function setProgress(
+  ctx: MemoryContext,
+  queue: string,
+  id: string,
+  token: string,
+  progressJson: string,
+): Promise<boolean> {
+  const q = ctx.q(queue);
+  const h = leasedRecord(q, id, token, ctx.store.now())?.h;
+  if (!h) return Promise.resolve(false);
+  h.progress = progressJson;
+  ctx.store.changed();
+  announceProgress(q, id, progressJson);
   return Promise.resolve(true);
 }
 

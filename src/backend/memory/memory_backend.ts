@@ -35,7 +35,9 @@ import type {
   JobInfo,
   JobResult,
   NewJob,
+  QueueStoreEvent,
 } from "../../core/job.ts";
+import { waitingSince } from "../../core/job.ts";
 import { describe } from "../../core/names.ts";
 import { assertDuration, HOUR_MS } from "../../core/time.ts";
 import {
@@ -53,6 +55,7 @@ import type { MemoryContext } from "./memory_context.ts";
 import type { MemoryStore } from "./memory_store.ts";
 import type { Waiter } from "./queue_state.ts";
 import { getRecord } from "./records.ts";
+import { type ThroughputMinute, throughputMinutes, throughputRow } from "../../core/throughput.ts";
 import * as scheduleOps from "./schedule_ops.ts";
 import { openStore } from "./store_registry.ts";
 import type { MemoryBackendOptions } from "./memory_backend_options.ts";
@@ -378,6 +381,51 @@ export class MemoryBackend implements Backend {
       off();
       this.#subscriptions.delete(off);
       return Promise.resolve();
+    });
+  }
+
+  oldestWaitingMs(queue: string): Promise<number> {
+    const q = this.#ctx.q(queue);
+    const now = this.#store.now();
+    const since: number[] = [];
+    const head = q.ready.peekFront();
+    const rec = head === undefined ? undefined : getRecord(q, head, now);
+    const s = rec ? waitingSince(rec.h.enq, rec.h.due) : undefined;
+    if (s !== undefined) since.push(s);
+    const due = q.deferred.first();
+    if (due && due.score <= now) since.push(due.score);
+    return Promise.resolve(since.length ? Math.max(0, now - Math.min(...since)) : 0);
+  }
+
+  throughput(queue: string, since: number): Promise<ThroughputMinute[]> {
+    const q = this.#ctx.q(queue);
+    const rows = throughputMinutes(since, this.#store.now()).map((m) =>
+      throughputRow(m, q.throughput.get(m) ?? {})
+    );
+    return Promise.resolve(rows);
+  }
+
+  setProgress(queue: string, id: string, token: string, progressJson: string): Promise<boolean> {
+    return jobOps.setProgress(this.#ctx, queue, id, token, progressJson);
+  }
+
+  onQueueEvents(
+    queue: string,
+    listener: (event: QueueStoreEvent) => void,
+    _onReconnect?: () => void,
+  ): Promise<() => Promise<void>> {
+    const q = this.#ctx.q(queue);
+    const finished = this.#subscribe(
+      q.finished,
+      (id: string, info?: JobInfo) =>
+        listener(info ? { type: "finished", id, info } : { type: "finished", id }),
+    );
+    const progress = this.#subscribe(
+      q.progress,
+      (id: string, value: unknown) => listener({ type: "progress", id, progress: value }),
+    );
+    return Promise.all([finished, progress]).then((offs) => async () => {
+      for (const off of offs) await off();
     });
   }
 

@@ -36,12 +36,16 @@ export interface QueueState {
   readonly active: SortedSet;
   /** Per finished status, its index: the ids scored by when their record expires. */
   readonly indexes: Readonly<Record<FinishedStatus, SortedSet>>;
+  /** Per minute (epoch ms / 60000), how many jobs finished in each status (the throughput hashes). */
+  readonly throughput: Map<number, Partial<Record<FinishedStatus, number>>>;
   /** The "there may be work" marker (the Redis signal list holds at most one). */
   marker: boolean;
   /** Blocked `waitForWork` calls, longest waiting first (like `BLPOP` clients). */
   readonly waiters: Waiter[];
   /** `onFinished` listeners (the finished channel's subscribers). */
   readonly finished: Set<(id: string, info?: JobInfo) => void>;
+  /** `onQueueEvents` listeners of progress (the channel's progress messages). */
+  readonly progress: Set<(id: string, progress: unknown) => void>;
   /** Whether the queue is paused (the Redis paused key): no fetch leases a job of it. */
   paused: boolean;
   /** `onCancel` listeners (the cancel channel's subscribers), told of cancelled running jobs. */
@@ -107,9 +111,11 @@ export function newQueueState(prefix: string, queue: string): QueueState {
       FinishedStatus,
       SortedSet
     >,
+    throughput: new Map(),
     marker: false,
     waiters: [],
     finished: new Set(),
+    progress: new Set(),
     paused: false,
     cancels: new Set(),
     scheduleRecords: new Map(),

@@ -18,7 +18,12 @@ import {
   storedOptions,
 } from "../../core/job.ts";
 import { FINISHED_FIELDS, type JobFields } from "../../core/job_record.ts";
-import { FINISHED_TRIM_BATCH, INLINE_RESULT_MAX } from "../../core/store_limits.ts";
+import {
+  FINISHED_TRIM_BATCH,
+  INLINE_RESULT_MAX,
+  THROUGHPUT_KEEP_MS,
+  THROUGHPUT_MINUTE_MS,
+} from "../../core/store_limits.ts";
 import type { MemoryStore } from "./memory_store.ts";
 import type { JobRecord, QueueState } from "./queue_state.ts";
 
@@ -79,6 +84,20 @@ export function announceFinished(q: QueueState, id: string, info?: JobInfo): voi
 }
 
 /**
+ * The announcement of the `progress` script: tells the progress listeners
+ * of `q` (on a later turn, as a server's message) that job `id` reported
+ * `progressJson`.
+ */
+export function announceProgress(q: QueueState, id: string, progressJson: string): void {
+  if (q.progress.size === 0) return;
+  const listeners = [...q.progress];
+  const progress = JSON.parse(progressJson);
+  setImmediate(() => {
+    for (const f of listeners) if (q.progress.has(f)) f(id, progress);
+  });
+}
+
+/**
  * `finish_job` and `trim_finished`: keeps the record of job `id`, whose
  * fields the caller has written (a finished status), for `ttlMs`, and lists
  * it in the index of its status scored by its expiry; up to
@@ -97,6 +116,7 @@ export function finishRecord(
   keep: number,
 ): void {
   store.expire(rec, now, ttlMs);
+  countThroughput(q, status, now);
   const index = q.indexes[status];
   index.add(id, now + ttlMs);
   for (const gone of index.rangeTo(now - 1, FINISHED_TRIM_BATCH)) index.remove(gone);
@@ -109,6 +129,21 @@ export function finishRecord(
       }
     }
   }
+}
+
+/**
+ * The throughput count of `finish_job`: one more job finished in `status`
+ * in the minute of `now`; minutes older than THROUGHPUT_KEEP_MS are dropped.
+ */
+function countThroughput(q: QueueState, status: FinishedStatus, now: number): void {
+  const minute = Math.floor(now / THROUGHPUT_MINUTE_MS);
+  let counts = q.throughput.get(minute);
+  if (!counts) {
+    q.throughput.set(minute, counts = {});
+    const oldest = minute - Math.ceil(THROUGHPUT_KEEP_MS / THROUGHPUT_MINUTE_MS);
+    for (const m of q.throughput.keys()) if (m < oldest) q.throughput.delete(m);
+  }
+  counts[status] = (counts[status] ?? 0) + 1;
 }
 
 /**
@@ -150,9 +185,9 @@ export function deadLetterRecord(
 
 /**
  * `new_job`: the record of a new job (its options JSON only when given, its
- * flow options as the fields `priority`, `group` and `expires`); the caller
- * lists an expiring job and puts the id in the deferred queue or where
- * `flowEnter` says.
+ * flow options as the fields `priority`, `group` and `expires`; no
+ * deliveries or attempts, which read as 0); the caller lists an expiring job
+ * and puts the id in the ready or the deferred queue or where `flowEnter` says.
  */
 export function newJobFields(
   actor: string,
@@ -168,8 +203,6 @@ export function newJobFields(
     status,
     enq: String(now),
     due: String(due),
-    deliveries: "0",
-    attempts: "0",
   };
   if (!opts) return h;
   h.opts = opts;

@@ -8,6 +8,7 @@
 
 import { clearInterval, setInterval } from "node:timers";
 import { flowIdle, type QueueState } from "./queue_state.ts";
+import { THROUGHPUT_KEEP_MS, THROUGHPUT_MINUTE_MS } from "../../core/store_limits.ts";
 
 /**
  * Removes the expired records of `queues` and the queue states that hold
@@ -26,11 +27,17 @@ export function sweepQueues(queues: Map<string, QueueState>, now: number): boole
       index.removeTo(now - 1);
       indexed += index.size;
     }
+    // a minute's throughput count expires THROUGHPUT_KEEP_MS after it began
+    for (const minute of q.throughput.keys()) {
+      if ((minute * THROUGHPUT_MINUTE_MS) + THROUGHPUT_KEEP_MS < now) q.throughput.delete(minute);
+      else expiring = true;
+    }
     if (
       q.jobs.size === 0 && q.ready.length === 0 && q.deferred.size === 0 &&
       q.active.size === 0 && indexed === 0 && q.waiters.length === 0 &&
       q.finished.size === 0 && q.scheduleRecords.size === 0 && q.schedules.size === 0 &&
-      !q.paused && q.cancels.size === 0 && flowIdle(q.flow)
+      !q.paused && q.cancels.size === 0 && q.progress.size === 0 && q.throughput.size === 0 &&
+      flowIdle(q.flow)
     ) queues.delete(key);
   }
   return expiring;

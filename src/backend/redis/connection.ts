@@ -121,6 +121,8 @@ export function openClient(
       lazyConnect,
       enableAutoPipelining: true,
       // On a Redis Cluster, also their variants that announce by SPUBLISH (pubsub_mode.ts).
+      // (BLPOP stays auto-pipelined: sent at once instead, Repid on Deno missed wake-ups
+      // now and then in the bench's sequential run, each job then waiting out idleMs.)
       autoPipeliningIgnoredCommands: BATCHED_SCRIPTS.flatMap((n) => [n, `${n}Sharded`]),
     };
     const client: AnyRedis = isClusterUrl(input)

@@ -13,6 +13,11 @@ export interface QueueKeys {
   deferred: string;
   /** ZSET of ids of leased jobs, scored by lease expiry (epoch ms). */
   active: string;
+  /**
+   * STRING: the earliest lease expiry (epoch ms) fetch knows of, `-1` for
+   * none; it expires after `LEASE_SCAN_MS` so that fetch looks again.
+   */
+  leaseHint: string;
   /** LIST holding at most one marker: "there may be work"; idle workers block on it. */
   signal: string;
   /** ZSET of ids of dead-lettered jobs, scored by when they died (the index of `dead`). */
@@ -58,6 +63,13 @@ export interface QueueKeys {
   partitions: string;
 }
 
+/**
+ * What follows the queue's `states` prefix in the name of a minute's
+ * throughput HASH (status → jobs finished), before the minute's number
+ * (epoch ms / 60000).
+ */
+export const THROUGHPUT_KEY_PART = "throughput:";
+
 /** What follows the queue's `states` prefix in a job's key, before the id. */
 export const JOB_KEY_PART = "job:";
 
@@ -74,6 +86,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     ready: `${base}:ready`,
     deferred: `${base}:deferred`,
     active: `${base}:active`,
+    leaseHint: `${base}:lease-hint`,
     signal: `${base}:signal`,
     dead: `${base}:dead`,
     jobPrefix: `${base}:${JOB_KEY_PART}`,

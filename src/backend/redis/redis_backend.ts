@@ -31,24 +31,32 @@ import type {
   JobResult,
   JobStatus,
   NewJob,
+  QueueStoreEvent,
 } from "../../core/job.ts";
-import { isFinished, jobInfoFromHash, storedOptions } from "../../core/job.ts";
+import { isFinished, jobInfoFromHash, storedOptions, waitingSince } from "../../core/job.ts";
 import { cancelledError, deliveryLimitError } from "../../core/store_errors.ts";
 import { clampTtlMs, DEAD_TTL_MS } from "../../core/store_limits.ts";
 import { type AnyRedis, closeClient, openClient, type RedisInput } from "./connection.ts";
-import { finishedIndex, type QueueKeys, queueKeys, queueNamesKey } from "./keys.ts";
+import {
+  finishedIndex,
+  type QueueKeys,
+  queueKeys,
+  queueNamesKey,
+  THROUGHPUT_KEY_PART,
+} from "./keys.ts";
+import { type ThroughputMinute, throughputMinutes, throughputRow } from "../../core/throughput.ts";
 import { READY_CHECK_MS, waitUntilReady } from "./ready_check.ts";
 import { redisHeartbeat, redisListWorkers, redisUnregister } from "./worker_registry.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../../core/worker_info.ts";
 import { type EnqueueContext, enqueueJobs } from "./enqueue_calls.ts";
-import { storeCall } from "./redis_errors.ts";
+import { redisStoreError, storeCall } from "./redis_errors.ts";
 import { BlockingWaits } from "./blocking_waits.ts";
 import { WorkWakes } from "./work_wakes.ts";
 import { FinishedChannels } from "./finished_channels.ts";
 import {
   fetchResult,
   parseCancel,
-  parseFinished,
+  parseChannelMessage,
   pushCompletions,
   RESULT_FIELDS,
 } from "./replies.ts";
@@ -60,6 +68,7 @@ import { ReplicaWaits } from "./replica_waits.ts";
 import { type ScriptArg, ScriptRunner } from "./script_runner.ts";
 import type { NewSchedule, ScheduleInfo } from "../../core/schedule.ts";
 import {
+  FINISHED_STATES,
   QUEUE_STATES,
   type QueueCounts,
   type QueueState,
@@ -121,7 +130,7 @@ export class RedisBackend implements Backend {
   readonly #keys = new Map<string, QueueKeys>();
   readonly #waits: BlockingWaits;
   readonly #wakes: WorkWakes;
-  readonly #finished: FinishedChannels<{ id: string; info?: JobInfo }>;
+  readonly #finished: FinishedChannels<QueueStoreEvent>;
   readonly #cancels: FinishedChannels<{ id: string; token: string }>;
   readonly #scripts: ScriptRunner;
   readonly #replicas: ReplicaWaits;
@@ -176,7 +185,7 @@ export class RedisBackend implements Backend {
         parse,
         what,
       );
-    this.#finished = channels("finished", parseFinished, "finished jobs");
+    this.#finished = channels("finished", parseChannelMessage, "finished jobs");
     this.#cancels = channels("cancel", parseCancel, "cancelled jobs");
     this.#schedules = new RedisSchedules(
       client,
@@ -317,6 +326,7 @@ export class RedisBackend implements Backend {
       k.states,
       k.jobPrefix,
       k.paused,
+      k.leaseHint,
       max,
       leaseMs,
       token,
@@ -347,6 +357,7 @@ export class RedisBackend implements Backend {
       k.states,
       k.jobPrefix,
       k.paused,
+      k.leaseHint,
       fetch.max,
       fetch.leaseMs,
       fetch.token,
@@ -484,6 +495,25 @@ export class RedisBackend implements Backend {
       k.finished,
       clampTtlMs(ttlMs),
       this.#keep.dead,
+    );
+    return ok === 1;
+  }
+
+  async setProgress(
+    queue: string,
+    id: string,
+    token: string,
+    progressJson: string,
+  ): Promise<boolean> {
+    const k = this.keys(queue);
+    const ok = await this.#run(
+      "store progress of job",
+      "repidProgress",
+      k.jobPrefix + id,
+      token,
+      progressJson,
+      k.finished,
+      id,
     );
     return ok === 1;
   }
@@ -715,7 +745,9 @@ export class RedisBackend implements Backend {
     listener: (id: string, info?: JobInfo) => void,
     onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
-    return this.#finished.subscribe(queue, (e) => listener(e.id, e.info), onReconnect);
+    return this.#finished.subscribe(queue, (e) => {
+      if (e.type === "finished") listener(e.id, e.info);
+    }, onReconnect);
   }
 
   /** One `cancel` script call; see {@linkcode Backend.cancelJob}. */
@@ -749,6 +781,57 @@ export class RedisBackend implements Backend {
     onReconnect?: () => void,
   ): Promise<() => Promise<void>> {
     return this.#cancels.subscribe(queue, (e) => listener(e.id, e.token), onReconnect);
+  }
+
+  /** The head of `ready` and the first due deferred job, read in one pipeline (then the head's times). */
+  async oldestWaitingMs(queue: string): Promise<number> {
+    const k = this.keys(queue);
+    return await storeCall("read the oldest waiting job", async () => {
+      const [time, head, due] = await this.client.pipeline()
+        .time()
+        .lindex(k.ready, 0)
+        .zrange(k.deferred, 0, 0, "WITHSCORES")
+        .exec() ?? [];
+      for (const reply of [time, head, due]) if (reply?.[0]) throw reply[0];
+      const [sec, micro] = time![1] as [string, string];
+      const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+      const since: number[] = [];
+      const id = head![1] as string | null;
+      if (id !== null) {
+        const [enq, dueAt] = await this.client.hmget(k.jobPrefix + id, "enq", "due");
+        const s = waitingSince(enq ?? undefined, dueAt ?? undefined);
+        if (s !== undefined) since.push(s);
+      }
+      const first = due![1] as string[];
+      if (first.length === 2 && Number(first[1]) <= now) since.push(Number(first[1]));
+      return since.length ? Math.max(0, now - Math.min(...since)) : 0;
+    });
+  }
+
+  /** One HMGET per minute of the range, in one pipeline (every key is in the queue's slot). */
+  async throughput(queue: string, since: number): Promise<ThroughputMinute[]> {
+    const minutes = throughputMinutes(since, await this.time(queue));
+    const base = this.keys(queue).states + THROUGHPUT_KEY_PART;
+    const replies = await storeCall("read throughput", async () => {
+      const pipeline = this.client.pipeline();
+      for (const m of minutes) pipeline.hmget(base + m, ...FINISHED_STATES);
+      return (await pipeline.exec()) ?? [];
+    });
+    return minutes.map((m, i) => {
+      const [error, values] = replies[i] ?? [null, []];
+      if (error) throw redisStoreError("read throughput", error);
+      const counts: Record<string, string | null> = {};
+      FINISHED_STATES.forEach((s, n) => (counts[s] = (values as (string | null)[])[n]));
+      return throughputRow(m, counts);
+    });
+  }
+
+  onQueueEvents(
+    queue: string,
+    listener: (event: QueueStoreEvent) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>> {
+    return this.#finished.subscribe(queue, listener, onReconnect);
   }
 
   // Schedules (recurring jobs): see ./schedules.ts.

@@ -7,8 +7,8 @@
  */
 
 import type { FetchResult } from "../backend.ts";
-import type { Completion, JobInfo, LeasedJob } from "../../core/job.ts";
-import { jobInfoFromHash, storedErrors, storedOptions } from "../../core/job.ts";
+import type { Completion, JobInfo, LeasedJob, QueueStoreEvent } from "../../core/job.ts";
+import { jobInfoFromHash, parseJsonOr, storedErrors, storedOptions } from "../../core/job.ts";
 import { FINISHED_FIELDS } from "../../core/job_record.ts";
 import { clampTtlMs } from "../../core/store_limits.ts";
 
@@ -32,7 +32,7 @@ export function pushCompletions(args: (string | number)[], completions: Completi
 export function fetchResult(queue: string, token: string, out: (string | number)[]): FetchResult {
   const now = Number(out[1]);
   const jobs: LeasedJob[] = [];
-  for (let i = 2; i < out.length; i += 8) {
+  for (let i = 2; i < out.length; i += 9) {
     jobs.push({
       id: String(out[i]),
       queue,
@@ -45,6 +45,7 @@ export function fetchResult(queue: string, token: string, out: (string | number)
       enqueuedAt: Number(out[i + 6]),
       startedAt: now,
       options: storedOptions(String(out[i + 7])),
+      dueAt: Number(out[i + 8]),
     });
   }
   return { jobs, wakeInMs: Number(out[0]) };
@@ -52,6 +53,32 @@ export function fetchResult(queue: string, token: string, out: (string | number)
 
 /** The fields of a job's hash that make up its result (see `jobInfoFromHash`). */
 export const RESULT_FIELDS = [...FINISHED_FIELDS, "reason"] as const;
+
+/**
+ * The first line of a progress message on a finished channel (see
+ * scripts/progress.ts): a control character, which no job id holds.
+ */
+export const PROGRESS_MARK = "\u0001progress";
+
+/**
+ * Reads any message of a queue's finished channel: the finished jobs it
+ * announces (see {@linkcode parseFinished}), or the progress of one job.
+ */
+export function parseChannelMessage(queue: string, message: string): QueueStoreEvent[] {
+  if (message.startsWith(PROGRESS_MARK + "\n")) {
+    const rest = message.slice(PROGRESS_MARK.length + 1);
+    const cut = rest.indexOf("\n");
+    if (cut < 0) return [];
+    return [{
+      type: "progress",
+      id: rest.slice(0, cut),
+      progress: parseJsonOr(rest.slice(cut + 1), null),
+    }];
+  }
+  return parseFinished(queue, message).map(({ id, info }) =>
+    info ? { type: "finished", id, info } : { type: "finished", id }
+  );
+}
 
 /**
  * Reads a finished-channel message: the jobs it announces, each with its
@@ -63,6 +90,7 @@ export function parseFinished(
   queue: string,
   message: string,
 ): { id: string; info?: JobInfo }[] {
+  if (message.startsWith(PROGRESS_MARK)) return [];
   const parts = message.split("\n");
   const width = FINISHED_FIELDS.length + 1;
   if (parts.length % width !== 0) return [{ id: parts[0] }];

@@ -13,7 +13,7 @@ import { JOB_QUEUE_OPTION, jobTarget } from "../targets.ts";
 export const jobCommand = storeCommand({
   name: "job",
   usage: "<id> --queue Q",
-  summary: "Show one job: state, attempts, times, result and errors",
+  summary: "One job: state, attempts, times, result, errors",
   description: `
 Shows what the store knows of the job <id> of queue Q: its status, attempts
 and deliveries, its times, and once it finished its result, or the error of

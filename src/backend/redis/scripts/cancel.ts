@@ -13,8 +13,8 @@ import { script } from "./common.ts";
  * A queued job leaves the ready list (or its group's or the priority zset, fragment flow),
  * a deferred one the deferred zset, a running one the active zset and its group slot; its status becomes 'cancelled' (a finished status) with the error and
  * `finished = now`, its record is kept for the TTL (its arguments with it, so that it can
- * be run again) and listed in the index of cancelled jobs (`finish_job`), and it is
- * announced on the finished channel. A running job keeps its
+ * be run again) and listed in the index of cancelled jobs (`finish_job`, then
+ * `trim_finished`), and it is announced on the finished channel. A running job keeps its
  * lease token: every write of its worker is refused from now on (the `leased` check
  * wants 'in_progress'), its lease renewal reports it cancelled, and `<id>\n<token>` is
  * published on the cancel channel so that its worker stops it at once.

@@ -7,20 +7,23 @@ import { FETCH_BODY } from "./fetch.ts";
  * worker acks the jobs that finished and leases the next ones in one round trip.
  *
  * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] active zset, KEYS[4] signal list,
- * KEYS[5] the queue's key prefix, KEYS[6] job hash key prefix, KEYS[7] paused key (as for
- * fetch)
+ * KEYS[5] the queue's key prefix, KEYS[6] job hash key prefix, KEYS[7] paused key,
+ * KEYS[8] lease hint (as for fetch)
  * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms,
  * ARGV[5] finished channel, ARGV[6] max stalls, ARGV[7] retention of dead jobs (as for
  * fetch; the channel serves both parts), ARGV[8] retention of done jobs, ARGV[9] of
  * failed jobs, ARGV[10] group concurrency (fetch's ARGV[8]), then 8 values per acked job
  * (as for complete)
  * Returns { acks, fetched }: acks is complete's reply (one 1 or 0 per job), fetched is
- * fetch's reply ({ wakeInMs, now, 8 fields per job }). The acks are applied first.
+ * fetch's reply ({ wakeInMs, now, 9 fields per job }). The acks are applied first.
  */
 export const completeFetchScript = script(
   "repidCompleteFetch",
-  7,
+  8,
   `
+-- One clock reading serves both parts (one TIME call, not two).
+local time_now = now_ms()
+now_ms = function() return time_now end
 local function complete_part(KEYS, ARGV)
 ${COMPLETE_BODY}
 end

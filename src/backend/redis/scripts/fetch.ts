@@ -5,6 +5,7 @@ import { JOB_STATUSES } from "../../../core/job_record.ts";
 import { PRIORITY_ZERO_BAND } from "../../../core/flow.ts";
 import {
   ID_QUOTED_MAX,
+  LEASE_SCAN_MS,
   MALFORMED_RAW_MAX,
   QUEUE_ENTRY_MAX,
   RECLAIM_BATCH,
@@ -15,18 +16,22 @@ import {
  * fetch: lease up to N jobs of one queue to a worker.
  *
  * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] active zset, KEYS[4] signal list,
- * KEYS[5] the queue's key prefix (its finished-jobs indexes, see `finish_job`), KEYS[6]
- * job hash key prefix (the job keys are KEYS[6]..id and share the queue's hash tag),
- * KEYS[7] paused key
+ * KEYS[5] the queue's key prefix (its finished-jobs indexes, see `finish_job`, and its flow
+ * keys, see the flow fragment), KEYS[6] job hash key prefix (the job keys are KEYS[6]..id
+ * and share the queue's hash tag), KEYS[7] paused key, KEYS[8] lease hint (a string: no
+ * lease expires before it)
  * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms,
  * ARGV[5] finished channel, ARGV[6] max stalls (0: no limit), ARGV[7] retention of dead
  * jobs (0: no limit), ARGV[8] the worker's group concurrency for the queue (0: none; the
  * queue's own setting wins)
- * Returns { wakeInMs, now, id, actor, args, deliveries, attempts, errors, enq, opts, ... }
- * with 8 fields per job.
+ * Returns { wakeInMs, now, id, actor, args, deliveries, attempts, errors, enq, opts, due, ... }
+ * with 9 fields per job.
  *
- * Steps: (1) jobs whose lease expired (up to RECLAIM_BATCH of them) go back to the
- * head of the ready list, their 'stalls' count raised by one; a job whose count
+ * Steps: (1) when a lease may have expired (the lease hint is due, or gone: it lives
+ * LEASE_SCAN_MS, so the active set is looked at that often at least), jobs whose
+ * lease expired (up to RECLAIM_BATCH of them) go back to the
+ * head of the ready list (a job of a group or a priority to the head of its set, its
+ * group slot freed), their 'stalls' count raised by one; a job whose count
  * exceeds the max stalls (when above 0) is dead-lettered with reason stalled instead,
  * and its id is announced on the finished channel; (2) due deferred jobs are leased
  * first, oldest due first, then ready jobs in FIFO order; an entry fetch cannot take is
@@ -38,9 +43,10 @@ import {
  * waiters learn of it; an entry without one is recorded under its own id when at most
  * MALFORMED_RAW_MAX bytes long, else (and for a key of another type) under
  * 'malformed:<sha1 of the entry>'; (3) the work marker is kept when work remains and
- * removed otherwise;
- * (4) wakeInMs tells an idle worker when the next deferred job is due or the next
- * lease expires (-1: neither).
+ * removed otherwise; the lease hint is set to the earliest lease expiry (exact after a
+ * look at the active set, else lowered to the new leases, of either path, when they
+ * expire first); (4) wakeInMs tells an idle worker when the next deferred job is due or
+ * the next lease expires (-1: neither).
  *
  * Flow control (fragment flow; README "Flow control"): a queue with a rate limit or with
  * prioritised, grouped or expiring jobs takes the flow path: expired waiting jobs that never
@@ -50,7 +56,8 @@ import {
  * priority (above 0, then the ready list, then below 0), grouped ones from the group
  * whose turn it is, if it is below its concurrency and its rate; that group then waits
  * for its next turn behind the others. A rate-limited queue drops its work marker and
- * reports in wakeInMs when its next slot frees. A plain queue takes none of these steps.
+ * reports in wakeInMs when its next slot frees (or a held group's, or the next expiry). A
+ * plain queue takes none of these steps.
  * While the paused key exists, step (1) runs but (2) leases nothing, the work marker is
  * removed and wakeInMs ignores the deferred jobs: idle workers sleep until `queue_resume`
  * leaves the marker. Limits, reasons, error names and messages come from
@@ -71,7 +78,15 @@ local now = now_ms()
 local base = states
 local paused = redis.call('EXISTS', KEYS[7]) == 1
 
-local expired = redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, ${RECLAIM_BATCH})
+-- The lease hint (KEYS[8]): no lease expires before it (-1: no lease). Missing
+-- (it expires after LEASE_SCAN_MS) or due: look at the active set.
+local hint = KEYS[8]
+local firstLease = tonumber(redis.call('GET', hint))
+local expired = {}
+local scanned = not firstLease or (firstLease >= 0 and firstLease <= now)
+if scanned then
+  expired = redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, ${RECLAIM_BATCH})
+end
 for i = #expired, 1, -1 do
   local id = expired[i]
   redis.call('ZREM', active, id)
@@ -137,10 +152,10 @@ local function take(id, due)
   local f
   if flow or due then
     f = redis.pcall('HMGET', key, 'status', 'actor', 'args', 'deliveries', 'attempts', 'errors',
-      'enq', 'opts', 'group', 'priority', 'expires')
+      'enq', 'opts', 'due', 'group', 'priority', 'expires')
   else
     f = redis.pcall('HMGET', key, 'status', 'actor', 'args', 'deliveries', 'attempts', 'errors',
-      'enq', 'opts')
+      'enq', 'opts', 'due')
   end
   if f.err then
     malformed(id, ${luaMessage(MESSAGE.notAHash, { id: "shown" })}, false, true)
@@ -177,14 +192,14 @@ local function take(id, due)
     malformed(id, ${luaMessage(MESSAGE.lacksActorOrArgs, { id: "id" })}, true)
     return
   end
-  local expires = tonumber(f[11])
+  local expires = tonumber(f[12])
   if expires and expires <= now and (tonumber(f[4]) or 0) == 0 then
-    expire(key, id, f[11])
+    expire(key, id, f[12])
     return
   end
-  if due and (f[9] or (tonumber(f[10]) or 0) ~= 0) then
+  if due and (f[10] or (tonumber(f[11]) or 0) ~= 0) then
     redis.call('HSET', key, 'status', 'queued')
-    flow_enter(base, id, f[9], f[10], true)
+    flow_enter(base, id, f[10], f[11], true)
     flow = true
     return
   end
@@ -192,7 +207,7 @@ local function take(id, due)
   redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'started', now,
     'deliveries', deliveries)
   redis.call('ZADD', active, now + lease, id)
-  if f[9] then redis.call('HINCRBY', base .. 'grun', f[9], 1) end
+  if f[10] then redis.call('HINCRBY', base .. 'grun', f[10], 1) end
   n = n + 1
   local k = #out
   out[k + 1] = id
@@ -203,6 +218,7 @@ local function take(id, due)
   out[k + 6] = f[6] or ''
   out[k + 7] = tonumber(f[7]) or now
   out[k + 8] = f[8] or ''
+  out[k + 9] = tonumber(f[9]) or 0
   return deliveries
 end
 
@@ -350,27 +366,40 @@ local function flow_take()
   end
 end
 
+local nextDue = redis.call('ZRANGE', deferred, 0, 0, 'WITHSCORES')
+local readyLeft = true
 if max > 0 and not paused then
   if not flow then
-    local due = redis.call('ZRANGEBYSCORE', deferred, '-inf', now, 'LIMIT', 0, max)
-    for i = 1, #due do
-      redis.call('ZREM', deferred, due[i])
-      take(due[i], true)
+    if nextDue[2] and tonumber(nextDue[2]) <= now then
+      local due = redis.call('ZRANGEBYSCORE', deferred, '-inf', now, 'LIMIT', 0, max)
+      for i = 1, #due do
+        redis.call('ZREM', deferred, due[i])
+        take(due[i], true)
+      end
+      nextDue = redis.call('ZRANGE', deferred, 0, 0, 'WITHSCORES')
     end
+    -- a due job of a group or a priority turns this fetch to the flow path
     while n < max and not flow do
-      local ids = redis.call('LPOP', ready, max - n)
-      if not ids then break end
+      local want = max - n
+      local ids = redis.call('LPOP', ready, want)
+      if not ids then readyLeft = false break end
       for i = 1, #ids do take(ids[i]) end
+      -- fewer than asked for: the list is empty
+      if #ids < want then readyLeft = false break end
     end
   end
-  if flow and n < max then flow_take() end
+  if flow and n < max then
+    flow_take()
+    -- flow_take moved the due deferred jobs and may have pushed some on the ready list
+    readyLeft = true
+    nextDue = redis.call('ZRANGE', deferred, 0, 0, 'WITHSCORES')
+  end
 end
 
 trim_finished(states, now)
 
-local nextDue = redis.call('ZRANGE', deferred, 0, 0, 'WITHSCORES')
 local hasWork = not paused and
-  (redis.call('LLEN', ready) > 0 or (nextDue[2] and tonumber(nextDue[2]) <= now))
+  ((readyLeft and redis.call('LLEN', ready) > 0) or (nextDue[2] and tonumber(nextDue[2]) <= now))
 if flow and not paused and not hasWork then
   hasWork = redis.call('EXISTS', base .. 'prio', base .. 'groups') > 0
 end
@@ -381,6 +410,21 @@ if limitedUntil then
 end
 if hasWork then signal_work(signal) else redis.call('DEL', signal) end
 
+-- The hint after this call: exact when the active set was looked at, else
+-- lowered to the leases just given (by either path: all go through take) when
+-- they expire first.
+local hinted = firstLease
+if scanned then
+  local first = redis.call('ZRANGE', active, 0, 0, 'WITHSCORES')
+  hinted = first[2] and tonumber(first[2]) or -1
+end
+if n > 0 and (hinted < 0 or now + lease < hinted) then hinted = now + lease end
+if scanned then
+  redis.call('SET', hint, hinted, 'PX', ${LEASE_SCAN_MS})
+elseif hinted ~= firstLease then
+  redis.call('SET', hint, hinted, 'KEEPTTL')
+end
+
 local wake = -1
 if nextDue[2] and not paused then wake = math.max(0, tonumber(nextDue[2]) - now) end
 local function sooner(at)
@@ -388,7 +432,7 @@ local function sooner(at)
   local w = math.max(0, tonumber(at) - now)
   if wake < 0 or w < wake then wake = w end
 end
-sooner(redis.call('ZRANGE', active, 0, 0, 'WITHSCORES')[2])
+if hinted >= 0 then sooner(hinted) end
 if flow and not paused then
   sooner(limitedUntil)
   sooner(redis.call('ZRANGE', base .. 'gwait', 0, 0, 'WITHSCORES')[2])
@@ -399,4 +443,4 @@ return out
 `;
 
 /** The `fetch` script. */
-export const fetchScript = script("repidFetch", 7, FETCH_BODY, "refuse-oom");
+export const fetchScript = script("repidFetch", 8, FETCH_BODY, "refuse-oom");

@@ -15,6 +15,7 @@ import { enqueueManyScript } from "./enqueue_many.ts";
 import { extendScript } from "./extend.ts";
 import { fetchScript } from "./fetch.ts";
 import { flowLimitsScript } from "./flow_limits.ts";
+import { progressScript } from "./progress.ts";
 import { jobsPageScript } from "./jobs_page.ts";
 import { promoteScript } from "./promote.ts";
 import { purgeScript } from "./purge.ts";
@@ -45,6 +46,7 @@ export const scripts: readonly Script[] = [
   completeFetchScript,
   extendScript,
   recordAttemptScript,
+  progressScript,
   releaseScript,
   requeueScript,
   deadLetterScript,

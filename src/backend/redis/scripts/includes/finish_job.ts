@@ -16,6 +16,10 @@
  * FINISHED_TRIM_BATCH entries whose job expired leave the index, and when
  * the retention is above 0 and the index holds more jobs than it, the
  * lowest (up to FINISHED_TRIM_BATCH of them) are deleted with their hashes.
+ * It also adds the jobs the call finished, per status, to the throughput
+ * HASH of the minute (`<states>throughput:<now / 60000>`, field = status;
+ * one HINCRBY per status per call), which expires THROUGHPUT_KEEP_MS after
+ * its last count (`q.throughput()`).
  *
  * `unfinish_job(states, id, status)`: removes `id` from the index of
  * `status` (the job is requeued, removed or replaced); does nothing unless
@@ -27,8 +31,12 @@
  * @module
  */
 
-import { FINISHED_TRIM_BATCH } from "../../../../core/store_limits.ts";
-import { JOB_KEY_PART } from "../../keys.ts";
+import {
+  FINISHED_TRIM_BATCH,
+  THROUGHPUT_KEEP_MS,
+  THROUGHPUT_MINUTE_MS,
+} from "../../../../core/store_limits.ts";
+import { JOB_KEY_PART, THROUGHPUT_KEY_PART } from "../../keys.ts";
 import { luaString } from "../lua_text.ts";
 import { FINISHED_STATES } from "../../../../core/queue_state.ts";
 
@@ -45,6 +53,7 @@ import { FINISHED_STATES } from "../../../../core/queue_state.ts";
 export const FINISH_JOB = `
 local finished_status = {${FINISHED_STATES.map((s) => `[${luaString(s)}] = true`).join(", ")}}
 local finished_touched = {}
+local finished_counts = {}
 local function unfinish_job(states, id, status)
   if finished_status[status] then redis.call('ZREM', states .. status, id) end
 end
@@ -53,8 +62,17 @@ local function finish_job(states, key, id, status, now, ttl, keep)
   redis.call('PEXPIRE', key, ttl)
   redis.call('ZADD', states .. status, now + ttl, id)
   finished_touched[status] = tonumber(keep) or 0
+  finished_counts[status] = (finished_counts[status] or 0) + 1
 end
 local function trim_finished(states, now)
+  if next(finished_counts) then
+    local tp = states .. ${
+  luaString(THROUGHPUT_KEY_PART)
+} .. math.floor(now / ${THROUGHPUT_MINUTE_MS})
+    for status, n in pairs(finished_counts) do redis.call('HINCRBY', tp, status, n) end
+    redis.call('PEXPIRE', tp, ${THROUGHPUT_KEEP_MS})
+    finished_counts = {}
+  end
   for status, keep in pairs(finished_touched) do
     local index = states .. status
     local gone = redis.call('ZRANGEBYSCORE', index, '-inf', '(' .. now, 'LIMIT', 0,

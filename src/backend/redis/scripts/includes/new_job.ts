@@ -3,14 +3,16 @@
  *
  * `new_job(key, actor, args, status, now, due, opts, base, id)`: the job hash
  * `key` gets its actor, arguments JSON, status (`queued` or `deferred`),
- * enqueue time `now`, due time, no deliveries and no attempts, and the
- * per-job options JSON `opts` unless it is `''` or `nil`; the flow options
- * in it (`priority`, `group`, `expiresAt` or `expiresInMs`) become the
- * fields `priority`, `group` and `expires`, and an expiring job is listed
- * in the queue's `expiring` zset (under the queue's key base `base`).
+ * enqueue time `now`, due time and the per-job options JSON `opts` unless it
+ * is `''` or `nil`, in one `HSET`. No deliveries and no attempts are written:
+ * a missing count reads as 0 (fewer fields, less memory per queued job). The
+ * flow options in `opts` (`priority`, `group`, `expiresAt` or `expiresInMs`)
+ * become the fields `priority`, `group` and `expires`, and an expiring job is
+ * listed in the queue's `expiring` zset (under the queue's key base `base`).
  * Returns the job's group and priority (`nil` when absent). The caller puts
- * the id on the deferred zset, or where `flow_enter` says. The memory
- * store's counterpart is `newJobFields` in `src/backend/memory/records.ts`.
+ * the id on the ready list or the deferred zset, or where `flow_enter` says.
+ * The memory store's counterpart is `newJobFields` in
+ * `src/backend/memory/records.ts`.
  *
  * @module
  */
@@ -27,10 +29,12 @@
  */
 export const NEW_JOB = `
 local function new_job(key, actor, args, status, now, due, opts, base, id)
+  if not opts or opts == '' then
+    redis.call('HSET', key, 'actor', actor, 'args', args, 'status', status, 'enq', now, 'due', due)
+    return nil, nil
+  end
   redis.call('HSET', key, 'actor', actor, 'args', args, 'status', status, 'enq', now, 'due', due,
-    'deliveries', 0, 'attempts', 0)
-  if not opts or opts == '' then return nil, nil end
-  redis.call('HSET', key, 'opts', opts)
+    'opts', opts)
   if not (string.find(opts, '"priority"', 1, true) or string.find(opts, '"group"', 1, true) or
     string.find(opts, '"expires', 1, true)) then return nil, nil end
   local ok, o = pcall(cjson.decode, opts)

@@ -1,0 +1,38 @@
+/**
+ * The `send <queue>` spans of enqueued jobs (see `src/core/tracing.ts`):
+ * one per job, ended when the store has taken it, its `traceparent` stored
+ * with the job so that the worker's span continues the trace.
+ *
+ * @module
+ */
+
+import type { NewJob } from "../core/job.ts";
+import { toJobError } from "../core/job_error.ts";
+import { endSpan, startSendSpan } from "../core/tracing.ts";
+
+/**
+ * Runs `write` (the enqueue of `jobs`) inside one PRODUCER span per job,
+ * after giving each job the `traceparent` of its span (when an SDK records
+ * it). A rejected write is recorded on every span.
+ *
+ * @example
+ * ```ts ignore
+ * const outcomes = await traceSends(jobs, () => backend.enqueue(jobs));
+ * ```
+ */
+export async function traceSends<T>(jobs: NewJob[], write: () => Promise<T>): Promise<T> {
+  const spans = jobs.map((job) => {
+    const { span, traceparent } = startSendSpan(job.queue, job.id, job.actor);
+    if (traceparent !== undefined) job.options = { ...job.options, traceparent };
+    return span;
+  });
+  try {
+    const out = await write();
+    for (const span of spans) endSpan(span);
+    return out;
+  } catch (error) {
+    const e = toJobError(error);
+    for (const span of spans) endSpan(span, e);
+    throw error;
+  }
+}
