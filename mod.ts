@@ -115,6 +115,8 @@ export {
   type QueueFinishedEvent,
   type QueueProgressEvent,
 } from "./src/producer/queue_events.ts";
+export type { GroupLimits, RateLimit } from "./src/core/flow.ts";
+export type { FlowLimits, FlowLimitsChange } from "./src/backend/backend.ts";
 export type { WaitOptions } from "./src/producer/result_waiter.ts";
 export type { UnknownActorsPolicy } from "./src/producer/actor_presence.ts";
 export type { WorkerAnnouncement, WorkerInfo } from "./src/core/worker_info.ts";

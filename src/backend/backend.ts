@@ -23,6 +23,7 @@ import type {
 import type { ScheduleBackend } from "./schedule_backend.ts";
 import type { ThroughputMinute } from "../core/throughput.ts";
 import type { WorkerAnnouncement, WorkerInfo } from "../core/worker_info.ts";
+import type { GroupLimits, RateLimit } from "../core/flow.ts";
 import type { QueueCounts, QueueState } from "../core/queue_state.ts";
 import type { CursorPosition } from "../core/jobs_cursor.ts";
 
@@ -47,6 +48,24 @@ export interface FetchRequest {
   token: string;
   /** Dead-letter a job whose lease expired more than this many times (0 or absent: never). */
   maxStalls?: number;
+  /** The worker's group concurrency for the queue (0 or absent: none; the queue's setting wins). */
+  groupConcurrency?: number;
+}
+
+/** A change of a queue's flow limits: the limits given are set, those given as `null` removed. */
+export interface FlowLimitsChange {
+  /** The queue's rate limit. */
+  rate?: RateLimit | null;
+  /** The queue's group limits. */
+  groups?: { concurrency?: number | null; rate?: RateLimit | null };
+}
+
+/** A queue's flow limits as stored (see `setFlowLimits`). */
+export interface FlowLimits {
+  /** The queue's rate limit, or `null` for none. */
+  rate: RateLimit | null;
+  /** The queue's group limits (`{}`: none stored). */
+  groups: GroupLimits;
 }
 
 /** What a lease renewal found: the leases that this token no longer holds. */
@@ -128,7 +147,9 @@ export interface Backend extends ScheduleBackend {
    * deferred jobs first, then queued ones in FIFO order. Expired leases of
    * the queue are returned to it first; a job whose lease has expired more
    * than `maxStalls` times (when above 0) is dead-lettered with reason
-   * `stalled` instead, and announced as finished.
+   * `stalled` instead, and announced as finished. Flow control (priorities,
+   * groups with `groupConcurrency` unless the queue sets its own, rate limits,
+   * expiry) applies as the README's "Flow control" says.
    */
   fetch(
     queue: string,
@@ -136,6 +157,7 @@ export interface Backend extends ScheduleBackend {
     leaseMs: number,
     token: string,
     maxStalls?: number,
+    groupConcurrency?: number,
   ): Promise<FetchResult>;
   /**
    * Resolves when `queue` may have work, after at most `timeoutMs`, or when
@@ -164,13 +186,18 @@ export interface Backend extends ScheduleBackend {
     leases: { id: string; token: string }[],
     leaseMs: number,
   ): Promise<LeaseRenewal>;
-  /** Stores a failed attempt of a job that will be retried; `false` if the lease is lost. */
+  /**
+   * Stores a failed attempt of a job that will be retried; `false` if the
+   * lease is lost. With `retryInMs`, the job also gives up its lease (and
+   * its group slot) and waits deferred for that long.
+   */
   recordAttempt(
     queue: string,
     id: string,
     token: string,
     attempts: number,
     errors: JobError[],
+    retryInMs?: number,
   ): Promise<boolean>;
   /** Acks jobs and stores their results atomically; one `true`/`false` (lease lost) per job. */
   complete(queue: string, completions: Completion[]): Promise<boolean[]>;
@@ -356,6 +383,14 @@ export interface Backend extends ScheduleBackend {
    * `signal` aborts.
    */
   checkConnection?(action: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional: changes a queue's flow limits, at once for every worker:
+   * `rate` (a `RateLimit`, or `null` to remove it) and `groups` (the group
+   * limits; a field given as `null` is removed), when given.
+   */
+  setFlowLimits?(queue: string, limits: FlowLimitsChange): Promise<void>;
+  /** Optional: a queue's flow limits as stored. */
+  getFlowLimits?(queue: string): Promise<FlowLimits>;
   /** Closes every connection the backend opened. */
   close(): Promise<void>;
 }

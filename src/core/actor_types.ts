@@ -89,6 +89,14 @@ export interface ActorOptions {
    * @default {no limit}
    */
   timeoutMs?: number;
+  /**
+   * At most this many jobs of one group (the `group` given on enqueue) of the
+   * actor's queue run at once, across all workers: a safe integer ≥ 1. A
+   * limit stored on the queue (`producer.queue(q).setGroupLimits()`) wins;
+   * the actors of one queue share one limit (the worker sends the largest).
+   * @default {no limit (groups only take turns)}
+   */
+  groupConcurrency?: number;
 }
 
 /**

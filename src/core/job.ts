@@ -120,6 +120,12 @@ export interface JobInfo {
   workerId: string | null;
   /** The result, once the job has finished; otherwise `null`. */
   result: JobResult | null;
+  /** The job's priority, when it is not 0. */
+  priority?: number;
+  /** The job's group, when it has one. */
+  group?: string;
+  /** When the job expires unless started (epoch ms), when it does. */
+  expiresAt?: number;
   /** The latest progress its actor reported (`this.progress()`); absent before any. */
   progress?: unknown;
 }
@@ -149,6 +155,26 @@ export interface JobOptions {
    * @default {undefined (not an occurrence)}
    */
   schedule?: { id: string; at: number };
+  /**
+   * The job's priority: an integer from -1000 to 1000; higher starts first.
+   * @default {0}
+   */
+  priority?: number;
+  /**
+   * The job's group: its jobs count against the queue's group limits.
+   * @default {undefined (no group)}
+   */
+  group?: string;
+  /**
+   * Never start the job after this time (epoch ms, store clock).
+   * @default {undefined (never expires)}
+   */
+  expiresAt?: number;
+  /**
+   * Never start the job later than this many milliseconds after it is stored.
+   * @default {undefined (never expires)}
+   */
+  expiresInMs?: number;
   /**
    * The W3C `traceparent` of the producer's `send` span, when an
    * OpenTelemetry SDK recorded it: the worker's `process` span continues it.
@@ -286,6 +312,10 @@ export function storedOptions(text: string | undefined): JobOptions {
   if (sched && typeof sched.id === "string" && Number.isSafeInteger(sched.at)) {
     out.schedule = { id: sched.id, at: sched.at as number };
   }
+  if (Number.isInteger(o.priority) && o.priority !== 0) out.priority = o.priority as number;
+  if (typeof o.group === "string" && o.group !== "") out.group = o.group;
+  if (Number.isSafeInteger(o.expiresAt)) out.expiresAt = o.expiresAt as number;
+  if (isMs(o.expiresInMs)) out.expiresInMs = o.expiresInMs;
   if (isTraceparent(o.traceparent)) out.traceparent = o.traceparent;
   return out;
 }
@@ -293,9 +323,9 @@ export function storedOptions(text: string | undefined): JobOptions {
 /**
  * Builds a {@linkcode JobInfo} from a job's stored fields (a Redis hash, or
  * the same fields held in memory): `status`, `actor`, `args`, `deliveries`,
- * `attempts`, `enq`, `due`, `errors`, `stalls`, `started`, `token`, `progress`, and once
- * finished `value`, `error`, `finished`, `reason`. A partition's job
- * names its logical queue.
+ * `attempts`, `enq`, `due`, `errors`, `stalls`, `started`, `token`, `priority`,
+ * `group`, `expires`, `progress`, and once finished `value`, `error`,
+ * `finished`, `reason`. A partition's job names its logical queue.
  */
 export function jobInfoFromHash(
   physical: string,
@@ -322,6 +352,9 @@ export function jobInfoFromHash(
     workerId: workerOfToken(h.token),
     result: null,
   };
+  if (h.priority) info.priority = Number(h.priority);
+  if (h.group) info.group = h.group;
+  if (h.expires) info.expiresAt = Number(h.expires);
   if (h.progress !== undefined) info.progress = parseJsonOr(h.progress, null);
   if (isFinished(status)) {
     const result: JobResult = {

@@ -98,6 +98,12 @@ export const JOB_FIELDS = [
   "finished",
   /** The first bytes of a malformed queue entry. */
   "raw",
+  /** The job's priority (an integer; absent: 0). */
+  "priority",
+  /** The job's group, when it has one. */
+  "group",
+  /** When the job expires unless started (epoch ms), when it does. */
+  "expires",
   /** The latest progress the actor reported, as JSON. */
   "progress",
 ] as const;

@@ -27,6 +27,8 @@ export const REASON = {
   stalled: "stalled",
   /** No worker had the job's actor within `unknownActorLimit` deliveries. */
   unknownActor: "unknown_actor",
+  /** The job was not started before its `expiresAt`. */
+  expired: "expired",
 } as const;
 
 /**
@@ -46,6 +48,8 @@ export const ERROR_NAME = {
   stalled: "StalledJobError",
   /** At a delivery limit (reason `unknown_actor`). */
   deliveryLimit: "DeadLetterError",
+  /** With reason `expired`. */
+  expired: "JobExpiredError",
 } as const;
 
 /**
@@ -77,6 +81,8 @@ export const MESSAGE = {
   stalled: "Lease expired {stalls} times: the job stalled or killed its worker each time",
   /** At a delivery limit. */
   deliveryLimit: "Dead-lettered ({reason}) after {deliveries} deliveries",
+  /** Reason `expired`. */
+  expired: "Not started before it expired at {at} (epoch ms)",
   /** A schedule moved on to a time that is not later. */
   nextNotAfter: "ERR next occurrence {next} is not after {at}",
 } as const;
@@ -162,4 +168,19 @@ export function stalledError(stalls: number): JobError {
 export function cancelledError(id: string): JobError {
   const error = new JobCancelledError(id);
   return { name: error.name, message: error.message };
+}
+
+/**
+ * The error stored with a job dead-lettered as `expired`: it was not started
+ * before `expiresAt` (epoch ms).
+ *
+ * @example
+ * ```ts
+ * import { expiredError } from "./store_errors.ts";
+ *
+ * console.log(expiredError(5).name); // "JobExpiredError"
+ * ```
+ */
+export function expiredError(expiresAt: number): JobError {
+  return { name: ERROR_NAME.expired, message: formatMessage(MESSAGE.expired, { at: expiresAt }) };
 }

@@ -219,6 +219,59 @@ export const STATUS_QUOTED_MAX = 40;
 export const SCHEDULE_RUNS_KEPT = 20;
 
 /**
+ * The highest job priority; the lowest is its negative (priorities are
+ * integers from -PRIORITY_MAX to PRIORITY_MAX, default 0).
+ *
+ * @example
+ * ```ts
+ * import { PRIORITY_MAX } from "./store_limits.ts";
+ *
+ * console.log(PRIORITY_MAX); // 1000
+ * ```
+ */
+export const PRIORITY_MAX = 1_000;
+
+/**
+ * The width of one priority's band of scores in the sorted sets of waiting
+ * prioritised or grouped jobs: a job's score is `(PRIORITY_MAX - priority) *
+ * PRIORITY_BAND + PRIORITY_SEQ_MID ± seq`, where `seq` counts the queue's
+ * insertions (`+`: behind the jobs of its priority; `-`: ahead of them, for a
+ * job handed back or due). Every score stays below 2⁵³, exact in a double.
+ *
+ * @example
+ * ```ts
+ * import { PRIORITY_BAND } from "./store_limits.ts";
+ *
+ * console.log(PRIORITY_BAND === 2 ** 42); // true
+ * ```
+ */
+export const PRIORITY_BAND = 2 ** 42;
+
+/**
+ * The middle of a priority's band (see {@linkcode PRIORITY_BAND}).
+ *
+ * @example
+ * ```ts
+ * import { PRIORITY_SEQ_MID } from "./store_limits.ts";
+ *
+ * console.log(PRIORITY_SEQ_MID === 2 ** 41); // true
+ * ```
+ */
+export const PRIORITY_SEQ_MID = 2 ** 41;
+
+/**
+ * The longest group name, in UTF-8 bytes.
+ *
+ * @example
+ * ```ts
+ * import { GROUP_NAME_MAX } from "./store_limits.ts";
+ *
+ * console.log(GROUP_NAME_MAX); // 200
+ * ```
+ */
+export const GROUP_NAME_MAX = 200;
+
+/**
  * The retention a store applies for a requested one: at least 1 ms (a
  * record kept for 0 ms or less would vanish before it is read once).
  *

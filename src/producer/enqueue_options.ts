@@ -17,6 +17,7 @@ import type { JobOptions, NewJob } from "../core/job.ts";
 import { toJson } from "../core/json.ts";
 import { assertJobId, assertName, describe } from "../core/names.ts";
 import { assertDuration, toEpochMs } from "../core/time.ts";
+import { assertGroup, assertPriority } from "../core/flow.ts";
 
 /** Settings of one job, besides its arguments. */
 export interface JobSettings {
@@ -41,7 +42,7 @@ export interface JobSettings {
    * For a partitioned queue: the jobs with the same key go to the same
    * partition, so they run in the order they were enqueued (FIFO per key);
    * 1 to 256 characters. Ignored by a queue without partitions.
-   * @default {the custom jobId when given (so its deduplication holds), else the partitions in turn}
+   * @default {the custom jobId when given (so its deduplication holds), else the group when given (so its limits hold), else the partitions in turn}
    */
   partitionKey?: string;
   /**
@@ -55,6 +56,33 @@ export interface JobSettings {
    * @default {the actor's timeoutMs, else no limit}
    */
   timeoutMs?: number;
+  /**
+   * The job's priority: an integer from -1000 to 1000. A job of a higher
+   * priority starts before the queued jobs of a lower one; jobs of one
+   * priority start in the order they were enqueued (see "Flow control").
+   * @default {0}
+   */
+  priority?: number;
+  /**
+   * The job's group (a tenant, an account): a non-empty string of at most 200
+   * bytes. At most the queue's group concurrency of a group's jobs run at once
+   * across all workers, and the groups with waiting jobs take turns.
+   * @default {undefined (no group)}
+   */
+  group?: string;
+  /**
+   * Never start the job after this time (`Date` or UTC epoch ms, compared with
+   * the store's clock): if it has not started by then, it ends `dead` with
+   * reason `expired`. A job already running is not affected.
+   * @default {undefined (never expires)}
+   */
+  expiresAt?: Date | number;
+  /**
+   * Like `expiresAt`, counted from when the store takes the job: a safe
+   * integer of milliseconds ≥ 1.
+   * @default {undefined (never expires)}
+   */
+  expiresInMs?: number;
 }
 
 /**
@@ -204,11 +232,48 @@ export function newJob(
       timeoutMs: assertDuration(options.timeoutMs, "timeoutMs", action, 1),
     };
   }
+  const flow = flowOptions(options, action);
+  if (flow) jobOptions = { ...jobOptions, ...flow };
   return { id, customId, queue, actor: name, argsJson, dueAt, options: jobOptions };
 }
 
 /**
- * The `partitionKey` of `options`, checked: `undefined` when not given.
+ * Validates the flow settings of a job (`priority`, `group`, `expiresAt`,
+ * `expiresInMs`) into the options stored with it, or `undefined` when none
+ * is given (a priority of 0 is not stored); errors start with `action`.
+ *
+ * @example
+ * ```ts
+ * import { flowOptions } from "./enqueue_options.ts";
+ *
+ * console.log(flowOptions({ priority: 5, group: "a" }, "Cannot enqueue job"));
+ * ```
+ */
+export function flowOptions(
+  options: Pick<JobSettings, "priority" | "group" | "expiresAt" | "expiresInMs">,
+  action: string,
+): JobOptions | undefined {
+  let out: JobOptions | undefined;
+  if (options.priority !== undefined) {
+    const priority = assertPriority(options.priority, action);
+    if (priority !== 0) out = { priority };
+  }
+  if (options.group !== undefined) out = { ...out, group: assertGroup(options.group, action) };
+  if (options.expiresAt !== undefined && options.expiresInMs !== undefined) {
+    throw new TypeError(`${action}: give expiresAt or expiresInMs, not both`);
+  }
+  if (options.expiresAt !== undefined) {
+    out = { ...out, expiresAt: toEpochMs(options.expiresAt, "expiresAt", action) };
+  }
+  if (options.expiresInMs !== undefined) {
+    out = { ...out, expiresInMs: assertDuration(options.expiresInMs, "expiresInMs", action, 1) };
+  }
+  return out;
+}
+
+/**
+ * The `partitionKey` of `options`, checked: when not given, the `group`
+ * (unless a custom `jobId` is given), else `undefined`.
  *
  * @example
  * ```ts
@@ -219,7 +284,12 @@ export function newJob(
  */
 export function partitionKeyOf(options: JobSettings, action: string): string | undefined {
   const key = options.partitionKey;
-  if (key === undefined) return undefined;
+  if (key === undefined) {
+    // a group's jobs share one partition, so that its limits hold across the queue's partitions
+    return options.jobId === undefined && typeof options.group === "string" && options.group !== ""
+      ? options.group
+      : undefined;
+  }
   if (typeof key !== "string" || key.length === 0 || key.length > 256) {
     throw new TypeError(
       `${action}: partitionKey must be a string of 1 to 256 characters, got ${

@@ -1,6 +1,7 @@
 /**
  * The handle on one queue that `producer.queue(name)` returns: its counts,
  * its jobs page by page, the bulk actions (requeue, purge), pausing it, its
+ * flow limits (rate limit, group limits), set for every worker at once, its
  * events (`queue_events.ts`) and its per-minute throughput. For a
  * partitioned queue, each reads or acts on every partition: counts are
  * summed, pages list one partition after the other, a pause holds them all.
@@ -8,7 +9,13 @@
  * @module
  */
 
-import type { Backend, PagePosition } from "../backend/backend.ts";
+import type { Backend, FlowLimits, FlowLimitsChange, PagePosition } from "../backend/backend.ts";
+import {
+  assertGroupLimits,
+  assertRateLimit,
+  type GroupLimits,
+  type RateLimit,
+} from "../core/flow.ts";
 import type { FinishedStatus, JobInfo } from "../core/job.ts";
 import { decodeCursor, encodeCursor } from "../core/jobs_cursor.ts";
 import {
@@ -427,6 +434,87 @@ export class Queue {
     const parts = await this.#ready("read whether the queue is paused");
     // A pause holds every partition: partition 0 (the queue itself) tells.
     return await this.#ctx.backend.isQueuePaused(parts[0]);
+  }
+
+  /**
+   * Limits how many jobs of the queue start, across every worker: at most
+   * `max` in any window of `perMs` milliseconds; `null` removes the limit.
+   * Takes effect at the next fetch of every worker (idle workers are woken).
+   * The queue need not hold jobs yet. On a partitioned queue the limit holds
+   * per partition.
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * await producer.queue("emails").setRateLimit({ max: 10, perMs: 1_000 });
+   * await producer.queue("emails").setRateLimit(null); // no limit
+   * await producer.close();
+   * ```
+   *
+   * @throws {TypeError | RangeError} When `limit` is not `null` or `{ max, perMs }` of positive integers.
+   */
+  async setRateLimit(limit: RateLimit | null): Promise<void> {
+    const action = `set the rate limit of queue "${this.name}"`;
+    const rate = limit === null ? null : assertRateLimit(limit, "limit", `Cannot ${action}`);
+    await this.#setFlowLimits(action, { rate });
+  }
+
+  /**
+   * Sets the limits of the queue's groups (each group on its own, across
+   * every worker): `concurrency` (at most that many of a group's jobs run at
+   * once) and `rate` (at most `max` of a group's jobs start per `perMs`). A
+   * limit not given is removed; `concurrency` then falls back to the
+   * actors' `groupConcurrency`.
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * await producer.queue("sync").setGroupLimits({ concurrency: 2, rate: { max: 10, perMs: 1_000 } });
+   * await producer.close();
+   * ```
+   *
+   * @throws {TypeError | RangeError} When a limit is not a positive integer.
+   */
+  async setGroupLimits(limits: GroupLimits): Promise<void> {
+    const action = `set the group limits of queue "${this.name}"`;
+    const checked = assertGroupLimits(limits, `Cannot ${action}`);
+    await this.#setFlowLimits(action, {
+      groups: { concurrency: checked.concurrency ?? null, rate: checked.rate ?? null },
+    });
+  }
+
+  /**
+   * The queue's flow limits as stored (`rate: null`: no rate limit).
+   *
+   * @example
+   * ```ts
+   * import { Repid } from "@repid/repid";
+   *
+   * const producer = new Repid("memory://");
+   * console.log(await producer.queue("emails").flowLimits()); // { rate: null, groups: {} }
+   * await producer.close();
+   * ```
+   */
+  async flowLimits(): Promise<FlowLimits> {
+    const action = `read the flow limits of queue "${this.name}"`;
+    this.#ctx.assertOpen(action);
+    const b = this.#ctx.backend;
+    if (!b.getFlowLimits) throw new TypeError(`Cannot ${action}: the store has no flow limits`);
+    // every partition holds the same limits: partition 0 (the queue itself) tells
+    return await b.getFlowLimits((await this.#ctx.partitions(this.name, action))[0]);
+  }
+
+  async #setFlowLimits(action: string, change: FlowLimitsChange): Promise<void> {
+    this.#ctx.assertOpen(action);
+    const b = this.#ctx.backend;
+    if (!b.setFlowLimits) throw new TypeError(`Cannot ${action}: the store has no flow limits`);
+    // a partitioned queue: each partition gets the limits (they hold per partition)
+    const parts = await this.#ctx.partitions(this.name, action);
+    await Promise.all(parts.map((q) => b.setFlowLimits!(q, change)));
   }
 
   /** Checks the producer and the queue; resolves with the queue's partitions (physical queues). */

@@ -72,6 +72,11 @@ export async function registerSchedule<T>(
   const { backend } = handles;
   const action = "Cannot enqueue job";
   const spec = parseScheduleSpec(options, action) as ScheduleSpec;
+  if (job.options?.expiresAt !== undefined || job.options?.expiresInMs !== undefined) {
+    throw new TypeError(
+      `${action}: a recurring job takes no expiresAt or expiresInMs (its priority and group apply to each occurrence)`,
+    );
+  }
   const id = job.customId
     ? assertScheduleIdLength(job.id, action)
     : await derivedScheduleId(job.queue, job.actor, JSON.parse(job.argsJson));

@@ -16,6 +16,7 @@ import {
 import { validateBackoff } from "../core/backoff.ts";
 import { assertName, describe } from "../core/names.ts";
 import { assertCount, assertDuration } from "../core/time.ts";
+import { assertPositive } from "../core/flow.ts";
 import { assertPartitions } from "../core/partitions.ts";
 
 export {
@@ -121,6 +122,9 @@ function validateCommon(options: ActorOptions, where: string): void {
     assertDuration(options.resultTtlMs, "resultTtlMs", where, 1);
   }
   if (options.timeoutMs !== undefined) assertDuration(options.timeoutMs, "timeoutMs", where, 1);
+  if (options.groupConcurrency !== undefined) {
+    assertPositive(options.groupConcurrency, "groupConcurrency", where);
+  }
   if (options.partitions !== undefined) assertPartitions(options.partitions, where);
 }
 

@@ -57,6 +57,8 @@ export interface FetchContext {
   writer: StoreWriter;
   /** The worker's registered id, the first part of its lease tokens (see `lease_token.ts`). */
   workerId: string;
+  /** Per queue, the largest `groupConcurrency` of the worker's actors on it (absent: none). */
+  groupConcurrency?: ReadonlyMap<string, number>;
   /** Where failed fetches are reported (`error`). */
   events: WorkerEvents;
 }
@@ -77,6 +79,7 @@ export class FetchLoops {
   readonly #signal: AbortSignal;
   readonly #start: (job: LeasedJob, lane: Lane) => void;
   readonly #writer: StoreWriter;
+  readonly #groupConcurrency: ReadonlyMap<string, number>;
   readonly #workerId: string;
   readonly #events: WorkerEvents;
   #tokenSeq = 0;
@@ -112,6 +115,7 @@ export class FetchLoops {
     this.#start = context.start;
     this.#writer = context.writer;
     this.#workerId = context.workerId;
+    this.#groupConcurrency = context.groupConcurrency ?? new Map();
     this.#events = context.events;
   }
 
@@ -220,6 +224,7 @@ export class FetchLoops {
       try {
         const token = leaseToken(this.#workerId, ++this.#tokenSeq);
         const { leaseMs, maxStalls } = this.#opts;
+        const groupConcurrency = this.#groupConcurrency.get(queue) ?? 0;
         const acks = lane.acksFor(queue);
         // Jobs of this lane and queue just finished and their acks go out at
         // the end of this turn: lease the next jobs in the same round trip, as
@@ -227,9 +232,9 @@ export class FetchLoops {
         const fetching = acks.canRide
           ? acks.ride(() => {
             const max = reserve();
-            return max > 0 ? { max, leaseMs, token, maxStalls } : null;
+            return max > 0 ? { max, leaseMs, token, maxStalls, groupConcurrency } : null;
           })
-          : this.#backend.fetch(queue, reserve(), leaseMs, token, maxStalls);
+          : this.#backend.fetch(queue, reserve(), leaseMs, token, maxStalls, groupConcurrency);
         // A store that does not answer (an outage) must not hold the loop past a stop.
         const fetched = await unlessAborted(fetching, signal);
         if (fetched === GAVE_UP) {

@@ -206,10 +206,21 @@ export class JobRunner {
         }, () => ({ ...fields, error: outcome.error, durationMs }));
         return;
       }
+      const wait = backoffDelay(opts.backoff, attempts);
+      // A job of a group waits for its retry in the store, its group slot freed.
+      const inStore = job.options.group !== undefined;
       const stored = await this.#writer.retryWrite(
         r,
         "record attempt",
-        () => this.#backend.recordAttempt(job.queue, job.id, job.token, attempts, errors),
+        () =>
+          this.#backend.recordAttempt(
+            job.queue,
+            job.id,
+            job.token,
+            attempts,
+            errors,
+            inStore ? wait : undefined,
+          ),
       );
       if (stored === false) {
         this.#writer.refused(job, "retry");
@@ -217,7 +228,16 @@ export class JobRunner {
         return;
       }
       if (!r.writable) return;
-      const wait = backoffDelay(opts.backoff, attempts);
+      if (inStore) {
+        this.#log.info("job failed, retrying after its group's wait", {
+          id: job.id,
+          actor: actor.name,
+          attempt: attempts,
+          retryInMs: wait,
+          error: outcome.error.message,
+        });
+        return;
+      }
       this.#log.info("job failed, retrying", {
         id: job.id,
         actor: actor.name,

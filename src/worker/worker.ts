@@ -45,6 +45,7 @@ import { WorkerMetrics } from "./worker_metrics.ts";
 import { observeHandler, type WorkerHealth } from "./observe_handler.ts";
 import { checkThreadActors, threadActorRefs } from "../threads/probe.ts";
 import { actorsByQueue, WorkerRegistration } from "./registration.ts";
+import { groupConcurrencyByQueue } from "./group_concurrency.ts";
 import {
   type ResolvedWorkerOptions,
   resolveWorkerOptions,
@@ -550,6 +551,7 @@ export class Worker {
       writer: this.#writer,
       events: this.#events,
       workerId: this.#workerId,
+      groupConcurrency: groupConcurrencyByQueue(this.#actors.values()),
     });
     this.#loops = this.#fetcher.run(this.#physicalQueues()).map((loop) =>
       loop.finally(() => void this.#loopsEnded++)

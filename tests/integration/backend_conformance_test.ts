@@ -15,12 +15,15 @@ import type { NewSchedule } from "../../src/core/schedule.ts";
 import type { Retention } from "../../src/core/queue_state.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { waitFor, within } from "../support/wait.ts";
+import { flowConformance } from "../support/flow_conformance.ts";
 
 /** One store under test. */
 interface Store {
   readonly backend: Backend;
   /** Overwrites one stored field of a job, as a damaged or foreign writer would. */
   setJobField(queue: string, id: string, field: string, value: string): Promise<void>;
+  /** Makes the lease of job `id` of `queue` expire now. */
+  expireLease(queue: string, id: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,12 @@ const stores: StoreCase[] = [
         async setJobField(queue, id, field, value) {
           await backend.client.hset(backend.keys(queue).jobPrefix + id, field, value);
         },
+        async expireLease(queue, id) {
+          const k = backend.keys(queue);
+          await backend.client.zadd(k.active, 0, id);
+          // a lease that expired at 0 is before any lease hint: the hint goes (fetch then looks)
+          await backend.client.del(k.leaseHint);
+        },
         async close() {
           await backend.close();
           await cleanup(prefix);
@@ -50,9 +59,15 @@ const stores: StoreCase[] = [
   {
     name: "memory",
     open(options = {}) {
-      const backend = new MemoryBackend(options);
+      // the clock jumps past a lease to make it expire (see expireLease)
+      let skew = 0;
+      const backend = new MemoryBackend({ now: () => Date.now() + skew, ...options });
       return {
         backend,
+        expireLease() {
+          skew += 31_000; // past the 30 s leases of these cases
+          return Promise.resolve();
+        },
         setJobField(queue, id, field, value) {
           const fields = storedJobFields(backend, queue, id);
           assert.ok(fields, `job ${id} is stored`);
@@ -96,6 +111,8 @@ for (const store of stores) {
     after(async () => {
       await Promise.all(opened.map((s) => s.close()));
     });
+
+    flowConformance(open);
 
     it("`enqueue()` keeps an unfinished job with the same id", async () => {
       const b = open().backend;

@@ -39,6 +39,8 @@ function redisStore(): Store {
     },
     async expireLease(queue, id) {
       await redis.zadd(`${prefix}:{${queue}}:active`, 0, id);
+      // a lease that expired at 0 is before any lease hint: the hint goes (fetch then looks)
+      await redis.del(`${prefix}:{${queue}}:lease-hint`);
     },
     async close() {
       for (const c of closers) await c();

@@ -2,7 +2,8 @@
  * The lease hint of the Redis fetch (it looks for expired leases only when
  * one may have expired): no expired lease is held past it. A lease shorter
  * than the others is reclaimed when it expires, and a lease written around
- * the hint is reclaimed once the hint has expired (LEASE_SCAN_MS).
+ * the hint is reclaimed once the hint has expired (LEASE_SCAN_MS). Leases
+ * given on the flow path (a job of a group) lower the hint too.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -15,8 +16,8 @@ import { waitFor } from "../support/wait.ts";
 
 const QUEUE = "hint";
 
-function newJob(id: string): NewJob {
-  return { id, customId: true, queue: QUEUE, actor: "probe", argsJson: "[]", dueAt: 0 };
+function newJob(id: string, options?: NewJob["options"]): NewJob {
+  return { id, customId: true, queue: QUEUE, actor: "probe", argsJson: "[]", dueAt: 0, options };
 }
 
 test("RedisBackend.fetch: a short lease is reclaimed when it expires although a longer lease was given first", async () => {
@@ -60,6 +61,35 @@ test("RedisBackend.fetch: a lease expiry written around the lease hint is reclai
       { timeoutMs: 30_000 },
     );
     assert.equal(again.id, "held");
+    assert.equal(again.deliveries, 2);
+  } finally {
+    raw.disconnect();
+    await backend.close();
+    await cleanup(prefix);
+  }
+});
+
+test("RedisBackend.fetch: a short lease given on the flow path (a job of a group) is reclaimed when it expires", async () => {
+  const prefix = testPrefix("lease-hint-flow");
+  const backend = new RedisBackend(REDIS_URL, { prefix });
+  const raw = new Redis(REDIS_URL);
+  try {
+    await backend.enqueue([newJob("long"), newJob("grouped", { group: "g" })]);
+    const first = await backend.fetch(QUEUE, 1, 60_000, "long-owner");
+    assert.deepEqual(first.jobs.map((j) => j.id), ["long"]);
+    const hintBefore = Number(await raw.get(backend.keys(QUEUE).leaseHint));
+    const second = await backend.fetch(QUEUE, 1, 200, "short-owner");
+    assert.deepEqual(second.jobs.map((j) => j.id), ["grouped"]);
+    assert.ok(
+      Number(await raw.get(backend.keys(QUEUE).leaseHint)) < hintBefore,
+      "the flow lease lowered the hint",
+    );
+    const again = await waitFor(
+      "the grouped job's short lease to be reclaimed",
+      async () => (await backend.fetch(QUEUE, 1, 60_000, "next-owner")).jobs[0],
+      { timeoutMs: 30_000 },
+    );
+    assert.equal(again.id, "grouped");
     assert.equal(again.deliveries, 2);
   } finally {
     raw.disconnect();

@@ -22,6 +22,7 @@ test("the scripts that build keys from a declared prefix carry Dragonfly's allow
     "repidFetch",
     "repidJobsPage",
     "repidPurge",
+    "repidRecordAttempt",
     "repidRelease",
     "repidRemove",
     "repidRequeue",

@@ -12,6 +12,7 @@ import { scripts } from "../../src/backend/redis/scripts/mod.ts";
 import { resolveIncludes } from "../../src/backend/redis/scripts/include.ts";
 import { luaMessage, luaString } from "../../src/backend/redis/scripts/lua_text.ts";
 import { JOB_FIELDS, JOB_STATUSES } from "../../src/core/job_record.ts";
+import { FLOW_STORE_NAMES } from "../../src/core/flow.ts";
 import { JOB_KEY_PART, THROUGHPUT_KEY_PART } from "../../src/backend/redis/keys.ts";
 import { ERROR_NAME, formatMessage, MESSAGE, REASON } from "../../src/core/store_errors.ts";
 
@@ -117,6 +118,10 @@ describe("the store's rules", () => {
       ...["ZCARD", "ZCOUNT", "(", "+inf", "ZREVRANK", "ZSCORE", "ZREVRANGE", "ZPOPMIN"],
       ...["HGETALL", "PERSIST", "LRANGE", "LREM", "LPOS", "RANK", "zset"],
       ...["requeued", "lost", "malformed:", "SET"],
+      // flow control (src/core/flow.ts) and the keys it builds from the queue's base
+      ...FLOW_STORE_NAMES,
+      ...["ZPOPMIN", "ZSCORE", "ZCARD", "LREM", "HKEYS", "table", "string", "%d"],
+      ...["job:", "ready", "active", "signal", ":"],
       // the lease hint (a string key of its own)
       ...["GET", "PX", "KEEPTTL"],
       // the finished-jobs indexes' key parts (src/backend/redis/keys.ts)

@@ -47,7 +47,7 @@ export function counts(ctx: MemoryContext, queue?: string): MemoryQueueCounts {
   };
   for (const q of ctx.store.queues.values()) {
     if (q.prefix !== ctx.prefix || (queue !== undefined && q.queue !== queue)) continue;
-    total.queued += q.ready.length;
+    total.queued += q.ready.length + q.flow.prio.size + q.flow.settings.groupWaiting;
     total.deferred += q.deferred.size;
     total.due += q.deferred.countTo(now);
     total.inProgress += q.active.size;
@@ -68,7 +68,7 @@ export function queueCounts(ctx: MemoryContext, queue: string): QueueCounts {
   const q = ctx.q(queue);
   const now = ctx.store.now();
   const out = {
-    queued: q.ready.length,
+    queued: q.ready.length + q.flow.prio.size + q.flow.settings.groupWaiting,
     deferred: q.deferred.size,
     active: q.active.size,
   } as QueueCounts;

@@ -10,7 +10,13 @@
 
 import { createHash } from "node:crypto";
 import { setImmediate } from "node:timers";
-import type { FetchResult, LeaseRenewal, RequeueRequest } from "../backend.ts";
+import type {
+  FetchResult,
+  FlowLimits,
+  FlowLimitsChange,
+  LeaseRenewal,
+  RequeueRequest,
+} from "../backend.ts";
 import {
   type Completion,
   type EnqueueOutcome,
@@ -28,6 +34,7 @@ import {
 import { isJobStatus } from "../../core/job_record.ts";
 import {
   deliveryLimitError,
+  expiredError,
   formatMessage,
   malformedError,
   MESSAGE,
@@ -62,7 +69,17 @@ import {
   truncateBytes,
   unfinishRecord,
 } from "./records.ts";
-import type { QueueState } from "./queue_state.ts";
+import {
+  flowEnter,
+  flowFree,
+  flowQueue,
+  flowRing,
+  flowUnqueue,
+  nextGrouped,
+  nextUngrouped,
+} from "./flow_ops.ts";
+import { type JobRecord, type QueueState, usesFlow } from "./queue_state.ts";
+import { SortedSet } from "./sorted_set.ts";
 
 export function enqueue(ctx: MemoryContext, jobs: NewJob[]): Promise<EnqueueOutcome[]> {
   const out: EnqueueOutcome[] = [];
@@ -83,9 +100,11 @@ export function enqueue(ctx: MemoryContext, jobs: NewJob[]): Promise<EnqueueOutc
     const due = job.dueAt;
     const status: JobStatus = due > now ? "deferred" : "queued";
     const opts = job.options ? JSON.stringify(job.options) : undefined;
-    q.jobs.set(job.id, { h: newJobFields(job.actor, job.argsJson, status, now, due, opts) });
+    const h = newJobFields(job.actor, job.argsJson, status, now, due, opts);
+    q.jobs.set(job.id, { h });
+    if (h.expires !== undefined) q.flow.expiring.add(job.id, Number(h.expires));
     if (status === "deferred") q.deferred.add(job.id, due);
-    else q.ready.pushBack(job.id);
+    else if (!flowEnter(q.flow, job.id, h.group, h.priority, false, now)) q.ready.pushBack(job.id);
     signalWork(q);
     out.push({ created: true, status, enqueuedAt: now });
   }
@@ -100,6 +119,7 @@ export function fetch(
   leaseMs: number,
   token: string,
   maxStalls = 0,
+  groupConcurrency = 0,
 ): Promise<FetchResult> {
   const q = ctx.q(queue);
   const now = ctx.store.now();
@@ -128,18 +148,23 @@ export function fetch(
           true,
           ctx.keep.dead,
         );
+        flowFree(q, h.group);
       } else {
         delete h.token;
         h.status = "queued";
-        q.ready.pushFront(id);
+        flowFree(q, flowQueue(q, h, id, true, now));
       }
     }
   }
 
+  const f = q.flow;
+  let flow = usesFlow(f);
+
   // (2) due deferred jobs first, then queued ones in FIFO order (none while paused)
   const paused = q.paused;
   const jobs: LeasedJob[] = [];
-  const take = (id: string) => {
+  /** Leases the job (returns its deliveries), or judges a bad entry; see the script. */
+  const take = (id: string, due = false): number | undefined => {
     const bytes = utf8Length(id);
     const long = bytes > QUEUE_ENTRY_MAX;
     const shown = long ? truncateBytes(id, ID_QUOTED_MAX) : id;
@@ -170,12 +195,24 @@ export function fetch(
       malformed(ctx, q, id, formatMessage(MESSAGE.lacksActorOrArgs, { id }), now, true);
       return;
     }
+    const expires = toNumber(h.expires);
+    if (expires !== undefined && expires <= now && (toNumber(h.deliveries) ?? 0) === 0) {
+      expire(ctx, q, rec, id, expires, now);
+      return;
+    }
+    if (due && (h.group || (toNumber(h.priority) ?? 0) !== 0)) {
+      h.status = "queued";
+      flowEnter(f, id, h.group, h.priority, true, now);
+      flow = true;
+      return;
+    }
     const deliveries = (toNumber(h.deliveries) ?? 0) + 1;
     h.status = "in_progress";
     h.token = token;
     h.started = String(now);
     h.deliveries = String(deliveries);
     q.active.add(id, now + leaseMs);
+    if (h.group) f.running.set(h.group, (f.running.get(h.group) ?? 0) + 1);
     jobs.push({
       id,
       queue,
@@ -190,31 +227,131 @@ export function fetch(
       options: storedOptions(h.opts),
       dueAt: toNumber(h.due) ?? 0,
     });
+    return deliveries;
   };
-  if (max > 0 && !paused) {
-    for (const id of q.deferred.rangeTo(now, max)) {
+
+  // flow: the rate limit's next free slot when the queue is limited
+  let limitedUntil: number | undefined;
+  const flowTake = () => {
+    for (const id of f.expiring.rangeTo(now, RECLAIM_BATCH)) {
+      f.expiring.remove(id);
+      const rec = getRecord(q, id, now);
+      const h = rec?.h;
+      const expires = toNumber(h?.expires);
+      if (
+        rec && h && (h.status === "queued" || h.status === "deferred") &&
+        expires !== undefined && expires <= now && (toNumber(h.deliveries) ?? 0) === 0
+      ) {
+        if (h.status === "deferred") q.deferred.remove(id);
+        else flowUnqueue(q, h, id);
+        expire(ctx, q, rec, id, expires, now);
+      }
+    }
+    const due = q.deferred.rangeTo(now, RECLAIM_BATCH);
+    // the newest due first, so that the oldest ends at the head of its priority
+    for (let i = due.length - 1; i >= 0; i--) {
+      const id = due[i];
       q.deferred.remove(id);
-      take(id);
+      const h = getRecord(q, id, now)?.h;
+      let entered = false;
+      if (h?.status === "deferred") {
+        h.status = "queued";
+        entered = flowEnter(f, id, h.group, h.priority, true, now);
+      }
+      // a plain job, or an entry take judges
+      if (!entered) q.ready.pushFront(id);
     }
-    while (jobs.length < max) {
-      const id = q.ready.popFront();
+    const s = f.settings;
+    let cap = max - jobs.length;
+    if (s.rateMax !== undefined && s.ratePerMs !== undefined) {
+      f.starts.removeTo(now - s.ratePerMs);
+      cap = Math.min(cap, Math.max(0, s.rateMax - f.starts.size));
+    }
+    for (const g of f.held.rangeTo(now, RECLAIM_BATCH)) {
+      f.held.remove(g);
+      flowRing(f, g);
+    }
+    const concurrency = s.groupConcurrency ?? groupConcurrency;
+    const target = jobs.length + cap;
+    let turns = s.turn;
+    while (jobs.length < target) {
+      const ungrouped = (): { id: string; group?: string } | undefined => {
+        const id = nextUngrouped(q);
+        return id === undefined ? undefined : { id };
+      };
+      const pick = turns % 2 === 1
+        ? nextGrouped(q, now, concurrency) ?? ungrouped()
+        : ungrouped() ?? nextGrouped(q, now, concurrency);
+      const id = pick?.id;
+      const group = pick?.group;
       if (id === undefined) break;
-      take(id);
+      turns++;
+      const deliveries = take(id);
+      if (group !== undefined) {
+        if (
+          deliveries !== undefined && s.groupRateMax !== undefined &&
+          s.groupRatePerMs !== undefined
+        ) {
+          let starts = f.groupStarts.get(group);
+          if (!starts) f.groupStarts.set(group, starts = new SortedSet());
+          starts.add(`${id}:${deliveries}`, now);
+        }
+        if (f.groupJobs.has(group)) {
+          const running = f.running.get(group) ?? 0;
+          if (concurrency === 0 || running < concurrency) flowRing(f, group);
+        }
+      }
+      if (deliveries !== undefined && s.rateMax !== undefined) {
+        f.starts.add(`${id}:${deliveries}`, now);
+      }
     }
+    s.turn = turns % 2;
+    if (s.rateMax !== undefined && s.ratePerMs !== undefined && f.starts.size >= s.rateMax) {
+      limitedUntil = f.starts.first()!.score + s.ratePerMs;
+    }
+  };
+
+  if (max > 0 && !paused) {
+    if (!flow) {
+      for (const id of q.deferred.rangeTo(now, max)) {
+        q.deferred.remove(id);
+        take(id, true);
+      }
+      while (jobs.length < max && !flow) {
+        const id = q.ready.popFront();
+        if (id === undefined) break;
+        take(id);
+      }
+    }
+    if (flow && jobs.length < max) flowTake();
   }
 
   // (3) the marker stays while work remains
   const nextDue = q.deferred.first();
-  if (!paused && (q.ready.length > 0 || (nextDue && nextDue.score <= now))) signalWork(q);
+  let hasWork = !paused &&
+    (q.ready.length > 0 || (nextDue !== undefined && nextDue.score <= now));
+  if (flow && !paused && !hasWork) hasWork = f.prio.size > 0 || f.ring.size > 0;
+  // limited: no marker (idle workers sleep until the next slot), unless nothing waits
+  if (limitedUntil !== undefined) {
+    if (!hasWork) limitedUntil = undefined;
+    hasWork = false;
+  }
+  if (hasWork) signalWork(q);
   else q.marker = false;
 
   // (4) when an idle worker should look again
   let wakeInMs = -1;
-  if (nextDue && !paused) wakeInMs = Math.max(0, nextDue.score - now);
-  const nextLease = q.active.first();
-  if (nextLease) {
-    const w = Math.max(0, nextLease.score - now);
+  const sooner = (at: number | undefined) => {
+    if (at === undefined) return;
+    const w = Math.max(0, at - now);
     if (wakeInMs < 0 || w < wakeInMs) wakeInMs = w;
+  };
+  if (!paused) sooner(nextDue?.score);
+  sooner(q.active.first()?.score);
+  if (flow && !paused) {
+    sooner(limitedUntil);
+    sooner(f.held.first()?.score);
+    sooner(f.expiring.first()?.score);
   }
   ctx.store.changed();
   // answered on a later turn of the event loop, as a server would, so a
@@ -261,6 +398,29 @@ function malformed(
   );
 }
 
+/** Dead-letters a job not started before its expiry, as the fetch script's `expire`. */
+function expire(
+  ctx: MemoryContext,
+  q: QueueState,
+  rec: JobRecord,
+  id: string,
+  expiresAt: number,
+  now: number,
+): void {
+  deadLetterRecord(
+    ctx.store,
+    q,
+    rec,
+    id,
+    REASON.expired,
+    expiredError(expiresAt),
+    DEAD_TTL_MS,
+    now,
+    true,
+    ctx.keep.dead,
+  );
+}
+
 export function extendLeases(
   ctx: MemoryContext,
   queue: string,
@@ -287,12 +447,24 @@ export function recordAttempt(
   token: string,
   attempts: number,
   errors: JobError[],
+  retryInMs?: number,
 ): Promise<boolean> {
   const q = ctx.q(queue);
-  const h = leasedRecord(q, id, token, ctx.store.now())?.h;
+  const now = ctx.store.now();
+  const h = leasedRecord(q, id, token, now)?.h;
   if (!h) return Promise.resolve(false);
   h.attempts = String(attempts);
   h.errors = JSON.stringify(errors);
+  if (retryInMs !== undefined) {
+    const due = now + retryInMs;
+    delete h.token;
+    h.status = "deferred";
+    h.due = String(due);
+    q.active.remove(id);
+    q.deferred.add(id, due);
+    flowFree(q, h.group);
+    signalWork(q);
+  }
   ctx.store.changed();
   return Promise.resolve(true);
 }
@@ -337,6 +509,7 @@ export function complete(
     const errorJson = c.error ? JSON.stringify(c.error) : "";
     if (errorJson) h.error = errorJson;
     q.active.remove(c.id);
+    flowFree(q, h.group);
     const ttl = clampTtlMs(c.ttlMs);
     finishRecord(ctx.store, q, rec, c.id, c.status, now, ttl, ctx.keep[c.status]);
     // the finished state rides with the announcement unless it is large
@@ -365,7 +538,7 @@ export function release(
       h.status = "queued";
       delete h.token;
       q.active.remove(id);
-      q.ready.pushFront(id);
+      flowFree(q, flowQueue(q, h, id, true, now));
       res[i] = true;
     } else {
       res[i] = false;
@@ -387,6 +560,7 @@ export function requeue(
   if (!rec) return Promise.resolve("lost");
   const h = rec.h;
   q.active.remove(r.id);
+  flowFree(q, h.group);
   if (r.maxDeliveries > 0 && (toNumber(h.deliveries) ?? 0) >= r.maxDeliveries) {
     const error = deliveryLimitError(r.reason, r.maxDeliveries);
     const ttl = clampTtlMs(r.ttlMs);
@@ -418,6 +592,7 @@ export function deadLetter(
   const rec = leasedRecord(q, id, token, now);
   if (!rec) return Promise.resolve(false);
   q.active.remove(id);
+  flowFree(q, rec.h.group);
   const ttl = clampTtlMs(ttlMs);
   deadLetterRecord(ctx.store, q, rec, id, reason, error, ttl, now, true, ctx.keep.dead);
   ctx.store.changed();
@@ -443,4 +618,41 @@ export function readResults(
     if (!isFinished(h.status)) return "unfinished";
     return jobInfoFromHash(queue, id, h).result;
   }));
+}
+
+export function setFlowLimits(
+  ctx: MemoryContext,
+  queue: string,
+  limits: FlowLimitsChange,
+): Promise<void> {
+  const q = ctx.q(queue);
+  const s = q.flow.settings;
+  if (limits.rate !== undefined) {
+    s.rateMax = limits.rate?.max;
+    s.ratePerMs = limits.rate?.perMs;
+  }
+  const g = limits.groups;
+  if (g?.concurrency !== undefined) s.groupConcurrency = g.concurrency ?? undefined;
+  if (g?.rate !== undefined) {
+    s.groupRateMax = g.rate?.max;
+    s.groupRatePerMs = g.rate?.perMs;
+  }
+  signalWork(q);
+  ctx.store.changed();
+  return Promise.resolve();
+}
+
+export function getFlowLimits(ctx: MemoryContext, queue: string): Promise<FlowLimits> {
+  const s = ctx.q(queue).flow.settings;
+  const out: FlowLimits = {
+    rate: s.rateMax !== undefined && s.ratePerMs !== undefined
+      ? { max: s.rateMax, perMs: s.ratePerMs }
+      : null,
+    groups: {},
+  };
+  if (s.groupConcurrency !== undefined) out.groups.concurrency = s.groupConcurrency;
+  if (s.groupRateMax !== undefined && s.groupRatePerMs !== undefined) {
+    out.groups.rate = { max: s.groupRateMax, perMs: s.groupRatePerMs };
+  }
+  return Promise.resolve(out);
 }

@@ -6,20 +6,50 @@
  * @module
  */
 
-import { type JobInfo, jobInfoFromHash } from "../../core/job.ts";
+import { type FinishedStatus, type JobInfo, jobInfoFromHash } from "../../core/job.ts";
 import type { QueueState as State } from "../../core/queue_state.ts";
 import { PAGE_SKIP_MAX } from "../../core/store_limits.ts";
 import type { JobsPage, PagePosition } from "../backend.ts";
 import type { MemoryContext } from "./memory_context.ts";
 import { getRecord } from "./records.ts";
+import type { SortedSet } from "./sorted_set.ts";
+import { queuedPage } from "../queued_pages.ts";
 
-/** Up to `limit` jobs of `queue` in `state`, newest first, after `after` when given. */
+/**
+ * Up to `limit` jobs of `queue` in `state`, newest first, after `after` when
+ * given; the queued ones in two parts (see `queued_pages.ts`).
+ */
 export function listJobs(
   ctx: MemoryContext,
   queue: string,
   state: State,
   limit: number,
   after?: PagePosition,
+): JobsPage | Promise<JobsPage> {
+  if (state !== "queued") return listPart(ctx, queue, state, limit, after);
+  return queuedPage(
+    limit,
+    after,
+    (part, n, pos) =>
+      listPart(
+        ctx,
+        queue,
+        state,
+        n,
+        pos,
+        part === "waiting" ? ctx.q(queue).flow.waiting : undefined,
+      ),
+  );
+}
+
+/** One page of the list or set of `state` (or of `set`, a set of jobs in `state`). */
+function listPart(
+  ctx: MemoryContext,
+  queue: string,
+  state: State,
+  limit: number,
+  after?: PagePosition,
+  set?: SortedSet,
 ): JobsPage {
   const q = ctx.q(queue);
   const now = ctx.store.now();
@@ -34,7 +64,7 @@ export function listJobs(
     if (h?.status === want) jobs.push(jobInfoFromHash(queue, id, h as Record<string, string>));
   };
   let more: boolean;
-  if (state === "queued") {
+  if (state === "queued" && !set) {
     const list = q.ready;
     const len = list.length;
     let pos = len - 1;
@@ -45,18 +75,19 @@ export function listJobs(
     for (; pos >= 0 && jobs.length < limit && budget > 0; pos--) visit(list.at(pos)!, len - pos);
     more = pos >= 0;
   } else {
-    const set = state === "deferred"
-      ? q.deferred
-      : state === "active"
-      ? q.active
-      : q.indexes[state];
-    let rank = after ? set.countFrom(after.at, after.id) : 0;
+    const zset = set ??
+      (state === "deferred"
+        ? q.deferred
+        : state === "active"
+        ? q.active
+        : q.indexes[state as FinishedStatus]);
+    let rank = after ? zset.countFrom(after.at, after.id) : 0;
     for (; jobs.length < limit && budget > 0; rank++) {
-      const e = set.atRevRank(rank);
+      const e = zset.atRevRank(rank);
       if (!e) break;
       visit(e.member, e.score);
     }
-    more = set.atRevRank(rank) !== undefined;
+    more = zset.atRevRank(rank) !== undefined;
   }
   return more && last ? { jobs, next: last } : { jobs };
 }

@@ -17,6 +17,8 @@ import type {
   BatchOutcome,
   CancelOutcome,
   FetchResult,
+  FlowLimits,
+  FlowLimitsChange,
   JobActionOutcome,
   JobsPage,
   LeaseRenewal,
@@ -227,8 +229,9 @@ export class MemoryBackend implements Backend {
     leaseMs: number,
     token: string,
     maxStalls = 0,
+    groupConcurrency = 0,
   ): Promise<FetchResult> {
-    return jobOps.fetch(this.#ctx, queue, max, leaseMs, token, maxStalls);
+    return jobOps.fetch(this.#ctx, queue, max, leaseMs, token, maxStalls, groupConcurrency);
   }
 
   waitForWork(queue: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
@@ -271,8 +274,20 @@ export class MemoryBackend implements Backend {
     token: string,
     attempts: number,
     errors: JobError[],
+    retryInMs?: number,
   ): Promise<boolean> {
-    return jobOps.recordAttempt(this.#ctx, queue, id, token, attempts, errors);
+    return jobOps.recordAttempt(this.#ctx, queue, id, token, attempts, errors, retryInMs);
+  }
+
+  setFlowLimits(
+    queue: string,
+    limits: FlowLimitsChange,
+  ): Promise<void> {
+    return jobOps.setFlowLimits(this.#ctx, queue, limits);
+  }
+
+  getFlowLimits(queue: string): Promise<FlowLimits> {
+    return jobOps.getFlowLimits(this.#ctx, queue);
   }
 
   complete(queue: string, completions: Completion[]): Promise<boolean[]> {

@@ -12,15 +12,23 @@ import type { BatchOutcome, JobActionOutcome } from "../backend.ts";
 import type { MemoryContext } from "./memory_context.ts";
 import type { JobRecord, QueueState } from "./queue_state.ts";
 import { getRecord, signalWork, unfinishRecord } from "./records.ts";
+import { flowQueue, flowUnqueue, purgeFlow } from "./flow_ops.ts";
 
 /** `requeue` of the script: the finished job back at the tail, with a fresh attempt budget. */
-function requeueRecord(q: QueueState, rec: JobRecord, id: string, status: FinishedStatus): void {
+function requeueRecord(
+  q: QueueState,
+  rec: JobRecord,
+  id: string,
+  status: FinishedStatus,
+  now: number,
+): void {
   unfinishRecord(q, id, status);
   const h = rec.h;
   for (const f of ["value", "error", "reason", "finished", "token"] as const) delete h[f];
   Object.assign(h, { status: "queued", attempts: "0", deliveries: "0", stalls: "0", due: "0" });
   delete rec.expiresAt;
-  q.ready.pushBack(id);
+  delete h.expires;
+  flowQueue(q, h, id, false, now);
 }
 
 export function requeueFinished(
@@ -36,7 +44,7 @@ export function requeueFinished(
   for (const id of ids) {
     const rec = getRecord(q, id, now);
     if (rec?.h.status === status) {
-      requeueRecord(q, rec, id, status);
+      requeueRecord(q, rec, id, status, now);
       moved++;
     } else unfinishRecord(q, id, status);
   }
@@ -47,10 +55,11 @@ export function requeueFinished(
 
 export function requeueJob(ctx: MemoryContext, queue: string, id: string): JobActionOutcome {
   const q = ctx.q(queue);
-  const rec = getRecord(q, id, ctx.store.now());
+  const now = ctx.store.now();
+  const rec = getRecord(q, id, now);
   const status = (rec?.h.status ?? null) as JobStatus | null;
   if (!rec || !status || !isFinished(status)) return { done: false, status };
-  requeueRecord(q, rec, id, status);
+  requeueRecord(q, rec, id, status, now);
   signalWork(q);
   ctx.store.changed();
   return { done: true, status };
@@ -70,6 +79,8 @@ export function purgeJobs(
       ids.push(id);
       if (ids.length >= max) break;
     }
+    // then the prioritised jobs, then those of each group with waiting jobs (as the script)
+    purgeFlow(q, ids, max);
   } else if (state === "deferred") {
     for (const id of q.deferred.rangeTo(Infinity, max)) {
       q.deferred.remove(id);
@@ -108,7 +119,8 @@ export function removeJob(ctx: MemoryContext, queue: string, id: string): JobAct
   const h = getRecord(q, id, ctx.store.now())?.h;
   const status = (h?.status ?? null) as JobStatus | null;
   if (!h || !status || status === "in_progress") return { done: false, status };
-  if (status === "queued") q.ready.remove(id);
+  if (status === "queued" || status === "deferred") q.flow.expiring.remove(id);
+  if (status === "queued") flowUnqueue(q, h, id);
   else if (status === "deferred") q.deferred.remove(id);
   else unfinishRecord(q, id, status);
   q.jobs.delete(id);

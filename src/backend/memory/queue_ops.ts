@@ -7,6 +7,7 @@
  * @module
  */
 
+import { flowFree, flowUnqueue } from "./flow_ops.ts";
 import { setImmediate } from "node:timers";
 import type { CancelOutcome } from "../backend.ts";
 import { type JobStatus, storedOptions } from "../../core/job.ts";
@@ -43,10 +44,13 @@ export function cancelJob(ctx: MemoryContext, queue: string, id: string): Promis
   const h = rec?.h;
   const before = (h?.status ?? null) as JobStatus | null;
   const options = storedOptions(h?.opts);
-  if (before === "queued") q.ready.remove(id);
+  if (before === "queued") flowUnqueue(q, h!, id);
   else if (before === "deferred") q.deferred.remove(id);
-  else if (before === "in_progress") q.active.remove(id);
-  else return Promise.resolve({ cancelled: false, before, options });
+  else if (before === "in_progress") {
+    q.active.remove(id);
+    flowFree(q, h!.group);
+  } else return Promise.resolve({ cancelled: false, before, options });
+  q.flow.expiring.remove(id);
   h!.status = "cancelled";
   h!.error = JSON.stringify(cancelledError(id));
   h!.finished = String(now);

@@ -56,6 +56,46 @@ export interface QueueState {
   readonly schedules: SortedSet;
   /** Per schedule, the ids of its recent started occurrences scored by due time. */
   readonly scheduleRuns: Map<string, SortedSet>;
+  /** Flow control (the `flow` fragment's keys): see `flow_ops.ts`. */
+  readonly flow: FlowState;
+}
+
+/** The flow control state of one queue: the counterpart of its flow keys. */
+export interface FlowState {
+  /** `prio`: waiting ungrouped jobs of a priority other than 0, by score. */
+  readonly prio: SortedSet;
+  /** `gq:<group>`: each group's waiting jobs, by score. */
+  readonly groupJobs: Map<string, SortedSet>;
+  /** `groups`: the groups with waiting jobs, by turn. */
+  readonly ring: SortedSet;
+  /** `grun`: running jobs per group. */
+  readonly running: Map<string, number>;
+  /** `gwait`: groups held back by their rate, until when. */
+  readonly held: SortedSet;
+  /** `grate:<group>`: each group's recent starts. */
+  readonly groupStarts: Map<string, SortedSet>;
+  /** `rate`: the queue's recent starts. */
+  readonly starts: SortedSet;
+  /** `expiring`: jobs with an expiry, by expiry. */
+  readonly expiring: SortedSet;
+  /** `waiting`: the jobs in `prio` and the groups' sets, by enqueue time (their listing). */
+  readonly waiting: SortedSet;
+  /** The `flow` hash: limits and counters. */
+  readonly settings: FlowSettings;
+}
+
+/** The `flow` hash of a queue. */
+export interface FlowSettings {
+  seq: number;
+  ring: number;
+  turn: number;
+  /** Jobs waiting in the groups' sets. */
+  groupWaiting: number;
+  rateMax?: number;
+  ratePerMs?: number;
+  groupConcurrency?: number;
+  groupRateMax?: number;
+  groupRatePerMs?: number;
 }
 
 /** The empty state of `queue` under `prefix`. */
@@ -81,5 +121,30 @@ export function newQueueState(prefix: string, queue: string): QueueState {
     scheduleRecords: new Map(),
     schedules: new SortedSet(),
     scheduleRuns: new Map(),
+    flow: {
+      prio: new SortedSet(),
+      groupJobs: new Map(),
+      ring: new SortedSet(),
+      running: new Map(),
+      held: new SortedSet(),
+      groupStarts: new Map(),
+      starts: new SortedSet(),
+      expiring: new SortedSet(),
+      waiting: new SortedSet(),
+      settings: { seq: 0, ring: 0, turn: 0, groupWaiting: 0 },
+    },
   };
+}
+
+/** Whether the queue takes the flow path of fetch (a rate limit, or flow jobs). */
+export function usesFlow(f: FlowState): boolean {
+  return f.settings.rateMax !== undefined || f.prio.size > 0 || f.ring.size > 0 ||
+    f.held.size > 0 || f.expiring.size > 0;
+}
+
+/** Whether the flow state holds nothing to keep: no limits, no waiting or running flow jobs. */
+export function flowIdle(f: FlowState): boolean {
+  const s = f.settings;
+  return !usesFlow(f) && f.running.size === 0 && s.groupConcurrency === undefined &&
+    s.groupRateMax === undefined;
 }

@@ -15,6 +15,7 @@ import {
   type JobError,
   type JobInfo,
   jobInfoFromHash,
+  storedOptions,
 } from "../../core/job.ts";
 import { FINISHED_FIELDS, type JobFields } from "../../core/job_record.ts";
 import {
@@ -183,9 +184,10 @@ export function deadLetterRecord(
 }
 
 /**
- * `new_job`: the record of a new job (its options JSON only when given; no
- * deliveries or attempts, which read as 0); the caller puts the id in the
- * ready or the deferred queue.
+ * `new_job`: the record of a new job (its options JSON only when given, its
+ * flow options as the fields `priority`, `group` and `expires`; no
+ * deliveries or attempts, which read as 0); the caller lists an expiring job
+ * and puts the id in the ready or the deferred queue or where `flowEnter` says.
  */
 export function newJobFields(
   actor: string,
@@ -202,7 +204,13 @@ export function newJobFields(
     enq: String(now),
     due: String(due),
   };
-  if (opts) h.opts = opts;
+  if (!opts) return h;
+  h.opts = opts;
+  const o = storedOptions(opts);
+  if (o.priority) h.priority = String(o.priority);
+  if (o.group) h.group = o.group;
+  const expires = o.expiresAt ?? (o.expiresInMs !== undefined ? now + o.expiresInMs : undefined);
+  if (expires !== undefined) h.expires = String(expires);
   return h;
 }
 

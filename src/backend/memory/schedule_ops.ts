@@ -21,6 +21,7 @@ import { SortedSet } from "./sorted_set.ts";
 import type { MemoryContext } from "./memory_context.ts";
 import type { Hash, QueueState } from "./queue_state.ts";
 import { getRecord, newJobFields, signalWork } from "./records.ts";
+import { flowUnqueue } from "./flow_ops.ts";
 
 export function upsertSchedule(ctx: MemoryContext, s: NewSchedule): Promise<ScheduleUpsertResult> {
   const q = ctx.q(s.queue);
@@ -209,7 +210,9 @@ export function createOccurrence(
   const id = `${sid}@${at}`;
   if (getRecord(q, id, now)) return false;
   const options = occurrenceOptions(opts, sid, at);
-  q.jobs.set(id, { h: newJobFields(actor, args, "deferred", now, Number(at), options) });
+  const h = newJobFields(actor, args, "deferred", now, Number(at), options);
+  q.jobs.set(id, { h });
+  if (h.expires !== undefined) q.flow.expiring.add(id, Number(h.expires));
   q.deferred.add(id, Number(at));
   signalWork(q);
   return true;
@@ -224,10 +227,12 @@ export function removePending(
 ): void {
   if (at === undefined) return;
   const id = `${sid}@${at}`;
-  const st = getRecord(q, id, now)?.h.status;
-  if (st === "deferred" || st === "queued") {
+  const h = getRecord(q, id, now)?.h;
+  const st = h?.status;
+  if (h && (st === "deferred" || st === "queued")) {
     q.deferred.remove(id);
-    q.ready.remove(id);
+    q.flow.expiring.remove(id);
+    if (st === "queued") flowUnqueue(q, h, id);
     q.jobs.delete(id);
   }
 }

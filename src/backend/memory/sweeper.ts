@@ -7,7 +7,7 @@
  */
 
 import { clearInterval, setInterval } from "node:timers";
-import type { QueueState } from "./queue_state.ts";
+import { flowIdle, type QueueState } from "./queue_state.ts";
 import { THROUGHPUT_KEEP_MS, THROUGHPUT_MINUTE_MS } from "../../core/store_limits.ts";
 
 /**
@@ -36,7 +36,8 @@ export function sweepQueues(queues: Map<string, QueueState>, now: number): boole
       q.jobs.size === 0 && q.ready.length === 0 && q.deferred.size === 0 &&
       q.active.size === 0 && indexed === 0 && q.waiters.length === 0 &&
       q.finished.size === 0 && q.scheduleRecords.size === 0 && q.schedules.size === 0 &&
-      !q.paused && q.cancels.size === 0 && q.progress.size === 0 && q.throughput.size === 0
+      !q.paused && q.cancels.size === 0 && q.progress.size === 0 && q.throughput.size === 0 &&
+      flowIdle(q.flow)
     ) queues.delete(key);
   }
   return expiring;

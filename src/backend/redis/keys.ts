@@ -43,6 +43,22 @@ export interface QueueKeys {
   schedulePrefix: string;
   /** Prefix of the per-schedule ZSETs of recent occurrence ids, scored by due time. */
   scheduleRunsPrefix: string;
+  /** HASH of the queue's flow limits and counters (see the `flow` Lua fragment). */
+  flow: string;
+  /** ZSET of waiting ungrouped jobs of a priority other than 0, by priority then order. */
+  prio: string;
+  /** Prefix of the per-group ZSETs of waiting jobs (`<groupPrefix><group>`). */
+  groupPrefix: string;
+  /** ZSET of the groups with waiting jobs, scored by turn. */
+  groups: string;
+  /** HASH: running jobs per group. */
+  groupRunning: string;
+  /** ZSET of groups held back by their rate limit, scored by when they may start again. */
+  groupsHeld: string;
+  /** ZSET of jobs with an expiry, scored by it. */
+  expiring: string;
+  /** ZSET of the waiting prioritised and grouped jobs, by enqueue time (their listing). */
+  waiting: string;
   /** STRING: the queue's partition count, when it is partitioned (on partition 0's keys). */
   partitions: string;
 }
@@ -80,6 +96,14 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     schedules: `${base}:schedules`,
     schedulePrefix: `${base}:schedule:`,
     scheduleRunsPrefix: `${base}:schedule-runs:`,
+    flow: `${base}:flow`,
+    prio: `${base}:prio`,
+    groupPrefix: `${base}:gq:`,
+    groups: `${base}:groups`,
+    groupRunning: `${base}:grun`,
+    groupsHeld: `${base}:gwait`,
+    expiring: `${base}:expiring`,
+    waiting: `${base}:waiting`,
     partitions: `${base}:partitions`,
   };
 }

@@ -12,12 +12,16 @@ import type {
   CancelOutcome,
   FetchRequest,
   FetchResult,
+  FlowLimits,
+  FlowLimitsChange,
   JobActionOutcome,
   JobsPage,
   LeaseRenewal,
   PagePosition,
   RequeueRequest,
 } from "../backend.ts";
+import { FLOW_LIMIT_FIELDS, flowLimitFields, flowLimitsFrom } from "./flow_limit_fields.ts";
+import { queuedPage } from "../queued_pages.ts";
 import type {
   Completion,
   EnqueueOutcome,
@@ -309,6 +313,7 @@ export class RedisBackend implements Backend {
     leaseMs: number,
     token: string,
     maxStalls = 0,
+    groupConcurrency = 0,
   ): Promise<FetchResult> {
     const k = this.keys(queue);
     const out = await this.#run(
@@ -329,6 +334,7 @@ export class RedisBackend implements Backend {
       k.finished,
       maxStalls,
       this.#keep.dead,
+      groupConcurrency,
     ) as (string | number)[];
     return fetchResult(queue, token, out);
   }
@@ -361,6 +367,7 @@ export class RedisBackend implements Backend {
       this.#keep.dead,
       this.#keep.done,
       this.#keep.failed,
+      fetch.groupConcurrency ?? 0,
     ];
     pushCompletions(args, completions);
     const call = () => this.#run("complete and fetch jobs", "repidCompleteFetch", args);
@@ -407,16 +414,12 @@ export class RedisBackend implements Backend {
     token: string,
     attempts: number,
     errors: JobError[],
+    retryInMs?: number,
   ): Promise<boolean> {
     const k = this.keys(queue);
-    const ok = await this.#run(
-      "record attempt of job",
-      "repidRecordAttempt",
-      k.jobPrefix + id,
-      token,
-      attempts,
-      JSON.stringify(errors),
-    );
+    const args: (string | number)[] = [k.jobPrefix + id, token, attempts, JSON.stringify(errors)];
+    if (retryInMs !== undefined) args.push(retryInMs, id);
+    const ok = await this.#run("record attempt of job", "repidRecordAttempt", ...args);
     return ok === 1;
   }
 
@@ -533,14 +536,53 @@ export class RedisBackend implements Backend {
     )) === 1;
   }
 
-  async listJobs(
+  async setFlowLimits(
+    queue: string,
+    limits: FlowLimitsChange,
+  ): Promise<void> {
+    const k = this.keys(queue);
+    await this.#run("set the flow limits of queue", "repidFlowLimits", k.flow, k.signal, [
+      ...flowLimitFields(limits),
+    ]);
+  }
+
+  async getFlowLimits(queue: string): Promise<FlowLimits> {
+    const f = await storeCall(
+      `read the flow limits of queue "${queue}"`,
+      () => this.client.hmget(this.keys(queue).flow, ...FLOW_LIMIT_FIELDS),
+    );
+    return flowLimitsFrom(f);
+  }
+
+  listJobs(
     queue: string,
     state: QueueState,
     limit: number,
     after?: PagePosition,
   ): Promise<JobsPage> {
+    if (state !== "queued") return this.#jobsPage(queue, state, limit, after);
+    // the ready list, then the prioritised and grouped jobs (flow control's index)
+    return queuedPage(
+      limit,
+      after,
+      (part, n, pos) =>
+        part === "ready"
+          ? this.#jobsPage(queue, state, n, pos)
+          : this.#jobsPage(queue, state, n, pos, this.keys(queue).waiting),
+    );
+  }
+
+  async #jobsPage(
+    queue: string,
+    state: QueueState,
+    limit: number,
+    after?: PagePosition,
+    zset?: string,
+  ): Promise<JobsPage> {
     const k = this.keys(queue);
-    const [key, kind] = state === "queued"
+    const [key, kind] = zset !== undefined
+      ? [zset, "zset"]
+      : state === "queued"
       ? [k.ready, "list"]
       : state === "deferred"
       ? [k.deferred, "zset"]

@@ -6,7 +6,7 @@
  * tag), so Redis and Redis Cluster run every script. But most of them
  * build job (or schedule) keys from a declared prefix and an id they read
  * (fetch pops ids it cannot know in advance), or the keys of the
- * finished-jobs indexes from the queue's key prefix: those are sent with
+ * finished-jobs indexes or of flow control from the queue's key prefix: those are sent with
  * Dragonfly's per-script flag line `--!df flags=allow-undeclared-keys` (a
  * comment to Redis). A proxy that routes or checks scripts by their
  * declared keys alone cannot run them: use a cluster-aware client instead.
@@ -21,10 +21,11 @@ export const UNDECLARED_KEYS_FLAG = "--!df flags=allow-undeclared-keys";
 
 /**
  * `true` when the script builds a key from a declared prefix (`KEYS[n] .. id`,
- * `prefix .. id`, `states .. status`).
+ * `prefix .. id`, `states .. status`, or a flow key `base .. '<suffix>'`, see the `flow`
+ * fragment).
  */
 export function touchesUndeclaredKeys(script: Script): boolean {
-  return /(KEYS\[\d+\]|[pP]refix|states)\s*\.\.\s*[A-Za-z_]/.test(script.lua);
+  return /(KEYS\[\d+\]|[pP]refix|states)\s*\.\.\s*[A-Za-z_]|\bbase \.\. '/.test(script.lua);
 }
 
 /**

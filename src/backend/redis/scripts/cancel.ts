@@ -10,8 +10,8 @@ import { script } from "./common.ts";
  * Returns { cancelled, status before, opts }: cancelled is 1 when this call cancelled the
  * job, 0 when it had finished already (the ack won) or is unknown (status false).
  *
- * A queued job leaves the ready list, a deferred one the deferred zset, a running one
- * the active zset; its status becomes 'cancelled' (a finished status) with the error and
+ * A queued job leaves the ready list (or its group's or the priority zset, fragment flow),
+ * a deferred one the deferred zset, a running one the active zset and its group slot; its status becomes 'cancelled' (a finished status) with the error and
  * `finished = now`, its record is kept for the TTL (its arguments with it, so that it can
  * be run again) and listed in the index of cancelled jobs (`finish_job`, then
  * `trim_finished`), and it is announced on the finished channel. A running job keeps its
@@ -25,19 +25,22 @@ export const cancelScript = script(
   `
 --- @include announce
 --- @include finish_job
+--- @include flow
 local id = ARGV[1]
 local key = KEYS[5]
-local f = redis.call('HMGET', key, 'status', 'token', 'opts')
+local f = redis.call('HMGET', key, 'status', 'token', 'opts', 'group')
 local status = f[1]
 if status == 'queued' then
-  redis.call('LREM', KEYS[1], 1, id)
+  flow_unqueue(KEYS[4], key, id)
 elseif status == 'deferred' then
   redis.call('ZREM', KEYS[2], id)
 elseif status == 'in_progress' then
   redis.call('ZREM', KEYS[3], id)
+  flow_free(KEYS[4], f[4])
 else
   return {0, status or false, f[3] or ''}
 end
+redis.call('ZREM', KEYS[4] .. 'expiring', id)
 local now = now_ms()
 redis.call('HSET', key, 'status', 'cancelled', 'error', ARGV[2], 'finished', now)
 finish_job(KEYS[4], key, id, 'cancelled', now, ARGV[3], ARGV[6])

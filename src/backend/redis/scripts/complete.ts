@@ -10,9 +10,10 @@ import { FINISHED_MESSAGE_MAX, INLINE_RESULT_MAX } from "../../../core/store_lim
  * jobs (0 = no limit), then 8 values per job: id, token, status ('done' | 'failed'),
  * value JSON, error JSON ('' = none), errors JSON, attempts, result TTL ms
  * Returns one 1 (stored) or 0 (refused: the token no longer holds the lease) per job.
- * A stored job leaves the active set, keeps its result for the TTL in the index of its
- * status (`finish_job`) and its lease token (which names the worker that ran it; a lease
- * needs status in_progress too), and is announced on the finished channel. One message announces the jobs of the call (a new message
+ * A stored job leaves the active set (and its group slot, fragment flow), keeps its result
+ * for the TTL in the index of its status (`finish_job`) and its lease token (which names the
+ * worker that ran it; a lease needs status in_progress too), and is announced on the
+ * finished channel. One message announces the jobs of the call (a new message
  * is started past FINISHED_MESSAGE_MAX bytes): 11 lines per job, the id then the
  * FINISHED_FIELDS of src/core/job_record.ts, "id\nactor\nstatus\nvalue\nerror\nerrors\n
  * attempts\ndeliveries\nenq\nstarted\nfinished", so that a waiting producer needs no
@@ -24,7 +25,11 @@ import { FINISHED_MESSAGE_MAX, INLINE_RESULT_MAX } from "../../../core/store_lim
  */
 export const COMPLETE_BODY = `
 --- @include lease
+--- @include flow
 --- @include finish_job
+local base = KEYS[3]
+-- a job of a group runs only while the queue's grun hash counts it
+local grouped = redis.call('EXISTS', base .. 'grun') == 1
 local now = now_ms()
 local keep = {done = ARGV[2], failed = ARGV[3]}
 local res = {}
@@ -36,8 +41,14 @@ end
 for i = 4, #ARGV, 8 do
   local id = ARGV[i]
   local key = KEYS[2] .. id
-  local f = leased(key, ARGV[i + 1], 'actor', 'deliveries', 'enq', 'started')
+  local f
+  if grouped then
+    f = leased(key, ARGV[i + 1], 'actor', 'deliveries', 'enq', 'started', 'group')
+  else
+    f = leased(key, ARGV[i + 1], 'actor', 'deliveries', 'enq', 'started')
+  end
   if f then
+    if grouped then flow_free(base, f[7]) end
     redis.call('HSET', key, 'status', ARGV[i + 2], 'value', ARGV[i + 3], 'errors', ARGV[i + 5],
       'attempts', ARGV[i + 6], 'finished', now)
     if ARGV[i + 4] ~= '' then redis.call('HSET', key, 'error', ARGV[i + 4]) end

@@ -12,9 +12,10 @@ import { FETCH_BODY } from "./fetch.ts";
  * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms,
  * ARGV[5] finished channel, ARGV[6] max stalls, ARGV[7] retention of dead jobs (as for
  * fetch; the channel serves both parts), ARGV[8] retention of done jobs, ARGV[9] of
- * failed jobs, then 8 values per acked job (as for complete)
+ * failed jobs, ARGV[10] group concurrency (fetch's ARGV[8]), then 8 values per acked job
+ * (as for complete)
  * Returns { acks, fetched }: acks is complete's reply (one 1 or 0 per job), fetched is
- * fetch's reply ({ wakeInMs, now, 8 fields per job }). The acks are applied first.
+ * fetch's reply ({ wakeInMs, now, 9 fields per job }). The acks are applied first.
  */
 export const completeFetchScript = script(
   "repidCompleteFetch",
@@ -29,10 +30,11 @@ end
 local function fetch_part(KEYS, ARGV)
 ${FETCH_BODY}
 end
-local cargv = {ARGV[5]}
-for i = 8, #ARGV do cargv[#cargv + 1] = ARGV[i] end
+local cargv = {ARGV[5], ARGV[8], ARGV[9]}
+for i = 11, #ARGV do cargv[#cargv + 1] = ARGV[i] end
 local acks = complete_part({KEYS[3], KEYS[6], KEYS[5]}, cargv)
-local fetched = fetch_part(KEYS, {ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]})
+local fetched = fetch_part(KEYS, {ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7],
+  ARGV[10]})
 return {acks, fetched}
 `,
   "refuse-oom",

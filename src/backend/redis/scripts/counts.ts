@@ -8,7 +8,8 @@ import { FINISHED_STATES } from "../../../core/queue_state.ts";
  *
  * KEYS[1] ready list, KEYS[2] deferred zset, KEYS[3] active zset, KEYS[4] the queue's key
  * prefix (its finished-jobs indexes, see `finish_job`)
- * Returns { queued, deferred, active, done, failed, dead, cancelled }: for a finished state,
+ * Returns { queued, deferred, active, done, failed, dead, cancelled } (queued: the ready
+ * list, the `prio` zset and the `gwaiting` count of the `flow` hash): for a finished state,
  * the entries of its index whose record has not expired (the index is scored by expiry:
  * expired entries, not yet trimmed, are not counted).
  */
@@ -17,7 +18,10 @@ export const countsScript = script(
   4,
   `
 local now = now_ms()
-local out = {redis.call('LLEN', KEYS[1]), redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3])}
+-- queued: the ready list, and the prioritised and grouped jobs (fragment flow)
+local queued = redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[4] .. 'prio') +
+  (tonumber(redis.call('HGET', KEYS[4] .. 'flow', 'gwaiting')) or 0)
+local out = {queued, redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3])}
 for _, status in ipairs({${FINISHED_STATES.map(luaString).join(", ")}}) do
   out[#out + 1] = redis.call('ZCOUNT', KEYS[4] .. status, now, '+inf')
 end

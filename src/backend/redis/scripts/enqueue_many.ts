@@ -11,8 +11,9 @@ import { script } from "./common.ts";
  * Returns { created (1 | 0), status, enqueuedAt, ... }: 3 values per job, in the order
  * given (enqueuedAt: of the job kept, for an unfinished duplicate id).
  * As in enqueue, an unfinished job with the same id is left as it is (created = 0),
- * a finished one is replaced (and leaves its index); a custom id given twice in one call is stored once.
- * Queued ids are appended to the ready list in the order given.
+ * a finished one is replaced (and leaves its index); a custom id given twice in one call is
+ * stored once. Queued ids are appended to the ready list in the order given (those of a
+ * group or a priority other than 0 to their zset, fragment flow).
  */
 export const enqueueManyScript = script(
   "repidEnqueueMany",
@@ -20,9 +21,11 @@ export const enqueueManyScript = script(
   `
 --- @include new_job
 --- @include signal_work
+--- @include flow
 --- @include finish_job
 local ready, deferred, signal, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now = now_ms()
+local base = flow_base(prefix, 'job:')
 local out = {}
 local push = {}
 local created = 0
@@ -48,9 +51,13 @@ for i = 1, #ARGV, 5 do
     local due = tonumber(ARGV[i + 3])
     local status = 'queued'
     if due > now then status = 'deferred' end
-    new_job(key, ARGV[i + 1], ARGV[i + 2], status, now, due, ARGV[i + 4])
+    local group, priority = new_job(key, ARGV[i + 1], ARGV[i + 2], status, now, due, ARGV[i + 4],
+      base, id)
     if status == 'deferred' then
       redis.call('ZADD', deferred, due, id)
+    elseif group or priority then
+      flush()
+      flow_enter(base, id, group, priority, false)
     else
       push[#push + 1] = id
       if #push >= 1000 then flush() end

@@ -14,6 +14,7 @@ import { enqueueScript } from "./enqueue.ts";
 import { enqueueManyScript } from "./enqueue_many.ts";
 import { extendScript } from "./extend.ts";
 import { fetchScript } from "./fetch.ts";
+import { flowLimitsScript } from "./flow_limits.ts";
 import { progressScript } from "./progress.ts";
 import { jobsPageScript } from "./jobs_page.ts";
 import { promoteScript } from "./promote.ts";
@@ -66,4 +67,5 @@ export const scripts: readonly Script[] = [
   promoteScript,
   removeScript,
   workerHeartbeatScript,
+  flowLimitsScript,
 ];

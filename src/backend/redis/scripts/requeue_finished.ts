@@ -2,7 +2,8 @@ import { script } from "./common.ts";
 
 /**
  * requeue_finished: send finished jobs through again, under their ids: each goes to the
- * tail of the ready list with a fresh attempt budget (attempts, deliveries and stalls back
+ * tail of the ready list (a job of a group or a priority: of its zset, fragment flow, and
+ * without its expiry) with a fresh attempt budget (attempts, deliveries and stalls back
  * to 0), keeps its arguments and its earlier attempts' errors, loses its result and its
  * expiry, and leaves its finished-jobs index.
  *
@@ -20,6 +21,7 @@ export const requeueFinishedScript = script(
   `
 --- @include finish_job
 --- @include signal_work
+--- @include flow
 local states, ready, signal, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local moved = 0
 local function requeue(id, st)
@@ -28,8 +30,9 @@ local function requeue(id, st)
   redis.call('HDEL', key, 'value', 'error', 'reason', 'finished', 'token')
   redis.call('HSET', key, 'status', 'queued', 'attempts', 0, 'deliveries', 0, 'stalls', 0,
     'due', 0)
+  redis.call('HDEL', key, 'expires')
   redis.call('PERSIST', key)
-  redis.call('RPUSH', ready, id)
+  flow_queue(states, key, id, false)
   moved = moved + 1
 end
 if ARGV[1] == '' then

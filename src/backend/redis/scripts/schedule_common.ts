@@ -23,6 +23,7 @@
 export const LUA_SCHEDULE = `
 --- @include new_job
 --- @include signal_work
+--- @include flow
 local function occurrence_opts(opts, sid, at)
   local tail = '"schedule":{"id":' .. cjson.encode(sid) .. ',"at":' .. at .. '}}'
   local inner = opts and string.match(opts, '^%s*{(.*)}%s*$')
@@ -35,7 +36,8 @@ local function create_occurrence(jobPrefix, deferred, signal, sid, at, actor, ar
   local id = sid .. '@' .. at
   local key = jobPrefix .. id
   if redis.call('EXISTS', key) == 1 then return 0 end
-  new_job(key, actor, args, 'deferred', now, at, occurrence_opts(opts, sid, at))
+  new_job(key, actor, args, 'deferred', now, at, occurrence_opts(opts, sid, at),
+    flow_base(jobPrefix, 'job:'), id)
   redis.call('ZADD', deferred, at, id)
   signal_work(signal)
   return 1
@@ -46,8 +48,10 @@ local function remove_pending(jobPrefix, deferred, ready, sid, at)
   local key = jobPrefix .. id
   local st = redis.call('HGET', key, 'status')
   if st == 'deferred' or st == 'queued' then
+    local base = flow_base(jobPrefix, 'job:')
     redis.call('ZREM', deferred, id)
-    redis.call('LREM', ready, 0, id)
+    redis.call('ZREM', base .. 'expiring', id)
+    if st == 'queued' then flow_unqueue(base, key, id) end
     redis.call('DEL', key)
     return 1
   end

@@ -7,6 +7,7 @@
 
 import { ANNOUNCE } from "./announce.ts";
 import { DEAD_LETTER } from "./dead_letter.ts";
+import { FLOW } from "./flow.ts";
 import { FINISH_JOB } from "./finish_job.ts";
 import { LEASE } from "./lease.ts";
 import { NEW_JOB } from "./new_job.ts";
@@ -19,13 +20,14 @@ import { SIGNAL_WORK } from "./signal_work.ts";
  * ```ts
  * import { FRAGMENTS } from "./mod.ts";
  *
- * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "finish_job", "lease", "new_job", "signal_work" ]
+ * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "finish_job", "flow", "lease", "new_job", "signal_work" ]
  * ```
  */
 export const FRAGMENTS: Readonly<Record<string, string>> = {
   announce: ANNOUNCE,
   dead_letter: DEAD_LETTER,
   finish_job: FINISH_JOB,
+  flow: FLOW,
   lease: LEASE,
   new_job: NEW_JOB,
   signal_work: SIGNAL_WORK,
