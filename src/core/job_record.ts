@@ -106,6 +106,11 @@ export const JOB_FIELDS = [
   "expires",
   /** The latest progress the actor reported, as JSON. */
   "progress",
+  /**
+   * A finished job's score in the finished-jobs index of its status (when
+   * its record expires, epoch ms): where `unfinish_job` finds its entry.
+   */
+  "ixs",
 ] as const;
 
 /** One field of a stored job record. */

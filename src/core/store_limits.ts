@@ -74,9 +74,11 @@ export const RECLAIM_BATCH = 1_000;
 export const LEASE_SCAN_MS = 1_000;
 
 /**
- * How many expired entries of a finished-jobs index one finishing job
- * removes at most (the index's count never includes them: they are only
- * memory until removed).
+ * How many expired entries of a finished-jobs index one script call that
+ * finishes jobs removes at most (each entry holds the ids of up to
+ * {@linkcode INDEX_ENTRY_IDS} jobs; the queue's counts never include them:
+ * they are only memory until removed), and how many jobs beyond the
+ * retention it deletes at most.
  *
  * @example
  * ```ts
@@ -86,6 +88,20 @@ export const LEASE_SCAN_MS = 1_000;
  * ```
  */
 export const FINISHED_TRIM_BATCH = 100;
+
+/**
+ * How many job ids one entry of a finished-jobs index holds at most: the
+ * jobs one script call finishes with one status and one expiry share an
+ * entry (one ZADD per call, not one per job).
+ *
+ * @example
+ * ```ts
+ * import { INDEX_ENTRY_IDS } from "./store_limits.ts";
+ *
+ * console.log(INDEX_ENTRY_IDS); // 100
+ * ```
+ */
+export const INDEX_ENTRY_IDS = 100;
 
 /**
  * The span of one throughput count (`q.throughput()`): jobs finished per

@@ -31,6 +31,7 @@ import {
   stopWorkers,
   type WorkerProcess,
 } from "./support/worker_process.ts";
+import { indexIds } from "../support/finished_index.ts";
 
 const PORT = 6474;
 /** Our own connections are named `fault-…` (the actors' too, but those belong to workers). */
@@ -90,7 +91,7 @@ test("faults: cutting the workers' connections every 300 ms loses no job", async
       lostLeases: new Map(workers.map((w) => [w.pid, w.lostLeases])),
       notifications: counter.counts,
     });
-    const dead = await redis.zcard(`${prefix}:{default}:dead`);
+    const dead = (await indexIds(redis, `${prefix}:{default}:dead`)).length;
     // Recovery: from each cut to the next job finished after it.
     const finished = [...byId.values()].flatMap((r) => r ? [r.finishedAt] : []).sort((a, b) =>
       a - b

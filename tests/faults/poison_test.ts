@@ -30,6 +30,7 @@ import {
   stopWorkers,
   type WorkerProcess,
 } from "./support/worker_process.ts";
+import { indexIds } from "../support/finished_index.ts";
 
 const PORT = 6473;
 const GOOD = 1_000;
@@ -170,7 +171,7 @@ test("faults: 1 000 garbage entries among 1 000 jobs are dead-lettered and the g
     let deadIds = new Set<string>();
     try {
       await waitFor("every bad entry dead-lettered", async () => {
-        deadIds = new Set(await redis.zrange(`${base}:dead`, 0, -1));
+        deadIds = new Set(await indexIds(redis, `${base}:dead`));
         return [...expected.keys()].every((id) => deadIds.has(id));
       }, { timeoutMs: 30_000, everyMs: 100 });
     } catch {

@@ -34,6 +34,7 @@ import {
   stopWorkers,
   type WorkerProcess,
 } from "./support/worker_process.ts";
+import { indexIds } from "../support/finished_index.ts";
 
 const PORT = 6477;
 const LEDGER_PORT = 6478;
@@ -116,7 +117,7 @@ test("faults: Redis out of memory refuses enqueues with a typed error, and no ac
       killed: new Set(),
       lostLeases: new Map(workers.map((w) => [w.pid, w.lostLeases])),
     });
-    const dead = await redis.zcard(`${prefix}:{default}:dead`);
+    const dead = (await indexIds(redis, `${prefix}:{default}:dead`)).length;
     const untyped = refused.filter((e) =>
       !(e instanceof StoreUnavailableError && e.condition === "out_of_memory")
     );

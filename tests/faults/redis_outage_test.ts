@@ -39,6 +39,7 @@ const GRACE_MS = 3_000;
 const STOP_MARGIN_MS = 2 * 2_000;
 
 import process from "node:process";
+import { indexIds } from "../support/finished_index.ts";
 
 test("faults: idle and busy workers run new jobs within seconds after Redis outages of 1 s, 10 s and 60 s, and stop within graceMs while Redis is down", async () => {
   const idlePrefix = "faults-outage-idle";
@@ -106,7 +107,7 @@ test("faults: idle and busy workers run new jobs within seconds after Redis outa
       killed: new Set(),
       lostLeases: new Map(workers.map((w) => [w.pid, w.lostLeases])),
     });
-    const dead = await redis.zcard(`${busyPrefix}:{default}:dead`);
+    const dead = (await indexIds(redis, `${busyPrefix}:{default}:dead`)).length;
 
     // Redis goes away for good while the busy worker runs jobs: SIGTERM must
     // end both workers within their grace period plus the bounded margin.

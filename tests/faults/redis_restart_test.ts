@@ -29,6 +29,7 @@ import {
   stopWorkers,
   type WorkerProcess,
 } from "./support/worker_process.ts";
+import { indexIds } from "../support/finished_index.ts";
 
 const PORT = 6471;
 const JOBS = 2_000;
@@ -92,7 +93,7 @@ test("faults: Redis killed and restarted mid-run loses no job whose enqueue retu
       killed: new Set(),
       lostLeases: new Map(workers.map((w) => [w.pid, w.lostLeases])),
     });
-    const dead = await redis.zcard(`${prefix}:{default}:dead`);
+    const dead = (await indexIds(redis, `${prefix}:{default}:dead`)).length;
     const firstDoneAfter = Math.min(
       ...[...byId.values()].map((r) => r?.finishedAt ?? Infinity).filter((t) => t >= upAt),
     );

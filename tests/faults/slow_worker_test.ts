@@ -30,6 +30,7 @@ import {
   stopWorkers,
   type WorkerProcess,
 } from "./support/worker_process.ts";
+import { indexIds } from "../support/finished_index.ts";
 
 const PORT = 6472;
 
@@ -100,7 +101,7 @@ test("faults: a worker paused past its lease cannot overwrite the result of the 
       killed: new Set(),
       lostLeases: new Map(workers.map((w) => [w.pid, w.lostLeases])),
     });
-    const dead = await redis.zcard(`${prefix}:{default}:dead`);
+    const dead = (await indexIds(redis, `${prefix}:{default}:dead`)).length;
     console.log(summaryLine("slow-worker", {
       jobs: jobs.length,
       lost: v.lost.length,

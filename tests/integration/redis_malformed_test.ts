@@ -13,6 +13,7 @@ import { Redis } from "ioredis";
 import { Repid, Worker } from "../../mod.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { waitFor } from "../support/wait.ts";
+import { indexIds } from "../support/finished_index.ts";
 
 describe("Worker with malformed queue entries (redis)", () => {
   const prefix = testPrefix("malformed");
@@ -51,7 +52,7 @@ describe("Worker with malformed queue entries (redis)", () => {
     assert.equal(runs, 10);
 
     const dead = await waitFor("5 dead letters", async () => {
-      const ids = await redis.zrange(`${base}:dead`, 0, -1);
+      const ids = await indexIds(redis, `${base}:dead`);
       return ids.length === 5 ? ids : null;
     });
     const reasons: Record<string, string> = {};

@@ -11,7 +11,7 @@ import { Redis } from "ioredis";
 import { Repid } from "../../mod.ts";
 import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
 import type { Completion, NewJob } from "../../src/core/job.ts";
-import { BULK_BATCH } from "../../src/core/store_limits.ts";
+import { BULK_BATCH, INDEX_ENTRY_IDS } from "../../src/core/store_limits.ts";
 import { spawnScript } from "../support/child_script.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { RedisServer } from "../support/redis_server.ts";
@@ -143,3 +143,106 @@ async function scriptCalls(admin: Redis): Promise<number> {
   for (const m of info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)) n += Number(m[1]);
   return n;
 }
+
+test("finished jobs acked in one call share index entries: pages, counts, requeue, remove and retention see every job", async () => {
+  if (process.env.REDIS_CLUSTER) return; // reads an index key on one node
+  const prefix = testPrefix("index-entries");
+  const url = REDIS_URL;
+  const backend = new RedisBackend(url, { prefix });
+  const kept = new RedisBackend(url, { prefix, retention: { done: 120 } });
+  const producer = new Repid(url, { prefix, logger: "silent" });
+  // acks `n` jobs of `queue` in one `complete` call (one script call: shared entries)
+  const finishAll = async (on: RedisBackend, queue: string, n: number, from = 0) => {
+    const jobs: NewJob[] = Array.from({ length: n }, (_, k) => ({
+      id: `j${from + k}`,
+      customId: true,
+      queue,
+      actor: "a",
+      argsJson: `[${from + k}]`,
+      dueAt: 0,
+    }));
+    await on.enqueue(jobs);
+    const { jobs: leased } = await on.fetch(queue, n, 60_000, "w-1");
+    assert.equal(leased.length, n);
+    await on.complete(
+      queue,
+      leased.map((j): Completion => ({
+        id: j.id,
+        token: j.token,
+        status: "done",
+        valueJson: "1",
+        error: null,
+        errors: [],
+        attempts: 1,
+        ttlMs: 3_600_000,
+      })),
+    );
+  };
+  try {
+    // 250 jobs in one call: more than one entry holds (INDEX_ENTRY_IDS)
+    await finishAll(backend, "shared", 250);
+    const admin = new Redis(url);
+    // 250 ids in 3 entries (100, 100, 50)
+    const entries = await admin.zcard(`${prefix}:{shared}:done`).finally(() => admin.disconnect());
+    assert.equal(entries, Math.ceil(250 / INDEX_ENTRY_IDS));
+    const q = producer.queue("shared");
+    assert.equal((await q.counts()).done, 250);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await q.jobs({ state: "done", limit: 30, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.jobs.map((j) => j.id));
+      cursor = page.cursor;
+    } while (cursor);
+    assert.equal(seen.length, 250, "every job listed once");
+    assert.equal(new Set(seen).size, 250);
+    // a page that resumes inside an entry whose jobs changed meanwhile goes on where it was
+    const first = await q.jobs({ state: "done", limit: 10 });
+    const firstIds = first.jobs.map((j) => j.id);
+    const inEntry = seen[20];
+    const job = await producer.getJob(inEntry, { queue: "shared" });
+    assert.ok(job);
+    await job.requeue();
+    await (await producer.getJob(seen[30], { queue: "shared" }))!.remove();
+    const rest: string[] = [];
+    cursor = first.cursor;
+    while (cursor) {
+      const page = await q.jobs({ state: "done", limit: 50, cursor });
+      rest.push(...page.jobs.map((j) => j.id));
+      cursor = page.cursor;
+    }
+    const expected = seen.filter((id) =>
+      !firstIds.includes(id) && id !== inEntry && id !== seen[30]
+    );
+    assert.deepEqual(rest, expected);
+    const counts = await q.counts();
+    assert.equal(counts.done, 248);
+    assert.equal(counts.queued, 1);
+    assert.equal(await q.purge({ state: "done" }), 248);
+    assert.equal((await q.counts()).done, 0);
+
+    // retention 120: after 250 jobs acked in one call, at most 100 are deleted per call; the
+    // next call (one more job) deletes down to 120
+    await finishAll(kept, "kept", 250);
+    const k = producer.queue("kept");
+    assert.equal((await k.counts()).done, 150);
+    await finishAll(kept, "kept", 1, 250);
+    assert.equal((await k.counts()).done, 120);
+    const listed = [];
+    cursor = undefined;
+    do {
+      const page = await k.jobs({ state: "done", limit: 100, ...(cursor ? { cursor } : {}) });
+      listed.push(...page.jobs.map((j) => j.id));
+      cursor = page.cursor;
+    } while (cursor);
+    assert.equal(listed.length, 120);
+    // the newest are kept, the oldest deleted with their records
+    assert.equal(listed[0], "j250");
+    assert.equal(await producer.getJob("j0", { queue: "kept" }), null);
+  } finally {
+    await producer.close();
+    await backend.close();
+    await kept.close();
+    await cleanup(prefix);
+  }
+});

@@ -15,6 +15,7 @@ import { deferred } from "../../src/core/sleep.ts";
 import { testPrefix } from "../support/redis.ts";
 import { RedisServer } from "../support/redis_server.ts";
 import { waitFor } from "../support/wait.ts";
+import { indexIds } from "../support/finished_index.ts";
 
 const PORT = 6510;
 const LEASE_MS = 600;
@@ -128,7 +129,7 @@ describe("Redis out of memory", () => {
         assert.equal(info?.status, "done");
         assert.equal(info?.deliveries, 1, `job ${job.id} was delivered once`);
       }
-      const dead = await admin.zcard(`${prefix}:{default}:dead`);
+      const dead = (await indexIds(admin, `${prefix}:{default}:dead`)).length;
       assert.equal(dead, 0, "nothing was dead-lettered");
     } finally {
       release.resolve();

@@ -12,6 +12,7 @@ import { Redis } from "ioredis";
 import { Repid, Worker } from "../../mod.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { waitFor } from "../support/wait.ts";
+import { indexIds } from "../support/finished_index.ts";
 
 test("Worker: entries with a wrong key type, an unknown status or an invalid actor name are dead-lettered, and the jobs behind them run", async () => {
   const prefix = testPrefix("poison-entries");
@@ -41,7 +42,7 @@ test("Worker: entries with a wrong key type, an unknown status or an invalid act
 
     const wrongTypeId = `malformed:${createHash("sha1").update("wrongtype").digest("hex")}`;
     const dead = await waitFor("three dead letters", async () => {
-      const ids = await redis.zrange(`${base}:dead`, 0, -1);
+      const ids = await indexIds(redis, `${base}:dead`);
       return ids.length === 3 ? new Set(ids) : null;
     });
     assert.deepEqual(dead, new Set([wrongTypeId, "badstatus", "badname"]));

@@ -13,7 +13,11 @@ import { resolveIncludes } from "../../src/backend/redis/scripts/include.ts";
 import { luaMessage, luaString } from "../../src/backend/redis/scripts/lua_text.ts";
 import { JOB_FIELDS, JOB_STATUSES } from "../../src/core/job_record.ts";
 import { FLOW_STORE_NAMES } from "../../src/core/flow.ts";
-import { JOB_KEY_PART, THROUGHPUT_KEY_PART } from "../../src/backend/redis/keys.ts";
+import {
+  FINISHED_COUNT_KEY_PART,
+  JOB_KEY_PART,
+  THROUGHPUT_KEY_PART,
+} from "../../src/backend/redis/keys.ts";
 import { ERROR_NAME, formatMessage, MESSAGE, REASON } from "../../src/core/store_errors.ts";
 
 const SRC = new URL("../../src/", import.meta.url).pathname;
@@ -126,8 +130,10 @@ describe("the store's rules", () => {
       ...["GET", "PX", "KEEPTTL"],
       // the finished-jobs indexes' key parts (src/backend/redis/keys.ts)
       JOB_KEY_PART,
-      // the per-minute throughput counts' key part
+      // the per-minute throughput counts' key part, and the indexes' counts
       THROUGHPUT_KEY_PART,
+      FINISHED_COUNT_KEY_PART,
+      "index",
     ]);
     for (const s of scripts) {
       // schedule and worker records have fields of their own

@@ -24,9 +24,11 @@ export interface QueueKeys {
   dead: string;
   /**
    * Prefix of the finished-jobs indexes: per finished status, the ZSET
-   * `<states><status>` of the ids of the jobs that finished so, scored by
-   * when their record expires (finish time + result TTL). It is also the
-   * prefix of every other key of the queue.
+   * `<states><status>` of the jobs that finished so, scored by when their
+   * record expires (finish time + result TTL); one entry holds the ids of
+   * the jobs one script call finished with that status and expiry (see the
+   * `finish_job` Lua fragment). It is also the prefix of every other key
+   * of the queue.
    */
   states: string;
   /** Prefix of the per-job HASH keys (`<jobPrefix><id>`, `<states>job:<id>`). */
@@ -69,6 +71,13 @@ export interface QueueKeys {
  * (epoch ms / 60000).
  */
 export const THROUGHPUT_KEY_PART = "throughput:";
+
+/**
+ * What follows the queue's `states` prefix in the key of its HASH of
+ * finished jobs per status (field = status, value = how many jobs the
+ * status's index holds, expired ones until they are trimmed).
+ */
+export const FINISHED_COUNT_KEY_PART = "finished-count";
 
 /** What follows the queue's `states` prefix in a job's key, before the id. */
 export const JOB_KEY_PART = "job:";

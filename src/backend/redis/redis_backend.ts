@@ -588,7 +588,7 @@ export class RedisBackend implements Backend {
       ? [k.deferred, "zset"]
       : state === "active"
       ? [k.active, "zset"]
-      : [finishedIndex(k, state), "zset"];
+      : [finishedIndex(k, state), "index"];
     const out = (await this.#run(
       "list jobs",
       "repidJobsPage",

@@ -28,6 +28,7 @@ import {
   verify,
 } from "./ledger.ts";
 import { killWorkers, spawnWorker, stopWorkers, type WorkerProcess } from "./worker_process.ts";
+import { indexIds } from "../../support/finished_index.ts";
 
 /** How many jobs the kill scenarios run (`REPID_FAULT_JOBS` overrides, for development). */
 export const KILL_JOBS = Number(process.env.REPID_FAULT_JOBS ?? 5_000);
@@ -116,7 +117,7 @@ export async function runKillScenario(s: KillScenario): Promise<void> {
       lostLeases: new Map(all.map((w) => [w.pid, w.lostLeases])),
       notifications: counter.counts,
     });
-    const dead = await redis.zcard(`${prefix}:{${s.queue}}:dead`);
+    const dead = (await indexIds(redis, `${prefix}:{${s.queue}}:dead`)).length;
     console.log(summaryLine(s.name, {
       jobs: total,
       lost: v.lost.length,

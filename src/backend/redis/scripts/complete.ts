@@ -27,12 +27,15 @@ export const COMPLETE_BODY = `
 --- @include lease
 --- @include flow
 --- @include finish_job
+--- @include call_many
 local base = KEYS[3]
 -- a job of a group runs only while the queue's grun hash counts it
 local grouped = redis.call('EXISTS', base .. 'grun') == 1
 local now = now_ms()
 local keep = {done = ARGV[2], failed = ARGV[3]}
 local res = {}
+-- the acked ids leave the active set in one ZREM at the end
+local acked = {}
 local msg, size = {}, 0
 local function announce()
   if #msg > 0 then redis.call('PUBLISH', ARGV[1], table.concat(msg, '\\n')) end
@@ -50,10 +53,10 @@ for i = 4, #ARGV, 8 do
   if f then
     if grouped then flow_free(base, f[7]) end
     redis.call('HSET', key, 'status', ARGV[i + 2], 'value', ARGV[i + 3], 'errors', ARGV[i + 5],
-      'attempts', ARGV[i + 6], 'finished', now)
+      'attempts', ARGV[i + 6], 'finished', now, 'ixs', now + tonumber(ARGV[i + 7]))
     if ARGV[i + 4] ~= '' then redis.call('HSET', key, 'error', ARGV[i + 4]) end
-    redis.call('ZREM', KEYS[1], id)
-    finish_job(KEYS[3], key, id, ARGV[i + 2], now, ARGV[i + 7], keep[ARGV[i + 2]])
+    acked[#acked + 1] = id
+    finish_job(KEYS[3], key, id, ARGV[i + 2], now, ARGV[i + 7], keep[ARGV[i + 2]], true)
     local bytes = #ARGV[i + 3] + #ARGV[i + 4] + #ARGV[i + 5]
     if bytes <= ${INLINE_RESULT_MAX} then
       msg[#msg + 1] = id .. '\\n' .. (f[3] or '') .. '\\n' .. ARGV[i + 2] .. '\\n' ..
@@ -69,6 +72,7 @@ for i = 4, #ARGV, 8 do
     res[#res + 1] = 0
   end
 end
+call_many('ZREM', KEYS[1], acked)
 trim_finished(KEYS[3], now)
 announce()
 return res

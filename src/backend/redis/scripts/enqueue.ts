@@ -26,7 +26,7 @@ if st == 'queued' or st == 'deferred' or st == 'in_progress' then
   return {0, st, tonumber(redis.call('HGET', KEYS[1], 'enq')) or 0}
 end
 if st then
-  unfinish_job(KEYS[5], ARGV[1], st)
+  unfinish_job(KEYS[5], KEYS[1], ARGV[1], st)
   redis.call('DEL', KEYS[1])
 end
 local now = now_ms()

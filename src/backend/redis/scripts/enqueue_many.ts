@@ -45,7 +45,7 @@ for i = 1, #ARGV, 5 do
     out[#out + 1] = tonumber(redis.call('HGET', key, 'enq')) or 0
   else
     if st then
-      unfinish_job(KEYS[5], id, st)
+      unfinish_job(KEYS[5], key, id, st)
       redis.call('DEL', key)
     end
     local due = tonumber(ARGV[i + 3])

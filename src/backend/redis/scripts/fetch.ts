@@ -69,6 +69,7 @@ export const FETCH_BODY = `
 --- @include dead_letter
 --- @include signal_work
 --- @include flow
+--- @include call_many
 local ready, deferred, active, signal, states, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local max = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
@@ -117,6 +118,9 @@ local fl = redis.call('HMGET', base .. 'flow', 'rate_max', 'rate_per', 'gconc', 
 local flow = fl[1] ~= false or
   redis.call('EXISTS', base .. 'prio', base .. 'groups', base .. 'gwait', base .. 'expiring') > 0
 
+-- the new leases (score, id, ...), added to the active set in one ZADD (call_many) before
+-- anything reads it
+local leases = {}
 local known_status = {${JOB_STATUSES.map((s) => `[${luaString(s)}] = true`).join(", ")}}
 local out = {0, now}
 local n = 0
@@ -206,7 +210,8 @@ local function take(id, due)
   local deliveries = (tonumber(f[4]) or 0) + 1
   redis.call('HSET', key, 'status', 'in_progress', 'token', token, 'started', now,
     'deliveries', deliveries)
-  redis.call('ZADD', active, now + lease, id)
+  leases[#leases + 1] = now + lease
+  leases[#leases + 1] = id
   if f[10] then redis.call('HINCRBY', base .. 'grun', f[10], 1) end
   n = n + 1
   local k = #out
@@ -396,6 +401,7 @@ if max > 0 and not paused then
   end
 end
 
+call_many('ZADD', active, leases)
 trim_finished(states, now)
 
 local hasWork = not paused and

@@ -5,8 +5,9 @@ import { PAGE_SKIP_MAX } from "../../../core/store_limits.ts";
  * jobs_page: one page of the jobs in one state of a queue, newest first.
  *
  * KEYS[1] the state's list (queued: the ready list, newest at the tail) or zset (deferred,
- * active, or a finished-jobs index; highest score first), KEYS[2] job hash key prefix
- * ARGV[1] 'list' or 'zset', ARGV[2] the most jobs, ARGV[3] the cursor's id ('' = the first
+ * active; highest score first) or finished-jobs index (highest score first, each entry's
+ * ids newest first, see `finish_job`), KEYS[2] job hash key prefix
+ * ARGV[1] 'list', 'zset' or 'index', ARGV[2] the most jobs, ARGV[3] the cursor's id ('' = the first
  * page), ARGV[4] the cursor's position (zset: its score; list: how many entries from the
  * tail it was), ARGV[5] the status the jobs of the state have
  * Returns { next id ('' = no more), next position, id, fields (HGETALL), ... }.
@@ -20,8 +21,10 @@ export const jobsPageScript = script(
   "repidJobsPage",
   2,
   `
+--- @include finish_job
 local key, prefix = KEYS[1], KEYS[2]
-local zset = ARGV[1] == 'zset'
+local index = ARGV[1] == 'index'
+local zset = index or ARGV[1] == 'zset'
 local limit = tonumber(ARGV[2])
 local cid, cat, want = ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local out = {'', 0}
@@ -39,25 +42,62 @@ local function visit(id, at)
   end
 end
 if zset then
-  local start = 0
+  -- an index entry holds the ids of several jobs, oldest first (finish_job): they are
+  -- visited newest first; a member of another zset is one id
+  local function ids_of(member)
+    if index then return index_ids(member) end
+    return {member}
+  end
+  local start, skip = 0, 0
   if cid ~= '' then
-    local r = redis.call('ZREVRANK', key, cid)
-    if r and tonumber(redis.call('ZSCORE', key, cid)) == cat then
-      start = r + 1
+    local found = false
+    if index then
+      for _, m in ipairs(redis.call('ZRANGEBYSCORE', key, cat, cat)) do
+        local ids = index_ids(m)
+        for j = 1, #ids do
+          if ids[j] == cid then
+            start, skip, found = redis.call('ZREVRANK', key, m), #ids - j + 1, true
+            break
+          end
+        end
+        if found then break end
+      end
     else
+      local r = redis.call('ZREVRANK', key, cid)
+      if r and tonumber(redis.call('ZSCORE', key, cid)) == cat then
+        start, found = r + 1, true
+      end
+    end
+    if not found then
       start = redis.call('ZCOUNT', key, '(' .. cat, '+inf')
-      local ties = redis.call('ZRANGEBYSCORE', key, cat, cat)
-      for i = 1, #ties do if ties[i] > cid then start = start + 1 end end
+      if not index then
+        local ties = redis.call('ZRANGEBYSCORE', key, cat, cat)
+        for i = 1, #ties do if ties[i] > cid then start = start + 1 end end
+      end
     end
   end
+  local chunk = index and 4 or limit
   while n < limit and budget > 0 do
-    local want_n = math.min(limit - n, budget)
-    local got = redis.call('ZREVRANGE', key, start, start + want_n - 1, 'WITHSCORES')
-    for i = 1, #got, 2 do visit(got[i], tonumber(got[i + 1])) end
-    start = start + #got / 2
-    if #got / 2 < want_n then break end
+    local got = redis.call('ZREVRANGE', key, start, start + chunk - 1, 'WITHSCORES')
+    if #got == 0 then break end
+    for i = 1, #got, 2 do
+      local ids, at = ids_of(got[i]), tonumber(got[i + 1])
+      local j = #ids - skip
+      while j >= 1 and n < limit and budget > 0 do
+        visit(ids[j], at)
+        j = j - 1
+      end
+      if j >= 1 then
+        -- stopped inside this member: ids remain
+        more = true
+        break
+      end
+      skip = 0
+      start = start + 1
+    end
+    if more then break end
   end
-  more = #redis.call('ZREVRANGE', key, start, start) > 0
+  if not more then more = #redis.call('ZREVRANGE', key, start, start) > 0 end
 else
   local len = redis.call('LLEN', key)
   local pos = len - 1

@@ -49,12 +49,12 @@ elseif st == 'deferred' then
   local got = redis.call('ZPOPMIN', key, max)
   for i = 1, #got, 2 do ids[#ids + 1] = got[i] end
 else
-  ids = redis.call('ZRANGE', key, 0, max - 1)
+  -- a finished state: the ids leave its index (take_finished), those of expired jobs too
+  ids = take_finished(states, st, max)
 end
 local removed = 0
 for i = 1, #ids do
   local id = ids[i]
-  unfinish_job(states, id, st)
   if redis.call('HGET', prefix .. id, 'status') == st then
     redis.call('DEL', prefix .. id)
     removed = removed + 1

@@ -24,7 +24,7 @@ if st == 'queued' then
 elseif st == 'deferred' then
   redis.call('ZREM', KEYS[3], ARGV[1])
 else
-  unfinish_job(KEYS[4], ARGV[1], st)
+  unfinish_job(KEYS[4], KEYS[1], ARGV[1], st)
 end
 redis.call('DEL', KEYS[1])
 return {1, st}

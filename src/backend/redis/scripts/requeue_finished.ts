@@ -24,10 +24,11 @@ export const requeueFinishedScript = script(
 --- @include flow
 local states, ready, signal, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local moved = 0
-local function requeue(id, st)
+-- indexed: the job is still in the index of st
+local function requeue(id, st, indexed)
   local key = prefix .. id
-  unfinish_job(states, id, st)
-  redis.call('HDEL', key, 'value', 'error', 'reason', 'finished', 'token')
+  if indexed then unfinish_job(states, key, id, st) end
+  redis.call('HDEL', key, 'value', 'error', 'reason', 'finished', 'token', 'ixs')
   redis.call('HSET', key, 'status', 'queued', 'attempts', 0, 'deliveries', 0, 'stalls', 0,
     'due', 0)
   redis.call('HDEL', key, 'expires')
@@ -38,18 +39,15 @@ end
 if ARGV[1] == '' then
   local id = ARGV[3]
   local st = redis.call('HGET', prefix .. id, 'status')
-  if st and finished_status[st] then requeue(id, st) end
+  if st and finished_status[st] then requeue(id, st, true) end
   if moved > 0 then signal_work(signal) end
   return {moved, 0, st}
 end
 local st = ARGV[1]
-local ids = redis.call('ZRANGE', states .. st, 0, tonumber(ARGV[2]) - 1)
+-- the ids leave the index (take_finished); those of expired jobs are passed
+local ids = take_finished(states, st, tonumber(ARGV[2]))
 for i = 1, #ids do
-  if redis.call('HGET', prefix .. ids[i], 'status') == st then
-    requeue(ids[i], st)
-  else
-    unfinish_job(states, ids[i], st)
-  end
+  if redis.call('HGET', prefix .. ids[i], 'status') == st then requeue(ids[i], st, false) end
 end
 if moved > 0 then signal_work(signal) end
 return {moved, #ids}

@@ -28,8 +28,9 @@ export const DEAD_LETTER = `
 --- @include finish_job
 local function dead_letter(key, states, id, reason, err, ttl, now, channel, keep)
   redis.call('HDEL', key, 'token')
-  redis.call('HSET', key, 'status', 'dead', 'reason', reason, 'error', err, 'finished', now)
-  finish_job(states, key, id, 'dead', now, ttl, keep)
+  redis.call('HSET', key, 'status', 'dead', 'reason', reason, 'error', err, 'finished', now,
+    'ixs', now + tonumber(ttl))
+  finish_job(states, key, id, 'dead', now, ttl, keep, true)
   if channel then announce_finished(channel, id) end
 end
 `;

@@ -6,6 +6,7 @@
  */
 
 import { ANNOUNCE } from "./announce.ts";
+import { CALL_MANY } from "./call_many.ts";
 import { DEAD_LETTER } from "./dead_letter.ts";
 import { FLOW } from "./flow.ts";
 import { FINISH_JOB } from "./finish_job.ts";
@@ -20,11 +21,12 @@ import { SIGNAL_WORK } from "./signal_work.ts";
  * ```ts
  * import { FRAGMENTS } from "./mod.ts";
  *
- * console.log(Object.keys(FRAGMENTS)); // [ "announce", "dead_letter", "finish_job", "flow", "lease", "new_job", "signal_work" ]
+ * console.log(Object.keys(FRAGMENTS)); // [ "announce", "call_many", "dead_letter", "finish_job", "flow", "lease", "new_job", "signal_work" ]
  * ```
  */
 export const FRAGMENTS: Readonly<Record<string, string>> = {
   announce: ANNOUNCE,
+  call_many: CALL_MANY,
   dead_letter: DEAD_LETTER,
   finish_job: FINISH_JOB,
   flow: FLOW,
