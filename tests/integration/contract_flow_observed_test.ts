@@ -71,11 +71,13 @@ for (const backend of backends) {
       const producer = h.producer();
       const events = producer.queue(queue).events();
       await events.ready;
-      const [high, grouped, flaky, broken, stale] = await producer.enqueueJobs([
+      const [high, grouped, flaky, broken, afterBroken, stale] = await producer.enqueueJobs([
         { actor: "seen_run", queue, args: ["high"], priority: 5 },
         { actor: "seen_run", queue, args: ["grouped"], group: "g" },
         { actor: "seen_run", queue, args: ["flaky"], group: "g", priority: 2 },
         { actor: "seen_fail", queue, priority: -3, group: "h" },
+        // runs once the failed job of its group has freed the group's one slot
+        { actor: "seen_run", queue, args: ["after-broken"], group: "h", priority: -3 },
         { actor: "seen_run", queue, args: ["stale"], group: "g", expiresAt: Date.now() - 1 },
       ]);
       const worker = h.worker({ concurrency: 2 });
@@ -91,14 +93,20 @@ for (const backend of backends) {
       const seen = recordEvents(worker);
       const running = worker.runForever({ handleSignals: false });
       const results = await Promise.all(
-        [high, grouped, flaky, broken, stale].map((j) => j.waitResult({ timeoutMs: 20_000 })),
+        [high, grouped, flaky, broken, afterBroken, stale].map((j) =>
+          j.waitResult({ timeoutMs: 20_000 })
+        ),
       );
-      assert.deepEqual(results.map((r) => r.status), ["done", "done", "done", "failed", "dead"]);
-      assert.equal(results[4].reason, REASON.expired);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ["done", "done", "done", "failed", "done", "dead"],
+      );
+      assert.equal(results[5].reason, REASON.expired);
+      assert.ok(results[4].startedAt! >= results[3].finishedAt!, "one job of group h at a time");
       // a result can be read before the worker's ack call returns and its event is emitted
       await waitFor(
         "the worker's done and failed events",
-        () => seen.filter(([n]) => n === "done" || n === "failed").length === 4,
+        () => seen.filter(([n]) => n === "done" || n === "failed").length === 5,
       );
 
       // the worker's events: each job that ran, with the grouped job's retry announced
@@ -107,14 +115,16 @@ for (const backend of backends) {
       assert.deepEqual(of(grouped.id), ["started", "done"]);
       assert.deepEqual(of(flaky.id), ["started", "retrying", "started", "done"]);
       assert.deepEqual(of(broken.id), ["started", "failed"]);
+      assert.deepEqual(of(afterBroken.id), ["started", "done"]);
       assert.deepEqual(of(stale.id), [], "the expired job never started");
 
       // the queue's events: every finished job, the expired one dead with its reason
-      const announced = await within(finished(events, 5), "five finished events");
+      const announced = await within(finished(events, 6), "six finished events");
       assert.deepEqual(
         announced.map((e) => [e.type, e.id]).sort(),
         [
           ["dead", stale.id],
+          ["done", afterBroken.id],
           ["done", flaky.id],
           ["done", grouped.id],
           ["done", high.id],
@@ -124,11 +134,17 @@ for (const backend of backends) {
       const dead = announced.find((e) => e.id === stale.id);
       assert.ok(dead?.type === "dead" && dead.result.reason === REASON.expired);
       await events.return();
+      const [listed] = (await producer.queue(queue).jobs({ state: "dead" })).jobs;
+      assert.deepEqual(
+        [listed.id, listed.group, listed.result?.reason],
+        [stale.id, "g", REASON.expired],
+        "the expired job is listed as dead, with its group",
+      );
 
       // the metrics: the worker's counters and the queue's gauges
       const text = await worker.metrics();
       assert.deepEqual(jobTotals(text, "seen_run"), {
-        done: 3,
+        done: 4,
         failed: 0,
         retried: 1,
         dead: 0,
@@ -138,7 +154,7 @@ for (const backend of backends) {
       const gauges = queueGauges(text, queue);
       assert.deepEqual(
         [gauges.queued, gauges.active, gauges.deferred, gauges.done, gauges.failed, gauges.dead],
-        [0, 0, 0, 3, 1, 1],
+        [0, 0, 0, 4, 1, 1],
       );
       await worker.stop();
       await running;

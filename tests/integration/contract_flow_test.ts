@@ -67,18 +67,22 @@ for (const backend of backends) {
       await running;
     });
 
-    it("`groupConcurrency`: never more than N jobs of one group run at once, the groups run side by side", async () => {
+    it("`groupConcurrency`: never more than N jobs of one group run at once across three workers, the groups side by side", async () => {
       const queue = "groups";
       const runs = new Map<string, { start: number; end: number }[]>();
-      const worker = h.worker({ concurrency: 12 });
-      worker.actor(async function grouped(group: string) {
-        const start = performance.now();
-        await delay(15); // the job's work: long enough for jobs to overlap
-        const list = runs.get(group) ?? [];
-        list.push({ start, end: performance.now() });
-        runs.set(group, list);
-      }, { queue, groupConcurrency: 2 });
-      const running = worker.runForever({ handleSignals: false });
+      const ranOn = new Set<number>();
+      const workers = [0, 1, 2].map(() => h.worker({ concurrency: 4 }));
+      const running = workers.map((worker, k) => {
+        worker.actor(async function grouped(group: string) {
+          ranOn.add(k);
+          const start = performance.now();
+          await delay(15); // the job's work: long enough for jobs to overlap
+          const list = runs.get(group) ?? [];
+          list.push({ start, end: performance.now() });
+          runs.set(group, list);
+        }, { queue, groupConcurrency: 2 });
+        return worker.runForever({ handleSignals: false });
+      });
       const producer = h.producer();
       const jobs = await producer.enqueueJobs(
         ["a", "b", "c"].flatMap((g) =>
@@ -93,8 +97,9 @@ for (const backend of backends) {
       }
       const all = [...runs.values()].flat();
       assert.ok(maxOverlap(all) > 2, "the groups' jobs ran side by side");
-      await worker.stop();
-      await running;
+      assert.ok(ranOn.size >= 2, `the jobs ran on several workers: ${[...ranOn]}`);
+      await Promise.all(workers.map((w) => w.stop()));
+      await Promise.all(running);
     });
 
     it("groups take turns: ten groups of one job start within the first rounds of a group of 1,000", async () => {
