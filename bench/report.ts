@@ -196,6 +196,18 @@ const ROWS: Row[] = [
     digits: 1,
   },
   {
+    scenario: "process-c50-priority",
+    metric: "redisCpuUsPerJob",
+    label: "e. Redis CPU µs/job (c=50, priorities)",
+    digits: 1,
+  },
+  {
+    scenario: "process-c50-groups",
+    metric: "redisCpuUsPerJob",
+    label: "e. Redis CPU µs/job (c=50, 1,000 groups)",
+    digits: 1,
+  },
+  {
     scenario: "process-c1",
     metric: "redisCmdsPerJob",
     label: "e. Redis commands/job (c=1)",
