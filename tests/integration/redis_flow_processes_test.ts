@@ -50,6 +50,23 @@ function maxOverlap(runs: { start: number; end: number }[]): number {
   return max;
 }
 
+/** Asserts that jobs started in two or more of `children`. */
+function assertSeveralProcesses(children: ChildScript[]): void {
+  const busy = children.filter((c) => c.lines.some((l) => l.startsWith("start")));
+  assert.ok(busy.length >= 2, `the jobs ran in several processes (${busy.length})`);
+}
+
+/** Stops the worker processes, closes the producer and deletes the test's keys. */
+async function tearDown(
+  children: (ChildScript | undefined)[],
+  producer: Repid,
+  prefix: string,
+): Promise<void> {
+  await Promise.all(children.map((c) => c?.close()));
+  await producer.close();
+  await cleanup(prefix);
+}
+
 test("groups: three worker processes never run more than a group's concurrency of its jobs at once", async () => {
   const prefix = testPrefix("flow-processes");
   const producer = new Repid(REDIS_URL, { prefix });
@@ -77,15 +94,10 @@ test("groups: three worker processes never run more than a group's concurrency o
       const overlap = maxOverlap(runs.get(g)!);
       assert.ok(overlap <= 2, `group ${g}: ${overlap} jobs at once, the limit is 2`);
     }
-    const processes = new Set(
-      children.filter((c) => c.lines.some((l) => l.startsWith("start"))),
-    );
-    assert.ok(processes.size >= 2, "the jobs ran in several processes");
+    assertSeveralProcesses(children);
     assert.ok(maxOverlap([...runs.values()].flat()) > 2, "the groups ran side by side");
   } finally {
-    await Promise.all(children.map((c) => c.close()));
-    await producer.close();
-    await cleanup(prefix);
+    await tearDown(children, producer, prefix);
   }
 });
 
@@ -121,10 +133,7 @@ test("groups: a SIGKILLed worker never leaks a group slot (it comes back with th
     assert.equal(r2.status, "done", "the group ran again: its slot was not leaked");
     assert.ok(r2.startedAt! >= r1.finishedAt!, "one job of the group at a time");
   } finally {
-    await doomed.close();
-    await survivor?.close();
-    await producer.close();
-    await cleanup(prefix);
+    await tearDown([doomed, survivor], producer, prefix);
   }
 });
 
@@ -161,9 +170,7 @@ test("rate limit: three worker processes together start at most max jobs per win
     const early = starts.filter((l) => Number(l.split(" ")[3]) < raisedAt);
     assert.equal(early.length, 3, `starts before the limit was lifted: ${early}`);
   } finally {
-    await Promise.all(children.map((c) => c.close()));
-    await producer.close();
-    await cleanup(prefix);
+    await tearDown(children, producer, prefix);
   }
 });
 
@@ -252,12 +259,9 @@ test("priorities and expiry: three worker processes start every higher priority 
     }
     const lines = children.flatMap((c) => c.lines);
     assert.ok(!lines.some((l) => l.startsWith("start expired")), "no expired job started");
-    const busy = children.filter((c) => c.lines.some((l) => l.startsWith("start")));
-    assert.ok(busy.length >= 2, "the jobs ran in several processes");
+    assertSeveralProcesses(children);
   } finally {
-    await Promise.all(children.map((c) => c.close()));
-    await producer.close();
-    await cleanup(prefix);
+    await tearDown(children, producer, prefix);
   }
 });
 
@@ -292,11 +296,8 @@ test("groups take turns across three worker processes: ten one-job groups start 
     // the store's clock counts milliseconds: jobs started in the same one count as earlier
     const rank = all.filter((r) => r.startedAt! <= lastSingle).length;
     assert.ok(rank <= 30, `the last one-job group started among the first ${rank} jobs`);
-    const busy = children.filter((c) => c.lines.some((l) => l.startsWith("start")));
-    assert.ok(busy.length >= 2, "the jobs ran in several processes");
+    assertSeveralProcesses(children);
   } finally {
-    await Promise.all(children.map((c) => c.close()));
-    await producer.close();
-    await cleanup(prefix);
+    await tearDown(children, producer, prefix);
   }
 });
