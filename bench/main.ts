@@ -16,6 +16,11 @@
  * existing server instead (its deltas then include other clients). Every
  * measurement uses its own key prefix, deleted afterwards (SCAN + UNLINK).
  *
+ * Flow control (issue 17), Repid only: `process-c50-priority` (priorities
+ * -10..10), `process-c50-groups` (jobs of 1,000 groups, concurrency 1 each)
+ * and `fairness` (one group of 1,000 jobs enqueued before ten one-job groups:
+ * the start rank of the last one-job group), beside the plain `process-c50`.
+ *
  * `--curves` measures Repid's cost curves instead (see `curves.ts`): tables,
  * JSON and `bench/curves.svg`; with `--smoke`, at tiny sizes.
  *
@@ -34,6 +39,8 @@ import { bunPath } from "../scripts/bun_binary.ts";
 import { cleanup, type Library, runChild, startServer } from "./processes.ts";
 import { curvesTables, FULL_SIZES, reportSvg, runCurves, SMOKE_SIZES } from "./curves.ts";
 import {
+  FLOW_SCENARIOS,
+  flowCost,
   jsonLines,
   observeCost,
   type Results,
@@ -49,6 +56,11 @@ const ROOT = new URL("../", import.meta.url);
 /** How many done jobs the `process-c50-kept` scenario keeps (Repid's `retention`). */
 const KEPT = 1_000;
 const CHILD = new URL("./drivers/child.mjs", import.meta.url).pathname;
+/** The groups the `process-c50-groups` scenario spreads its jobs over (concurrency 1 each). */
+const GROUPS = 1_000;
+/** The fairness scenario: one group of this many jobs, enqueued before `FAIR_SINGLES` one-job groups. */
+const FAIR_BIG = 1_000;
+const FAIR_SINGLES = 10;
 
 interface Options {
   smoke: boolean;
@@ -326,6 +338,33 @@ async function measure(
           ...(scenario === "process-c50-kept" ? { retention: KEPT } : {}),
         }, t);
       }
+      case "process-c50-priority":
+      case "process-c50-groups": {
+        const flow = scenario === "process-c50-priority" ? "priority" : "groups";
+        const prefill = await runChild(lib, {
+          ...base,
+          mode: "prefill",
+          n: o.n,
+          flow,
+          groups: GROUPS,
+        }, t);
+        if ("error" in prefill) return prefill;
+        return await runChild(lib, {
+          ...base,
+          mode: "process",
+          n: o.n,
+          concurrency: 50,
+          ...(flow === "groups" ? { groupConcurrency: 1 } : {}),
+        }, t);
+      }
+      case "fairness": {
+        // The same counts at every size: the figure is the rank, not a speed.
+        const fair = { flow: "fairness", bigGroup: FAIR_BIG };
+        const n = FAIR_BIG + FAIR_SINGLES;
+        const prefill = await runChild(lib, { ...base, mode: "prefill", n, ...fair }, t);
+        if ("error" in prefill) return prefill;
+        return await runChild(lib, { ...base, mode: "process", n, concurrency: 50, ...fair }, t);
+      }
       case "latency": {
         let server;
         try {
@@ -369,6 +408,12 @@ function scenarioMeta(o: Options, scenario: Scenario): Record<string, unknown> {
       };
     case "process-c50-kept":
       return { n: o.n, concurrency: 50, retention: KEPT };
+    case "process-c50-priority":
+      return { n: o.n, concurrency: 50, priorities: "-10..10" };
+    case "process-c50-groups":
+      return { n: o.n, concurrency: 50, groups: GROUPS, groupConcurrency: 1 };
+    case "fairness":
+      return { bigGroup: FAIR_BIG, singleGroups: FAIR_SINGLES, concurrency: 50 };
     case "latency":
       return { n: o.latencyN, warmup: o.warmup, workerConcurrency: 50 };
   }
@@ -418,12 +463,11 @@ async function main(): Promise<number> {
         // Rotate the order of the libraries from run to run, to spread drift fairly.
         const order = libs.map((_, i) => libs[(i + run) % libs.length]);
         for (const lib of order) {
-          // Only Repid has the observing switches; its retention option has no
-          // like-for-like setting in the peers' drivers.
-          if (
-            (scenario === "process-c50-observed" || scenario === "process-c50-kept") &&
-            !lib.id.startsWith("repid")
-          ) {
+          // Only Repid has the observing switches; its retention option and its
+          // flow control have no like-for-like setting in the peers' drivers.
+          const repidOnly = scenario === "process-c50-observed" ||
+            scenario === "process-c50-kept" || FLOW_SCENARIOS.includes(scenario);
+          if (repidOnly && !lib.id.startsWith("repid")) {
             continue;
           }
           const prefix = `repid-bench-${runId}-${lib.id}-${scenario}-${run}`;
@@ -433,6 +477,8 @@ async function main(): Promise<number> {
           results.get(lib.id)!.set(scenario, list);
           const brief = "error" in sample
             ? `ERROR ${String(sample.error).slice(0, 300)}`
+            : scenario === "fairness"
+            ? `last one-job group started at rank ${sample.lastSingleRank}`
             : scenario === "latency"
             ? `p50 ${Number(sample.p50Ms).toFixed(2)} ms`
             : `${Math.round(Number(sample.jobsPerSec))} jobs/s`;
@@ -470,6 +516,15 @@ async function main(): Promise<number> {
         repids.map((r) => ({ repid: r, results: [observeCost(results, r)] })),
       ),
     );
+  }
+  const flowRun = repids.filter((r) =>
+    ["process-c50-priority", "process-c50-groups"].some((s) => results.get(r)?.has(s as Scenario))
+  );
+  if (flowRun.length) {
+    console.log("");
+    console.log("Cost of flow control (issue 17, ratio of medians to plain c=50 in this run):");
+    console.log("");
+    console.log(targetTable(flowRun.map((r) => ({ repid: r, results: flowCost(results, r) }))));
   }
   console.log("");
   const lines = jsonLines(

@@ -17,8 +17,21 @@ export const SCENARIOS = [
   "process-c50",
   "process-c50-observed",
   "process-c50-kept",
+  "process-c50-priority",
+  "process-c50-groups",
+  "fairness",
   "latency",
 ] as const;
+
+/**
+ * The scenarios of flow control (issue 17), Repid only: jobs with priorities,
+ * jobs of 1,000 groups, and the fairness figure.
+ */
+export const FLOW_SCENARIOS: readonly Scenario[] = [
+  "process-c50-priority",
+  "process-c50-groups",
+  "fairness",
+];
 
 /** A scenario name. */
 export type Scenario = typeof SCENARIOS[number];
@@ -104,6 +117,24 @@ const ROWS: Row[] = [
     digits: 0,
   },
   {
+    scenario: "process-c50-priority",
+    metric: "jobsPerSec",
+    label: "b. process c=50, priorities -10..10 (Repid), jobs/s",
+    digits: 0,
+  },
+  {
+    scenario: "process-c50-groups",
+    metric: "jobsPerSec",
+    label: "b. process c=50, 1,000 groups × concurrency 1 (Repid), jobs/s",
+    digits: 0,
+  },
+  {
+    scenario: "fairness",
+    metric: "lastSingleRank",
+    label: "f. fairness: start rank of the last of 10 one-job groups beside one of 1,000 (Repid)",
+    digits: 0,
+  },
+  {
     scenario: "latency",
     metric: "p50Ms",
     label: "c. latency p50, ms",
@@ -150,6 +181,30 @@ const ROWS: Row[] = [
     scenario: "process-c50",
     metric: "redisCpuUsPerJob",
     label: "e. Redis CPU µs/job (c=50)",
+    digits: 1,
+  },
+  {
+    scenario: "process-c50-priority",
+    metric: "redisCmdsPerJob",
+    label: "e. Redis commands/job (c=50, priorities)",
+    digits: 1,
+  },
+  {
+    scenario: "process-c50-groups",
+    metric: "redisCmdsPerJob",
+    label: "e. Redis commands/job (c=50, 1,000 groups)",
+    digits: 1,
+  },
+  {
+    scenario: "process-c50-priority",
+    metric: "redisCpuUsPerJob",
+    label: "e. Redis CPU µs/job (c=50, priorities)",
+    digits: 1,
+  },
+  {
+    scenario: "process-c50-groups",
+    metric: "redisCpuUsPerJob",
+    label: "e. Redis CPU µs/job (c=50, 1,000 groups)",
     digits: 1,
   },
   {
@@ -264,7 +319,7 @@ export interface TargetResult {
   ratio: number | undefined;
   /** The goal, as text ("≥ 3×", "≤ 15"). */
   goal: string;
-  /** Whether the goal is met; `undefined` when a figure is missing. */
+  /** Whether the goal is met; `undefined` when a figure is missing or there is no goal. */
   pass: boolean | undefined;
   /** `true` when `ratio` is the figure itself (an absolute goal). */
   absolute?: boolean;
@@ -392,6 +447,23 @@ export function observeCost(results: Results, repid: string): TargetResult {
   };
 }
 
+/**
+ * The cost of flow control (issue 17): throughput at c=50 of jobs with
+ * priorities and of jobs of 1,000 groups, against plain jobs, in this run.
+ */
+export function flowCost(results: Results, repid: string): TargetResult[] {
+  const plain = median(results, repid, "process-c50", "jobsPerSec");
+  const ratio = (scenario: Scenario, name: string): TargetResult => {
+    const flow = median(results, repid, scenario, "jobsPerSec");
+    const r = flow !== undefined && plain !== undefined && plain > 0 ? flow / plain : undefined;
+    return { name, ratio: r, goal: "none", pass: undefined };
+  };
+  return [
+    ratio("process-c50-priority", "process c=50 jobs/s, priorities / plain"),
+    ratio("process-c50-groups", "process c=50 jobs/s, 1,000 groups / plain"),
+  ];
+}
+
 /** The targets as a Markdown table. */
 export function targetTable(
   rows: { repid: string; results: TargetResult[] }[],
@@ -407,6 +479,7 @@ export function targetTable(
       const x = r.results[i];
       if (x.ratio === undefined) return "n/a";
       const figure = x.absolute ? x.ratio.toFixed(1) : `${x.ratio.toFixed(2)}×`;
+      if (x.pass === undefined) return figure; // a figure without a goal
       return `${figure} ${x.pass ? "pass" : "MISS"}`;
     });
     lines.push(`| ${t.name} | ${t.goal} | ${cells.join(" | ")} |`);

@@ -8,7 +8,12 @@
 // after the other and awaits each result), and for the cost curves: memory
 // (Redis bytes per queued, then per finished job) and idle (commands per
 // second of a worker on empty queues). `queues` spreads the jobs over that
-// many queues, `payloadBytes` adds a string argument of that size.
+// many queues, `payloadBytes` adds a string argument of that size. Flow
+// control (Repid): `flow` is "priority" (priorities -10..10), "groups" (job i
+// in group g<i % groups>) or "fairness" (jobs below `bigGroup` in one group,
+// each later one in a group of its own); `groupConcurrency` is the worker's
+// limit per group. A fairness run reports `lastSingleRank`, the start rank
+// (from 1) of the last one-job group.
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { deletePrefix, infoDelta, infoSnapshot, openRaw } from "./resp.mjs";
@@ -127,6 +132,15 @@ function countDone(n) {
   };
 }
 
+/** The start rank (from 1) of the last job of `order` numbered `bigGroup` or more (one-job groups). */
+function lastSingleRank(order, bigGroup) {
+  let last = -1;
+  order.forEach((i, rank) => {
+    if (i >= bigGroup) last = rank;
+  });
+  return last + 1;
+}
+
 async function main() {
   const driver = await import(drivers[cfg.lib]);
   // The cost curves: jobs spread over `queues` queues, each with a payload of `payloadBytes`.
@@ -136,6 +150,7 @@ async function main() {
   const jobOptions = {
     ...(queues ? { queues } : {}),
     ...(cfg.payloadBytes ? { payload: "x".repeat(cfg.payloadBytes) } : {}),
+    ...(cfg.flow ? { flow: cfg.flow, groups: cfg.groups, bigGroup: cfg.bigGroup } : {}),
   };
   const lib = await driver.open({
     url: cfg.url,
@@ -221,10 +236,14 @@ async function main() {
       }
       case "process": {
         const { all, onDone } = countDone(n);
+        // fairness: the order in which the jobs (their argument i) started
+        const order = cfg.flow === "fairness" ? [] : undefined;
         const w = await lib.worker({
           concurrency: cfg.concurrency,
           observe: cfg.observe === true,
           retention: cfg.retention,
+          groupConcurrency: cfg.groupConcurrency,
+          onStart: order ? (i) => order.push(i) : undefined,
           onDone,
           queues,
         });
@@ -247,6 +266,7 @@ async function main() {
           redisCpuUsPerJob: redis.cpuUs / n,
           redisCalls: redis.calls,
           peakRssBytes: rss,
+          ...(order ? { lastSingleRank: lastSingleRank(order, cfg.bigGroup) } : {}),
         });
         break;
       }

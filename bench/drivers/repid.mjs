@@ -5,6 +5,24 @@ import process from "node:process";
 
 const modulePath = process.env.REPID_MODULE ?? "../../mod.ts";
 
+/**
+ * The flow-control fields of job `i` (the bench's flow scenarios): `o.flow` is
+ * "priority" (-10..10), "groups" (group g<i % o.groups>) or "fairness" (group
+ * "big" below `o.bigGroup`, then one group per job).
+ */
+function flow(i, o) {
+  switch (o?.flow) {
+    case "priority":
+      return { priority: ((i * 7) % 21) - 10 };
+    case "groups":
+      return { group: `g${i % o.groups}` };
+    case "fairness":
+      return { group: i < o.bigGroup ? "big" : `single-${i}` };
+    default:
+      return {};
+  }
+}
+
 export async function open({ url, prefix, queue }) {
   const { Repid, Worker } = await import(
     new URL(modulePath, import.meta.url).href
@@ -40,7 +58,7 @@ export async function open({ url, prefix, queue }) {
           await producer.enqueueJobs(
             list.map((i) => {
               const t = target(i, o);
-              return { actor: t.actor, args: args(i, o), queue: t.queue };
+              return { actor: t.actor, args: args(i, o), queue: t.queue, ...flow(i, o) };
             }),
           );
         },
@@ -52,7 +70,7 @@ export async function open({ url, prefix, queue }) {
         close: () => producer.close(),
       };
     },
-    worker({ concurrency, onDone, retention, observe = false, queues }) {
+    worker({ concurrency, onDone, onStart, retention, groupConcurrency, observe = false, queues }) {
       const logger = {
         debug() {},
         info() {},
@@ -75,7 +93,12 @@ export async function open({ url, prefix, queue }) {
       });
       if (queues) {
         queues.forEach((q, k) => worker.actor(async (_i) => {}, { name: `noop_${k}`, queue: q }));
-      } else worker.actor(async function noop(_i) {}, { queue });
+      } else if (onStart) {
+        worker.actor(async function noop(i) {
+          onStart(i);
+          await Promise.resolve();
+        }, { queue, groupConcurrency });
+      } else worker.actor(async function noop(_i) {}, { queue, groupConcurrency });
       // "done" is emitted once the job's ack (and result) is stored.
       worker.on("done", () => onDone());
       if (observe) {

@@ -228,29 +228,24 @@ export class JobRunner {
         return;
       }
       if (!r.writable) return;
-      if (inStore) {
-        this.#log.info("job failed, retrying after its group's wait", {
+      this.#log.info(
+        inStore ? "job failed, retrying after its group's wait" : "job failed, retrying",
+        {
           id: job.id,
           actor: actor.name,
           attempt: attempts,
           retryInMs: wait,
           error: outcome.error.message,
-        });
-        return;
-      }
-      this.#log.info("job failed, retrying", {
-        id: job.id,
-        actor: actor.name,
-        attempt: attempts,
-        retryInMs: wait,
-        error: outcome.error.message,
-      });
+        },
+      );
+      // Announced (and counted by the metrics) like any retry, whether it waits here or in the store.
       this.#events.emit("retrying", {
         ...fields,
         error: outcome.error,
         durationMs,
         retryInMs: wait,
       });
+      if (inStore) return;
       await sleep(wait, r.controller.signal);
       if (!r.writable) return;
     }

@@ -67,18 +67,22 @@ for (const backend of backends) {
       await running;
     });
 
-    it("`groupConcurrency`: never more than N jobs of one group run at once, the groups run side by side", async () => {
+    it("`groupConcurrency`: never more than N jobs of one group run at once across three workers, the groups side by side", async () => {
       const queue = "groups";
       const runs = new Map<string, { start: number; end: number }[]>();
-      const worker = h.worker({ concurrency: 12 });
-      worker.actor(async function grouped(group: string) {
-        const start = performance.now();
-        await delay(15); // the job's work: long enough for jobs to overlap
-        const list = runs.get(group) ?? [];
-        list.push({ start, end: performance.now() });
-        runs.set(group, list);
-      }, { queue, groupConcurrency: 2 });
-      const running = worker.runForever({ handleSignals: false });
+      const ranOn = new Set<number>();
+      const workers = [0, 1, 2].map(() => h.worker({ concurrency: 4 }));
+      const running = workers.map((worker, k) => {
+        worker.actor(async function grouped(group: string) {
+          ranOn.add(k);
+          const start = performance.now();
+          await delay(15); // the job's work: long enough for jobs to overlap
+          const list = runs.get(group) ?? [];
+          list.push({ start, end: performance.now() });
+          runs.set(group, list);
+        }, { queue, groupConcurrency: 2 });
+        return worker.runForever({ handleSignals: false });
+      });
       const producer = h.producer();
       const jobs = await producer.enqueueJobs(
         ["a", "b", "c"].flatMap((g) =>
@@ -93,8 +97,9 @@ for (const backend of backends) {
       }
       const all = [...runs.values()].flat();
       assert.ok(maxOverlap(all) > 2, "the groups' jobs ran side by side");
-      await worker.stop();
-      await running;
+      assert.ok(ranOn.size >= 2, `the jobs ran on several workers: ${[...ranOn]}`);
+      await Promise.all(workers.map((w) => w.stop()));
+      await Promise.all(running);
     });
 
     it("groups take turns: ten groups of one job start within the first rounds of a group of 1,000", async () => {
@@ -236,6 +241,116 @@ for (const backend of backends) {
       assert.equal(job?.group, "tenant-1");
       assert.equal(job?.status, "deferred");
       await schedule.cancel();
+    });
+
+    it("recurring jobs: an occurrence starts at its priority and waits for its group's slot", async () => {
+      const producer = h.producer();
+      // priority: one worker slot; queued jobs of priority 8 and 3, then an occurrence of 7
+      const prioQueue = "recurring-prio";
+      const order: string[] = [];
+      const [p8, p3] = await producer.enqueueJobs([
+        { actor: "rec_prio", queue: prioQueue, args: ["p8"], priority: 8 },
+        { actor: "rec_prio", queue: prioQueue, args: ["p3"], priority: 3 },
+      ]);
+      const ticks = await producer.enqueueJob("rec_prio", {
+        queue: prioQueue,
+        args: ["tick"],
+        deferUntil: Date.now() - 1_000, // the first occurrence is due at once
+        deferBy: 3_600_000,
+        priority: 7,
+      });
+      const one = h.worker({ concurrency: 1 });
+      one.actor(async function rec_prio(name: string) {
+        order.push(name);
+        await Promise.resolve();
+      }, { queue: prioQueue });
+      const runningOne = one.runForever({ handleSignals: false });
+      await Promise.all([p8.result, p3.result]);
+      await waitFor("the occurrence to run", () => order.includes("tick"));
+      assert.deepEqual(order, ["p8", "tick", "p3"], "the occurrence started at priority 7");
+      await ticks.cancel();
+      await one.stop();
+      await runningOne;
+
+      // group: while a job of group tenant-1 runs, the group's occurrence waits, another group runs
+      const groupQueue = "recurring-group";
+      const events: string[] = [];
+      const release = latch();
+      const worker = h.worker({ concurrency: 4 });
+      worker.actor(async function rec_group(name: string) {
+        events.push(`start ${name}`);
+        if (name === "blocker") await release.opened;
+        events.push(`end ${name}`);
+      }, { queue: groupQueue, groupConcurrency: 1 });
+      const running = worker.runForever({ handleSignals: false });
+      const blocker = await producer.enqueueJob("rec_group", {
+        queue: groupQueue,
+        args: ["blocker"],
+        group: "tenant-1",
+      });
+      await waitFor("the blocker to start", () => events.includes("start blocker"));
+      const schedule = await producer.enqueueJob("rec_group", {
+        queue: groupQueue,
+        args: ["tick"],
+        deferUntil: Date.now() - 1_000,
+        deferBy: 3_600_000,
+        group: "tenant-1",
+      });
+      const other = await producer.enqueueJob("rec_group", {
+        queue: groupQueue,
+        args: ["other"],
+        group: "tenant-2",
+      });
+      await other.result;
+      assert.ok(!events.includes("start tick"), `the occurrence waited for its group: ${events}`);
+      release.open();
+      await blocker.result;
+      await waitFor("the occurrence to run", () => events.includes("end tick"));
+      assert.ok(
+        events.indexOf("end blocker") < events.indexOf("start tick"),
+        `one job of tenant-1 at a time: ${events}`,
+      );
+      await schedule.cancel();
+      await worker.stop();
+      await running;
+    });
+
+    it("`priority` with three workers: every queued higher-priority job starts before any lower one", async () => {
+      const queue = "prio-workers";
+      const producer = h.producer();
+      const levels = [-5, 0, 5];
+      // enqueued lowest first, so that the order of enqueueing is the opposite of the priorities
+      const jobs = await producer.enqueueJobs(
+        levels.flatMap((priority) =>
+          Array.from({ length: 6 }, (_, i) => ({
+            actor: "prio_many",
+            queue,
+            args: [`${priority}:${i}`],
+            priority,
+          }))
+        ),
+      );
+      const workers = [0, 1, 2].map(() => h.worker({ concurrency: 1 }));
+      const ranOn = new Set<number>();
+      const runs = workers.map((w, k) => {
+        w.actor(async function prio_many() {
+          ranOn.add(k);
+          await delay(5); // the job's work: the three workers run side by side
+        }, { queue });
+        return w.runForever({ handleSignals: false });
+      });
+      const results = await Promise.all(jobs.map((j) => j.result));
+      assert.ok(results.every((r) => r.status === "done"));
+      const startedAt = (priority: number) =>
+        results.filter((_, k) => levels[Math.floor(k / 6)] === priority).map((r) => r.startedAt!);
+      assert.ok(
+        Math.max(...startedAt(5)) <= Math.min(...startedAt(0)),
+        "every priority-5 job started before any priority-0 one",
+      );
+      assert.ok(Math.max(...startedAt(0)) <= Math.min(...startedAt(-5)));
+      assert.ok(ranOn.size >= 2, `the jobs ran on several workers: ${[...ranOn]}`);
+      await Promise.all(workers.map((w) => w.stop()));
+      await Promise.all(runs);
     });
 
     it("bad flow input is refused with a TypeError or RangeError naming the value", async () => {

@@ -4,7 +4,9 @@
  * slot comes back with its lease; a queue's rate limit holds for three worker
  * processes together; a rate-limited worker waits for the next
  * free slot without polling (commands counted on a redis-server of the
- * test's own, as in redis_idle_test.ts).
+ * test's own, as in redis_idle_test.ts); three worker processes start every
+ * higher priority first and never an expired job; groups take turns across
+ * three worker processes.
  */
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -48,6 +50,23 @@ function maxOverlap(runs: { start: number; end: number }[]): number {
   return max;
 }
 
+/** Asserts that jobs started in two or more of `children`. */
+function assertSeveralProcesses(children: ChildScript[]): void {
+  const busy = children.filter((c) => c.lines.some((l) => l.startsWith("start")));
+  assert.ok(busy.length >= 2, `the jobs ran in several processes (${busy.length})`);
+}
+
+/** Stops the worker processes, closes the producer and deletes the test's keys. */
+async function tearDown(
+  children: (ChildScript | undefined)[],
+  producer: Repid,
+  prefix: string,
+): Promise<void> {
+  await Promise.all(children.map((c) => c?.close()));
+  await producer.close();
+  await cleanup(prefix);
+}
+
 test("groups: three worker processes never run more than a group's concurrency of its jobs at once", async () => {
   const prefix = testPrefix("flow-processes");
   const producer = new Repid(REDIS_URL, { prefix });
@@ -75,15 +94,10 @@ test("groups: three worker processes never run more than a group's concurrency o
       const overlap = maxOverlap(runs.get(g)!);
       assert.ok(overlap <= 2, `group ${g}: ${overlap} jobs at once, the limit is 2`);
     }
-    const processes = new Set(
-      children.filter((c) => c.lines.some((l) => l.startsWith("start"))),
-    );
-    assert.ok(processes.size >= 2, "the jobs ran in several processes");
+    assertSeveralProcesses(children);
     assert.ok(maxOverlap([...runs.values()].flat()) > 2, "the groups ran side by side");
   } finally {
-    await Promise.all(children.map((c) => c.close()));
-    await producer.close();
-    await cleanup(prefix);
+    await tearDown(children, producer, prefix);
   }
 });
 
@@ -119,10 +133,7 @@ test("groups: a SIGKILLed worker never leaks a group slot (it comes back with th
     assert.equal(r2.status, "done", "the group ran again: its slot was not leaked");
     assert.ok(r2.startedAt! >= r1.finishedAt!, "one job of the group at a time");
   } finally {
-    await doomed.close();
-    await survivor?.close();
-    await producer.close();
-    await cleanup(prefix);
+    await tearDown([doomed, survivor], producer, prefix);
   }
 });
 
@@ -159,9 +170,7 @@ test("rate limit: three worker processes together start at most max jobs per win
     const early = starts.filter((l) => Number(l.split(" ")[3]) < raisedAt);
     assert.equal(early.length, 3, `starts before the limit was lifted: ${early}`);
   } finally {
-    await Promise.all(children.map((c) => c.close()));
-    await producer.close();
-    await cleanup(prefix);
+    await tearDown(children, producer, prefix);
   }
 });
 
@@ -202,4 +211,93 @@ test("rate limit: a limited worker waits for the next free slot and sends few co
       await producer.close();
     }
   });
+});
+
+test("priorities and expiry: three worker processes start every higher priority first, never an expired job", async () => {
+  const prefix = testPrefix("flow-prio");
+  const producer = new Repid(REDIS_URL, { prefix });
+  const levels = [-5, 0, 5];
+  // enqueued lowest first, so that the order of enqueueing is the opposite of the priorities
+  const jobs = await producer.enqueueJobs(
+    levels.flatMap((priority) =>
+      Array.from({ length: 6 }, (_, i) => ({
+        actor: "group_probe",
+        queue: "flow",
+        args: [`p${priority}-${i}`, "none", 20],
+        priority,
+      }))
+    ),
+  );
+  const expired = await producer.enqueueJobs([0, 1].map((i) => ({
+    actor: "group_probe",
+    queue: "flow",
+    args: [`expired-${i}`, "none", 1],
+    priority: 9,
+    expiresAt: Date.now() - 1,
+  })));
+  // started once the jobs wait, so that every fetch chooses among all of them
+  const children = [0, 1, 2].map(() =>
+    spawnScript(FIXTURE, { REPID_PREFIX: prefix, REPID_CONCURRENCY: "1" })
+  );
+  try {
+    const results = await Promise.all(jobs.map((j) => j.waitResult({ timeoutMs: 60_000 })));
+    assert.ok(results.every((r) => r.status === "done"));
+    // `startedAt` is the store's clock at the lease: one clock for the three processes
+    const startedAt = (priority: number) =>
+      results.filter((_, k) => levels[Math.floor(k / 6)] === priority).map((r) => r.startedAt!);
+    assert.ok(
+      Math.max(...startedAt(5)) <= Math.min(...startedAt(0)),
+      `priority 5 before 0: ${startedAt(5)} / ${startedAt(0)}`,
+    );
+    assert.ok(
+      Math.max(...startedAt(0)) <= Math.min(...startedAt(-5)),
+      `priority 0 before -5: ${startedAt(0)} / ${startedAt(-5)}`,
+    );
+    for (const job of expired) {
+      const r = await job.waitResult({ timeoutMs: 10_000 });
+      assert.deepEqual([r.status, r.reason, r.startedAt], ["dead", "expired", null]);
+    }
+    const lines = children.flatMap((c) => c.lines);
+    assert.ok(!lines.some((l) => l.startsWith("start expired")), "no expired job started");
+    assertSeveralProcesses(children);
+  } finally {
+    await tearDown(children, producer, prefix);
+  }
+});
+
+test("groups take turns across three worker processes: ten one-job groups start among the first jobs of 1,010", async () => {
+  const prefix = testPrefix("flow-fair");
+  const producer = new Repid(REDIS_URL, { prefix });
+  const big = await producer.enqueueJobs(
+    Array.from({ length: 1000 }, (_, i) => ({
+      actor: "group_probe",
+      queue: "flow",
+      args: [`big${i}`, "big", 0],
+      group: "big",
+    })),
+  );
+  const singles = await producer.enqueueJobs(
+    Array.from({ length: 10 }, (_, i) => ({
+      actor: "group_probe",
+      queue: "flow",
+      args: [`single${i}`, `single-${i}`, 0],
+      group: `single-${i}`,
+    })),
+  );
+  const children = [0, 1, 2].map(() =>
+    spawnScript(FIXTURE, { REPID_PREFIX: prefix, REPID_CONCURRENCY: "2" })
+  );
+  try {
+    const all = await Promise.all(
+      [...big, ...singles].map((j) => j.waitResult({ timeoutMs: 120_000 })),
+    );
+    assert.ok(all.every((r) => r.status === "done"));
+    const lastSingle = Math.max(...all.slice(1000).map((r) => r.startedAt!));
+    // the store's clock counts milliseconds: jobs started in the same one count as earlier
+    const rank = all.filter((r) => r.startedAt! <= lastSingle).length;
+    assert.ok(rank <= 30, `the last one-job group started among the first ${rank} jobs`);
+    assertSeveralProcesses(children);
+  } finally {
+    await tearDown(children, producer, prefix);
+  }
 });

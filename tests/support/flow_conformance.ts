@@ -90,6 +90,27 @@ export function flowConformance(open: () => FlowStore): void {
     assert.deepEqual(await drainOneByOne(b), ["high", "later-plain", "plain", "later-low", "low"]);
   });
 
+  it("`fetch()`: a prioritised job handed back or reclaimed returns to the head of its priority", async () => {
+    const s = open();
+    const b = s.backend;
+    await b.enqueue([
+      job("p5a", { priority: 5 }),
+      job("p5b", { priority: 5 }),
+      job("p9", { priority: 9 }, { dueAt: Date.now() + 3_600_000 }),
+      job("p1", { priority: 1 }),
+    ]);
+    const first = await b.fetch("q", 1, 30_000, "t1");
+    assert.deepEqual(first.jobs.map((j) => j.id), ["p5a"]);
+    assert.deepEqual(await b.release("q", [{ id: "p5a", token: "t1" }]), [true]);
+    const again = await b.fetch("q", 1, 30_000, "t2");
+    assert.deepEqual(again.jobs.map((j) => j.id), ["p5a"], "handed back: ahead of p5b");
+    await s.expireLease("q", "p5a");
+    const reclaimed = await b.fetch("q", 1, 30_000, "t3");
+    assert.deepEqual(reclaimed.jobs.map((j) => j.id), ["p5a"], "reclaimed: ahead of p5b");
+    assert.deepEqual(await b.complete("q", [done("p5a", "t3")]), [true]);
+    assert.deepEqual(await drainOneByOne(b), ["p5b", "p1"], "then the rest, in priority order");
+  });
+
   it("`fetch()` runs at most the group concurrency of a group and gives the groups turns", async () => {
     const b = open().backend;
     const big = Array.from({ length: 20 }, (_, i) => job(`big${i}`, { group: "big" }));
