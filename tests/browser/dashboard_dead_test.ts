@@ -24,8 +24,15 @@ import { IMPORT_OPTIONS, importReport } from "./fixtures/reports.ts";
 
 const REPORT = "totals only";
 
-/** Opens the job's page and checks what it tells of the dead job. */
-async function assertDeadJobPage(page: Page, url: string, stalls: number): Promise<void> {
+/**
+ * Opens the job's page and checks what it tells of the dead job; returns
+ * what the page showed of script (see `watchPage`), for what follows.
+ */
+async function assertDeadJobPage(
+  page: Page,
+  url: string,
+  stalls: number,
+): Promise<ReturnType<typeof watchPage>> {
   const seen = watchPage(page);
   await page.goto(url);
   assert.equal(await page.locator("h1 .badge.state-dead").innerText(), "dead");
@@ -50,6 +57,7 @@ async function assertDeadJobPage(page: Page, url: string, stalls: number): Promi
   );
   assert.match(await page.locator("pre.args").innerText(), /"totals only"/);
   assert.deepEqual(seen, { dialogs: [], errors: [] });
+  return seen;
 }
 
 describe("a dead job's page on Redis, its workers killed in other processes", () => {
@@ -156,7 +164,7 @@ describe("a dead job's page on the memory store, its leases run out", () => {
     await backend.close();
   });
 
-  it("shows the job dead as stalled, with the stack of the error its first attempt threw", async () => {
+  it('shows the job dead as stalled with its actor\'s stack, and "Requeue all dead" runs it again', async () => {
     let hang = nextHang();
     running = worker.runForever({ handleSignals: false });
     const job = await producer.enqueueJob("import_report", {
@@ -172,8 +180,26 @@ describe("a dead job's page on the memory store, its leases run out", () => {
     assert.equal(result.status, "dead");
     assert.equal(result.reason, "stalled");
     const page = await browser.newPage();
-    await assertDeadJobPage(page, `${app.origin}/queues/${IMPORT_OPTIONS.queue}/jobs/${job.id}`, 2);
+    const seen = await assertDeadJobPage(
+      page,
+      `${app.origin}/queues/${IMPORT_OPTIONS.queue}/jobs/${job.id}`,
+      2,
+    );
     await screenshot(page, "job-dead-memory");
+    // "Requeue all dead" on the queue's page (its confirm dialog accepted) sends it to the worker again.
+    await page.goto(`${app.origin}/queues/${IMPORT_OPTIONS.queue}?state=dead`);
+    assert.deepEqual(
+      await page.locator("tr[data-job]").evaluateAll((rows) =>
+        rows.map((r) => r.getAttribute("data-job"))
+      ),
+      [job.id],
+    );
+    await page.getByRole("button", { name: "Requeue all dead" }).click();
+    await page.locator(".notice").filter({ hasText: "Requeued 1 dead job of dash-reports." })
+      .waitFor();
+    assert.equal((await hang).jobId, job.id);
+    assert.equal((await producer.queue(IMPORT_OPTIONS.queue).counts()).dead, 0);
+    assert.deepEqual(seen, { dialogs: [], errors: [] });
     await page.close();
   });
 });
