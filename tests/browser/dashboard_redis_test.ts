@@ -65,7 +65,7 @@ describe("the dashboard on Redis with a worker in another process", () => {
     await cleanup(prefix);
   });
 
-  it("lists the worker with its host, pid and queues on the workers page and the overview", async () => {
+  it("lists the worker with its host, pid, queues and heartbeat on the workers page, the overview and its job's page", async () => {
     const page = await browser.newPage();
     const pid = String(worker.child.pid);
     // A job it ran: the worker registered before it fetched.
@@ -77,9 +77,16 @@ describe("the dashboard on Redis with a worker in another process", () => {
     assert.equal(cells[1], hostname());
     assert.equal(cells[3], "dash, dash-other");
     assert.equal(cells[4], "0 / 4"); // running / concurrency
+    assert.match(cells[6], /^(now|[\d.]+ s ago)$/); // its last heartbeat
+    const workerId = await row.getAttribute("data-worker");
+    assert.equal(cells[0], workerId);
     await screenshot(page, "workers");
+    // The job's page names the worker that ran it.
+    await page.goto(`${app.origin}/queues/dash/jobs/${job.id}`);
+    assert.equal(await page.locator(`dl.facts dt:text-is("Worker") + dd`).innerText(), workerId);
     await page.goto(`${app.origin}/`);
     await screenshot(page, "overview");
+    assert.equal(await page.locator(`tr[data-worker="${workerId}"]`).count(), 1, "a live worker");
     assert.deepEqual(
       await page.locator("tr[data-queue]").evaluateAll((rows) =>
         rows.map((r) => r.getAttribute("data-queue"))
