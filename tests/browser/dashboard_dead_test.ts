@@ -7,15 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { Redis } from "ioredis";
 import { type JobContext, MemoryBackend, Repid, Worker } from "../../mod.ts";
-import { dashboard, nodeListener } from "../../src/dashboard/mod.ts";
+import { dashboard } from "../../src/dashboard/mod.ts";
 import {
-  launchBrowser,
+  type DashboardInBrowser,
+  openDashboard,
   screenshot,
-  serve,
-  type TestServer,
   watchPage,
 } from "../support/browser.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
@@ -64,9 +63,7 @@ describe("a dead job's page on Redis, its workers killed in other processes", ()
   const prefix = testPrefix("dashboard-dead");
   const hanging = `${prefix}:test:hanging`;
   const workers = new Set<Run>(); // those still running
-  let browser: Browser;
-  let app: TestServer;
-  let handler: ReturnType<typeof dashboard>;
+  let ui: DashboardInBrowser;
   const producer = new Repid(REDIS_URL, { prefix, logger: "silent" });
   const redis = new Redis(REDIS_URL);
   const startWorker = (): Run => {
@@ -79,15 +76,11 @@ describe("a dead job's page on Redis, its workers killed in other processes", ()
   };
 
   before(async () => {
-    handler = dashboard({ redis: REDIS_URL, prefix });
-    app = await serve(nodeListener(handler));
-    browser = await launchBrowser();
+    ui = await openDashboard(dashboard({ redis: REDIS_URL, prefix }));
   });
 
   after(async () => {
-    await browser?.close();
-    await app?.close();
-    await handler?.close();
+    await ui?.close();
     await producer.close();
     await redis.quit();
     for (const run of workers) {
@@ -124,8 +117,8 @@ describe("a dead job's page on Redis, its workers killed in other processes", ()
     assert.equal(result.status, "dead");
     assert.equal(result.reason, "stalled");
     assert.equal(result.error?.name, "StalledJobError");
-    const page = await browser.newPage();
-    await assertDeadJobPage(page, `${app.origin}/queues/${IMPORT_OPTIONS.queue}/jobs/${job.id}`, 2);
+    const page = await ui.browser.newPage();
+    await assertDeadJobPage(page, `${ui.origin}/queues/${IMPORT_OPTIONS.queue}/jobs/${job.id}`, 2);
     await screenshot(page, "job-dead");
     await page.close();
   });
@@ -146,18 +139,15 @@ describe("a dead job's page on the memory store, its leases run out", () => {
   const hangs: ((job: JobContext) => void)[] = [];
   const nextHang = () => new Promise<JobContext>((resolve) => hangs.push(resolve));
   let running: Promise<void>;
-  let browser: Browser;
-  let app: TestServer;
+  let ui: DashboardInBrowser;
 
   before(async () => {
     worker.actor(importReport((job) => hangs.shift()?.(job)), IMPORT_OPTIONS);
-    app = await serve(nodeListener(dashboard({ producer })));
-    browser = await launchBrowser();
+    ui = await openDashboard(dashboard({ producer }));
   });
 
   after(async () => {
-    await browser?.close();
-    await app?.close();
+    await ui?.close();
     await worker.stop({ graceMs: 0 });
     await running;
     await producer.close();
@@ -179,15 +169,15 @@ describe("a dead job's page on the memory store, its leases run out", () => {
     const result = await job.result;
     assert.equal(result.status, "dead");
     assert.equal(result.reason, "stalled");
-    const page = await browser.newPage();
+    const page = await ui.browser.newPage();
     const seen = await assertDeadJobPage(
       page,
-      `${app.origin}/queues/${IMPORT_OPTIONS.queue}/jobs/${job.id}`,
+      `${ui.origin}/queues/${IMPORT_OPTIONS.queue}/jobs/${job.id}`,
       2,
     );
     await screenshot(page, "job-dead-memory");
     // "Requeue all dead" on the queue's page (its confirm dialog accepted) sends it to the worker again.
-    await page.goto(`${app.origin}/queues/${IMPORT_OPTIONS.queue}?state=dead`);
+    await page.goto(`${ui.origin}/queues/${IMPORT_OPTIONS.queue}?state=dead`);
     assert.deepEqual(
       await page.locator("tr[data-job]").evaluateAll((rows) =>
         rows.map((r) => r.getAttribute("data-job"))

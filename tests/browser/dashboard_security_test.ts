@@ -7,12 +7,12 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
 import { MemoryBackend, Repid, Worker } from "../../mod.ts";
 import { storedJobFields } from "../../src/backend/memory/memory_backend.ts";
 import { dashboard, nodeListener } from "../../src/dashboard/mod.ts";
 import {
-  launchBrowser,
+  type DashboardInBrowser,
+  openDashboard,
   screenshot,
   serve,
   type TestServer,
@@ -36,8 +36,7 @@ describe("the dashboard in Chromium", () => {
   const producer = new Repid(store, { logger: "silent" });
   const worker = new Worker(store, { logger: "silent" });
   let running: Promise<void>;
-  let browser: Browser;
-  let app: TestServer;
+  let ui: DashboardInBrowser;
   let readOnlyApp: TestServer;
   const ids = { done: "", failed: "", foreign: "" };
 
@@ -69,14 +68,12 @@ describe("the dashboard in Chromium", () => {
     await backend.close();
     ids.foreign = foreign.id;
     await producer.enqueueJob("echo", { cron: "0 * * * *", jobId: ID, args: [IMG] });
-    app = await serve(nodeListener(dashboard({ producer })));
+    ui = await openDashboard(dashboard({ producer }));
     readOnlyApp = await serve(nodeListener(dashboard({ producer, readOnly: true })));
-    browser = await launchBrowser();
   });
 
   after(async () => {
-    await browser?.close();
-    await app?.close();
+    await ui?.close();
     await readOnlyApp?.close();
     await worker.stop();
     await running;
@@ -84,23 +81,23 @@ describe("the dashboard in Chromium", () => {
   });
 
   it("renders a job's markup as text and runs none of it", async () => {
-    const page = await browser.newPage();
+    const page = await ui.browser.newPage();
     const seen = watchPage(page);
     for (const id of [ids.done, ids.failed, JOB_ID, ids.foreign]) {
-      await page.goto(`${app.origin}/queues/default/jobs/${encodeURIComponent(id)}`);
+      await page.goto(`${ui.origin}/queues/default/jobs/${encodeURIComponent(id)}`);
       await page.waitForSelector("h1");
       assert.equal(await page.locator(JOB_MARKUP).count(), 0, "no markup from the job");
       assert.equal(await page.locator("script").count(), 1, "only the dashboard's script");
     }
     // The foreign job's actor name (the page shown last), and the marked job's id, as text.
     assert.equal(await page.locator("dl.facts code").first().innerText(), ACTOR);
-    await page.goto(`${app.origin}/queues/default/jobs/${encodeURIComponent(JOB_ID)}`);
+    await page.goto(`${ui.origin}/queues/default/jobs/${encodeURIComponent(JOB_ID)}`);
     assert.equal(await page.locator("h1 .mono").innerText(), JOB_ID);
     assert.match(
       await page.locator("pre.stack").innerText(),
       /Error: <img src=x onerror=alert\(1\)> <\/script><script>/,
     );
-    await page.goto(`${app.origin}/queues/default/jobs/${ids.done}`);
+    await page.goto(`${ui.origin}/queues/default/jobs/${ids.done}`);
     assert.match(
       await page.locator("pre.result").innerText(),
       /"html": "<\/script><script>alert\(2\)<\/script>"/,
@@ -108,14 +105,14 @@ describe("the dashboard in Chromium", () => {
     await screenshot(page, "job-xss");
     // deferred: the foreign job and the schedule's next occurrence
     for (const [state, count] of [["done", 1], ["failed", 2], ["deferred", 2]] as const) {
-      await page.goto(`${app.origin}/queues/default?state=${state}`);
+      await page.goto(`${ui.origin}/queues/default?state=${state}`);
       assert.equal(await page.locator("tr[data-job]").count(), count, state);
       assert.equal(await page.locator(JOB_MARKUP).count(), 0, `none in ${state}`);
     }
     assert.equal(await page.locator(`tr[data-job="${ids.foreign}"] code`).innerText(), ACTOR);
-    await page.goto(`${app.origin}/queues/default?state=failed`);
+    await page.goto(`${ui.origin}/queues/default?state=failed`);
     assert.equal(await page.locator(`tr[data-job="${JOB_ID}"] a`).innerText(), JOB_ID);
-    await page.goto(`${app.origin}/schedules`);
+    await page.goto(`${ui.origin}/schedules`);
     assert.equal(await page.locator("main td.mono").first().innerText(), ID);
     assert.equal(await page.locator("main img").count(), 0);
     // The page's own script ran (it is allowed by the CSP), the job's did not.
@@ -127,21 +124,21 @@ describe("the dashboard in Chromium", () => {
     const evil = await serve((_req, res) => {
       res.writeHead(200, { "content-type": "text/html" });
       res.end(
-        `<form id="f" method="post" action="${app.origin}/schedules/default/${
+        `<form id="f" method="post" action="${ui.origin}/schedules/default/${
           encodeURIComponent(ID)
         }/pause"><input name="back" value="/"></form><script>document.getElementById("f").submit()</script>`,
       );
     });
-    const page = await browser.newPage();
+    const page = await ui.browser.newPage();
     try {
-      await page.goto(`${app.origin}/schedules`); // the browser now holds the dashboard's cookie
+      await page.goto(`${ui.origin}/schedules`); // the browser now holds the dashboard's cookie
       const refused = page.waitForResponse((r) => r.url().endsWith("/pause"));
       await page.goto(evil.origin);
       const response = await refused;
       assert.equal(response.status(), 403);
       assert.equal((await producer.schedules())[0].status, "active");
 
-      await page.goto(`${app.origin}/schedules`);
+      await page.goto(`${ui.origin}/schedules`);
       await page.getByRole("button", { name: "Pause" }).click();
       await page.waitForSelector(".notice");
       assert.match(await page.locator(".notice").innerText(), /^Paused /);
@@ -156,7 +153,7 @@ describe("the dashboard in Chromium", () => {
   });
 
   it("on a read-only dashboard, shows no action and refuses a direct POST", async () => {
-    const page = await browser.newPage();
+    const page = await ui.browser.newPage();
     for (
       const path of [
         "/",
