@@ -1,11 +1,13 @@
 /**
  * `repid dashboard` (`deno task dashboard`): serves the dashboard with basic
- * auth from REPID_DASHBOARD_AUTH, stops on SIGTERM, rejects a bad command
- * line. `deno task demo:dashboard` serves it on the in-memory store with
+ * auth from REPID_DASHBOARD_AUTH, shows the Redis of REDIS_URL, stops on
+ * SIGTERM, rejects a bad command line. `deno task demo:dashboard` serves it on the in-memory store with
  * jobs flowing.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Repid } from "../../mod.ts";
+import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { runDeno } from "../support/subprocess.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -31,6 +33,32 @@ test("`repid dashboard` serves with basic auth from REPID_DASHBOARD_AUTH and sto
     assert.deepEqual(await run.exited, { code: 0, signal: null });
   } finally {
     run.kill();
+  }
+});
+
+test("`repid dashboard` shows the queues of the Redis named by REDIS_URL, under --prefix", async () => {
+  const prefix = testPrefix("cli-dashboard");
+  const producer = new Repid(REDIS_URL, { prefix, logger: "silent" });
+  const run = runDeno(
+    ["run", "-A", "src/cli/main.ts", "dashboard", "--port", "0", "--prefix", prefix],
+    { REDIS_URL },
+  );
+  try {
+    const job = await producer.enqueueJob("send_invoice", { queue: "billing", args: [7] });
+    await run.waitForOutput("\n");
+    const url = /http:\/\/\S+\//.exec(run.stdout())?.[0];
+    assert.ok(url, run.stdout());
+    const counts = await (await fetch(`${url}api/counts`)).json();
+    assert.equal(counts.queues.billing.counts.queued, 1);
+    const page = await fetch(`${url}queues/billing/jobs/${job.id}`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /send_invoice/);
+    run.signal("SIGTERM");
+    assert.deepEqual(await run.exited, { code: 0, signal: null });
+  } finally {
+    run.kill();
+    await producer.close();
+    await cleanup(prefix);
   }
 });
 
