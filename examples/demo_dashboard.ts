@@ -5,9 +5,10 @@
  * producer keeps enqueueing (some deferred), two recurring jobs tick, and
  * the dashboard serves on http://127.0.0.1:8080/ until Ctrl-C.
  *
- * Run: deno task demo:dashboard [--port N]
+ * Run: deno task demo:dashboard [--port N] (0: any free port)
  */
 import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { once } from "node:events";
 import process from "node:process";
 import { type JobContext, minutes, Repid, seconds, Worker } from "../mod.ts";
@@ -85,7 +86,8 @@ const handler = dashboard({ redis: store, queues: ["default", "emails", "reports
 const server = createServer(nodeListener(handler));
 server.listen(port, "127.0.0.1");
 await once(server, "listening");
-console.log(`Repid dashboard demo: http://127.0.0.1:${port}/ (Ctrl-C to stop)`);
+const { port: listening } = server.address() as AddressInfo; // the one chosen for --port 0
+console.log(`Repid dashboard demo: http://127.0.0.1:${listening}/ (Ctrl-C to stop)`);
 
 await new Promise<void>((resolve) => {
   process.once("SIGINT", resolve);

@@ -5,14 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
 import { type JobContext, Repid, Worker } from "../../mod.ts";
-import { dashboard, nodeListener } from "../../src/dashboard/mod.ts";
+import { dashboard } from "../../src/dashboard/mod.ts";
 import {
-  launchBrowser,
+  type DashboardInBrowser,
+  openDashboard,
   screenshot,
-  serve,
-  type TestServer,
   watchPage,
 } from "../support/browser.ts";
 
@@ -21,8 +19,7 @@ describe("a job's page in Chromium", () => {
   const producer = new Repid(store, { logger: "silent" });
   const worker = new Worker(store, { logger: "silent" });
   let running: Promise<void>;
-  let browser: Browser;
-  let app: TestServer;
+  let ui: DashboardInBrowser;
   const started = Promise.withResolvers<void>();
   const release = Promise.withResolvers<void>();
 
@@ -34,14 +31,12 @@ describe("a job's page in Chromium", () => {
       return `held ${name}`;
     });
     running = worker.runForever({ handleSignals: false });
-    app = await serve(nodeListener(dashboard({ producer })));
-    browser = await launchBrowser();
+    ui = await openDashboard(dashboard({ producer }));
   });
 
   after(async () => {
     release.resolve();
-    await browser?.close();
-    await app?.close();
+    await ui?.close();
     await worker.stop();
     await running;
     await producer.close();
@@ -55,9 +50,9 @@ describe("a job's page in Chromium", () => {
     // The first report is written at once; wait until the store has it.
     if ((await job.progress()) === undefined) assert.equal(await reported.promise, 0.5);
     await stop();
-    const page = await browser.newPage();
+    const page = await ui.browser.newPage();
     const seen = watchPage(page);
-    await page.goto(`${app.origin}/queues/default/jobs/${job.id}`);
+    await page.goto(`${ui.origin}/queues/default/jobs/${job.id}`);
     assert.equal(await page.locator("h1 .badge").innerText(), "in progress");
     assert.equal(await page.locator("[data-job-live]").count(), 1);
     assert.equal(await page.locator("progress").getAttribute("value"), "50.0");

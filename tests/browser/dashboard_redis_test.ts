@@ -6,15 +6,13 @@
 import assert from "node:assert/strict";
 import { hostname } from "node:os";
 import { after, before, describe, it } from "node:test";
-import type { Browser } from "playwright-core";
 import { Redis } from "ioredis";
 import { Repid } from "../../mod.ts";
-import { dashboard, nodeListener } from "../../src/dashboard/mod.ts";
+import { dashboard } from "../../src/dashboard/mod.ts";
 import {
-  launchBrowser,
+  type DashboardInBrowser,
+  openDashboard,
   screenshot,
-  serve,
-  type TestServer,
   watchPage,
 } from "../support/browser.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
@@ -23,9 +21,7 @@ import { type Run, runDeno } from "../support/subprocess.ts";
 describe("the dashboard on Redis with a worker in another process", () => {
   const prefix = testPrefix("dashboard-workers");
   let worker: Run;
-  let browser: Browser;
-  let app: TestServer;
-  let handler: ReturnType<typeof dashboard>;
+  let ui: DashboardInBrowser;
   const producer = new Repid(REDIS_URL, { prefix, logger: "silent" });
   const redis = new Redis(REDIS_URL);
 
@@ -48,15 +44,11 @@ describe("the dashboard on Redis with a worker in another process", () => {
       ],
       { REPID_DASH_PREFIX: prefix, REPID_DASH_REDIS_URL: REDIS_URL },
     );
-    handler = dashboard({ redis: REDIS_URL, prefix, queues: ["dash-idle"] });
-    app = await serve(nodeListener(handler));
-    browser = await launchBrowser();
+    ui = await openDashboard(dashboard({ redis: REDIS_URL, prefix, queues: ["dash-idle"] }));
   });
 
   after(async () => {
-    await browser?.close();
-    await app?.close();
-    await handler?.close();
+    await ui?.close();
     await producer.close();
     await redis.quit();
     worker?.signal("SIGTERM");
@@ -65,28 +57,35 @@ describe("the dashboard on Redis with a worker in another process", () => {
     await cleanup(prefix);
   });
 
-  it("lists the worker with its host, pid and queues on the workers page and the overview", async () => {
-    const page = await browser.newPage();
+  it("lists the worker with its host, pid, queues and heartbeat on the workers page, the overview and its job's page", async () => {
+    const page = await ui.browser.newPage();
     const pid = String(worker.child.pid);
     // A job it ran: the worker registered before it fetched.
     const job = await producer.enqueueJob("double", { queue: "dash", args: [21] });
     assert.equal((await job.result).value, 42);
-    await page.goto(`${app.origin}/workers`);
+    await page.goto(`${ui.origin}/workers`);
     const row = page.locator("tr[data-worker]", { has: page.locator(`td.num:text-is("${pid}")`) });
     const cells = await row.locator("td").allInnerTexts();
     assert.equal(cells[1], hostname());
     assert.equal(cells[3], "dash, dash-other");
     assert.equal(cells[4], "0 / 4"); // running / concurrency
+    assert.match(cells[6], /^(now|[\d.]+ s ago)$/); // its last heartbeat
+    const workerId = await row.getAttribute("data-worker");
+    assert.equal(cells[0], workerId);
     await screenshot(page, "workers");
-    await page.goto(`${app.origin}/`);
+    // The job's page names the worker that ran it.
+    await page.goto(`${ui.origin}/queues/dash/jobs/${job.id}`);
+    assert.equal(await page.locator(`dl.facts dt:text-is("Worker") + dd`).innerText(), workerId);
+    await page.goto(`${ui.origin}/`);
     await screenshot(page, "overview");
+    assert.equal(await page.locator(`tr[data-worker="${workerId}"]`).count(), 1, "a live worker");
     assert.deepEqual(
       await page.locator("tr[data-queue]").evaluateAll((rows) =>
         rows.map((r) => r.getAttribute("data-queue"))
       ),
       ["dash", "dash-idle"], // the queue with a job, and the one the dashboard was told of
     );
-    await page.goto(`${app.origin}/queues/dash?state=done`);
+    await page.goto(`${ui.origin}/queues/dash?state=done`);
     await screenshot(page, "queue");
     await page.close();
   });
@@ -103,8 +102,8 @@ describe("the dashboard on Redis with a worker in another process", () => {
       const job = await producer.enqueueJob("double_elsewhere", { queue: "dash-other", args: [n] });
       assert.equal((await job.result).status, "done");
     }
-    const page = await browser.newPage();
-    await page.goto(`${app.origin}/`);
+    const page = await ui.browser.newPage();
+    await page.goto(`${ui.origin}/`);
     const counts = (queue: string) =>
       page.locator(`tr[data-queue="${queue}"] td.num:not(:has(form))`).allInnerTexts();
     assert.deepEqual(await counts("dash-idle"), ["3", "2", "0", "0", "0", "0", "0"]);
@@ -120,9 +119,9 @@ describe("the dashboard on Redis with a worker in another process", () => {
   it("shows a failed job's error stack, and Requeue sends it through the worker until the page shows it done", async () => {
     const job = await producer.enqueueJob("sync_invoice", { queue: "dash", args: ["INV-7"] });
     assert.equal((await job.result).status, "failed");
-    const page = await browser.newPage();
+    const page = await ui.browser.newPage();
     const seen = watchPage(page);
-    await page.goto(`${app.origin}/queues/dash/jobs/${job.id}`);
+    await page.goto(`${ui.origin}/queues/dash/jobs/${job.id}`);
     assert.match(
       await page.locator("pre.stack").first().innerText(),
       /^Error: invoice INV-7: upstream refused\n\s+at /,
@@ -147,9 +146,9 @@ describe("the dashboard on Redis with a worker in another process", () => {
         `${prefix}:test:started`,
         job.id,
       ]);
-      const page = await browser.newPage();
+      const page = await ui.browser.newPage();
       const seen = watchPage(page); // accepts the confirm dialog
-      await page.goto(`${app.origin}/queues/dash/jobs/${job.id}`);
+      await page.goto(`${ui.origin}/queues/dash/jobs/${job.id}`);
       assert.equal(await page.locator("h1 .badge").innerText(), "in progress");
       await page.getByRole("button", { name: "Cancel" }).click();
       assert.deepEqual(await listener.blpop(`${prefix}:test:aborted`, 60), [
@@ -167,8 +166,8 @@ describe("the dashboard on Redis with a worker in another process", () => {
   });
 
   it("Pause on a queue's page stops new starts of its jobs until Resume", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${app.origin}/queues/dash`);
+    const page = await ui.browser.newPage();
+    await page.goto(`${ui.origin}/queues/dash`);
     await page.getByRole("button", { name: "Pause" }).click();
     await page.locator(".notice").filter({ hasText: "Paused dash" }).waitFor();
     assert.equal(await page.locator("h1 [data-paused]").isVisible(), true);

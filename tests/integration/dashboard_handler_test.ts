@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
-import { Repid, Worker } from "../../mod.ts";
+import { hours, Repid, Worker } from "../../mod.ts";
 import { dashboard, nodeListener } from "../../src/dashboard/mod.ts";
 import { DashboardClient, formsOf } from "../support/dashboard_client.ts";
 
@@ -356,5 +356,36 @@ describe("dashboard()", () => {
     const notice = new URL(response.headers.get("location") ?? "", "http://x").searchParams
       .get("notice");
     assert.equal(notice, "Requeued 1 failed job of default.");
+  });
+
+  it("shows a schedule's rule, next run and last result, and cancels it from its form", async () => {
+    const client = new DashboardClient(dashboard({ producer }));
+    const schedule = await producer.enqueueJob("echo", {
+      jobId: "digest",
+      deferBy: hours(2),
+      args: ["weekly digest"],
+    });
+    const first = await schedule.nextJob();
+    assert.ok(first);
+    // Its occurrence runs now, from the occurrence's page; the next one is made.
+    const runNow = formsOf(await client.page(`/queues/default/jobs/${first.id}`))
+      .find((f) => f.label === "Run now");
+    assert.ok(runNow, "a Run now form");
+    assert.equal((await client.post(runNow.action, runNow.fields)).status, 303);
+    assert.equal((await first.result).status, "done");
+    const row = (page: string) =>
+      /<tr\s+data-schedule="digest">[\s\S]*?<\/tr>/.exec(page)?.[0] ?? "";
+    const page = await client.page("/schedules");
+    const digest = row(page);
+    assert.match(digest, /<td>every 2 h 0 min<\/td>/);
+    assert.match(digest, /title="[^"]+ UTC">in (1 h 59|2 h 0) min</, "the next run");
+    assert.match(digest, /state-done[\s\S]*&quot;echoed&quot;:&quot;weekly digest&quot;/);
+    const cancel = formsOf(digest).find((f) => f.label === "Cancel");
+    assert.ok(cancel, "a Cancel form");
+    assert.equal(cancel.action, "/schedules/default/digest/cancel");
+    const response = await client.post(cancel.action, cancel.fields);
+    assert.equal(response.status, 303);
+    assert.equal(await schedule.info(), null);
+    assert.equal(row(await client.page("/schedules")), "");
   });
 });

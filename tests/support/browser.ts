@@ -11,6 +11,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { type DashboardHandler, nodeListener } from "../../src/dashboard/mod.ts";
 
 /** The Chromium that `.ci/run` installs (`apt-get install -y chromium`). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -49,6 +50,38 @@ export async function serve(listener: RequestListener): Promise<TestServer> {
       server.closeAllConnections();
       server.close();
       await once(server, "close");
+    },
+  };
+}
+
+/** A dashboard served on a free port of 127.0.0.1, and Chromium to look at it. */
+export interface DashboardInBrowser {
+  /** The headless Chromium. */
+  browser: Browser;
+  /** `http://127.0.0.1:<port>`, the dashboard's root. */
+  origin: string;
+  /** Closes Chromium, the server and the handler (and so a producer the handler opened). */
+  close(): Promise<void>;
+}
+
+/** Serves `handler` over `node:http` (through `nodeListener`) and starts Chromium. */
+export async function openDashboard(handler: DashboardHandler): Promise<DashboardInBrowser> {
+  const app = await serve(nodeListener(handler));
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (error) {
+    await app.close();
+    await handler.close();
+    throw error;
+  }
+  return {
+    browser,
+    origin: app.origin,
+    async close() {
+      await browser.close();
+      await app.close();
+      await handler.close();
     },
   };
 }
