@@ -187,11 +187,24 @@ export class FetchLoops {
     return queue;
   }
 
-  /** `queue` may have work: the lanes take it in turn. */
-  #markReady(queue: string): void {
-    if (this.#signal.aborted || this.#ready.has(queue)) return;
+  /**
+   * `queue` may have work: the lanes take it in turn. `more`: it gave a full
+   * batch, so every idle lane may help; else (a drained queue's wait ended: it
+   * may hold a single job) one idle lane is woken, so that one wake-up costs
+   * one fetch, not one per lane.
+   */
+  #markReady(queue: string, more = false): void {
+    if (this.#signal.aborted) return;
+    // (a full batch wakes the idle lanes even when the queue is in turn already: the lane
+    // that took it may have no free slot left for the rest)
+    if (more) {
+      this.#ready.add(queue);
+      this.#readyWake.wakeAll();
+      return;
+    }
+    if (this.#ready.has(queue)) return;
     this.#ready.add(queue);
-    this.#readyWake.wakeAll();
+    this.#readyWake.wakeOne();
   }
 
   async #fetchLoop(lane: Lane): Promise<void> {
@@ -253,7 +266,7 @@ export class FetchLoops {
         for (const job of jobs) this.#start(job, lane);
         // A full batch: there may be more (the queue stays in turn). Fewer:
         // drained; it is waited on until it may have work again.
-        if (want > 0 && jobs.length === want) this.#markReady(queue);
+        if (want > 0 && jobs.length === want) this.#markReady(queue, true);
         else if (jobs.length < want) {
           this.#drained(queue, wakeInMs, jobs.length > 0, wakesBefore);
         }

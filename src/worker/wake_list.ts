@@ -7,8 +7,9 @@
  */
 
 /**
- * A list of waits that {@linkcode WakeList.wakeAll} ends at once; each wait
- * also ends when its signal aborts.
+ * A list of waits that {@linkcode WakeList.wakeAll} ends at once (or
+ * {@linkcode WakeList.wakeOne} one at a time); each wait also ends when its
+ * signal aborts.
  *
  * @example
  * ```ts
@@ -34,6 +35,16 @@ export class WakeList {
       this.#waiting.push(done);
       signal.addEventListener("abort", done, { once: true });
     });
+  }
+
+  /**
+   * Ends the oldest wait (one waiter takes the event: a queue that may have
+   * one job wakes one fetch loop, not all). Returns whether one was waiting.
+   */
+  wakeOne(): boolean {
+    const wake = this.#waiting.shift();
+    wake?.();
+    return wake !== undefined;
   }
 
   /** Ends every wait made so far. */

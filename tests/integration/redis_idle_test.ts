@@ -83,6 +83,46 @@ test("Worker: an idle worker wakes when a job is enqueued, not when its idle wai
   });
 });
 
+test("Worker: a job enqueued on a drained queue wakes one fetch, not one per fetch loop", async () => {
+  await withRecordedServer(6397, async (server, recorder) => {
+    // concurrency 50: two fetch loops (lanes) share the queue
+    const worker = new Worker(server.url, { concurrency: 50, logger: "silent" });
+    worker.actor(function wake_probe(n: number): number {
+      return n;
+    });
+    const producer = new Repid(server.url);
+    try {
+      void worker.runForever({ handleSignals: false });
+      await blocked(recorder);
+      for (let i = 0; i < 3; i++) {
+        const mark = recorder.mark();
+        const job = await producer.enqueueJob("wake_probe", { args: [i] });
+        assert.equal((await job.waitResult({ timeoutMs: 30_000 })).value, i);
+        // the worker blocks again once the queue is drained: its fetches are all sent
+        await waitFor(
+          "the worker to block again",
+          () => recorder.since(mark).some((c) => c.name === "blpop"),
+        );
+        await recorder.flush();
+        const fetches = recorder.since(mark).filter((c) =>
+          (c.name === "evalsha" && c.args[0] === FETCH_SHA) ||
+          (c.name === "eval" && c.args[0] === FETCH_LUA)
+        );
+        assert.equal(
+          fetches.length,
+          1,
+          `job ${i}: ${fetches.length} fetches for one job: ${
+            JSON.stringify(countByName(recorder.since(mark)))
+          }`,
+        );
+      }
+    } finally {
+      await worker.stop({ graceMs: 0 });
+      await producer.close();
+    }
+  });
+});
+
 test("Worker: with free slots a worker leases several jobs per fetch round trip", async () => {
   await withRecordedServer(6392, async (server, recorder) => {
     const producer = new Repid(server.url);

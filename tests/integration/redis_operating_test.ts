@@ -10,13 +10,27 @@ import process from "node:process";
 import { Redis } from "ioredis";
 import { Repid } from "../../mod.ts";
 import { RedisBackend } from "../../src/backend/redis/redis_backend.ts";
-import type { Completion, NewJob } from "../../src/core/job.ts";
+import type { Completion, LeasedJob, NewJob } from "../../src/core/job.ts";
 import { BULK_BATCH, INDEX_ENTRY_IDS } from "../../src/core/store_limits.ts";
 import { spawnScript } from "../support/child_script.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
 import { RedisServer } from "../support/redis_server.ts";
 import { waitFor } from "../support/wait.ts";
 import { fileURLToPath } from "node:url";
+
+/** The completion of a leased job that returned 1 at its first attempt, kept an hour. */
+function doneNow(job: LeasedJob): Completion {
+  return {
+    id: job.id,
+    token: job.token,
+    status: "done",
+    valueJson: "1",
+    error: null,
+    errors: [],
+    attempts: 1,
+    ttlMs: 3_600_000,
+  };
+}
 
 // a URL relative to this module, which the npm test build rewrites to its .js
 const OPS_WORKER = fileURLToPath(new URL("./fixtures/ops_worker.ts", import.meta.url));
@@ -90,17 +104,7 @@ test("`q.purge()` removes 100,000 done jobs in batches of at most 500", async ()
       }));
       await backend.enqueue(jobs);
       const { jobs: leased } = await backend.fetch("bulk", 1_000, 60_000, "w-1");
-      const completions: Completion[] = leased.map((j) => ({
-        id: j.id,
-        token: j.token,
-        status: "done",
-        valueJson: "1",
-        error: null,
-        errors: [],
-        attempts: 1,
-        ttlMs: 3_600_000,
-      }));
-      await backend.complete("bulk", completions);
+      await backend.complete("bulk", leased.map(doneNow));
     }
     const q = producer.queue("bulk");
     const HINT = "repid:{bulk}:lease-hint";
@@ -164,19 +168,7 @@ test("finished jobs acked in one call share index entries: pages, counts, requeu
     await on.enqueue(jobs);
     const { jobs: leased } = await on.fetch(queue, n, 60_000, "w-1");
     assert.equal(leased.length, n);
-    await on.complete(
-      queue,
-      leased.map((j): Completion => ({
-        id: j.id,
-        token: j.token,
-        status: "done",
-        valueJson: "1",
-        error: null,
-        errors: [],
-        attempts: 1,
-        ttlMs: 3_600_000,
-      })),
-    );
+    await on.complete(queue, leased.map(doneNow));
   };
   try {
     // 250 jobs in one call: more than one entry holds (INDEX_ENTRY_IDS)

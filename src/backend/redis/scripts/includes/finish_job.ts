@@ -27,8 +27,8 @@
  * are deleted with their records. It also adds the jobs the call finished,
  * per status, to the throughput HASH of the minute
  * (`<states>throughput:<now / 60000>`, field = status; one HINCRBY per
- * status per call), which expires THROUGHPUT_KEEP_MS after its last count
- * (`q.throughput()`).
+ * status per call), which expires THROUGHPUT_KEEP_MS after the first count
+ * of a status in that minute (`q.throughput()`).
  *
  * `unfinish_job(states, key, id, status)`: takes `id` (record `key`) out of
  * the index of `status` (the job is requeued, removed or replaced); does
@@ -161,11 +161,14 @@ local function trim_finished(states, now)
     local tp = states .. ${
   luaString(THROUGHPUT_KEY_PART)
 } .. math.floor(now / ${THROUGHPUT_MINUTE_MS})
+    local first = false
     for status, n in pairs(finished_counts) do
-      redis.call('HINCRBY', tp, status, n)
+      if redis.call('HINCRBY', tp, status, n) == n then first = true end
       count_finished(states, status, n)
     end
-    redis.call('PEXPIRE', tp, ${THROUGHPUT_KEEP_MS})
+    -- set at a status's first count of the minute: the minute's key outlives its last count
+    -- by THROUGHPUT_KEEP_MS less at most a minute
+    if first then redis.call('PEXPIRE', tp, ${THROUGHPUT_KEEP_MS}) end
     finished_counts = {}
   end
   for status, adds in pairs(finished_adds) do
