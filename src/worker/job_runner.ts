@@ -29,7 +29,14 @@ import { advanceOccurrence } from "../backend/schedule_advance.ts";
 import type { Slots } from "./slots.ts";
 import type { StoreWriter } from "./store_writer.ts";
 import type { ResolvedWorkerOptions } from "./worker_options.ts";
-import { jobEventFields, type WorkerEventMap, type WorkerEvents } from "./worker_events.ts";
+import {
+  doneEvent,
+  jobEventFields,
+  jobWaitMs,
+  type WorkerEventMap,
+  type WorkerEvents,
+} from "./worker_events.ts";
+import type { JobMeter } from "./worker_metrics.ts";
 
 /** What a {@linkcode JobRunner} works with; the worker makes it when it starts running. */
 export interface JobRunnerContext {
@@ -46,6 +53,8 @@ export interface JobRunnerContext {
   writer: StoreWriter;
   /** Where the worker's events go. */
   events: WorkerEvents;
+  /** The worker's metrics, told of each attempt (absent: `metrics: false`). */
+  meter?: JobMeter;
 }
 
 /** Runs the jobs a worker leased. */
@@ -60,6 +69,7 @@ export class JobRunner {
   readonly #writer: StoreWriter;
   readonly #unknownActors: UnknownActorWarnings;
   readonly #events: WorkerEvents;
+  readonly #meter: JobMeter | undefined;
 
   /** @param context What the runner works with. */
   constructor(context: JobRunnerContext) {
@@ -73,6 +83,7 @@ export class JobRunner {
     this.#writer = context.writer;
     this.#unknownActors = new UnknownActorWarnings(context.log);
     this.#events = context.events;
+    this.#meter = context.meter;
   }
 
   /** Runs a fetched job, which holds one slot (of the worker and of its lane) reserved by the fetch loop. */
@@ -165,11 +176,16 @@ export class JobRunner {
     const errors: JobError[] = [...job.errors];
     let attempts = job.attempts;
     this.#log.info("job started", { id: job.id, actor: actor.name, queue: job.queue });
+    const meter = this.#meter;
+    const queue = meter ? logicalQueue(job.queue) : job.queue;
     while (true) {
       if (!r.writable) return; // cancelled, lease lost or handed back before this attempt
       attempts++;
-      const fields = jobEventFields(job, attempts);
-      this.#events.emit("started", { ...fields, retry: attempts > job.attempts + 1 });
+      const retry = attempts > job.attempts + 1;
+      // the events' fields are made only when a listener waits for an event of the attempt
+      const fields = () => jobEventFields(job, attempts);
+      if (!retry) meter?.jobStarted(queue, job.actor, jobWaitMs(job));
+      if (this.#events.has("started")) this.#events.emit("started", { ...fields(), retry });
       const began = performance.now();
       const outcome = await this.#traced(
         r,
@@ -180,30 +196,40 @@ export class JobRunner {
       const durationMs = performance.now() - began;
       if (!r.writable) return; // lease lost or handed back: another worker owns the job now
       if (outcome.ok) {
-        await this.#finish(r, {
-          id: job.id,
-          token: job.token,
-          status: "done",
-          valueJson: outcome.json,
-          error: null,
-          errors,
-          attempts,
-          ttlMs,
-        }, () => ({ ...fields, value: outcome.value, durationMs }));
+        await this.#finish(
+          r,
+          {
+            id: job.id,
+            token: job.token,
+            status: "done",
+            valueJson: outcome.json,
+            error: null,
+            errors,
+            attempts,
+            ttlMs,
+          },
+          () => doneEvent(job, attempts, outcome.value, durationMs),
+          durationMs,
+        );
         return;
       }
       errors.push(outcome.error);
       if (attempts >= maxAttempts) {
-        await this.#finish(r, {
-          id: job.id,
-          token: job.token,
-          status: "failed",
-          valueJson: "null",
-          error: outcome.error,
-          errors,
-          attempts,
-          ttlMs,
-        }, () => ({ ...fields, error: outcome.error, durationMs }));
+        await this.#finish(
+          r,
+          {
+            id: job.id,
+            token: job.token,
+            status: "failed",
+            valueJson: "null",
+            error: outcome.error,
+            errors,
+            attempts,
+            ttlMs,
+          },
+          () => ({ ...fields(), error: outcome.error, durationMs }),
+          durationMs,
+        );
         return;
       }
       const wait = backoffDelay(opts.backoff, attempts);
@@ -239,12 +265,15 @@ export class JobRunner {
         },
       );
       // Announced (and counted by the metrics) like any retry, whether it waits here or in the store.
-      this.#events.emit("retrying", {
-        ...fields,
-        error: outcome.error,
-        durationMs,
-        retryInMs: wait,
-      });
+      meter?.jobEnded("retried", queue, job.actor, durationMs);
+      if (this.#events.has("retrying")) {
+        this.#events.emit("retrying", {
+          ...fields(),
+          error: outcome.error,
+          durationMs,
+          retryInMs: wait,
+        });
+      }
       if (inStore) return;
       await sleep(wait, r.controller.signal);
       if (!r.writable) return;
@@ -412,6 +441,7 @@ export class JobRunner {
     r: RunningJob,
     completion: Completion,
     detail: () => WorkerEventMap["done"] | WorkerEventMap["failed"],
+    durationMs: number,
   ): Promise<void> {
     const { job } = r;
     // Its latest progress lands before its result.
@@ -432,6 +462,8 @@ export class JobRunner {
       return;
     }
     if (ok === undefined) return;
+    // the metrics count it before any listener hears of it
+    this.#meter?.jobEnded(completion.status, logicalQueue(job.queue), job.actor, durationMs);
     const fields = {
       id: job.id,
       actor: job.actor,

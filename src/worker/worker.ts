@@ -538,6 +538,7 @@ export class Worker {
       leases: this.#leases,
       writer: this.#writer,
       events: this.#events,
+      meter: this.#metrics,
     });
     this.#leases.start();
     this.#metrics?.prime(this.queues);

@@ -181,6 +181,28 @@ export class WorkerEvents {
   }
 }
 
+/** How long `job` waited from when it was due (or enqueued) to its start, in ms. */
+export function jobWaitMs(job: LeasedJob): number {
+  return Math.max(0, job.startedAt - Math.max(job.enqueuedAt, job.dueAt));
+}
+
+/**
+ * The `done` event of `job`'s attempt `attempt`: the fields of
+ * {@linkcode jobEventFields} with two more set on the same object (the hot
+ * path spreads no object into another).
+ */
+export function doneEvent(
+  job: LeasedJob,
+  attempt: number,
+  value: unknown,
+  durationMs: number,
+): WorkerEventMap["done"] {
+  const event = jobEventFields(job, attempt) as WorkerEventMap["done"];
+  event.value = value;
+  event.durationMs = durationMs;
+  return event;
+}
+
 /** The fields of every event about `job`, for its attempt `attempt`. */
 export function jobEventFields(job: LeasedJob, attempt: number): JobEventFields {
   return {
@@ -191,6 +213,6 @@ export function jobEventFields(job: LeasedJob, attempt: number): JobEventFields 
     deliveries: job.deliveries,
     enqueuedAt: job.enqueuedAt,
     startedAt: job.startedAt,
-    waitMs: Math.max(0, job.startedAt - Math.max(job.enqueuedAt, job.dueAt)),
+    waitMs: jobWaitMs(job),
   };
 }

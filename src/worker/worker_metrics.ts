@@ -55,16 +55,36 @@ export interface WorkerMetricsSource {
   queueFigures?(queue: string): Promise<{ counts: QueueCounts; oldestWaitingMs: number }>;
 }
 
+/**
+ * What the job runner tells the metrics of each attempt, directly (not
+ * through the worker's events: no event object is made for a job unless a
+ * listener waits for it).
+ */
+export interface JobMeter {
+  /** A job's first attempt of a delivery started, `waitMs` after it was due. */
+  jobStarted(queue: string, actor: string, waitMs: number): void;
+  /** An attempt ended so, after `durationMs`, and its outcome was stored. */
+  jobEnded(
+    outcome: "done" | "failed" | "retried",
+    queue: string,
+    actor: string,
+    durationMs: number,
+  ): void;
+}
+
 /** The metrics of one worker; see the README's "Observing" for the list. */
-export class WorkerMetrics {
+export class WorkerMetrics implements JobMeter {
   readonly #registry = new MetricRegistry();
   readonly #prime: (queues: readonly string[]) => void;
   readonly #source: WorkerMetricsSource;
+  readonly #series: (queue: string, actor: string) => ActorSeries;
   /** The queue-wide figures of the last scrape, per queue. */
   #figures = new Map<string, { counts: QueueCounts; oldestWaitingMs: number }>();
 
   /**
-   * @param events The worker's events, which feed the counters and histograms.
+   * @param events The worker's events, which feed the counters of the rarer outcomes (dead,
+   * cancelled, lease lost, store errors); the job runner reports each attempt directly
+   * ({@linkcode JobMeter}).
    * @param source What the gauges read.
    */
   constructor(events: WorkerEvents, source: WorkerMetricsSource) {
@@ -149,30 +169,30 @@ export class WorkerMetrics {
       }
       return s;
     };
-    events.on("started", (e) => {
-      if (!e.retry) series(e.queue, e.actor).wait.observe(e.waitMs / 1000);
-    });
-    events.on("done", (e) => {
-      const s = series(e.queue, e.actor);
-      s.done.inc();
-      s.duration.observe(e.durationMs / 1000);
-    });
-    events.on("failed", (e) => {
-      const s = series(e.queue, e.actor);
-      s.failed.inc();
-      s.duration.observe(e.durationMs / 1000);
-    });
-    events.on("retrying", (e) => {
-      const s = series(e.queue, e.actor);
-      s.retried.inc();
-      s.duration.observe(e.durationMs / 1000);
-    });
+    this.#series = series;
     events.on("dead", (e) => series(e.queue, e.actor).dead.inc());
     events.on("cancelled", (e) => series(e.queue, e.actor).cancelled.inc());
     events.on("leaseLost", (e) => leaseLost.inc({ queue: e.queue }));
     events.on("error", (e) => {
       if (e.kind === "store") storeErrors.inc();
     });
+  }
+
+  /** Counts the wait of a job that started (its first attempt of a delivery). */
+  jobStarted(queue: string, actor: string, waitMs: number): void {
+    this.#series(queue, actor).wait.observe(waitMs / 1000);
+  }
+
+  /** Counts an attempt that ended (done, failed or to be retried) and its duration. */
+  jobEnded(
+    outcome: "done" | "failed" | "retried",
+    queue: string,
+    actor: string,
+    durationMs: number,
+  ): void {
+    const s = this.#series(queue, actor);
+    s[outcome].inc();
+    s.duration.observe(durationMs / 1000);
   }
 
   /** Shows the counters of `queues` at 0 until they count something (as Prometheus asks). */
