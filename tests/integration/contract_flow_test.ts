@@ -11,21 +11,7 @@ import { defineActor, type JobContext, type JobResult } from "../../mod.ts";
 import { REASON } from "../../src/core/store_errors.ts";
 import { backends, type Harness } from "../support/harness.ts";
 import { latch, waitFor } from "../support/wait.ts";
-
-/** The largest number of intervals [start, end) of `runs` that overlap at one time. */
-function maxOverlap(runs: { start: number; end: number }[]): number {
-  const edges = runs.flatMap((r) => [
-    { t: r.start, d: 1 },
-    { t: r.end, d: -1 },
-  ]).sort((a, b) => a.t - b.t || a.d - b.d);
-  let now = 0;
-  let max = 0;
-  for (const e of edges) {
-    now += e.d;
-    max = Math.max(max, now);
-  }
-  return max;
-}
+import { maxOverlap } from "../support/overlap.ts";
 
 for (const backend of backends) {
   describe(`[${backend.name}] flow control`, () => {

@@ -17,6 +17,7 @@ import { type ChildScript, spawnScript } from "../support/child_script.ts";
 import { countByName } from "../support/command_recorder.ts";
 import { withRecordedServer } from "../support/recorded_server.ts";
 import { cleanup, REDIS_URL, testPrefix } from "../support/redis.ts";
+import { maxOverlap } from "../support/overlap.ts";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/group_worker.ts", import.meta.url));
 
@@ -36,18 +37,6 @@ function runsByGroup(children: ChildScript[]): Map<string, { start: number; end:
     }
   }
   return out;
-}
-
-/** The largest number of the intervals that overlap at one time (an end before a start at a tie). */
-function maxOverlap(runs: { start: number; end: number }[]): number {
-  const edges = runs.flatMap((r) => [
-    { t: r.start, d: 1 },
-    { t: r.end, d: -1 },
-  ]).sort((a, b) => a.t - b.t || a.d - b.d);
-  let now = 0;
-  let max = 0;
-  for (const e of edges) max = Math.max(max, now += e.d);
-  return max;
 }
 
 /** Asserts that jobs started in two or more of `children`. */
