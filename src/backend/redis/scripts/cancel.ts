@@ -44,7 +44,7 @@ redis.call('ZREM', KEYS[4] .. 'expiring', id)
 local now = now_ms()
 redis.call('HSET', key, 'status', 'cancelled', 'error', ARGV[2], 'finished', now,
   'ixs', now + tonumber(ARGV[3]))
-finish_job(KEYS[4], key, id, 'cancelled', now, ARGV[3], ARGV[6], true)
+finish_job(KEYS[4], key, id, 'cancelled', now, ARGV[3], ARGV[6])
 trim_finished(KEYS[4], now)
 announce_finished(ARGV[4], id)
 if status == 'in_progress' and f[2] then redis.call('PUBLISH', ARGV[5], id .. '\\n' .. f[2]) end

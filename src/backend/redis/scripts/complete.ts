@@ -56,7 +56,7 @@ for i = 4, #ARGV, 8 do
       'attempts', ARGV[i + 6], 'finished', now, 'ixs', now + tonumber(ARGV[i + 7]))
     if ARGV[i + 4] ~= '' then redis.call('HSET', key, 'error', ARGV[i + 4]) end
     acked[#acked + 1] = id
-    finish_job(KEYS[3], key, id, ARGV[i + 2], now, ARGV[i + 7], keep[ARGV[i + 2]], true)
+    finish_job(KEYS[3], key, id, ARGV[i + 2], now, ARGV[i + 7], keep[ARGV[i + 2]])
     local bytes = #ARGV[i + 3] + #ARGV[i + 4] + #ARGV[i + 5]
     if bytes <= ${INLINE_RESULT_MAX} then
       msg[#msg + 1] = id .. '\\n' .. (f[3] or '') .. '\\n' .. ARGV[i + 2] .. '\\n' ..

@@ -30,7 +30,7 @@ local function dead_letter(key, states, id, reason, err, ttl, now, channel, keep
   redis.call('HDEL', key, 'token')
   redis.call('HSET', key, 'status', 'dead', 'reason', reason, 'error', err, 'finished', now,
     'ixs', now + tonumber(ttl))
-  finish_job(states, key, id, 'dead', now, ttl, keep, true)
+  finish_job(states, key, id, 'dead', now, ttl, keep)
   if channel then announce_finished(channel, id) end
 end
 `;

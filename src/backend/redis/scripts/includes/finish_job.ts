@@ -11,12 +11,12 @@
  * entries not yet trimmed, so it is exact. A finished job's record keeps
  * its entry's score in its field `ixs`.
  *
- * `finish_job(states, key, id, status, now, ttl, keep, noted)`: the job hash
- * `key` of job `id`, whose fields the caller has written (status `done`,
- * `failed`, `dead` or `cancelled`), is kept for `ttl` ms and will be listed
- * in the index of its status, scored `now + ttl`; `keep` is the retention
- * of that status (0: no limit), applied by `trim_finished`; `noted`: the
- * caller wrote `ixs` (= now + ttl) itself, with its other fields.
+ * `finish_job(states, key, id, status, now, ttl, keep)`: the job hash `key`
+ * of job `id`, whose fields the caller has written (status `done`, `failed`,
+ * `dead` or `cancelled`, and `ixs` = now + ttl, in the same HSET), is kept
+ * for `ttl` ms and will be listed in the index of its status, scored
+ * `now + ttl`; `keep` is the retention of that status (0: no limit),
+ * applied by `trim_finished`.
  *
  * `trim_finished(states, now)`: once per script call, after its last
  * `finish_job` (nothing may read an index between the two): writes the
@@ -137,11 +137,10 @@ local function take_finished(states, status, max)
   if #out > 0 then count_finished(states, status, -#out) end
   return out
 end
-local function finish_job(states, key, id, status, now, ttl, keep, noted)
+local function finish_job(states, key, id, status, now, ttl, keep)
   ttl = tonumber(ttl)
   local at = now + ttl
   redis.call('PEXPIRE', key, ttl)
-  if not noted then redis.call('HSET', key, 'ixs', at) end
   local adds = finished_adds[status]
   if not adds then
     adds = {}
