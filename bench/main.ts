@@ -384,6 +384,8 @@ async function measure(
           await server.stop();
         }
       }
+      case "round-trip":
+        return await runChild(lib, { ...base, mode: "round-trip", n: o.n, warmup: o.warmup }, t);
     }
   } finally {
     await cleanup(url, prefix);
@@ -416,6 +418,8 @@ function scenarioMeta(o: Options, scenario: Scenario): Record<string, unknown> {
       return { bigGroup: FAIR_BIG, singleGroups: FAIR_SINGLES, concurrency: 50 };
     case "latency":
       return { n: o.latencyN, warmup: o.warmup, workerConcurrency: 50 };
+    case "round-trip":
+      return { n: o.n, warmup: o.warmup, command: "PING" };
   }
 }
 
@@ -498,7 +502,8 @@ async function main(): Promise<number> {
   if (repids.length && (ids.includes("bullmq") || ids.includes("bee-queue"))) {
     console.log("");
     console.log(
-      "Goals of issue 19 (ratios of medians within this run, Repid / peer):",
+      "Goals of issue 19 (ratios of medians within this run, Repid / peer; a ceiling is the " +
+        "ratio a job costing one PING round trip of Repid's client would reach):",
     );
     console.log("");
     console.log(

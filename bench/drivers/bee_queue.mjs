@@ -49,6 +49,16 @@ export function open({ url, prefix, queue }) {
         close: () => q.close(),
       };
     },
+    // The round trip of Bee-Queue's own Redis client (node_redis 3), for the bench's floor.
+    async client() {
+      const q = new Queue(queue, { prefix, redis: redis(url), isWorker: false, getEvents: false });
+      await q.ready();
+      return {
+        ping: () =>
+          new Promise((resolve, reject) => q.client.ping((e, r) => e ? reject(e) : resolve(r))),
+        close: () => q.close(),
+      };
+    },
     async worker({ concurrency, onDone }) {
       const q = new Queue(queue, {
         prefix,

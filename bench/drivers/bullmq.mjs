@@ -40,6 +40,12 @@ export function open({ url, prefix, queue }) {
         },
       };
     },
+    // The round trip of BullMQ's own Redis client (ioredis), for the bench's floor.
+    async client() {
+      const q = new Queue(queue, { connection: connection(url), prefix });
+      const redis = await q.backend.client; // BullMQ 6.7: the raw client lives on the backend
+      return { ping: () => redis.ping(), close: () => q.close() };
+    },
     async worker({ concurrency, onDone }) {
       const worker = new Worker(queue, async () => {}, {
         connection: connection(url),

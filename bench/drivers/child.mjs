@@ -7,8 +7,10 @@
 // from its first stdin line on), latency (a producer enqueues `n` jobs one
 // after the other and awaits each result), and for the cost curves: memory
 // (Redis bytes per queued, then per finished job) and idle (commands per
-// second of a worker on empty queues). `queues` spreads the jobs over that
-// many queues, `payloadBytes` adds a string argument of that size. Flow
+// second of a worker on empty queues), and round-trip (`n` PINGs one after
+// the other on the library's own Redis client: the floor of an awaited
+// call). `queues` spreads the jobs over that many queues, `payloadBytes`
+// adds a string argument of that size. Flow
 // control (Repid): `flow` is "priority" (priorities -10..10), "groups" (job i
 // in group g<i % groups>) or "fairness" (jobs below `bigGroup` in one group,
 // each later one in a group of its own); `groupConcurrency` is the worker's
@@ -328,6 +330,26 @@ async function main() {
           redisCmdsPerJob: redis.totalCalls / n,
           redisCpuUsPerJob: redis.cpuUs / n,
           redisCalls: redis.calls,
+        });
+        break;
+      }
+      case "round-trip": {
+        // The floor of an awaited call: `n` PINGs one after the other on the
+        // library's own Redis client (what any one-by-one call pays at least).
+        const c = await lib.client();
+        for (let i = 0; i < cfg.warmup; i++) await c.ping();
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        for (let i = 0; i < n; i++) await c.ping();
+        const ms = performance.now() - t0;
+        const cpu = cpuUs(cpu0);
+        await c.close();
+        print({
+          ...base,
+          ms,
+          roundTripUs: (ms * 1000) / n,
+          roundTripsPerSec: (n / ms) * 1000,
+          clientCpuUsPerRoundTrip: cpu / n,
         });
         break;
       }

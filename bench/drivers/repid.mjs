@@ -70,6 +70,12 @@ export async function open({ url, prefix, queue }) {
         close: () => producer.close(),
       };
     },
+    // The round trip of Repid's own Redis client (ioredis), for the bench's floor.
+    async client() {
+      const { Redis } = await import("ioredis");
+      const redis = new Redis(url);
+      return { ping: () => redis.ping(), close: () => redis.quit() };
+    },
     worker({ concurrency, onDone, onStart, retention, groupConcurrency, observe = false, queues }) {
       const logger = {
         debug() {},
