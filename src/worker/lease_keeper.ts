@@ -18,8 +18,16 @@ export class LeaseKeeper {
   readonly #log: Logger;
   readonly #leaseMs: number;
   readonly #events: WorkerEvents;
-  /** The jobs leased here, by {@linkcode runKey} (ids are unique per queue only). */
-  readonly #running = new Map<string, RunningJob>();
+  /**
+   * The jobs leased here, by {@linkcode runKey} (ids are unique per queue
+   * only). A null-prototype object (V8 keeps it a dictionary), not a Map: a
+   * Map that gains and loses an entry per job rehashes every few jobs, and
+   * each old table keeps its entries and a link to the next table, so from a
+   * table in old space V8's scavenges kept the whole chain (and the jobs in
+   * it) until the next full GC.
+   */
+  readonly #running: Record<string, RunningJob> = Object.create(null);
+  #count = 0;
   #renewTimer: ReturnType<typeof setInterval> | undefined;
   #renewing = false;
 
@@ -38,12 +46,12 @@ export class LeaseKeeper {
 
   /** How many jobs are leased here now. */
   get size(): number {
-    return this.#running.size;
+    return this.#count;
   }
 
   /** The jobs leased here now. */
   running(): RunningJob[] {
-    return [...this.#running.values()];
+    return Object.values(this.#running);
   }
 
   /** Starts keeping the lease of `running`, until {@linkcode LeaseKeeper.remove}. */
@@ -51,16 +59,19 @@ export class LeaseKeeper {
     const { job } = running;
     // Leased again while an earlier run here still goes on: that run's lease expired.
     const key = runKey(job.queue, job.id);
-    const stale = this.#running.get(key);
+    const stale = this.#running[key];
     if (stale?.writable) this.leaseLost(stale);
-    this.#running.set(key, running);
+    if (stale === undefined) this.#count++;
+    this.#running[key] = running;
   }
 
   /** Stops keeping the lease of `running` (its run has ended). */
   remove(running: RunningJob): void {
     const { job } = running;
     const key = runKey(job.queue, job.id);
-    if (this.#running.get(key) === running) this.#running.delete(key);
+    if (this.#running[key] !== running) return;
+    delete this.#running[key];
+    this.#count--;
   }
 
   /** Renews the leases every third of `leaseMs`, until {@linkcode LeaseKeeper.stop}. */
@@ -94,7 +105,7 @@ export class LeaseKeeper {
    * ignored.
    */
   cancelled(queue: string, id: string, token: string): void {
-    const r = this.#running.get(runKey(queue, id));
+    const r = this.#running[runKey(queue, id)];
     if (!r || r.job.token !== token || r.cancelled) return;
     r.cancelled = true;
     this.#events.emit("cancelled", jobEventFields(r.job, r.job.attempts + 1));
@@ -123,7 +134,7 @@ export class LeaseKeeper {
   }
 
   async #renewAll(): Promise<void> {
-    const live = [...this.#running.values()].filter((r) => r.writable);
+    const live = Object.values(this.#running).filter((r) => r.writable);
     if (live.length === 0) return;
     for (const [queue, jobs] of groupByQueue(live.map((r) => r.job))) {
       try {
@@ -136,7 +147,7 @@ export class LeaseKeeper {
         // A cancel message that was missed: the renewal tells.
         for (const id of cancelled) this.cancelled(queue, id, sent.get(id)!.token);
         for (const id of lost) {
-          const r = this.#running.get(runKey(queue, id));
+          const r = this.#running[runKey(queue, id)];
           // A job whose ack is in flight has stopped running; its ack (if
           // already stored) is why the lease is gone, or it will be refused.
           // A run started since (the job leased here again) is not the one asked about.
