@@ -93,6 +93,15 @@ export function hasTraceContext(span: Span): boolean {
   return trace.isSpanContextValid(span.spanContext());
 }
 
+/**
+ * Whether `span` is the no-op span of an API with no SDK and no trace to
+ * continue: not recording and without a valid context (so ending it, or
+ * recording on it, does nothing, and it gives no `traceparent`).
+ */
+export function isNoopSpan(span: Span): boolean {
+  return !span.isRecording() && !trace.isSpanContextValid(span.spanContext());
+}
+
 /** Runs `fn` with `span` as the active span (so that spans the actor starts are its children). */
 export function withSpan<T>(span: Span, fn: () => T): T {
   return span.isRecording() ? context.with(trace.setSpan(context.active(), span), fn) : fn();

@@ -8,7 +8,7 @@
 
 import type { NewJob } from "../core/job.ts";
 import { toJobError } from "../core/job_error.ts";
-import { endSpan, startSendSpan } from "../core/tracing.ts";
+import { endSpan, isNoopSpan, startSendSpan } from "../core/tracing.ts";
 
 /**
  * Runs `write` (the enqueue of `jobs`) inside one PRODUCER span per job,
@@ -21,8 +21,14 @@ import { endSpan, startSendSpan } from "../core/tracing.ts";
  * ```
  */
 export async function traceSends<T>(jobs: NewJob[], write: () => Promise<T>): Promise<T> {
-  const spans = jobs.map((job) => {
-    const { span, traceparent } = startSendSpan(job.queue, job.id, job.actor);
+  const first = startSendSpan(jobs[0].queue, jobs[0].id, jobs[0].actor);
+  // With no SDK registered and no active span to continue, the first span
+  // is a no-op with no trace context, and so would every other job's be
+  // (all are started from the same context and provider): the rest of the
+  // spans, their attributes and their ends are skipped.
+  if (isNoopSpan(first.span)) return await write();
+  const spans = jobs.map((job, i) => {
+    const { span, traceparent } = i === 0 ? first : startSendSpan(job.queue, job.id, job.actor);
     if (traceparent !== undefined) job.options = { ...job.options, traceparent };
     return span;
   });
