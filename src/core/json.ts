@@ -125,9 +125,55 @@ function leafProblem(v: unknown, inObject: boolean, at: () => string): string | 
  * `action` and names the path of the first value JSON cannot hold.
  */
 export function toJson(value: unknown, path: string, action: string): string {
+  // Most arguments are shallow plain JSON: a check of those that allocates
+  // nothing, then the native stringify (its stack is ample for that depth).
+  // Anything else (deeper, or refused, to be described) takes the full walk.
+  if (isShallowJson(value, SHALLOW_DEPTH, false)) return JSON.stringify(value);
   const problem = jsonProblem(value, path);
   if (problem) throw new TypeError(`${action}: ${problem}`);
   return stringifyJson(value);
+}
+
+/** The nesting depth `isShallowJson` checks; deeper values (and cycles) take `jsonProblem`. */
+const SHALLOW_DEPTH = 8;
+
+/**
+ * Whether `v` is plain JSON, as {@linkcode jsonProblem} accepts, nested at
+ * most `depth` arrays or objects deep; `false` also when it is deeper (a
+ * cycle always is), so that `false` only means "walk it in full". A
+ * property's `undefined` is accepted (dropped, as `JSON.stringify` does);
+ * an array's (or a hole) is not.
+ */
+function isShallowJson(v: unknown, depth: number, inObject: boolean): boolean {
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(v);
+    case "undefined":
+      return inObject;
+    case "object":
+      break;
+    default:
+      return false;
+  }
+  if (v === null) return true;
+  if (depth === 0) return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      // a hole reads as undefined, refused in an array like undefined itself
+      if (!isShallowJson(v[i], depth - 1, false)) return false;
+    }
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in v) {
+    if (!Object.hasOwn(v, key)) return false; // only a plain object's own keys, as the walk
+    if (!isShallowJson((v as Record<string, unknown>)[key], depth - 1, true)) return false;
+  }
+  return true;
 }
 
 /**
