@@ -43,6 +43,7 @@ const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.:\-]*$/;
  * with a punctuation mark other than `_`.
  */
 export function assertName(kind: "queue" | "actor", name: unknown, action: string): string {
+  if (validNames.has(name as string)) return name as string;
   if (typeof name !== "string") {
     throw new TypeError(`${action}: ${kind} name must be a string, got ${describe(name)}`);
   }
@@ -60,8 +61,19 @@ export function assertName(kind: "queue" | "actor", name: unknown, action: strin
         `digits, "_", ".", ":" or "-" (starting with a letter, digit or "_")`,
     );
   }
+  if (validNames.size >= MAX_VALID_NAMES) validNames.clear();
+  validNames.add(name);
   return name;
 }
+
+/**
+ * Names that passed `assertName` (the rules are the same for queues and
+ * actors): a process enqueues for few of them, again and again, and a set
+ * lookup costs less than the checks. Cleared when full, so that a process
+ * naming ever new queues keeps it bounded.
+ */
+const validNames = new Set<string>();
+const MAX_VALID_NAMES = 1024;
 
 /**
  * Throws a `TypeError` unless `prefix` is a valid key prefix: a non-empty
