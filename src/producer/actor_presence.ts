@@ -101,7 +101,12 @@ export class ActorPresence {
 
   #warn(workers: WorkerInfo[], items: readonly { queue: string; actor: string }[]): void {
     if (workers.length === 0) return;
-    for (const { queue, actor } of items) {
+    let last: { queue: string; actor: string } | undefined;
+    for (const item of items) {
+      const { queue, actor } = item;
+      // a bulk call's items mostly share one actor and queue: checked once in a row
+      if (last !== undefined && last.queue === queue && last.actor === actor) continue;
+      last = item;
       const key = `${queue}\n${actor}`;
       if (this.#warned.has(key) || servesActor(workers, queue, actor)) continue;
       this.#warned.add(key);

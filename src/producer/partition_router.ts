@@ -115,10 +115,20 @@ export class PartitionRouter {
     keys: (string | undefined)[] | undefined,
     action: string,
   ): NewJob[] | Promise<NewJob[]> {
-    const unknown = jobs.filter((j) => this.#countNow(j.queue) === undefined);
-    if (unknown.length === 0) return this.#place(jobs, keys);
-    const queues = [...new Set(unknown.map((j) => j.queue))];
-    return Promise.all(queues.map((q) => this.#read(q, action))).then(() =>
+    // Each queue is looked up once, not once per job: a run of jobs of one
+    // queue (the common bulk call) costs one lookup.
+    let unknown: Set<string> | undefined;
+    let partitioned = false;
+    let last: string | undefined;
+    for (const job of jobs) {
+      if (job.queue === last) continue;
+      last = job.queue;
+      const n = this.#countNow(last);
+      if (n === undefined) (unknown ??= new Set()).add(last);
+      else if (n !== 1) partitioned = true;
+    }
+    if (!unknown) return partitioned ? this.#place(jobs, keys) : jobs;
+    return Promise.all([...unknown].map((q) => this.#read(q, action))).then(() =>
       this.#place(jobs, keys)
     );
   }
