@@ -122,6 +122,8 @@ describe("the store's rules", () => {
       ...["ZCARD", "ZCOUNT", "(", "+inf", "ZREVRANK", "ZSCORE", "ZREVRANGE", "ZPOPMIN"],
       ...["HGETALL", "PERSIST", "LRANGE", "LREM", "LPOS", "RANK", "zset"],
       ...["requeued", "lost", "malformed:", "SET"],
+      // enqueue_many's reply letters (src/backend/redis/enqueue_calls.ts reads them)
+      ...["q", "d", "Q", "D", "R"],
       // flow control (src/core/flow.ts) and the keys it builds from the queue's base
       ...FLOW_STORE_NAMES,
       ...["ZPOPMIN", "ZSCORE", "ZCARD", "LREM", "HKEYS", "table", "string", "%d"],

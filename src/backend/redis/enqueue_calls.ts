@@ -61,13 +61,17 @@ export async function enqueueJobs(
       queue,
       "enqueue jobs",
       () => ctx.run("enqueue jobs", "repidEnqueueMany", args),
-    )) as (number | JobStatus)[];
+    )) as [number, string?, ...number[]];
+    // { now } when all were created queued, else a letter per job and the
+    // enqueuedAt of each job kept (see the script).
+    const now = Number(res[0]);
+    const codes = res[1];
+    let kept = 2;
     indexes.forEach((i, n) => {
-      out[i] = {
-        created: res[3 * n] === 1,
-        status: res[3 * n + 1] as JobStatus,
-        enqueuedAt: Number(res[3 * n + 2]),
-      };
+      const c = codes === undefined ? "q" : codes[n];
+      out[i] = c === "q" || c === "d"
+        ? { created: true, status: c === "q" ? "queued" : "deferred", enqueuedAt: now }
+        : { created: false, status: KEPT[c], enqueuedAt: Number(res[kept++]) };
     });
   }));
   if (settled.every((s) => s.status === "fulfilled")) return out;
@@ -83,6 +87,9 @@ export async function enqueueJobs(
     errors,
   );
 }
+
+/** The status of a job `enqueue_many` kept, by its letter in the reply. */
+const KEPT: Record<string, JobStatus> = { Q: "queued", D: "deferred", R: "in_progress" };
 
 /** One job: the `enqueue` script. */
 async function enqueueOne(ctx: EnqueueContext, job: NewJob): Promise<EnqueueOutcome> {

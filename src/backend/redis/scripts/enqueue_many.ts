@@ -8,8 +8,11 @@ import { script } from "./common.ts";
  * key prefix (its finished-jobs indexes, see `finish_job`)
  * ARGV: 5 values per job, in order: id, actor, args JSON, due (epoch ms, 0 = now),
  * per-job options JSON ('' = none)
- * Returns { created (1 | 0), status, enqueuedAt, ... }: 3 values per job, in the order
- * given (enqueuedAt: of the job kept, for an unfinished duplicate id).
+ * Returns { now } when every job was created queued (the common case: a short reply costs
+ * less on both sides), else { now, codes, enqueuedAt... }: codes has one letter per job, in
+ * the order given: 'q' created queued, 'd' created deferred (both enqueued at now), or for
+ * an unfinished job kept with the same id its status, 'Q' queued, 'D' deferred, 'R'
+ * in_progress, whose enqueuedAt follows codes, one per kept job in order.
  * As in enqueue, an unfinished job with the same id is left as it is (created = 0),
  * a finished one is replaced (and leaves its index); a custom id given twice in one call is
  * stored once. Queued ids are appended to the ready list in the order given (those of a
@@ -26,9 +29,15 @@ export const enqueueManyScript = script(
 local ready, deferred, signal, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local now = now_ms()
 local base = flow_base(prefix, 'job:')
-local out = {}
 local push = {}
 local created = 0
+-- the codes are kept only from the first job that is not created queued
+local plain, codes, kept = 0, nil, {}
+local KEPT = { queued = 'Q', deferred = 'D', in_progress = 'R' }
+local function code(c)
+  if not codes then codes = { string.rep('q', plain) } end
+  codes[#codes + 1] = c
+end
 local function flush()
   if #push > 0 then
     redis.call('RPUSH', ready, unpack(push))
@@ -40,9 +49,8 @@ for i = 1, #ARGV, 5 do
   local key = prefix .. id
   local st = redis.call('HGET', key, 'status')
   if st == 'queued' or st == 'deferred' or st == 'in_progress' then
-    out[#out + 1] = 0
-    out[#out + 1] = st
-    out[#out + 1] = tonumber(redis.call('HGET', key, 'enq')) or 0
+    code(KEPT[st])
+    kept[#kept + 1] = tonumber(redis.call('HGET', key, 'enq')) or 0
   else
     if st then
       unfinish_job(KEYS[5], key, id, st)
@@ -63,13 +71,20 @@ for i = 1, #ARGV, 5 do
       if #push >= 1000 then flush() end
     end
     created = created + 1
-    out[#out + 1] = 1
-    out[#out + 1] = status
-    out[#out + 1] = now
+    if status == 'deferred' then
+      code('d')
+    elseif codes then
+      code('q')
+    else
+      plain = plain + 1
+    end
   end
 end
 flush()
 if created > 0 then signal_work(signal) end
+if not codes then return { now } end
+local out = { now, table.concat(codes) }
+for _, enq in ipairs(kept) do out[#out + 1] = enq end
 return out
 `,
 );
