@@ -13,6 +13,7 @@ import {
   type Attributes,
   type Context,
   context,
+  ProxyTracerProvider,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -91,6 +92,22 @@ export function startProcessSpan(
  */
 export function hasTraceContext(span: Span): boolean {
   return trace.isSpanContextValid(span.spanContext());
+}
+
+/** The API's own no-op provider: the delegate of its global provider until an SDK is registered. */
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether a span started now would be a no-op without trace context: no SDK
+ * is registered (the global provider still delegates to the API's no-op
+ * one) and no active span is there to continue (the no-op tracer would give
+ * its context). Then send spans can be skipped, as they change nothing.
+ */
+export function spansAreNoop(): boolean {
+  const parent = trace.getSpanContext(context.active());
+  if (parent !== undefined && trace.isSpanContextValid(parent)) return false;
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider && provider.getDelegate() === NOOP_PROVIDER;
 }
 
 /**

@@ -8,7 +8,7 @@
 
 import type { NewJob } from "../core/job.ts";
 import { toJobError } from "../core/job_error.ts";
-import { endSpan, isNoopSpan, startSendSpan } from "../core/tracing.ts";
+import { endSpan, isNoopSpan, spansAreNoop, startSendSpan } from "../core/tracing.ts";
 
 /**
  * Runs `write` (the enqueue of `jobs`) inside one PRODUCER span per job,
@@ -20,7 +20,13 @@ import { endSpan, isNoopSpan, startSendSpan } from "../core/tracing.ts";
  * const outcomes = await traceSends(jobs, () => backend.enqueue(jobs));
  * ```
  */
-export async function traceSends<T>(jobs: NewJob[], write: () => Promise<T>): Promise<T> {
+export function traceSends<T>(jobs: NewJob[], write: () => Promise<T>): Promise<T> {
+  // No SDK and no span to continue (the usual case without OpenTelemetry):
+  // no span would record anything or give a traceparent.
+  return spansAreNoop() ? write() : traceEach(jobs, write);
+}
+
+async function traceEach<T>(jobs: NewJob[], write: () => Promise<T>): Promise<T> {
   const first = startSendSpan(jobs[0].queue, jobs[0].id, jobs[0].actor);
   // With no SDK registered and no active span to continue, the first span
   // is a no-op with no trace context, and so would every other job's be
