@@ -74,15 +74,16 @@ export class ActorPresence {
   }
 
   /**
-   * Checks `items` before they are enqueued: resolves at once unless the
-   * policy is `"refuse"`, which waits for the registry and rejects with an
+   * Checks `items` before they are enqueued: `undefined` (nothing to wait
+   * for, so that an enqueue takes no extra turn) unless the policy is
+   * `"refuse"`, which waits for the registry and rejects with an
    * {@linkcode UnknownActorError} for the first item no worker serves.
    */
-  check(items: readonly { queue: string; actor: string }[]): Promise<void> {
-    if (this.#policy === "ignore" || !this.#backend.listWorkers) return Promise.resolve();
+  check(items: readonly { queue: string; actor: string }[]): Promise<void> | undefined {
+    if (this.#policy === "ignore" || !this.#backend.listWorkers) return undefined;
     if (this.#policy === "warn") {
       this.#workers().then((workers) => this.#warn(workers, items), () => {});
-      return Promise.resolve();
+      return undefined;
     }
     return this.#refuse(items);
   }

@@ -269,11 +269,18 @@ export class Repid<A extends ActorMap = AnyActors> {
     this.#assertOpen("enqueue job");
     const logical = newJob(actor, options);
     const key = partitionKeyOf(options, "Cannot enqueue job");
-    await this.#presence.check([logical]);
+    // Each step is awaited only when it has something to wait for: most
+    // enqueues have none, and take no extra turns before the batcher.
+    const one = [logical];
+    const checking = this.#presence.check(one);
+    if (checking) await checking;
     if (isRecurring(options)) return await registerSchedule(this.#handles, logical, options);
-    await this.#declarePartitions([actor], [logical], "enqueue job");
-    const routed = this.#router.route([logical], [key], "enqueue job");
-    const [job] = Array.isArray(routed) ? routed : await routed;
+    if (typeof actor !== "string") {
+      const declaring = this.#declarePartitions([actor], one, "enqueue job");
+      if (declaring) await declaring;
+    }
+    const routed = this.#router.route(one, key === undefined ? undefined : [key], "enqueue job");
+    const job = (Array.isArray(routed) ? routed : await routed)[0];
     let outcome;
     this.#waiter.watch(job.queue, job.id); // before the enqueue: its notification is not missed
     try {
@@ -564,12 +571,15 @@ export class Repid<A extends ActorMap = AnyActors> {
     if (this.#ownsBackend) await this.#backend.close();
   }
 
-  /** Declares the partition counts that actor definitions give for their jobs' queues. */
-  async #declarePartitions(
+  /**
+   * Declares the partition counts that actor definitions give for their
+   * jobs' queues; `undefined` when there is nothing to wait for.
+   */
+  #declarePartitions(
     actors: readonly (string | ActorDefinition)[],
     jobs: readonly NewJob[],
     action: string,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     let pending: Promise<void>[] | undefined;
     actors.forEach((actor, i) => {
       const n = isActorDefinition(actor) ? actor.options.partitions : undefined;
@@ -577,7 +587,7 @@ export class Repid<A extends ActorMap = AnyActors> {
       const declaring = this.#router.declare(jobs[i].queue, n, action);
       if (declaring) (pending ??= []).push(declaring);
     });
-    if (pending) await Promise.all(pending);
+    return pending && Promise.all(pending).then(() => {});
   }
 
   /** Throws `ProducerClosedError` for `action` once `close()` was called. */
