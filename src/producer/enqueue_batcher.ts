@@ -63,7 +63,8 @@ export class EnqueueBatcher {
         bytes += jobs[end].argsJson.length;
         end++;
       }
-      this.#send(jobs.slice(start, end), waiters.slice(start, end));
+      if (start === 0 && end === jobs.length) this.#send(jobs, waiters); // all in one call
+      else this.#send(jobs.slice(start, end), waiters.slice(start, end));
       start = end;
     }
   }

@@ -164,7 +164,7 @@ export class RedisBackend implements Backend {
     this.#scripts = new ScriptRunner(client, options.pubsub ?? "auto");
     this.#enqueueContext = {
       queueKeys: (queue) => this.keys(queue),
-      run: (action, script, ...args) => this.#run(action, script, ...args),
+      run: (action, script, ...args) => this.#scripts.run(action, script, ...args),
       written: (queue, action, write) => this.#replicas.written(queue, action, write),
     };
     this.#waits = new BlockingWaits(client, (queue) => this.keys(queue).signal);
@@ -265,28 +265,50 @@ export class RedisBackend implements Backend {
    * names once (alongside: a failed registration is tried again at the next
    * enqueue, and never fails the enqueue, whose jobs are stored).
    */
-  async enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
+  enqueue(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
+    // Mostly every queue is registered already: then the enqueue is all.
+    const fresh = this.#unregistered(jobs);
+    if (!fresh) return enqueueJobs(this.#enqueueContext, jobs);
+    return this.#enqueueRegistering(jobs, fresh);
+  }
+
+  async #enqueueRegistering(jobs: NewJob[], fresh: string[]): Promise<EnqueueOutcome[]> {
     // The enqueue's own error comes first. A registration that failed beside a
     // stored enqueue is not the caller's failure: a later enqueue registers again.
     const [out] = await Promise.allSettled([
       enqueueJobs(this.#enqueueContext, jobs),
-      this.#registerQueues(jobs).catch(() => {}),
+      this.#register(fresh).catch(() => {}),
     ]);
     if (out.status === "rejected") throw out.reason;
     return out.value;
   }
 
-  /** Adds the queues of `items` not yet added by this backend to the registry of queue names. */
-  async #registerQueues(items: { queue: string }[]): Promise<void> {
+  /**
+   * The queues of `items` not yet added by this backend to the registry of
+   * queue names, marked as added (`undefined` when there is none).
+   */
+  #unregistered(items: { queue: string }[]): string[] | undefined {
     let fresh: string[] | undefined;
+    let last: string | undefined;
     for (const { queue } of items) {
+      if (queue === last) continue; // a run of one queue's jobs: looked up once
+      last = queue;
       if (!this.#registered.has(queue)) {
         this.#registered.add(queue);
         (fresh ??= []).push(queue);
       }
     }
-    if (!fresh) return;
-    const names = fresh;
+    return fresh;
+  }
+
+  /** Adds the queues of `items` not yet added by this backend to the registry of queue names. */
+  async #registerQueues(items: { queue: string }[]): Promise<void> {
+    const fresh = this.#unregistered(items);
+    if (fresh) await this.#register(fresh);
+  }
+
+  /** Adds `names` (just marked as added) to the registry of queue names. */
+  async #register(names: string[]): Promise<void> {
     try {
       await storeCall(
         "register queues",
