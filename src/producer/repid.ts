@@ -342,8 +342,11 @@ export class Repid<A extends ActorMap = AnyActors> {
       partitionKeyOf(item as EnqueueOptions, `${action}: item ${i}`)
     );
     if (logical.length === 0) return [];
-    await this.#presence.check(logical);
-    await this.#declarePartitions(items.map((item) => item.actor), logical, "enqueue jobs");
+    const checking = this.#presence.check(logical);
+    if (checking) await checking;
+    if (items.some((item) => typeof item.actor !== "string")) {
+      await this.#declarePartitions(items.map((item) => item.actor), logical, "enqueue jobs");
+    }
     const jobs = await this.#router.route(logical, keys, "enqueue jobs");
     let outcomes;
     for (const job of jobs) this.#waiter.watch(job.queue, job.id);
