@@ -18,8 +18,35 @@
  * @module
  */
 
+import { createHash } from "node:crypto";
 import { Command } from "ioredis";
 import type { AnyRedis } from "./connection.ts";
+
+/**
+ * The SHA-1 of the source text of the two ioredis methods this file redoes
+ * (`Command.prototype.initPromise`, and the `toWritable` of a script's
+ * command class), in the ioredis versions it was checked against (5.11.1:
+ * its text on Deno and Node, then as Bun 1.4's transpiler gives it). Another
+ * text (another ioredis) keeps ioredis's own class: what this file redoes
+ * must be what ioredis does.
+ */
+const KNOWN_SOURCES = {
+  initPromise: new Set([
+    "a9f3319789016c93ccf584ea18ea3c1e8f547341",
+    "854cb4fa0c4c18700a52f9b624028b196f3c8bcc",
+  ]),
+  toWritable: new Set([
+    "0dfab21fc5057f0dc1c98851137381506cdb17a1",
+    "589f6ffd2c5a2a421a9e4635e11329b310c2fd0c",
+  ]),
+};
+
+function sourceHash(fn: unknown): string {
+  return createHash("sha1").update(String(fn)).digest("hex");
+}
+
+/** Whether the ioredis methods redone here are those of a version checked against (asked once). */
+let knownIoredis: boolean | undefined;
 
 /** The parts of an ioredis `Command` this file uses (private in its types). */
 interface CommandInternals {
@@ -105,7 +132,8 @@ class LeanCommand extends Base {
  * Gives the script `name` defined on `client` a command class that does what
  * ioredis's does (EVAL the first time on a connection and after NOSCRIPT,
  * EVALSHA otherwise) without old-space closures. A client whose ioredis lacks
- * the parts used keeps its own class.
+ * the parts used, or has other code in the methods redone here (another
+ * version), keeps its own class.
  *
  * @param client The client the script is defined on.
  * @param name The script's command name.
@@ -119,6 +147,10 @@ export function useLeanScriptCommand(client: AnyRedis, name: string): void {
   for (const method of ["initPromise", "_convertValue", "_clearTimers", "stringifyArguments"]) {
     if (typeof proto[method] !== "function") return;
   }
+  const scriptProto = (script.Command as { prototype: Record<string, unknown> }).prototype;
+  knownIoredis ??= KNOWN_SOURCES.initPromise.has(sourceHash(proto.initPromise)) &&
+    KNOWN_SOURCES.toWritable.has(sourceHash(scriptProto.toWritable));
+  if (!knownIoredis) return;
   const { lua, sha } = script;
   const loaded = new WeakSet<object>();
   script.Command = class LeanScriptCommand extends LeanCommand {
