@@ -11,6 +11,7 @@ import { scripts } from "./scripts/mod.ts";
 import { withoutFlags } from "./scripts/common.ts";
 import { isShebangUnsupported, redisStoreError } from "./redis_errors.ts";
 import { withStoreFlags } from "./script_flags.ts";
+import { useLeanScriptCommand } from "./lean_script_command.ts";
 import {
   publishes,
   type PubSubMode,
@@ -60,10 +61,12 @@ export class ScriptRunner {
       if (all.length > 1) this.#publishing.add(s.name);
       for (const v of all) {
         if (!(v.name in client)) client.defineCommand(v.name, { numberOfKeys: v.keys, lua: v.lua });
+        useLeanScriptCommand(client, v.name);
         const plain = withoutFlags(v.lua);
         if (plain !== v.lua && !(v.name + NO_FLAGS in client)) {
           client.defineCommand(v.name + NO_FLAGS, { numberOfKeys: v.keys, lua: plain });
         }
+        if (plain !== v.lua) useLeanScriptCommand(client, v.name + NO_FLAGS);
       }
     }
   }
