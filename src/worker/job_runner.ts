@@ -29,13 +29,7 @@ import { advanceOccurrence } from "../backend/schedule_advance.ts";
 import type { Slots } from "./slots.ts";
 import type { StoreWriter } from "./store_writer.ts";
 import type { ResolvedWorkerOptions } from "./worker_options.ts";
-import {
-  doneEvent,
-  jobEventFields,
-  jobWaitMs,
-  type WorkerEventMap,
-  type WorkerEvents,
-} from "./worker_events.ts";
+import { doneEvent, jobEventFields, jobWaitMs, type WorkerEvents } from "./worker_events.ts";
 import type { JobMeter } from "./worker_metrics.ts";
 
 /** What a {@linkcode JobRunner} works with; the worker makes it when it starts running. */
@@ -70,6 +64,10 @@ export class JobRunner {
   readonly #unknownActors: UnknownActorWarnings;
   readonly #events: WorkerEvents;
   readonly #meter: JobMeter | undefined;
+  /** Per lane, the function that gives back a slot of it and of the worker. */
+  readonly #releasers = new Map<Lane, () => void>();
+  /** Makes the progress reporter of a job (once per runner, not per attempt). */
+  readonly #newReporter = (r: RunningJob): ProgressReporter => this.#progressReporter(r);
 
   /** @param context What the runner works with. */
   constructor(context: JobRunnerContext) {
@@ -88,28 +86,52 @@ export class JobRunner {
 
   /** Runs a fetched job, which holds one slot (of the worker and of its lane) reserved by the fetch loop. */
   start(job: LeasedJob, lane: Lane): void {
-    const running = new RunningJob(job, lane, () => {
-      lane.slots.release();
-      this.#slots.release();
-    });
+    const running = new RunningJob(job, lane, this.#releaserOf(lane));
     this.#leases.add(running);
-    running.done = this.#execute(running)
-      .catch((error) => {
-        this.#log.error("job handling failed", { id: job.id, error });
-        this.#events.emit("error", {
-          kind: "job",
-          action: "handle job",
-          error,
-          queue: job.queue,
-          id: job.id,
-        });
-      })
-      .finally(() => {
-        void running.progress?.close();
-        this.#leases.remove(running);
-        running.end();
-        if (this.#leases.size === 0) this.#events.emit("idle", { at: Date.now() });
+    running.done = this.#run(running);
+  }
+
+  /**
+   * Gives back one slot of `lane` and one of the worker: made once per lane,
+   * not once per job.
+   */
+  #releaserOf(lane: Lane): () => void {
+    let release = this.#releasers.get(lane);
+    if (!release) {
+      const slots = this.#slots;
+      release = () => {
+        lane.slots.release();
+        slots.release();
+      };
+      this.#releasers.set(lane, release);
+    }
+    return release;
+  }
+
+  /**
+   * Runs `r` ({@linkcode JobRunner.#execute}), reports a failure of its
+   * handling, then lets the job go. One async function: a `.catch().finally()`
+   * chain made two more promises and closures per job.
+   */
+  async #run(r: RunningJob): Promise<void> {
+    try {
+      await this.#execute(r);
+    } catch (error) {
+      const { job } = r;
+      this.#log.error("job handling failed", { id: job.id, error });
+      this.#events.emit("error", {
+        kind: "job",
+        action: "handle job",
+        error,
+        queue: job.queue,
+        id: job.id,
       });
+    } finally {
+      void r.progress?.close();
+      this.#leases.remove(r);
+      r.end();
+      if (this.#leases.size === 0) this.#events.emit("idle", { at: Date.now() });
+    }
   }
 
   async #execute(r: RunningJob): Promise<void> {
@@ -182,17 +204,21 @@ export class JobRunner {
       if (!r.writable) return; // cancelled, lease lost or handed back before this attempt
       attempts++;
       const retry = attempts > job.attempts + 1;
-      // the events' fields are made only when a listener waits for an event of the attempt
-      const fields = () => jobEventFields(job, attempts);
+      // (the events' fields are made only when a listener waits for an event of the attempt)
       if (!retry) meter?.jobStarted(queue, job.actor, jobWaitMs(job));
-      if (this.#events.has("started")) this.#events.emit("started", { ...fields(), retry });
+      if (this.#events.has("started")) {
+        this.#events.emit("started", { ...jobEventFields(job, attempts), retry });
+      }
       const began = performance.now();
-      const outcome = await this.#traced(
-        r,
-        actor.name,
-        attempts,
-        () => this.#attempt(actor, args, r, attempts, timeoutMs),
-      );
+      // Without tracing, the attempt runs as it is: no closure, no span layer.
+      const outcome = await (this.#opts.tracing
+        ? this.#traced(
+          r,
+          actor.name,
+          attempts,
+          () => this.#attempt(actor, args, r, attempts, timeoutMs),
+        )
+        : this.#attempt(actor, args, r, attempts, timeoutMs));
       const durationMs = performance.now() - began;
       if (!r.writable) return; // lease lost or handed back: another worker owns the job now
       if (outcome.ok) {
@@ -208,7 +234,7 @@ export class JobRunner {
             attempts,
             ttlMs,
           },
-          () => doneEvent(job, attempts, outcome.value, durationMs),
+          outcome.value,
           durationMs,
         );
         return;
@@ -227,7 +253,7 @@ export class JobRunner {
             attempts,
             ttlMs,
           },
-          () => ({ ...fields(), error: outcome.error, durationMs }),
+          undefined,
           durationMs,
         );
         return;
@@ -268,7 +294,7 @@ export class JobRunner {
       meter?.jobEnded("retried", queue, job.actor, durationMs);
       if (this.#events.has("retrying")) {
         this.#events.emit("retrying", {
-          ...fields(),
+          ...jobEventFields(job, attempts),
           error: outcome.error,
           durationMs,
           retryInMs: wait,
@@ -326,39 +352,21 @@ export class JobRunner {
     attempt: number,
     timeoutMs: number | undefined,
   ): Promise<AttemptOutcome> {
-    // The attempt's AbortController is made only when needed (the actor reads
-    // `this.signal`, a timeout is set, or the actor runs on a thread): most
-    // actors never look at it, and one per job (with its listener and the
-    // abort event at the end) is a measurable part of a short job's cost.
-    let controller: AbortController | undefined;
-    let ended = false;
-    let parent!: AbortSignal;
-    const forward = () => controller!.abort(parent.reason);
-    const attemptController = (): AbortController => {
-      if (!controller) {
-        controller = new AbortController();
-        parent = r.controller.signal;
-        if (ended) controller.abort(new Error("The attempt has ended"));
-        else if (parent.aborted) controller.abort(parent.reason);
-        else parent.addEventListener("abort", forward, { once: true });
-      }
-      return controller;
-    };
-    const progress = () => r.progress ??= this.#progressReporter(r);
-    const context: JobContext = new AttemptContext(
+    const context = new AttemptContext(
       r.job.id,
       logicalQueue(r.job.queue),
       partitionIndex(r.job.queue),
       actor.name,
       attempt,
       r.job.deliveries,
-      attemptController,
-      (value) => progress().report(value),
+      r,
+      this.#newReporter,
     );
     let timer: LongTimeout | undefined;
     try {
-      const run = actor.module !== undefined
-        ? this.#pool!.run({
+      let value: unknown;
+      if (actor.module !== undefined) {
+        const json = await this.#pool!.run({
           actor: actor.name,
           module: actor.module,
           exportName: actor.exportName ?? "default",
@@ -372,17 +380,20 @@ export class JobRunner {
             deliveries: context.deliveries,
           },
         }, {
-          signal: attemptController().signal,
+          signal: AttemptContext.controller(context).signal,
           timeoutMs,
           timeoutError: () => new JobTimeoutError(actor.name, timeoutMs!),
-          onProgress: (json) => progress().reportJson(json),
-        }).then((json) => JSON.parse(json))
-        : Promise.resolve().then(() => actor.fn.apply(context, args));
-      let value: unknown;
-      if (timeoutMs === undefined || actor.module !== undefined) {
-        value = await run;
+          onProgress: (json) => (r.progress ??= this.#progressReporter(r)).reportJson(json),
+        });
+        value = JSON.parse(json);
+      } else if (timeoutMs === undefined) {
+        // The actor runs from a microtask (as with a timeout, below), and a
+        // throw of its own is caught here: no closure and no promise of ours.
+        await undefined;
+        value = await actor.fn.apply(context, args);
       } else {
-        const attemptAbort = attemptController();
+        const run = Promise.resolve().then(() => actor.fn.apply(context, args));
+        const attemptAbort = AttemptContext.controller(context);
         value = await Promise.race([
           run,
           new Promise<never>((_, reject) => {
@@ -404,13 +415,7 @@ export class JobRunner {
       return { ok: false, error: toJobError(error) };
     } finally {
       timer?.clear();
-      ended = true;
-      if (controller) {
-        parent.removeEventListener("abort", forward);
-        if (!controller.signal.aborted) {
-          controller.abort(new Error("The attempt has ended"));
-        }
-      }
+      AttemptContext.end(context);
     }
   }
 
@@ -434,11 +439,15 @@ export class JobRunner {
     }, `Cannot report progress of job "${job.id}"`);
   }
 
-  /** Acks the job with `completion`; once stored, emits `done` or `failed` with `detail()`. */
+  /**
+   * Acks the job with `completion`; once stored, emits `done` (with `value`)
+   * or `failed`. The events are made here, when a listener waits for them:
+   * no closure per job to make them.
+   */
   async #finish(
     r: RunningJob,
     completion: Completion,
-    detail: () => WorkerEventMap["done"] | WorkerEventMap["failed"],
+    value: unknown,
     durationMs: number,
   ): Promise<void> {
     const { job } = r;
@@ -448,11 +457,19 @@ export class JobRunner {
     // the ack instead of after it; the job stays with the lease keeper (its
     // lease renewed, handed back on shutdown) until the ack is stored.
     r.startAck();
-    const ok = await this.#writer.retryWrite(
-      r,
-      "complete",
-      () => r.lane.acksFor(job.queue).add(completion),
-    );
+    let ok: boolean | undefined;
+    try {
+      // The first try is made here, not through `retryWrite`: its closure and
+      // its async layer are needed only once the write failed.
+      ok = await r.lane.acksFor(job.queue).add(completion);
+    } catch (error) {
+      ok = await this.#writer.retryWrite(
+        r,
+        "complete",
+        () => r.lane.acksFor(job.queue).add(completion),
+        error,
+      );
+    }
     if (ok === false) {
       // Cancelled meanwhile: the cancel won the race with this ack.
       if (r.cancelled) this.#log.info("job cancelled; its result is discarded", { id: job.id });
@@ -471,11 +488,17 @@ export class JobRunner {
     };
     if (completion.status === "done") {
       this.#log.info("job done", fields);
-      if (this.#events.has("done")) this.#events.emit("done", detail() as WorkerEventMap["done"]);
+      if (this.#events.has("done")) {
+        this.#events.emit("done", doneEvent(job, completion.attempts, value, durationMs));
+      }
     } else {
       this.#log.info("job failed", { ...fields, error: completion.error?.message });
       if (this.#events.has("failed")) {
-        this.#events.emit("failed", detail() as WorkerEventMap["failed"]);
+        this.#events.emit("failed", {
+          ...jobEventFields(job, completion.attempts),
+          error: completion.error!,
+          durationMs,
+        });
       }
     }
   }
@@ -487,9 +510,21 @@ export class JobRunner {
  * AccessorPair, which V8 allocates in old space, so the attempt's closures
  * (and the running job and its arguments, which they hold) outlived every
  * scavenge until the next full GC: ~1.5 KB promoted per job.
+ *
+ * It also holds the attempt's AbortController, made only when needed (the
+ * actor reads `this.signal`, a timeout is set, or the actor runs on a
+ * thread): most actors never look at it, and one per job (with its listener
+ * and the abort event at the end) is a measurable part of a short job's
+ * cost. The runner reaches it through static methods, so that an actor's
+ * `this` shows nothing more than the {@linkcode JobContext}.
  */
 class AttemptContext implements JobContext {
-  readonly #controller: () => AbortController;
+  readonly progress: (value: unknown) => void;
+  readonly #r: RunningJob;
+  #controller: AbortController | undefined;
+  /** Forwards the abort of the job's run to the attempt (once the controller is made). */
+  #forward: (() => void) | undefined;
+  #ended = false;
 
   constructor(
     readonly jobId: string,
@@ -498,14 +533,40 @@ class AttemptContext implements JobContext {
     readonly actor: string,
     readonly attempt: number,
     readonly deliveries: number,
-    controller: () => AbortController,
-    readonly progress: (value: unknown) => void,
+    r: RunningJob,
+    newReporter: (r: RunningJob) => ProgressReporter,
   ) {
-    this.#controller = controller;
+    this.#r = r;
+    // an own function (not a method): an actor may call it detached from `this`
+    this.progress = (value) => (r.progress ??= newReporter(r)).report(value);
   }
 
   get signal(): AbortSignal {
-    return this.#controller().signal;
+    return AttemptContext.controller(this).signal;
+  }
+
+  /** The attempt's controller, made when first asked for; aborted once the attempt ended. */
+  static controller(c: AttemptContext): AbortController {
+    if (!c.#controller) {
+      const controller = c.#controller = new AbortController();
+      const parent = c.#r.controller.signal;
+      if (c.#ended) controller.abort(new Error("The attempt has ended"));
+      else if (parent.aborted) controller.abort(parent.reason);
+      else {
+        c.#forward = () => controller.abort(parent.reason);
+        parent.addEventListener("abort", c.#forward, { once: true });
+      }
+    }
+    return c.#controller;
+  }
+
+  /** The attempt has ended: its signal (if made) aborts, and no longer follows the job's. */
+  static end(c: AttemptContext): void {
+    c.#ended = true;
+    const controller = c.#controller;
+    if (!controller) return;
+    if (c.#forward) c.#r.controller.signal.removeEventListener("abort", c.#forward);
+    if (!controller.signal.aborted) controller.abort(new Error("The attempt has ended"));
   }
 }
 
