@@ -88,7 +88,7 @@ export class JobRunner {
   start(job: LeasedJob, lane: Lane): void {
     const running = new RunningJob(job, lane, this.#releaserOf(lane));
     this.#leases.add(running);
-    running.done = this.#run(running);
+    running.done = this.#execute(running);
   }
 
   /**
@@ -108,14 +108,180 @@ export class JobRunner {
     return release;
   }
 
-  /**
-   * Runs `r` ({@linkcode JobRunner.#execute}), reports a failure of its
-   * handling, then lets the job go. One async function: a `.catch().finally()`
-   * chain made two more promises and closures per job.
-   */
-  async #run(r: RunningJob): Promise<void> {
+  async #execute(r: RunningJob): Promise<void> {
+    // One async function runs the job, reports a failure of its handling and
+    // lets the job go: a `.catch().finally()` chain (or a wrapper) made more
+    // promises and closures per job.
     try {
-      await this.#execute(r);
+      const { job } = r;
+      const actor = this.#actors.get(job.actor);
+      const badName = actor ? undefined : nameProblem(job.actor, `Cannot run job "${job.id}"`);
+      if (badName !== undefined) {
+        // No worker can have an actor by a name producers refuse: dead-letter, do not requeue.
+        await this.#deadLetterMalformed(r, badName, badName);
+        return;
+      }
+      if (!actor) {
+        const outcome = await this.#writer.retryWrite(
+          r,
+          "requeue",
+          () =>
+            this.#backend.requeue(job.queue, {
+              id: job.id,
+              token: job.token,
+              delayMs: this.#opts.unknownActorDelayMs,
+              maxDeliveries: this.#opts.unknownActorLimit,
+              reason: REASON.unknownActor,
+              ttlMs: this.#opts.resultTtlMs,
+            }),
+        );
+        if (outcome === "dead") {
+          this.#log.warn("dead-lettered job for unknown actor", { id: job.id, actor: job.actor });
+          this.#events.emit("dead", {
+            ...jobEventFields(job, job.attempts),
+            reason: REASON.unknownActor,
+          });
+        } else if (outcome === "requeued") {
+          this.#unknownActors.putBack(job, [...this.#actors.keys()]);
+        } else if (outcome === "lost") this.#writer.refused(job, "requeue");
+        return;
+      }
+      if (job.options.schedule) {
+        // An occurrence of a recurring job: create the next one before running this one.
+        const advanced = await this.#writer.retryWrite(
+          r,
+          "advance the schedule of",
+          () => advanceOccurrence(this.#backend, job),
+        );
+        if (advanced === undefined) return;
+        this.#log.debug("schedule advanced", { id: job.id, outcome: advanced });
+      }
+      let args: unknown[];
+      try {
+        const parsed = JSON.parse(job.argsJson);
+        if (!Array.isArray(parsed)) throw new Error("arguments are not a JSON array");
+        args = parsed;
+      } catch (error) {
+        const reason = error instanceof SyntaxError
+          ? `arguments are not valid JSON (${error.message})`
+          : (error as Error).message;
+        await this.#deadLetterMalformed(r, `Cannot run job "${job.id}": ${reason}`, reason);
+        return;
+      }
+
+      const opts = actor.options;
+      const maxAttempts = 1 + (opts.retries ?? 0);
+      const timeoutMs = job.options.timeoutMs ?? opts.timeoutMs;
+      const ttlMs = job.options.resultTtlMs ?? opts.resultTtlMs ?? this.#opts.resultTtlMs;
+      const errors: JobError[] = [...job.errors];
+      let attempts = job.attempts;
+      this.#log.info("job started", { id: job.id, actor: actor.name, queue: job.queue });
+      const meter = this.#meter;
+      const queue = meter ? logicalQueue(job.queue) : job.queue;
+      while (true) {
+        if (!r.writable) return; // cancelled, lease lost or handed back before this attempt
+        attempts++;
+        const retry = attempts > job.attempts + 1;
+        // (the events' fields are made only when a listener waits for an event of the attempt)
+        if (!retry) meter?.jobStarted(queue, job.actor, jobWaitMs(job));
+        if (this.#events.has("started")) {
+          this.#events.emit("started", { ...jobEventFields(job, attempts), retry });
+        }
+        const began = performance.now();
+        // Without tracing, the attempt runs as it is: no closure, no span layer.
+        const outcome = await (this.#opts.tracing
+          ? this.#traced(
+            r,
+            actor.name,
+            attempts,
+            () => this.#attempt(actor, args, r, attempts, timeoutMs),
+          )
+          : this.#attempt(actor, args, r, attempts, timeoutMs));
+        const durationMs = performance.now() - began;
+        if (!r.writable) return; // lease lost or handed back: another worker owns the job now
+        if (outcome.ok) {
+          await this.#finish(
+            r,
+            {
+              id: job.id,
+              token: job.token,
+              status: "done",
+              valueJson: outcome.json,
+              error: null,
+              errors,
+              attempts,
+              ttlMs,
+            },
+            outcome.value,
+            durationMs,
+          );
+          return;
+        }
+        errors.push(outcome.error);
+        if (attempts >= maxAttempts) {
+          await this.#finish(
+            r,
+            {
+              id: job.id,
+              token: job.token,
+              status: "failed",
+              valueJson: "null",
+              error: outcome.error,
+              errors,
+              attempts,
+              ttlMs,
+            },
+            undefined,
+            durationMs,
+          );
+          return;
+        }
+        const wait = backoffDelay(opts.backoff, attempts);
+        // A job of a group waits for its retry in the store, its group slot freed.
+        const inStore = job.options.group !== undefined;
+        const stored = await this.#writer.retryWrite(
+          r,
+          "record attempt",
+          () =>
+            this.#backend.recordAttempt(
+              job.queue,
+              job.id,
+              job.token,
+              attempts,
+              errors,
+              inStore ? wait : undefined,
+            ),
+        );
+        if (stored === false) {
+          this.#writer.refused(job, "retry");
+          r.detach();
+          return;
+        }
+        if (!r.writable) return;
+        this.#log.info(
+          inStore ? "job failed, retrying after its group's wait" : "job failed, retrying",
+          {
+            id: job.id,
+            actor: actor.name,
+            attempt: attempts,
+            retryInMs: wait,
+            error: outcome.error.message,
+          },
+        );
+        // Announced (and counted by the metrics) like any retry, whether it waits here or in the store.
+        meter?.jobEnded("retried", queue, job.actor, durationMs);
+        if (this.#events.has("retrying")) {
+          this.#events.emit("retrying", {
+            ...jobEventFields(job, attempts),
+            error: outcome.error,
+            durationMs,
+            retryInMs: wait,
+          });
+        }
+        if (inStore) return;
+        await sleep(wait, r.controller.signal);
+        if (!r.writable) return;
+      }
     } catch (error) {
       const { job } = r;
       this.#log.error("job handling failed", { id: job.id, error });
@@ -131,178 +297,6 @@ export class JobRunner {
       this.#leases.remove(r);
       r.end();
       if (this.#leases.size === 0) this.#events.emit("idle", { at: Date.now() });
-    }
-  }
-
-  async #execute(r: RunningJob): Promise<void> {
-    const { job } = r;
-    const actor = this.#actors.get(job.actor);
-    const badName = actor ? undefined : nameProblem(job.actor, `Cannot run job "${job.id}"`);
-    if (badName !== undefined) {
-      // No worker can have an actor by a name producers refuse: dead-letter, do not requeue.
-      await this.#deadLetterMalformed(r, badName, badName);
-      return;
-    }
-    if (!actor) {
-      const outcome = await this.#writer.retryWrite(
-        r,
-        "requeue",
-        () =>
-          this.#backend.requeue(job.queue, {
-            id: job.id,
-            token: job.token,
-            delayMs: this.#opts.unknownActorDelayMs,
-            maxDeliveries: this.#opts.unknownActorLimit,
-            reason: REASON.unknownActor,
-            ttlMs: this.#opts.resultTtlMs,
-          }),
-      );
-      if (outcome === "dead") {
-        this.#log.warn("dead-lettered job for unknown actor", { id: job.id, actor: job.actor });
-        this.#events.emit("dead", {
-          ...jobEventFields(job, job.attempts),
-          reason: REASON.unknownActor,
-        });
-      } else if (outcome === "requeued") {
-        this.#unknownActors.putBack(job, [...this.#actors.keys()]);
-      } else if (outcome === "lost") this.#writer.refused(job, "requeue");
-      return;
-    }
-    if (job.options.schedule) {
-      // An occurrence of a recurring job: create the next one before running this one.
-      const advanced = await this.#writer.retryWrite(
-        r,
-        "advance the schedule of",
-        () => advanceOccurrence(this.#backend, job),
-      );
-      if (advanced === undefined) return;
-      this.#log.debug("schedule advanced", { id: job.id, outcome: advanced });
-    }
-    let args: unknown[];
-    try {
-      const parsed = JSON.parse(job.argsJson);
-      if (!Array.isArray(parsed)) throw new Error("arguments are not a JSON array");
-      args = parsed;
-    } catch (error) {
-      const reason = error instanceof SyntaxError
-        ? `arguments are not valid JSON (${error.message})`
-        : (error as Error).message;
-      await this.#deadLetterMalformed(r, `Cannot run job "${job.id}": ${reason}`, reason);
-      return;
-    }
-
-    const opts = actor.options;
-    const maxAttempts = 1 + (opts.retries ?? 0);
-    const timeoutMs = job.options.timeoutMs ?? opts.timeoutMs;
-    const ttlMs = job.options.resultTtlMs ?? opts.resultTtlMs ?? this.#opts.resultTtlMs;
-    const errors: JobError[] = [...job.errors];
-    let attempts = job.attempts;
-    this.#log.info("job started", { id: job.id, actor: actor.name, queue: job.queue });
-    const meter = this.#meter;
-    const queue = meter ? logicalQueue(job.queue) : job.queue;
-    while (true) {
-      if (!r.writable) return; // cancelled, lease lost or handed back before this attempt
-      attempts++;
-      const retry = attempts > job.attempts + 1;
-      // (the events' fields are made only when a listener waits for an event of the attempt)
-      if (!retry) meter?.jobStarted(queue, job.actor, jobWaitMs(job));
-      if (this.#events.has("started")) {
-        this.#events.emit("started", { ...jobEventFields(job, attempts), retry });
-      }
-      const began = performance.now();
-      // Without tracing, the attempt runs as it is: no closure, no span layer.
-      const outcome = await (this.#opts.tracing
-        ? this.#traced(
-          r,
-          actor.name,
-          attempts,
-          () => this.#attempt(actor, args, r, attempts, timeoutMs),
-        )
-        : this.#attempt(actor, args, r, attempts, timeoutMs));
-      const durationMs = performance.now() - began;
-      if (!r.writable) return; // lease lost or handed back: another worker owns the job now
-      if (outcome.ok) {
-        await this.#finish(
-          r,
-          {
-            id: job.id,
-            token: job.token,
-            status: "done",
-            valueJson: outcome.json,
-            error: null,
-            errors,
-            attempts,
-            ttlMs,
-          },
-          outcome.value,
-          durationMs,
-        );
-        return;
-      }
-      errors.push(outcome.error);
-      if (attempts >= maxAttempts) {
-        await this.#finish(
-          r,
-          {
-            id: job.id,
-            token: job.token,
-            status: "failed",
-            valueJson: "null",
-            error: outcome.error,
-            errors,
-            attempts,
-            ttlMs,
-          },
-          undefined,
-          durationMs,
-        );
-        return;
-      }
-      const wait = backoffDelay(opts.backoff, attempts);
-      // A job of a group waits for its retry in the store, its group slot freed.
-      const inStore = job.options.group !== undefined;
-      const stored = await this.#writer.retryWrite(
-        r,
-        "record attempt",
-        () =>
-          this.#backend.recordAttempt(
-            job.queue,
-            job.id,
-            job.token,
-            attempts,
-            errors,
-            inStore ? wait : undefined,
-          ),
-      );
-      if (stored === false) {
-        this.#writer.refused(job, "retry");
-        r.detach();
-        return;
-      }
-      if (!r.writable) return;
-      this.#log.info(
-        inStore ? "job failed, retrying after its group's wait" : "job failed, retrying",
-        {
-          id: job.id,
-          actor: actor.name,
-          attempt: attempts,
-          retryInMs: wait,
-          error: outcome.error.message,
-        },
-      );
-      // Announced (and counted by the metrics) like any retry, whether it waits here or in the store.
-      meter?.jobEnded("retried", queue, job.actor, durationMs);
-      if (this.#events.has("retrying")) {
-        this.#events.emit("retrying", {
-          ...jobEventFields(job, attempts),
-          error: outcome.error,
-          durationMs,
-          retryInMs: wait,
-        });
-      }
-      if (inStore) return;
-      await sleep(wait, r.controller.signal);
-      if (!r.writable) return;
     }
   }
 
