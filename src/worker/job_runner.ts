@@ -108,10 +108,16 @@ export class JobRunner {
     return release;
   }
 
+  /**
+   * Runs a job, reports a failure of its handling and lets the job go. One
+   * async function for all that (a `.catch().finally()` chain, or a wrapper,
+   * made more promises and closures per job), and no closure of its own: the
+   * rare paths that need one (an unknown actor, a schedule to advance, a
+   * retry to record, tracing, a failed ack) make it in a method of their
+   * own, so that the variables of this one live in its frame, not in a
+   * context allocated at every call.
+   */
   async #execute(r: RunningJob): Promise<void> {
-    // One async function runs the job, reports a failure of its handling and
-    // lets the job go: a `.catch().finally()` chain (or a wrapper) made more
-    // promises and closures per job.
     try {
       const { job } = r;
       const actor = this.#actors.get(job.actor);
@@ -122,40 +128,11 @@ export class JobRunner {
         return;
       }
       if (!actor) {
-        const outcome = await this.#writer.retryWrite(
-          r,
-          "requeue",
-          () =>
-            this.#backend.requeue(job.queue, {
-              id: job.id,
-              token: job.token,
-              delayMs: this.#opts.unknownActorDelayMs,
-              maxDeliveries: this.#opts.unknownActorLimit,
-              reason: REASON.unknownActor,
-              ttlMs: this.#opts.resultTtlMs,
-            }),
-        );
-        if (outcome === "dead") {
-          this.#log.warn("dead-lettered job for unknown actor", { id: job.id, actor: job.actor });
-          this.#events.emit("dead", {
-            ...jobEventFields(job, job.attempts),
-            reason: REASON.unknownActor,
-          });
-        } else if (outcome === "requeued") {
-          this.#unknownActors.putBack(job, [...this.#actors.keys()]);
-        } else if (outcome === "lost") this.#writer.refused(job, "requeue");
+        await this.#requeueUnknown(r);
         return;
       }
-      if (job.options.schedule) {
-        // An occurrence of a recurring job: create the next one before running this one.
-        const advanced = await this.#writer.retryWrite(
-          r,
-          "advance the schedule of",
-          () => advanceOccurrence(this.#backend, job),
-        );
-        if (advanced === undefined) return;
-        this.#log.debug("schedule advanced", { id: job.id, outcome: advanced });
-      }
+      // An occurrence of a recurring job: create the next one before running this one.
+      if (job.options.schedule && !(await this.#advanceSchedule(r))) return;
       let args: unknown[];
       try {
         const parsed = JSON.parse(job.argsJson);
@@ -178,6 +155,9 @@ export class JobRunner {
       this.#log.info("job started", { id: job.id, actor: actor.name, queue: job.queue });
       const meter = this.#meter;
       const queue = meter ? logicalQueue(job.queue) : job.queue;
+      let completion: Completion;
+      let value: unknown;
+      let durationMs: number;
       while (true) {
         if (!r.writable) return; // cancelled, lease lost or handed back before this attempt
         attempts++;
@@ -188,76 +168,70 @@ export class JobRunner {
           this.#events.emit("started", { ...jobEventFields(job, attempts), retry });
         }
         const began = performance.now();
-        // Without tracing, the attempt runs as it is: no closure, no span layer.
-        const outcome = await (this.#opts.tracing
-          ? this.#traced(
-            r,
-            actor.name,
-            attempts,
-            () => this.#attempt(actor, args, r, attempts, timeoutMs),
-          )
-          : this.#attempt(actor, args, r, attempts, timeoutMs));
-        const durationMs = performance.now() - began;
-        if (!r.writable) return; // lease lost or handed back: another worker owns the job now
+        let outcome: AttemptOutcome;
+        if (this.#opts.tracing || actor.module !== undefined || timeoutMs !== undefined) {
+          outcome = await (this.#opts.tracing
+            ? this.#traced(actor, args, r, attempts, timeoutMs)
+            : this.#attempt(actor, args, r, attempts, timeoutMs));
+        } else {
+          // The common attempt (no span, no thread, no timeout) runs here, as
+          // in #attempt, not in an async method of its own: one frame, one
+          // promise and one await less per job.
+          const context = this.#context(actor, r, attempts);
+          try {
+            // the actor runs from a microtask; a throw of its own lands in the catch
+            await undefined;
+            outcome = outcomeOf(actor, await actor.fn.apply(context, args));
+          } catch (error) {
+            outcome = { ok: false, error: toJobError(error) };
+          } finally {
+            AttemptContext.end(context);
+          }
+        }
+        durationMs = performance.now() - began;
+        if (!r.writable) {
+          return; // lease lost or handed back: another worker owns the job now
+        }
         if (outcome.ok) {
-          await this.#finish(
-            r,
-            {
-              id: job.id,
-              token: job.token,
-              status: "done",
-              valueJson: outcome.json,
-              error: null,
-              errors,
-              attempts,
-              ttlMs,
-            },
-            outcome.value,
-            durationMs,
-          );
-          return;
+          completion = {
+            id: job.id,
+            token: job.token,
+            status: "done",
+            valueJson: outcome.json,
+            error: null,
+            errors,
+            attempts,
+            ttlMs,
+          };
+          value = outcome.value;
+          break;
         }
         errors.push(outcome.error);
         if (attempts >= maxAttempts) {
-          await this.#finish(
-            r,
-            {
-              id: job.id,
-              token: job.token,
-              status: "failed",
-              valueJson: "null",
-              error: outcome.error,
-              errors,
-              attempts,
-              ttlMs,
-            },
-            undefined,
-            durationMs,
-          );
-          return;
+          completion = {
+            id: job.id,
+            token: job.token,
+            status: "failed",
+            valueJson: "null",
+            error: outcome.error,
+            errors,
+            attempts,
+            ttlMs,
+          };
+          break;
         }
         const wait = backoffDelay(opts.backoff, attempts);
         // A job of a group waits for its retry in the store, its group slot freed.
         const inStore = job.options.group !== undefined;
-        const stored = await this.#writer.retryWrite(
-          r,
-          "record attempt",
-          () =>
-            this.#backend.recordAttempt(
-              job.queue,
-              job.id,
-              job.token,
-              attempts,
-              errors,
-              inStore ? wait : undefined,
-            ),
-        );
+        const stored = await this.#recordAttempt(r, attempts, errors, inStore ? wait : undefined);
         if (stored === false) {
           this.#writer.refused(job, "retry");
           r.detach();
           return;
         }
-        if (!r.writable) return;
+        if (!r.writable) {
+          return;
+        }
         this.#log.info(
           inStore ? "job failed, retrying after its group's wait" : "job failed, retrying",
           {
@@ -278,10 +252,34 @@ export class JobRunner {
             retryInMs: wait,
           });
         }
-        if (inStore) return;
+        if (inStore) {
+          return;
+        }
         await sleep(wait, r.controller.signal);
-        if (!r.writable) return;
+        if (!r.writable) {
+          return;
+        }
       }
+
+      // The ack, here rather than in an async method of its own (one frame and promise less).
+      // Its latest progress lands before its result.
+      if (r.progress) await r.progress.close();
+      // The job has run: its slot goes back now, so the next fetch travels with
+      // the ack instead of after it; the job stays with the lease keeper (its
+      // lease renewed, handed back on shutdown) until the ack is stored.
+      r.startAck();
+      let ok: boolean | undefined;
+      try {
+        // The first try is made here, not through `retryWrite` (its closure and
+        // its async layer are needed only once the write failed), and awaits
+        // the answers of its batch: one promise per batch, not one per job.
+        const acks = r.lane.acksFor(job.queue);
+        const at = acks.push(completion);
+        ok = (await acks.answers)[at];
+      } catch (error) {
+        ok = await this.#retryAck(r, completion, error);
+      }
+      this.#acked(r, completion, ok, value, durationMs);
     } catch (error) {
       const { job } = r;
       this.#log.error("job handling failed", { id: job.id, error });
@@ -300,170 +298,84 @@ export class JobRunner {
     }
   }
 
-  /** Dead-letters a leased job that cannot run, with reason `malformed` and `message`. */
-  async #deadLetterMalformed(r: RunningJob, message: string, reason: string): Promise<void> {
+  /** Hands back a job whose actor this worker lacks (dead-lettered past `unknownActorLimit`). */
+  async #requeueUnknown(r: RunningJob): Promise<void> {
     const { job } = r;
-    const ok = await this.#writer.retryWrite(r, "dead-letter", () =>
-      this.#backend.deadLetter(
-        job.queue,
-        job.id,
-        job.token,
-        REASON.malformed,
-        malformedError(message),
-        this.#opts.resultTtlMs,
-      ));
-    if (ok === false) this.#writer.refused(job, "dead-letter");
-    else if (ok) {
-      this.#log.warn("dead-lettered malformed job", { id: job.id, reason });
-      this.#events.emit("dead", { ...jobEventFields(job, job.attempts), reason: REASON.malformed });
-    }
-  }
-
-  /** Runs one attempt (`run`), inside its `process <queue>` span when tracing is on. */
-  async #traced(
-    r: RunningJob,
-    actor: string,
-    attempt: number,
-    run: () => Promise<AttemptOutcome>,
-  ): Promise<AttemptOutcome> {
-    if (!this.#opts.tracing) return run();
-    const { job } = r;
-    const span = startProcessSpan(job.queue, job.id, actor, attempt, job.options.traceparent);
-    if (!hasTraceContext(span)) {
-      // no SDK, no trace to continue: nothing to carry into the attempt
-      span.end();
-      return run();
-    }
-    const outcome = await withSpan(span, run);
-    endSpan(span, outcome.ok ? undefined : outcome.error);
-    return outcome;
-  }
-
-  async #attempt(
-    actor: ActorDefinition,
-    args: unknown[],
-    r: RunningJob,
-    attempt: number,
-    timeoutMs: number | undefined,
-  ): Promise<AttemptOutcome> {
-    const context = new AttemptContext(
-      r.job.id,
-      logicalQueue(r.job.queue),
-      partitionIndex(r.job.queue),
-      actor.name,
-      attempt,
-      r.job.deliveries,
+    const outcome = await this.#writer.retryWrite(
       r,
-      this.#newReporter,
+      "requeue",
+      () =>
+        this.#backend.requeue(job.queue, {
+          id: job.id,
+          token: job.token,
+          delayMs: this.#opts.unknownActorDelayMs,
+          maxDeliveries: this.#opts.unknownActorLimit,
+          reason: REASON.unknownActor,
+          ttlMs: this.#opts.resultTtlMs,
+        }),
     );
-    let timer: LongTimeout | undefined;
-    try {
-      let value: unknown;
-      if (actor.module !== undefined) {
-        const json = await this.#pool!.run({
-          actor: actor.name,
-          module: actor.module,
-          exportName: actor.exportName ?? "default",
-          argsJson: r.job.argsJson,
-          context: {
-            jobId: context.jobId,
-            queue: context.queue,
-            partition: context.partition,
-            actor: context.actor,
-            attempt,
-            deliveries: context.deliveries,
-          },
-        }, {
-          signal: AttemptContext.controller(context).signal,
-          timeoutMs,
-          timeoutError: () => new JobTimeoutError(actor.name, timeoutMs!),
-          onProgress: (json) => (r.progress ??= this.#progressReporter(r)).reportJson(json),
-        });
-        value = JSON.parse(json);
-      } else if (timeoutMs === undefined) {
-        // The actor runs from a microtask (as with a timeout, below), and a
-        // throw of its own is caught here: no closure and no promise of ours.
-        await undefined;
-        value = await actor.fn.apply(context, args);
-      } else {
-        const run = Promise.resolve().then(() => actor.fn.apply(context, args));
-        const attemptAbort = AttemptContext.controller(context);
-        value = await Promise.race([
-          run,
-          new Promise<never>((_, reject) => {
-            timer = setLongTimeout(() => {
-              const error = new JobTimeoutError(actor.name, timeoutMs);
-              attemptAbort.abort(error);
-              reject(error);
-            }, timeoutMs);
-          }),
-        ]);
-      }
-      if (value === undefined) value = null;
-      const problem = jsonProblem(value, "result");
-      if (problem) {
-        return { ok: false, error: toJobError(new NonJsonResultError(actor.name, problem)) };
-      }
-      return { ok: true, json: stringifyJson(value), value };
-    } catch (error) {
-      return { ok: false, error: toJobError(error) };
-    } finally {
-      timer?.clear();
-      AttemptContext.end(context);
-    }
+    if (outcome === "dead") {
+      this.#log.warn("dead-lettered job for unknown actor", { id: job.id, actor: job.actor });
+      this.#events.emit("dead", {
+        ...jobEventFields(job, job.attempts),
+        reason: REASON.unknownActor,
+      });
+    } else if (outcome === "requeued") {
+      this.#unknownActors.putBack(job, [...this.#actors.keys()]);
+    } else if (outcome === "lost") this.#writer.refused(job, "requeue");
   }
 
-  /** The progress reporter of `r`: its writes go to the store while the job is leased here. */
-  #progressReporter(r: RunningJob): ProgressReporter {
+  /** Creates the next occurrence of a recurring job; `false`: the job is not to run here. */
+  async #advanceSchedule(r: RunningJob): Promise<boolean> {
     const { job } = r;
-    return new ProgressReporter(async (json) => {
-      if (!r.writable) return;
-      try {
-        await this.#backend.setProgress(job.queue, job.id, job.token, json);
-      } catch (error) {
-        this.#log.warn("cannot store progress of job", { id: job.id, error });
-        this.#events.emit("error", {
-          kind: "store",
-          action: "store progress of job",
-          error,
-          queue: job.queue,
-          id: job.id,
-        });
-      }
-    }, `Cannot report progress of job "${job.id}"`);
+    const advanced = await this.#writer.retryWrite(
+      r,
+      "advance the schedule of",
+      () => advanceOccurrence(this.#backend, job),
+    );
+    if (advanced === undefined) return false;
+    this.#log.debug("schedule advanced", { id: job.id, outcome: advanced });
+    return true;
+  }
+
+  /** Stores a failed attempt of `r` (and, with `retryInMs`, its wait in the store). */
+  #recordAttempt(
+    r: RunningJob,
+    attempts: number,
+    errors: JobError[],
+    retryInMs: number | undefined,
+  ): Promise<boolean | undefined> {
+    const { job } = r;
+    return this.#writer.retryWrite(
+      r,
+      "record attempt",
+      () => this.#backend.recordAttempt(job.queue, job.id, job.token, attempts, errors, retryInMs),
+    );
+  }
+
+  /** Retries the ack of `r`, whose first try failed with `error`. */
+  #retryAck(r: RunningJob, completion: Completion, error: unknown): Promise<boolean | undefined> {
+    return this.#writer.retryWrite(
+      r,
+      "complete",
+      () => r.lane.acksFor(r.job.queue).add(completion),
+      error,
+    );
   }
 
   /**
-   * Acks the job with `completion`; once stored, emits `done` (with `value`)
-   * or `failed`. The events are made here, when a listener waits for them:
-   * no closure per job to make them.
+   * The ack of `r` with `completion` came back `ok` (`undefined`: given up):
+   * once stored, emits `done` (with `value`) or `failed`, made here when a
+   * listener waits for them.
    */
-  async #finish(
+  #acked(
     r: RunningJob,
     completion: Completion,
+    ok: boolean | undefined,
     value: unknown,
     durationMs: number,
-  ): Promise<void> {
+  ): void {
     const { job } = r;
-    // Its latest progress lands before its result.
-    if (r.progress) await r.progress.close();
-    // The job has run: its slot goes back now, so the next fetch travels with
-    // the ack instead of after it; the job stays with the lease keeper (its
-    // lease renewed, handed back on shutdown) until the ack is stored.
-    r.startAck();
-    let ok: boolean | undefined;
-    try {
-      // The first try is made here, not through `retryWrite`: its closure and
-      // its async layer are needed only once the write failed.
-      ok = await r.lane.acksFor(job.queue).add(completion);
-    } catch (error) {
-      ok = await this.#writer.retryWrite(
-        r,
-        "complete",
-        () => r.lane.acksFor(job.queue).add(completion),
-        error,
-      );
-    }
     if (ok === false) {
       // Cancelled meanwhile: the cancel won the race with this ack.
       if (r.cancelled) this.#log.info("job cancelled; its result is discarded", { id: job.id });
@@ -495,6 +407,172 @@ export class JobRunner {
         });
       }
     }
+  }
+
+  /** Dead-letters a leased job that cannot run, with reason `malformed` and `message`. */
+  async #deadLetterMalformed(r: RunningJob, message: string, reason: string): Promise<void> {
+    const { job } = r;
+    const ok = await this.#writer.retryWrite(r, "dead-letter", () =>
+      this.#backend.deadLetter(
+        job.queue,
+        job.id,
+        job.token,
+        REASON.malformed,
+        malformedError(message),
+        this.#opts.resultTtlMs,
+      ));
+    if (ok === false) this.#writer.refused(job, "dead-letter");
+    else if (ok) {
+      this.#log.warn("dead-lettered malformed job", { id: job.id, reason });
+      this.#events.emit("dead", { ...jobEventFields(job, job.attempts), reason: REASON.malformed });
+    }
+  }
+
+  /** Runs one attempt ({@linkcode JobRunner.#attempt}) inside its `process <queue>` span (tracing on). */
+  async #traced(
+    actor: ActorDefinition,
+    args: unknown[],
+    r: RunningJob,
+    attempt: number,
+    timeoutMs: number | undefined,
+  ): Promise<AttemptOutcome> {
+    const { job } = r;
+    const run = () => this.#attempt(actor, args, r, attempt, timeoutMs);
+    const span = startProcessSpan(job.queue, job.id, actor.name, attempt, job.options.traceparent);
+    if (!hasTraceContext(span)) {
+      // no SDK, no trace to continue: nothing to carry into the attempt
+      span.end();
+      return run();
+    }
+    const outcome = await withSpan(span, run);
+    endSpan(span, outcome.ok ? undefined : outcome.error);
+    return outcome;
+  }
+
+  /**
+   * Runs one attempt of `r`: its outcome, never a rejection. No closure of
+   * its own (a thread, a timeout take theirs in methods of their own), so
+   * that its variables live in its frame, not in a context made per call.
+   */
+  async #attempt(
+    actor: ActorDefinition,
+    args: unknown[],
+    r: RunningJob,
+    attempt: number,
+    timeoutMs: number | undefined,
+  ): Promise<AttemptOutcome> {
+    const context = this.#context(actor, r, attempt);
+    try {
+      let value: unknown;
+      if (actor.module !== undefined) {
+        value = JSON.parse(await this.#onThread(actor, r, context, timeoutMs));
+      } else if (timeoutMs === undefined) {
+        // The actor runs from a microtask (as with a timeout), and a throw of
+        // its own lands in the catch below: no closure, no promise of ours.
+        await undefined;
+        value = await actor.fn.apply(context, args);
+      } else {
+        value = await withTimeout(actor, args, context, timeoutMs);
+      }
+      return outcomeOf(actor, value);
+    } catch (error) {
+      return { ok: false, error: toJobError(error) };
+    } finally {
+      AttemptContext.end(context);
+    }
+  }
+
+  /** The `this` of attempt number `attempt` of `r`. */
+  #context(actor: ActorDefinition, r: RunningJob, attempt: number): AttemptContext {
+    const { job } = r;
+    return new AttemptContext(
+      job.id,
+      logicalQueue(job.queue),
+      partitionIndex(job.queue),
+      actor.name,
+      attempt,
+      job.deliveries,
+      r,
+      this.#newReporter,
+    );
+  }
+
+  /** Runs an attempt of a sync actor on a thread of the pool: its result's JSON. */
+  #onThread(
+    actor: ActorDefinition,
+    r: RunningJob,
+    context: AttemptContext,
+    timeoutMs: number | undefined,
+  ): Promise<string> {
+    return this.#pool!.run({
+      actor: actor.name,
+      module: actor.module!,
+      exportName: actor.exportName ?? "default",
+      argsJson: r.job.argsJson,
+      context: {
+        jobId: context.jobId,
+        queue: context.queue,
+        partition: context.partition,
+        actor: context.actor,
+        attempt: context.attempt,
+        deliveries: context.deliveries,
+      },
+    }, {
+      signal: AttemptContext.controller(context).signal,
+      timeoutMs,
+      timeoutError: () => new JobTimeoutError(actor.name, timeoutMs!),
+      onProgress: (json) => (r.progress ??= this.#progressReporter(r)).reportJson(json),
+    });
+  }
+
+  /** The progress reporter of `r`: its writes go to the store while the job is leased here. */
+  #progressReporter(r: RunningJob): ProgressReporter {
+    const { job } = r;
+    return new ProgressReporter(async (json) => {
+      if (!r.writable) return;
+      try {
+        await this.#backend.setProgress(job.queue, job.id, job.token, json);
+      } catch (error) {
+        this.#log.warn("cannot store progress of job", { id: job.id, error });
+        this.#events.emit("error", {
+          kind: "store",
+          action: "store progress of job",
+          error,
+          queue: job.queue,
+          id: job.id,
+        });
+      }
+    }, `Cannot report progress of job "${job.id}"`);
+  }
+}
+
+/**
+ * Runs `actor` (from a microtask) until it settles or `timeoutMs` passes:
+ * then the attempt's signal aborts and this rejects with a
+ * {@linkcode JobTimeoutError}.
+ */
+async function withTimeout(
+  actor: ActorDefinition,
+  args: unknown[],
+  context: AttemptContext,
+  timeoutMs: number,
+): Promise<unknown> {
+  const run = Promise.resolve().then(() => actor.fn.apply(context, args));
+  const attemptAbort = AttemptContext.controller(context);
+  let timer: LongTimeout | undefined;
+  try {
+    return await Promise.race([
+      run,
+      new Promise<never>((_, reject) => {
+        timer = setLongTimeout(() => {
+          const error = new JobTimeoutError(actor.name, timeoutMs);
+          attemptAbort.abort(error);
+          reject(error);
+        }, timeoutMs);
+      }),
+    ]);
+  } finally {
+    timer?.clear();
   }
 }
 
@@ -566,6 +644,16 @@ class AttemptContext implements JobContext {
 
 /** How an attempt ended: its value (and its JSON), or its error. */
 type AttemptOutcome = { ok: true; json: string; value: unknown } | { ok: false; error: JobError };
+
+/** The outcome of an attempt of `actor` that returned `value` (refused when not JSON). */
+function outcomeOf(actor: ActorDefinition, value: unknown): AttemptOutcome {
+  if (value === undefined) value = null;
+  const problem = jsonProblem(value, "result");
+  if (problem) {
+    return { ok: false, error: toJobError(new NonJsonResultError(actor.name, problem)) };
+  }
+  return { ok: true, json: stringifyJson(value), value };
+}
 
 /** Why `name` (from the store) is not a valid actor name, or `undefined` when it is. */
 function nameProblem(name: string, action: string): string | undefined {
