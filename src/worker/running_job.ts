@@ -56,6 +56,8 @@ export class RunningJob {
   done: Promise<void> = RESOLVED;
   /** The job's progress reports, once the actor made one. */
   progress: ProgressReporter | undefined;
+  /** Its key among the jobs the lease keeper holds (set by the keeper, which made it). */
+  runKey: string | undefined;
   /** Set when the job was cancelled (`job.cancel()`) while leased here: the store refuses its writes. */
   cancelled = false;
   #state: RunState = "running";
