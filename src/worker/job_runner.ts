@@ -29,13 +29,7 @@ import { advanceOccurrence } from "../backend/schedule_advance.ts";
 import type { Slots } from "./slots.ts";
 import type { StoreWriter } from "./store_writer.ts";
 import type { ResolvedWorkerOptions } from "./worker_options.ts";
-import {
-  doneEvent,
-  jobEventFields,
-  jobWaitMs,
-  type WorkerEventMap,
-  type WorkerEvents,
-} from "./worker_events.ts";
+import { doneEvent, jobEventFields, jobWaitMs, type WorkerEvents } from "./worker_events.ts";
 import type { JobMeter } from "./worker_metrics.ts";
 
 /** What a {@linkcode JobRunner} works with; the worker makes it when it starts running. */
@@ -70,6 +64,10 @@ export class JobRunner {
   readonly #unknownActors: UnknownActorWarnings;
   readonly #events: WorkerEvents;
   readonly #meter: JobMeter | undefined;
+  /** Per lane, the function that gives back a slot of it and of the worker. */
+  readonly #releasers = new Map<Lane, () => void>();
+  /** Makes the progress reporter of a job (once per runner, not per attempt). */
+  readonly #newReporter = (r: RunningJob): ProgressReporter => this.#progressReporter(r);
 
   /** @param context What the runner works with. */
   constructor(context: JobRunnerContext) {
@@ -88,117 +86,114 @@ export class JobRunner {
 
   /** Runs a fetched job, which holds one slot (of the worker and of its lane) reserved by the fetch loop. */
   start(job: LeasedJob, lane: Lane): void {
-    const running = new RunningJob(job, lane, () => {
-      lane.slots.release();
-      this.#slots.release();
-    });
+    const running = new RunningJob(job, lane, this.#releaserOf(lane));
     this.#leases.add(running);
-    running.done = this.#execute(running)
-      .catch((error) => {
-        this.#log.error("job handling failed", { id: job.id, error });
-        this.#events.emit("error", {
-          kind: "job",
-          action: "handle job",
-          error,
-          queue: job.queue,
-          id: job.id,
-        });
-      })
-      .finally(() => {
-        void running.progress?.close();
-        this.#leases.remove(running);
-        running.end();
-        if (this.#leases.size === 0) this.#events.emit("idle", { at: Date.now() });
-      });
+    running.done = this.#execute(running);
   }
 
-  async #execute(r: RunningJob): Promise<void> {
-    const { job } = r;
-    const actor = this.#actors.get(job.actor);
-    const badName = actor ? undefined : nameProblem(job.actor, `Cannot run job "${job.id}"`);
-    if (badName !== undefined) {
-      // No worker can have an actor by a name producers refuse: dead-letter, do not requeue.
-      await this.#deadLetterMalformed(r, badName, badName);
-      return;
+  /**
+   * Gives back one slot of `lane` and one of the worker: made once per lane,
+   * not once per job.
+   */
+  #releaserOf(lane: Lane): () => void {
+    let release = this.#releasers.get(lane);
+    if (!release) {
+      const slots = this.#slots;
+      release = () => {
+        lane.slots.release();
+        slots.release();
+      };
+      this.#releasers.set(lane, release);
     }
-    if (!actor) {
-      const outcome = await this.#writer.retryWrite(
-        r,
-        "requeue",
-        () =>
-          this.#backend.requeue(job.queue, {
-            id: job.id,
-            token: job.token,
-            delayMs: this.#opts.unknownActorDelayMs,
-            maxDeliveries: this.#opts.unknownActorLimit,
-            reason: REASON.unknownActor,
-            ttlMs: this.#opts.resultTtlMs,
-          }),
-      );
-      if (outcome === "dead") {
-        this.#log.warn("dead-lettered job for unknown actor", { id: job.id, actor: job.actor });
-        this.#events.emit("dead", {
-          ...jobEventFields(job, job.attempts),
-          reason: REASON.unknownActor,
-        });
-      } else if (outcome === "requeued") {
-        this.#unknownActors.putBack(job, [...this.#actors.keys()]);
-      } else if (outcome === "lost") this.#writer.refused(job, "requeue");
-      return;
-    }
-    if (job.options.schedule) {
-      // An occurrence of a recurring job: create the next one before running this one.
-      const advanced = await this.#writer.retryWrite(
-        r,
-        "advance the schedule of",
-        () => advanceOccurrence(this.#backend, job),
-      );
-      if (advanced === undefined) return;
-      this.#log.debug("schedule advanced", { id: job.id, outcome: advanced });
-    }
-    let args: unknown[];
-    try {
-      const parsed = JSON.parse(job.argsJson);
-      if (!Array.isArray(parsed)) throw new Error("arguments are not a JSON array");
-      args = parsed;
-    } catch (error) {
-      const reason = error instanceof SyntaxError
-        ? `arguments are not valid JSON (${error.message})`
-        : (error as Error).message;
-      await this.#deadLetterMalformed(r, `Cannot run job "${job.id}": ${reason}`, reason);
-      return;
-    }
+    return release;
+  }
 
-    const opts = actor.options;
-    const maxAttempts = 1 + (opts.retries ?? 0);
-    const timeoutMs = job.options.timeoutMs ?? opts.timeoutMs;
-    const ttlMs = job.options.resultTtlMs ?? opts.resultTtlMs ?? this.#opts.resultTtlMs;
-    const errors: JobError[] = [...job.errors];
-    let attempts = job.attempts;
-    this.#log.info("job started", { id: job.id, actor: actor.name, queue: job.queue });
-    const meter = this.#meter;
-    const queue = meter ? logicalQueue(job.queue) : job.queue;
-    while (true) {
-      if (!r.writable) return; // cancelled, lease lost or handed back before this attempt
-      attempts++;
-      const retry = attempts > job.attempts + 1;
-      // the events' fields are made only when a listener waits for an event of the attempt
-      const fields = () => jobEventFields(job, attempts);
-      if (!retry) meter?.jobStarted(queue, job.actor, jobWaitMs(job));
-      if (this.#events.has("started")) this.#events.emit("started", { ...fields(), retry });
-      const began = performance.now();
-      const outcome = await this.#traced(
-        r,
-        actor.name,
-        attempts,
-        () => this.#attempt(actor, args, r, attempts, timeoutMs),
-      );
-      const durationMs = performance.now() - began;
-      if (!r.writable) return; // lease lost or handed back: another worker owns the job now
-      if (outcome.ok) {
-        await this.#finish(
-          r,
-          {
+  /**
+   * Runs a job, reports a failure of its handling and lets the job go. One
+   * async function for all that (a `.catch().finally()` chain, or a wrapper,
+   * made more promises and closures per job), and no closure of its own: the
+   * rare paths that need one (an unknown actor, a schedule to advance, a
+   * retry to record, tracing, a failed ack) make it in a method of their
+   * own, so that the variables of this one live in its frame, not in a
+   * context allocated at every call.
+   */
+  async #execute(r: RunningJob): Promise<void> {
+    try {
+      const { job } = r;
+      const actor = this.#actors.get(job.actor);
+      const badName = actor ? undefined : nameProblem(job.actor, `Cannot run job "${job.id}"`);
+      if (badName !== undefined) {
+        // No worker can have an actor by a name producers refuse: dead-letter, do not requeue.
+        await this.#deadLetterMalformed(r, badName, badName);
+        return;
+      }
+      if (!actor) {
+        await this.#requeueUnknown(r);
+        return;
+      }
+      // An occurrence of a recurring job: create the next one before running this one.
+      if (job.options.schedule && !(await this.#advanceSchedule(r))) return;
+      let args: unknown[];
+      try {
+        const parsed = JSON.parse(job.argsJson);
+        if (!Array.isArray(parsed)) throw new Error("arguments are not a JSON array");
+        args = parsed;
+      } catch (error) {
+        const reason = error instanceof SyntaxError
+          ? `arguments are not valid JSON (${error.message})`
+          : (error as Error).message;
+        await this.#deadLetterMalformed(r, `Cannot run job "${job.id}": ${reason}`, reason);
+        return;
+      }
+
+      const opts = actor.options;
+      const maxAttempts = 1 + (opts.retries ?? 0);
+      const timeoutMs = job.options.timeoutMs ?? opts.timeoutMs;
+      const ttlMs = job.options.resultTtlMs ?? opts.resultTtlMs ?? this.#opts.resultTtlMs;
+      const errors: JobError[] = [...job.errors];
+      let attempts = job.attempts;
+      this.#log.info("job started", { id: job.id, actor: actor.name, queue: job.queue });
+      const meter = this.#meter;
+      const queue = meter ? logicalQueue(job.queue) : job.queue;
+      let completion: Completion;
+      let value: unknown;
+      let durationMs: number;
+      while (true) {
+        if (!r.writable) return; // cancelled, lease lost or handed back before this attempt
+        attempts++;
+        const retry = attempts > job.attempts + 1;
+        // (the events' fields are made only when a listener waits for an event of the attempt)
+        if (!retry) meter?.jobStarted(queue, job.actor, jobWaitMs(job));
+        if (this.#events.has("started")) {
+          this.#events.emit("started", { ...jobEventFields(job, attempts), retry });
+        }
+        const began = performance.now();
+        let outcome: AttemptOutcome;
+        if (this.#opts.tracing || actor.module !== undefined || timeoutMs !== undefined) {
+          outcome = await (this.#opts.tracing
+            ? this.#traced(actor, args, r, attempts, timeoutMs)
+            : this.#attempt(actor, args, r, attempts, timeoutMs));
+        } else {
+          // The common attempt (no span, no thread, no timeout) runs here, as
+          // in #attempt, not in an async method of its own: one frame, one
+          // promise and one await less per job.
+          const context = this.#context(actor, r, attempts);
+          try {
+            // the actor runs from a microtask; a throw of its own lands in the catch
+            await undefined;
+            outcome = outcomeOf(actor, await actor.fn.apply(context, args));
+          } catch (error) {
+            outcome = { ok: false, error: toJobError(error) };
+          } finally {
+            AttemptContext.end(context);
+          }
+        }
+        durationMs = performance.now() - began;
+        if (!r.writable) {
+          return; // lease lost or handed back: another worker owns the job now
+        }
+        if (outcome.ok) {
+          completion = {
             id: job.id,
             token: job.token,
             status: "done",
@@ -207,17 +202,13 @@ export class JobRunner {
             errors,
             attempts,
             ttlMs,
-          },
-          () => doneEvent(job, attempts, outcome.value, durationMs),
-          durationMs,
-        );
-        return;
-      }
-      errors.push(outcome.error);
-      if (attempts >= maxAttempts) {
-        await this.#finish(
-          r,
-          {
+          };
+          value = outcome.value;
+          break;
+        }
+        errors.push(outcome.error);
+        if (attempts >= maxAttempts) {
+          completion = {
             id: job.id,
             token: job.token,
             status: "failed",
@@ -226,57 +217,195 @@ export class JobRunner {
             errors,
             attempts,
             ttlMs,
+          };
+          break;
+        }
+        const wait = backoffDelay(opts.backoff, attempts);
+        // A job of a group waits for its retry in the store, its group slot freed.
+        const inStore = job.options.group !== undefined;
+        const stored = await this.#recordAttempt(r, attempts, errors, inStore ? wait : undefined);
+        if (stored === false) {
+          this.#writer.refused(job, "retry");
+          r.detach();
+          return;
+        }
+        if (!r.writable) {
+          return;
+        }
+        this.#log.info(
+          inStore ? "job failed, retrying after its group's wait" : "job failed, retrying",
+          {
+            id: job.id,
+            actor: actor.name,
+            attempt: attempts,
+            retryInMs: wait,
+            error: outcome.error.message,
           },
-          () => ({ ...fields(), error: outcome.error, durationMs }),
-          durationMs,
         );
-        return;
+        // Announced (and counted by the metrics) like any retry, whether it waits here or in the store.
+        meter?.jobEnded("retried", queue, job.actor, durationMs);
+        if (this.#events.has("retrying")) {
+          this.#events.emit("retrying", {
+            ...jobEventFields(job, attempts),
+            error: outcome.error,
+            durationMs,
+            retryInMs: wait,
+          });
+        }
+        if (inStore) {
+          return;
+        }
+        await sleep(wait, r.controller.signal);
+        if (!r.writable) {
+          return;
+        }
       }
-      const wait = backoffDelay(opts.backoff, attempts);
-      // A job of a group waits for its retry in the store, its group slot freed.
-      const inStore = job.options.group !== undefined;
-      const stored = await this.#writer.retryWrite(
-        r,
-        "record attempt",
-        () =>
-          this.#backend.recordAttempt(
-            job.queue,
-            job.id,
-            job.token,
-            attempts,
-            errors,
-            inStore ? wait : undefined,
-          ),
-      );
-      if (stored === false) {
-        this.#writer.refused(job, "retry");
-        r.detach();
-        return;
+
+      // The ack, here rather than in an async method of its own (one frame and promise less).
+      // Its latest progress lands before its result.
+      if (r.progress) await r.progress.close();
+      // The job has run: its slot goes back now, so the next fetch travels with
+      // the ack instead of after it; the job stays with the lease keeper (its
+      // lease renewed, handed back on shutdown) until the ack is stored.
+      r.startAck();
+      let ok: boolean | undefined;
+      try {
+        // The first try is made here, not through `retryWrite` (its closure and
+        // its async layer are needed only once the write failed), and awaits
+        // the answers of its batch: one promise per batch, not one per job.
+        const acks = r.lane.acksFor(job.queue);
+        const at = acks.push(completion);
+        ok = (await acks.answers)[at];
+      } catch (error) {
+        ok = await this.#retryAck(r, completion, error);
       }
-      if (!r.writable) return;
-      this.#log.info(
-        inStore ? "job failed, retrying after its group's wait" : "job failed, retrying",
-        {
+      this.#acked(r, completion, ok, value, durationMs);
+    } catch (error) {
+      const { job } = r;
+      this.#log.error("job handling failed", { id: job.id, error });
+      this.#events.emit("error", {
+        kind: "job",
+        action: "handle job",
+        error,
+        queue: job.queue,
+        id: job.id,
+      });
+    } finally {
+      void r.progress?.close();
+      this.#leases.remove(r);
+      r.end();
+      if (this.#leases.size === 0) this.#events.emit("idle", { at: Date.now() });
+    }
+  }
+
+  /** Hands back a job whose actor this worker lacks (dead-lettered past `unknownActorLimit`). */
+  async #requeueUnknown(r: RunningJob): Promise<void> {
+    const { job } = r;
+    const outcome = await this.#writer.retryWrite(
+      r,
+      "requeue",
+      () =>
+        this.#backend.requeue(job.queue, {
           id: job.id,
-          actor: actor.name,
-          attempt: attempts,
-          retryInMs: wait,
-          error: outcome.error.message,
-        },
-      );
-      // Announced (and counted by the metrics) like any retry, whether it waits here or in the store.
-      meter?.jobEnded("retried", queue, job.actor, durationMs);
-      if (this.#events.has("retrying")) {
-        this.#events.emit("retrying", {
-          ...fields(),
-          error: outcome.error,
+          token: job.token,
+          delayMs: this.#opts.unknownActorDelayMs,
+          maxDeliveries: this.#opts.unknownActorLimit,
+          reason: REASON.unknownActor,
+          ttlMs: this.#opts.resultTtlMs,
+        }),
+    );
+    if (outcome === "dead") {
+      this.#log.warn("dead-lettered job for unknown actor", { id: job.id, actor: job.actor });
+      this.#events.emit("dead", {
+        ...jobEventFields(job, job.attempts),
+        reason: REASON.unknownActor,
+      });
+    } else if (outcome === "requeued") {
+      this.#unknownActors.putBack(job, [...this.#actors.keys()]);
+    } else if (outcome === "lost") this.#writer.refused(job, "requeue");
+  }
+
+  /** Creates the next occurrence of a recurring job; `false`: the job is not to run here. */
+  async #advanceSchedule(r: RunningJob): Promise<boolean> {
+    const { job } = r;
+    const advanced = await this.#writer.retryWrite(
+      r,
+      "advance the schedule of",
+      () => advanceOccurrence(this.#backend, job),
+    );
+    if (advanced === undefined) return false;
+    this.#log.debug("schedule advanced", { id: job.id, outcome: advanced });
+    return true;
+  }
+
+  /** Stores a failed attempt of `r` (and, with `retryInMs`, its wait in the store). */
+  #recordAttempt(
+    r: RunningJob,
+    attempts: number,
+    errors: JobError[],
+    retryInMs: number | undefined,
+  ): Promise<boolean | undefined> {
+    const { job } = r;
+    return this.#writer.retryWrite(
+      r,
+      "record attempt",
+      () => this.#backend.recordAttempt(job.queue, job.id, job.token, attempts, errors, retryInMs),
+    );
+  }
+
+  /** Retries the ack of `r`, whose first try failed with `error`. */
+  #retryAck(r: RunningJob, completion: Completion, error: unknown): Promise<boolean | undefined> {
+    return this.#writer.retryWrite(
+      r,
+      "complete",
+      () => r.lane.acksFor(r.job.queue).add(completion),
+      error,
+    );
+  }
+
+  /**
+   * The ack of `r` with `completion` came back `ok` (`undefined`: given up):
+   * once stored, emits `done` (with `value`) or `failed`, made here when a
+   * listener waits for them.
+   */
+  #acked(
+    r: RunningJob,
+    completion: Completion,
+    ok: boolean | undefined,
+    value: unknown,
+    durationMs: number,
+  ): void {
+    const { job } = r;
+    if (ok === false) {
+      // Cancelled meanwhile: the cancel won the race with this ack.
+      if (r.cancelled) this.#log.info("job cancelled; its result is discarded", { id: job.id });
+      else this.#writer.refused(job, "complete");
+      return;
+    }
+    if (ok === undefined) return;
+    // the metrics count it before any listener hears of it
+    this.#meter?.jobEnded(completion.status, logicalQueue(job.queue), job.actor, durationMs);
+    const fields = {
+      id: job.id,
+      actor: job.actor,
+      queue: job.queue,
+      attempts: completion.attempts,
+      ms: Date.now() - job.startedAt,
+    };
+    if (completion.status === "done") {
+      this.#log.info("job done", fields);
+      if (this.#events.has("done")) {
+        this.#events.emit("done", doneEvent(job, completion.attempts, value, durationMs));
+      }
+    } else {
+      this.#log.info("job failed", { ...fields, error: completion.error?.message });
+      if (this.#events.has("failed")) {
+        this.#events.emit("failed", {
+          ...jobEventFields(job, completion.attempts),
+          error: completion.error!,
           durationMs,
-          retryInMs: wait,
         });
       }
-      if (inStore) return;
-      await sleep(wait, r.controller.signal);
-      if (!r.writable) return;
     }
   }
 
@@ -299,16 +428,17 @@ export class JobRunner {
     }
   }
 
-  /** Runs one attempt (`run`), inside its `process <queue>` span when tracing is on. */
+  /** Runs one attempt ({@linkcode JobRunner.#attempt}) inside its `process <queue>` span (tracing on). */
   async #traced(
+    actor: ActorDefinition,
+    args: unknown[],
     r: RunningJob,
-    actor: string,
     attempt: number,
-    run: () => Promise<AttemptOutcome>,
+    timeoutMs: number | undefined,
   ): Promise<AttemptOutcome> {
-    if (!this.#opts.tracing) return run();
     const { job } = r;
-    const span = startProcessSpan(job.queue, job.id, actor, attempt, job.options.traceparent);
+    const run = () => this.#attempt(actor, args, r, attempt, timeoutMs);
+    const span = startProcessSpan(job.queue, job.id, actor.name, attempt, job.options.traceparent);
     if (!hasTraceContext(span)) {
       // no SDK, no trace to continue: nothing to carry into the attempt
       span.end();
@@ -319,6 +449,11 @@ export class JobRunner {
     return outcome;
   }
 
+  /**
+   * Runs one attempt of `r`: its outcome, never a rejection. No closure of
+   * its own (a thread, a timeout take theirs in methods of their own), so
+   * that its variables live in its frame, not in a context made per call.
+   */
   async #attempt(
     actor: ActorDefinition,
     args: unknown[],
@@ -326,92 +461,68 @@ export class JobRunner {
     attempt: number,
     timeoutMs: number | undefined,
   ): Promise<AttemptOutcome> {
-    // The attempt's AbortController is made only when needed (the actor reads
-    // `this.signal`, a timeout is set, or the actor runs on a thread): most
-    // actors never look at it, and one per job (with its listener and the
-    // abort event at the end) is a measurable part of a short job's cost.
-    let controller: AbortController | undefined;
-    let ended = false;
-    let parent!: AbortSignal;
-    const forward = () => controller!.abort(parent.reason);
-    const attemptController = (): AbortController => {
-      if (!controller) {
-        controller = new AbortController();
-        parent = r.controller.signal;
-        if (ended) controller.abort(new Error("The attempt has ended"));
-        else if (parent.aborted) controller.abort(parent.reason);
-        else parent.addEventListener("abort", forward, { once: true });
-      }
-      return controller;
-    };
-    const progress = () => r.progress ??= this.#progressReporter(r);
-    const context: JobContext = new AttemptContext(
-      r.job.id,
-      logicalQueue(r.job.queue),
-      partitionIndex(r.job.queue),
-      actor.name,
-      attempt,
-      r.job.deliveries,
-      attemptController,
-      (value) => progress().report(value),
-    );
-    let timer: LongTimeout | undefined;
+    const context = this.#context(actor, r, attempt);
     try {
-      const run = actor.module !== undefined
-        ? this.#pool!.run({
-          actor: actor.name,
-          module: actor.module,
-          exportName: actor.exportName ?? "default",
-          argsJson: r.job.argsJson,
-          context: {
-            jobId: context.jobId,
-            queue: context.queue,
-            partition: context.partition,
-            actor: context.actor,
-            attempt,
-            deliveries: context.deliveries,
-          },
-        }, {
-          signal: attemptController().signal,
-          timeoutMs,
-          timeoutError: () => new JobTimeoutError(actor.name, timeoutMs!),
-          onProgress: (json) => progress().reportJson(json),
-        }).then((json) => JSON.parse(json))
-        : Promise.resolve().then(() => actor.fn.apply(context, args));
       let value: unknown;
-      if (timeoutMs === undefined || actor.module !== undefined) {
-        value = await run;
+      if (actor.module !== undefined) {
+        value = JSON.parse(await this.#onThread(actor, r, context, timeoutMs));
+      } else if (timeoutMs === undefined) {
+        // The actor runs from a microtask (as with a timeout), and a throw of
+        // its own lands in the catch below: no closure, no promise of ours.
+        await undefined;
+        value = await actor.fn.apply(context, args);
       } else {
-        const attemptAbort = attemptController();
-        value = await Promise.race([
-          run,
-          new Promise<never>((_, reject) => {
-            timer = setLongTimeout(() => {
-              const error = new JobTimeoutError(actor.name, timeoutMs);
-              attemptAbort.abort(error);
-              reject(error);
-            }, timeoutMs);
-          }),
-        ]);
+        value = await withTimeout(actor, args, context, timeoutMs);
       }
-      if (value === undefined) value = null;
-      const problem = jsonProblem(value, "result");
-      if (problem) {
-        return { ok: false, error: toJobError(new NonJsonResultError(actor.name, problem)) };
-      }
-      return { ok: true, json: stringifyJson(value), value };
+      return outcomeOf(actor, value);
     } catch (error) {
       return { ok: false, error: toJobError(error) };
     } finally {
-      timer?.clear();
-      ended = true;
-      if (controller) {
-        parent.removeEventListener("abort", forward);
-        if (!controller.signal.aborted) {
-          controller.abort(new Error("The attempt has ended"));
-        }
-      }
+      AttemptContext.end(context);
     }
+  }
+
+  /** The `this` of attempt number `attempt` of `r`. */
+  #context(actor: ActorDefinition, r: RunningJob, attempt: number): AttemptContext {
+    const { job } = r;
+    return new AttemptContext(
+      job.id,
+      logicalQueue(job.queue),
+      partitionIndex(job.queue),
+      actor.name,
+      attempt,
+      job.deliveries,
+      r,
+      this.#newReporter,
+    );
+  }
+
+  /** Runs an attempt of a sync actor on a thread of the pool: its result's JSON. */
+  #onThread(
+    actor: ActorDefinition,
+    r: RunningJob,
+    context: AttemptContext,
+    timeoutMs: number | undefined,
+  ): Promise<string> {
+    return this.#pool!.run({
+      actor: actor.name,
+      module: actor.module!,
+      exportName: actor.exportName ?? "default",
+      argsJson: r.job.argsJson,
+      context: {
+        jobId: context.jobId,
+        queue: context.queue,
+        partition: context.partition,
+        actor: context.actor,
+        attempt: context.attempt,
+        deliveries: context.deliveries,
+      },
+    }, {
+      signal: AttemptContext.controller(context).signal,
+      timeoutMs,
+      timeoutError: () => new JobTimeoutError(actor.name, timeoutMs!),
+      onProgress: (json) => (r.progress ??= this.#progressReporter(r)).reportJson(json),
+    });
   }
 
   /** The progress reporter of `r`: its writes go to the store while the job is leased here. */
@@ -433,51 +544,35 @@ export class JobRunner {
       }
     }, `Cannot report progress of job "${job.id}"`);
   }
+}
 
-  /** Acks the job with `completion`; once stored, emits `done` or `failed` with `detail()`. */
-  async #finish(
-    r: RunningJob,
-    completion: Completion,
-    detail: () => WorkerEventMap["done"] | WorkerEventMap["failed"],
-    durationMs: number,
-  ): Promise<void> {
-    const { job } = r;
-    // Its latest progress lands before its result.
-    if (r.progress) await r.progress.close();
-    // The job has run: its slot goes back now, so the next fetch travels with
-    // the ack instead of after it; the job stays with the lease keeper (its
-    // lease renewed, handed back on shutdown) until the ack is stored.
-    r.startAck();
-    const ok = await this.#writer.retryWrite(
-      r,
-      "complete",
-      () => r.lane.acksFor(job.queue).add(completion),
-    );
-    if (ok === false) {
-      // Cancelled meanwhile: the cancel won the race with this ack.
-      if (r.cancelled) this.#log.info("job cancelled; its result is discarded", { id: job.id });
-      else this.#writer.refused(job, "complete");
-      return;
-    }
-    if (ok === undefined) return;
-    // the metrics count it before any listener hears of it
-    this.#meter?.jobEnded(completion.status, logicalQueue(job.queue), job.actor, durationMs);
-    const fields = {
-      id: job.id,
-      actor: job.actor,
-      queue: job.queue,
-      attempts: completion.attempts,
-      ms: Date.now() - job.startedAt,
-    };
-    if (completion.status === "done") {
-      this.#log.info("job done", fields);
-      if (this.#events.has("done")) this.#events.emit("done", detail() as WorkerEventMap["done"]);
-    } else {
-      this.#log.info("job failed", { ...fields, error: completion.error?.message });
-      if (this.#events.has("failed")) {
-        this.#events.emit("failed", detail() as WorkerEventMap["failed"]);
-      }
-    }
+/**
+ * Runs `actor` (from a microtask) until it settles or `timeoutMs` passes:
+ * then the attempt's signal aborts and this rejects with a
+ * {@linkcode JobTimeoutError}.
+ */
+async function withTimeout(
+  actor: ActorDefinition,
+  args: unknown[],
+  context: AttemptContext,
+  timeoutMs: number,
+): Promise<unknown> {
+  const run = Promise.resolve().then(() => actor.fn.apply(context, args));
+  const attemptAbort = AttemptContext.controller(context);
+  let timer: LongTimeout | undefined;
+  try {
+    return await Promise.race([
+      run,
+      new Promise<never>((_, reject) => {
+        timer = setLongTimeout(() => {
+          const error = new JobTimeoutError(actor.name, timeoutMs);
+          attemptAbort.abort(error);
+          reject(error);
+        }, timeoutMs);
+      }),
+    ]);
+  } finally {
+    timer?.clear();
   }
 }
 
@@ -487,9 +582,21 @@ export class JobRunner {
  * AccessorPair, which V8 allocates in old space, so the attempt's closures
  * (and the running job and its arguments, which they hold) outlived every
  * scavenge until the next full GC: ~1.5 KB promoted per job.
+ *
+ * It also holds the attempt's AbortController, made only when needed (the
+ * actor reads `this.signal`, a timeout is set, or the actor runs on a
+ * thread): most actors never look at it, and one per job (with its listener
+ * and the abort event at the end) is a measurable part of a short job's
+ * cost. The runner reaches it through static methods, so that an actor's
+ * `this` shows nothing more than the {@linkcode JobContext}.
  */
 class AttemptContext implements JobContext {
-  readonly #controller: () => AbortController;
+  readonly progress: (value: unknown) => void;
+  readonly #r: RunningJob;
+  #controller: AbortController | undefined;
+  /** Forwards the abort of the job's run to the attempt (once the controller is made). */
+  #forward: (() => void) | undefined;
+  #ended = false;
 
   constructor(
     readonly jobId: string,
@@ -498,19 +605,55 @@ class AttemptContext implements JobContext {
     readonly actor: string,
     readonly attempt: number,
     readonly deliveries: number,
-    controller: () => AbortController,
-    readonly progress: (value: unknown) => void,
+    r: RunningJob,
+    newReporter: (r: RunningJob) => ProgressReporter,
   ) {
-    this.#controller = controller;
+    this.#r = r;
+    // an own function (not a method): an actor may call it detached from `this`
+    this.progress = (value) => (r.progress ??= newReporter(r)).report(value);
   }
 
   get signal(): AbortSignal {
-    return this.#controller().signal;
+    return AttemptContext.controller(this).signal;
+  }
+
+  /** The attempt's controller, made when first asked for; aborted once the attempt ended. */
+  static controller(c: AttemptContext): AbortController {
+    if (!c.#controller) {
+      const controller = c.#controller = new AbortController();
+      const parent = c.#r.controller.signal;
+      if (c.#ended) controller.abort(new Error("The attempt has ended"));
+      else if (parent.aborted) controller.abort(parent.reason);
+      else {
+        c.#forward = () => controller.abort(parent.reason);
+        parent.addEventListener("abort", c.#forward, { once: true });
+      }
+    }
+    return c.#controller;
+  }
+
+  /** The attempt has ended: its signal (if made) aborts, and no longer follows the job's. */
+  static end(c: AttemptContext): void {
+    c.#ended = true;
+    const controller = c.#controller;
+    if (!controller) return;
+    if (c.#forward) c.#r.controller.signal.removeEventListener("abort", c.#forward);
+    if (!controller.signal.aborted) controller.abort(new Error("The attempt has ended"));
   }
 }
 
 /** How an attempt ended: its value (and its JSON), or its error. */
 type AttemptOutcome = { ok: true; json: string; value: unknown } | { ok: false; error: JobError };
+
+/** The outcome of an attempt of `actor` that returned `value` (refused when not JSON). */
+function outcomeOf(actor: ActorDefinition, value: unknown): AttemptOutcome {
+  if (value === undefined) value = null;
+  const problem = jsonProblem(value, "result");
+  if (problem) {
+    return { ok: false, error: toJobError(new NonJsonResultError(actor.name, problem)) };
+  }
+  return { ok: true, json: stringifyJson(value), value };
+}
 
 /** Why `name` (from the store) is not a valid actor name, or `undefined` when it is. */
 function nameProblem(name: string, action: string): string | undefined {

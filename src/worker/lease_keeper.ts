@@ -57,8 +57,9 @@ export class LeaseKeeper {
   /** Starts keeping the lease of `running`, until {@linkcode LeaseKeeper.remove}. */
   add(running: RunningJob): void {
     const { job } = running;
+    // (kept on the job: its removal makes no key of its own)
+    const key = running.runKey = runKey(job.queue, job.id);
     // Leased again while an earlier run here still goes on: that run's lease expired.
-    const key = runKey(job.queue, job.id);
     const stale = this.#running[key];
     if (stale?.writable) this.leaseLost(stale);
     if (stale === undefined) this.#count++;
@@ -68,7 +69,7 @@ export class LeaseKeeper {
   /** Stops keeping the lease of `running` (its run has ended). */
   remove(running: RunningJob): void {
     const { job } = running;
-    const key = runKey(job.queue, job.id);
+    const key = running.runKey ?? runKey(job.queue, job.id);
     if (this.#running[key] !== running) return;
     delete this.#running[key];
     this.#count--;

@@ -43,6 +43,9 @@ const NEXT: Readonly<Record<RunState, readonly RunState[]>> = {
 /** The states in which a job holds one of the worker's slots. */
 const HOLDS_SLOT: ReadonlySet<RunState> = new Set(["running", "detached"]);
 
+/** `done` until the job runner sets it: one resolved promise for all, not one per job. */
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /** A job leased by this worker, in one {@linkcode RunState} at a time. */
 export class RunningJob {
   /** The leased job. */
@@ -50,9 +53,11 @@ export class RunningJob {
   /** The fetch loop (lane) that leased it: its ack rides with that lane's next fetch. */
   readonly lane: Lane;
   /** Resolves when the run has ended (set by the job runner). */
-  done: Promise<void> = Promise.resolve();
+  done: Promise<void> = RESOLVED;
   /** The job's progress reports, once the actor made one. */
   progress: ProgressReporter | undefined;
+  /** Its key among the jobs the lease keeper holds (set by the keeper, which made it). */
+  runKey: string | undefined;
   /** Set when the job was cancelled (`job.cancel()`) while leased here: the store refuses its writes. */
   cancelled = false;
   #state: RunState = "running";

@@ -16,6 +16,9 @@ import type { RunningJob } from "./running_job.ts";
 import { WakeList } from "./wake_list.ts";
 import { jobEventFields, type WorkerEvents } from "./worker_events.ts";
 
+/** `retryWrite`'s `firstError` when the caller made no first try. */
+const NOT_TRIED: unique symbol = Symbol("not tried");
+
 /** Writes to the store for the jobs a worker leased. */
 export class StoreWriter {
   readonly #log: Logger;
@@ -55,17 +58,27 @@ export class StoreWriter {
    * store refused the write for good three times (`StoreRefusedError`, a
    * corrupted record, say): the job is then left to its lease, which
    * expires and delivers it again.
+   *
+   * `firstError`, when given, is the error of a first try the caller made
+   * itself (the ack of each job does, so that a write that lands at once
+   * costs no closure and no async layer here): the write is retried from there.
    */
   async retryWrite<T>(
     r: RunningJob,
     what: string,
     write: () => Promise<T>,
+    firstError: unknown = NOT_TRIED,
   ): Promise<T | undefined> {
     let failures = 0;
     let refusals = 0;
+    let tried = firstError !== NOT_TRIED;
     try {
       while (true) {
         try {
+          if (tried) {
+            tried = false;
+            throw firstError;
+          }
           return await write();
         } catch (error) {
           this.#events.emit("error", {

@@ -12,18 +12,26 @@ import { jobInfoFromHash, parseJsonOr, storedErrors, storedOptions } from "../..
 import { FINISHED_FIELDS } from "../../core/job_record.ts";
 import { clampTtlMs } from "../../core/store_limits.ts";
 
-/** Appends the 8 script arguments of each completion (see scripts/complete.ts). */
+/**
+ * Appends the script argument of each completion (see scripts/complete.ts):
+ * its 8 values joined by newlines, the id last. One argument per job, not
+ * eight: the client frames each argument on its own (a few strings made and
+ * thrown away per argument), and a worker sends one completion per job.
+ */
 export function pushCompletions(args: (string | number)[], completions: Completion[]): void {
   for (const c of completions) {
+    // joined, not a template literal: one flat string, not a rope of ~15 pieces
     args.push(
-      c.id,
-      c.token,
-      c.status,
-      c.valueJson,
-      c.error ? JSON.stringify(c.error) : "",
-      c.errors.length ? JSON.stringify(c.errors) : "[]",
-      c.attempts,
-      clampTtlMs(c.ttlMs),
+      [
+        c.token,
+        c.status,
+        c.attempts,
+        clampTtlMs(c.ttlMs),
+        c.error ? JSON.stringify(c.error) : "",
+        c.errors.length ? JSON.stringify(c.errors) : "[]",
+        c.valueJson,
+        c.id,
+      ].join("\n"),
     );
   }
 }

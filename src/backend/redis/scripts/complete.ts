@@ -7,8 +7,13 @@ import { FINISHED_MESSAGE_MAX, INLINE_RESULT_MAX } from "../../../core/store_lim
  * KEYS[1] active zset, KEYS[2] job hash key prefix (job keys are KEYS[2]..id),
  * KEYS[3] the queue's key prefix (its finished-jobs indexes, see `finish_job`)
  * ARGV[1] finished channel, ARGV[2] retention of done jobs, ARGV[3] retention of failed
- * jobs (0 = no limit), then 8 values per job: id, token, status ('done' | 'failed'),
- * value JSON, error JSON ('' = none), errors JSON, attempts, result TTL ms
+ * jobs (0 = no limit), then one argument per job, its 8 values joined by newlines: token,
+ * status ('done' | 'failed'), attempts, result TTL ms, error JSON ('' = none), errors
+ * JSON, value JSON, id (see `pushCompletions` in ../replies.ts). One argument, not
+ * eight: each argument costs the client its own framing, and a worker sends one
+ * completion per job. None of the first 7 values holds a newline (a lease token, a
+ * status, two numbers, and JSON written by JSON.stringify); the id comes last, so
+ * that whatever it holds is read whole.
  * Returns one 1 (stored) or 0 (refused: the token no longer holds the lease) per job.
  * A stored job leaves the active set (and its group slot, fragment flow), keeps its result
  * for the TTL in the index of its status (`finish_job`) and its lease token (which names the
@@ -37,30 +42,35 @@ local res = {}
 -- the acked ids leave the active set in one ZREM at the end
 local acked = {}
 local msg, size = {}, 0
+-- A job's completion: its 8 values, split at the first 7 newlines (the id is the rest),
+-- in one match (one call, not one per value).
+local function completion(packed)
+  return string.match(packed, '^(.-)\\n(.-)\\n(.-)\\n(.-)\\n(.-)\\n(.-)\\n(.-)\\n(.*)$')
+end
 local function announce()
   if #msg > 0 then redis.call('PUBLISH', ARGV[1], table.concat(msg, '\\n')) end
   msg, size = {}, 0
 end
-for i = 4, #ARGV, 8 do
-  local id = ARGV[i]
+for i = 4, #ARGV do
+  local token, status, attempts, ttl, err, errors, value, id = completion(ARGV[i])
   local key = KEYS[2] .. id
   local f
   if grouped then
-    f = leased(key, ARGV[i + 1], 'actor', 'deliveries', 'enq', 'started', 'group')
+    f = leased(key, token, 'actor', 'deliveries', 'enq', 'started', 'group')
   else
-    f = leased(key, ARGV[i + 1], 'actor', 'deliveries', 'enq', 'started')
+    f = leased(key, token, 'actor', 'deliveries', 'enq', 'started')
   end
   if f then
     if grouped then flow_free(base, f[7]) end
-    redis.call('HSET', key, 'status', ARGV[i + 2], 'value', ARGV[i + 3], 'errors', ARGV[i + 5],
-      'attempts', ARGV[i + 6], 'finished', now, 'ixs', now + tonumber(ARGV[i + 7]))
-    if ARGV[i + 4] ~= '' then redis.call('HSET', key, 'error', ARGV[i + 4]) end
+    redis.call('HSET', key, 'status', status, 'value', value, 'errors', errors,
+      'attempts', attempts, 'finished', now, 'ixs', now + tonumber(ttl))
+    if err ~= '' then redis.call('HSET', key, 'error', err) end
     acked[#acked + 1] = id
-    finish_job(KEYS[3], key, id, ARGV[i + 2], now, ARGV[i + 7], keep[ARGV[i + 2]])
-    local bytes = #ARGV[i + 3] + #ARGV[i + 4] + #ARGV[i + 5]
+    finish_job(KEYS[3], key, id, status, now, ttl, keep[status])
+    local bytes = #value + #err + #errors
     if bytes <= ${INLINE_RESULT_MAX} then
-      msg[#msg + 1] = id .. '\\n' .. (f[3] or '') .. '\\n' .. ARGV[i + 2] .. '\\n' ..
-        ARGV[i + 3] .. '\\n' .. ARGV[i + 4] .. '\\n' .. ARGV[i + 5] .. '\\n' .. ARGV[i + 6] .. '\\n' ..
+      msg[#msg + 1] = id .. '\\n' .. (f[3] or '') .. '\\n' .. status .. '\\n' ..
+        value .. '\\n' .. err .. '\\n' .. errors .. '\\n' .. attempts .. '\\n' ..
         (f[4] or '0') .. '\\n' .. (f[5] or '0') .. '\\n' .. (f[6] or '') .. '\\n' .. now
       size = size + bytes
     else

@@ -12,8 +12,8 @@ import { FETCH_BODY } from "./fetch.ts";
  * ARGV[1] max jobs, ARGV[2] lease ms, ARGV[3] owner token, ARGV[4] dead-letter TTL ms,
  * ARGV[5] finished channel, ARGV[6] max stalls, ARGV[7] retention of dead jobs (as for
  * fetch; the channel serves both parts), ARGV[8] retention of done jobs, ARGV[9] of
- * failed jobs, ARGV[10] group concurrency (fetch's ARGV[8]), then 8 values per acked job
- * (as for complete)
+ * failed jobs, ARGV[10] group concurrency (fetch's ARGV[8]), then one argument per acked
+ * job, its 8 values joined by newlines (as for complete)
  * Returns { acks, fetched }: acks is complete's reply (one 1 or 0 per job), fetched is
  * fetch's reply ({ wakeInMs, now, 9 fields per job }). The acks are applied first.
  */
