@@ -19,7 +19,7 @@ import { malformedError, REASON } from "../core/store_errors.ts";
 import { JobTimeoutError, NonJsonResultError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { ThreadPool } from "../threads/pool.ts";
-import type { ActorDefinition, JobContext } from "./actor.ts";
+import type { ActorDefinition, JobContext as JobContextShape } from "./actor.ts";
 import type { Lane } from "./lane.ts";
 import type { LeaseKeeper } from "./lease_keeper.ts";
 import { RunningJob } from "./running_job.ts";
@@ -185,7 +185,7 @@ export class JobRunner {
           } catch (error) {
             outcome = { ok: false, error: toJobError(error) };
           } finally {
-            AttemptContext.end(context);
+            JobContext.end(context);
           }
         }
         durationMs = performance.now() - began;
@@ -478,14 +478,14 @@ export class JobRunner {
     } catch (error) {
       return { ok: false, error: toJobError(error) };
     } finally {
-      AttemptContext.end(context);
+      JobContext.end(context);
     }
   }
 
   /** The `this` of attempt number `attempt` of `r`. */
-  #context(actor: ActorDefinition, r: RunningJob, attempt: number): AttemptContext {
+  #context(actor: ActorDefinition, r: RunningJob, attempt: number): JobContext {
     const { job } = r;
-    return new AttemptContext(
+    return new JobContext(
       job.id,
       logicalQueue(job.queue),
       partitionIndex(job.queue),
@@ -501,7 +501,7 @@ export class JobRunner {
   #onThread(
     actor: ActorDefinition,
     r: RunningJob,
-    context: AttemptContext,
+    context: JobContext,
     timeoutMs: number | undefined,
   ): Promise<string> {
     return this.#pool!.run({
@@ -518,7 +518,7 @@ export class JobRunner {
         deliveries: context.deliveries,
       },
     }, {
-      signal: AttemptContext.controller(context).signal,
+      signal: JobContext.controller(context).signal,
       timeoutMs,
       timeoutError: () => new JobTimeoutError(actor.name, timeoutMs!),
       onProgress: (json) => (r.progress ??= this.#progressReporter(r)).reportJson(json),
@@ -554,11 +554,11 @@ export class JobRunner {
 async function withTimeout(
   actor: ActorDefinition,
   args: unknown[],
-  context: AttemptContext,
+  context: JobContext,
   timeoutMs: number,
 ): Promise<unknown> {
   const run = Promise.resolve().then(() => actor.fn.apply(context, args));
-  const attemptAbort = AttemptContext.controller(context);
+  const attemptAbort = JobContext.controller(context);
   let timer: LongTimeout | undefined;
   try {
     return await Promise.race([
@@ -588,9 +588,11 @@ async function withTimeout(
  * thread): most actors never look at it, and one per job (with its listener
  * and the abort event at the end) is a measurable part of a short job's
  * cost. The runner reaches it through static methods, so that an actor's
- * `this` shows nothing more than the {@linkcode JobContext}.
+ * `this` shows nothing more than the {@linkcode JobContextShape}. Named
+ * `JobContext`, the documented type of `this`, since an actor's stack frames
+ * name it (`at JobContext.my_actor`).
  */
-class AttemptContext implements JobContext {
+class JobContext implements JobContextShape {
   readonly progress: (value: unknown) => void;
   readonly #r: RunningJob;
   #controller: AbortController | undefined;
@@ -614,11 +616,11 @@ class AttemptContext implements JobContext {
   }
 
   get signal(): AbortSignal {
-    return AttemptContext.controller(this).signal;
+    return JobContext.controller(this).signal;
   }
 
   /** The attempt's controller, made when first asked for; aborted once the attempt ended. */
-  static controller(c: AttemptContext): AbortController {
+  static controller(c: JobContext): AbortController {
     if (!c.#controller) {
       const controller = c.#controller = new AbortController();
       const parent = c.#r.controller.signal;
@@ -633,7 +635,7 @@ class AttemptContext implements JobContext {
   }
 
   /** The attempt has ended: its signal (if made) aborts, and no longer follows the job's. */
-  static end(c: AttemptContext): void {
+  static end(c: JobContext): void {
     c.#ended = true;
     const controller = c.#controller;
     if (!controller) return;

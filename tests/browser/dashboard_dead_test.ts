@@ -52,7 +52,7 @@ async function assertDeadJobPage(
   // The stack of the actor's error, down to the function that threw.
   assert.match(
     await page.locator("pre.stack").first().innerText(),
-    /^Error: report "totals only" has no header\n\s+at readReportHeader \(.*reports\.ts:\d+:\d+\)\n\s+at (Object\.)?import_report /,
+    /^Error: report "totals only" has no header\n\s+at readReportHeader \(.*reports\.ts:\d+:\d+\)\n\s+at (JobContext\.)?import_report /,
   );
   assert.match(await page.locator("pre.args").innerText(), /"totals only"/);
   assert.deepEqual(seen, { dialogs: [], errors: [] });
