@@ -134,6 +134,9 @@ export function toJson(value: unknown, path: string, action: string): string {
   return stringifyJson(value);
 }
 
+/** The path `isShallowJson` gives `leafProblem`: none is shown. */
+const NO_PATH = (): string => "";
+
 /** The nesting depth `isShallowJson` checks; deeper values (and cycles) take `jsonProblem`. */
 const SHALLOW_DEPTH = 8;
 
@@ -145,33 +148,24 @@ const SHALLOW_DEPTH = 8;
  * an array's (or a hole) is not.
  */
 function isShallowJson(v: unknown, depth: number, inObject: boolean): boolean {
-  switch (typeof v) {
-    case "string":
-    case "boolean":
-      return true;
-    case "number":
-      return Number.isFinite(v);
-    case "undefined":
-      return inObject;
-    case "object":
-      break;
-    default:
-      return false;
-  }
-  if (v === null) return true;
+  // The leaves by the walk's own rule (its message is made only for a leaf refused, which
+  // goes to the walk anyway).
+  const leaf = leafProblem(v, inObject, NO_PATH);
+  if (leaf !== OBJECT) return leaf === null;
   if (depth === 0) return false;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
+  const obj = v as object;
+  if (Array.isArray(obj)) {
+    for (let i = 0; i < obj.length; i++) {
       // a hole reads as undefined, refused in an array like undefined itself
-      if (!isShallowJson(v[i], depth - 1, false)) return false;
+      if (!isShallowJson(obj[i], depth - 1, false)) return false;
     }
     return true;
   }
-  const proto = Object.getPrototypeOf(v);
+  const proto = Object.getPrototypeOf(obj);
   if (proto !== Object.prototype && proto !== null) return false;
-  for (const key in v) {
-    if (!Object.hasOwn(v, key)) return false; // only a plain object's own keys, as the walk
-    if (!isShallowJson((v as Record<string, unknown>)[key], depth - 1, true)) return false;
+  for (const key in obj) {
+    if (!Object.hasOwn(obj, key)) return false; // only a plain object's own keys, as the walk
+    if (!isShallowJson((obj as Record<string, unknown>)[key], depth - 1, true)) return false;
   }
   return true;
 }
